@@ -1,0 +1,28 @@
+"""Numbers as printed in reports: `1,820`, `１２.５`, `-4.7`, `三`, `十二`, `2.1`.
+
+Chinese numerals go through cn2an; Arabic numbers are parsed here because reports mix thousands
+separators, full-width digits and signs that `float()` refuses.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import cn2an
+
+__all__ = ["parse_number"]
+
+_ARABIC = re.compile(r"^[+\-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_number(text: str) -> float:
+    """Parse one printed number; raise ValueError naming the text when it is not one."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace("−", "-").replace("–", "-")
+    if _ARABIC.match(s):
+        return float(s.replace(",", ""))
+    if s and all(ch in "零〇一二两三四五六七八九十百千万亿点负" for ch in s):
+        try:
+            return float(cn2an.cn2an(s, "smart"))
+        except ValueError:
+            pass
+    raise ValueError(f"not a number: {text!r}")

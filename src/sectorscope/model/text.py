@@ -1,0 +1,41 @@
+"""Text on the way in: traditional → simplified Chinese (OpenCC) and the seeds' conversion artefacts.
+
+The seeds were converted by a tool that left a pinyin gloss after some characters: `數(shù)據(jù)` is
+`數據` with `(shù)` and `(jù)` appended. We strip a parenthesised run of pinyin letters (with or without
+tone marks) that directly follows a CJK character; real parentheses in reports hold CJK text, digits,
+units or %, never bare lower-case pinyin, so this does not eat content.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+__all__ = ["strip_artefacts", "to_simplified", "normalise"]
+
+_PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_ARTEFACT = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\([{_PINYIN}]{{1,7}}\)")
+
+
+def strip_artefacts(text: str) -> str:
+    """Remove pinyin glosses such as `(shù)` that follow a CJK character."""
+    return _ARTEFACT.sub("", text)
+
+
+@functools.cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese; text already simplified comes back unchanged."""
+    return _converter().convert(text)
+
+
+def normalise(text: str) -> str:
+    """The form every name and quote is compared in: NFC, artefacts stripped, simplified, trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    return to_simplified(strip_artefacts(text)).strip()

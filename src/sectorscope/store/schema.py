@@ -1,0 +1,119 @@
+"""Table schemas of the store, as Ibis schemas so every backend gets the same tables."""
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from ..model.observation import DIMENSIONS
+
+__all__ = ["SCHEMAS", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+_str = dt.String(nullable=True)
+
+OBSERVATIONS = ibis.schema(
+    {
+        "obs_id": dt.int64,
+        "obs_key": dt.string,
+        "row_hash": dt.string,
+        "vintage_id": dt.int64,
+        "indicator": dt.string,
+        **{d: _str for d in DIMENSIONS},
+        "period": dt.string,
+        "period_start": dt.date,
+        "period_end": dt.date,
+        "value": dt.float64,
+        "value_high": dt.float64,
+        "qualifier": dt.string,
+        "unit": dt.string,
+        "value_as_printed": _str,
+        "value_high_as_printed": _str,
+        "unit_as_printed": _str,
+        "status": dt.string,
+        "source_id": dt.string,
+        "quote": _str,
+        "quote_normalised": _str,
+        "quote_start": dt.int64,
+        "quote_end": dt.int64,
+        "location": _str,
+        "basis": _str,
+        "note": _str,
+        "formula": _str,
+        "input_ids": dt.Array(dt.int64),
+        "withdrawn": dt.boolean,
+    }
+)
+
+VINTAGES = ibis.schema(
+    {
+        "vintage_id": dt.int64,
+        "loaded_at": dt.Timestamp(timezone="UTC"),
+        "label": _str,
+        "files": _str,
+        "sha256": _str,
+        "n_rows": dt.int64,
+        "n_new": dt.int64,
+        "n_revised": dt.int64,
+        "n_unchanged": dt.int64,
+        "n_withdrawn": dt.int64,
+        "note": _str,
+        "schema_version": dt.int64,
+    }
+)
+
+SOURCES = ibis.schema(
+    {
+        "source_id": dt.string,
+        "title": _str,
+        "title_en": _str,
+        "publisher": _str,
+        "published": dt.date,
+        "document": _str,
+        "document_sha256": _str,
+        "lang": _str,
+        "note": _str,
+        "row_hash": dt.string,
+        "vintage_id": dt.int64,
+    }
+)
+
+FX_RATES = ibis.schema(
+    {
+        "year": dt.int64,
+        "currency": dt.string,
+        "cny_per_unit": dt.float64,
+        "source_id": dt.string,
+        "quote": _str,
+        "row_hash": dt.string,
+        "vintage_id": dt.int64,
+    }
+)
+
+INDICATORS = ibis.schema(
+    {
+        "code": dt.string,
+        "name_zh": dt.string,
+        "name_en": dt.string,
+        "unit_kind": dt.string,
+        "canonical_unit": dt.string,
+        "aggregation": dt.string,
+        "definition_zh": _str,
+        "definition_en": _str,
+        "lower": dt.float64,
+        "upper": dt.float64,
+        "row_hash": dt.string,
+        "vintage_id": dt.int64,
+    }
+)
+
+SCHEMAS = {
+    "observations": OBSERVATIONS,
+    "vintages": VINTAGES,
+    "sources": SOURCES,
+    "fx_rates": FX_RATES,
+    "indicators": INDICATORS,
+}
+
+# The key of each versioned reference table: a vintage adds a row only when the row under a key changed.
+REFERENCE_KEYS = {"sources": ("source_id",), "fx_rates": ("currency", "year"), "indicators": ("code",)}

@@ -1,0 +1,291 @@
+"""The vintaged, source-cited indicator store.
+
+Every load is a vintage. A vintage adds a row for each figure that is new or changed, a tombstone for a
+figure its source no longer states (when asked to), and nothing for a figure restated unchanged; no row
+is ever updated or deleted. "As of" a vintage or a date, a query sees the latest row per figure key at
+that point — the ALFRED model of real-time data.
+
+All queries are Ibis expressions; `backend.py` is the only module that knows the engine.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from ..errors import StoreError
+from ..model.observation import DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
+from . import backend
+from .schema import REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
+
+__all__ = ["Store", "Batch", "VintageSummary", "AsOf"]
+
+AsOf = int | str | date | datetime | None
+
+# Columns whose change makes a new version of a figure.
+CONTENT_COLUMNS = (
+    "period_start", "period_end", "value", "value_high", "qualifier", "unit", "value_as_printed",
+    "value_high_as_printed", "unit_as_printed", "status", "quote", "quote_start", "quote_end", "basis",
+    "note", "formula", "input_ids",
+)
+_SEP = "\x1f"
+
+
+@dataclass
+class Batch:
+    """What one load writes. `observations` holds OBSERVATION_COLUMNS less the ids the store assigns."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame | None = None
+    fx_rates: pd.DataFrame | None = None
+    indicators: pd.DataFrame | None = None
+    files: list[str] = field(default_factory=list)
+    sha256: str = ""
+    withdraw_missing: tuple[str, ...] = ()  # sources whose figures absent from this batch are withdrawn
+
+
+@dataclass(frozen=True)
+class VintageSummary:
+    vintage_id: int
+    loaded_at: datetime
+    n_rows: int
+    n_new: int
+    n_revised: int
+    n_unchanged: int
+    n_withdrawn: int
+
+
+def _digest(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
+    expr = None
+    for c in cols:
+        part = t[c].cast("string").fill_null("")
+        expr = part if expr is None else expr + _SEP + part
+    return expr.hexdigest("md5")
+
+
+def _latest(t: ir.Table, key: str | tuple[str, ...]) -> ir.Table:
+    """The newest row per key: the as-of core, one window function on any backend."""
+    keys = [key] if isinstance(key, str) else list(key)
+    w = ibis.window(group_by=[t[k] for k in keys], order_by=ibis.desc(t.vintage_id))
+    return t.mutate(_rn=ibis.row_number().over(w)).filter(lambda x: x._rn == 0).drop("_rn")
+
+
+def _row_hash(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    def h(row: tuple) -> str:
+        text = _SEP.join("" if pd.isna(v) else str(v) for v in row)
+        return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+    return pd.Series([h(r) for r in frame[cols].itertuples(index=False, name=None)], index=frame.index)
+
+
+class Store:
+    """A store file. Reads go through a read-only connection; writes through `backend.write_session`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._read: BaseBackend | None = None
+
+    # ---- connections -------------------------------------------------------------------------
+    @property
+    def con(self) -> BaseBackend:
+        if self._read is None:
+            self._read = backend.connect_read(self.path)
+            missing = [t for t in SCHEMAS if t not in self._read.list_tables()]
+            if missing:
+                self.close()
+                raise StoreError(f"{self.path} is not a sectorscope store (missing tables: {', '.join(missing)})")
+        return self._read
+
+    def close(self) -> None:
+        if self._read is not None:
+            self._read.disconnect()
+            self._read = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def table(self, name: str) -> ir.Table:
+        return self.con.table(name)
+
+    # ---- vintages ----------------------------------------------------------------------------
+    def vintages(self) -> ir.Table:
+        return self.table("vintages").order_by("vintage_id")
+
+    def latest_vintage(self) -> int | None:
+        v = self.table("vintages").vintage_id.max().execute()
+        return None if pd.isna(v) else int(v)
+
+    def resolve(self, as_of: AsOf) -> int | None:
+        """The vintage id in force at `as_of`: a vintage id, `v3`, an ISO date (end of that day, UTC) or a
+        datetime. None means the latest. Returns None when nothing had been loaded by then."""
+        if as_of is None:
+            return self.latest_vintage()
+        vt = self.table("vintages")
+        if isinstance(as_of, bool):
+            raise StoreError(f"as_of must be a vintage or a date, not {as_of!r}")
+        if isinstance(as_of, str):
+            s = as_of.strip()
+            m = re.fullmatch(r"v?(\d{1,9})", s)
+            if m:
+                as_of = int(m.group(1))
+            else:
+                try:
+                    as_of = datetime.fromisoformat(s) if ("T" in s or " " in s) else date.fromisoformat(s)
+                except ValueError:
+                    raise StoreError(f"as_of {s!r} is neither a vintage (3, v3) nor an ISO date (2025-06-30)") from None
+        if isinstance(as_of, int):
+            known = vt.filter(vt.vintage_id == as_of).count().execute()
+            if not known:
+                raise StoreError(f"no vintage {as_of} in {self.path}; `sectorscope vintages` lists them")
+            return as_of
+        if not isinstance(as_of, datetime):
+            as_of = datetime.combine(as_of, time.max)
+        if as_of.tzinfo is None:
+            as_of = as_of.replace(tzinfo=timezone.utc)
+        v = vt.filter(vt.loaded_at <= as_of).vintage_id.max().execute()
+        return None if pd.isna(v) else int(v)
+
+    # ---- reads -------------------------------------------------------------------------------
+    def observations(self, as_of: AsOf = None, *, include_withdrawn: bool = False) -> ir.Table:
+        """Every figure as it stood at `as_of` (latest by default): the newest row per figure key."""
+        obs = self.table("observations")
+        vid = self.resolve(as_of)
+        if vid is None:
+            return obs.filter(ibis.literal(False))
+        cur = _latest(obs.filter(obs.vintage_id <= vid), "obs_key")
+        return cur if include_withdrawn else cur.filter(~cur.withdrawn)
+
+    def query(self, as_of: AsOf = None, *, indicator: str | list[str] | None = None, status: str | None = None,
+              period: str | None = None, source_id: str | None = None, **dims: str | None) -> ir.Table:
+        """Observations filtered on indicator, status, period, source and any dimension."""
+        t = self.observations(as_of)
+        unknown = set(dims) - set(DIMENSIONS)
+        if unknown:
+            raise StoreError(f"unknown dimension(s) {sorted(unknown)}; dimensions are {', '.join(DIMENSIONS)}")
+        if indicator is not None:
+            t = t.filter(t.indicator.isin([indicator] if isinstance(indicator, str) else list(indicator)))
+        for col, val in (("status", status), ("period", period), ("source_id", source_id), *dims.items()):
+            if val is not None:
+                t = t.filter(t[col] == val)
+        return t
+
+    def _reference(self, name: str, as_of: AsOf) -> ir.Table:
+        t = self.table(name)
+        vid = self.resolve(as_of)
+        if vid is None:
+            return t.filter(ibis.literal(False))
+        return _latest(t.filter(t.vintage_id <= vid), REFERENCE_KEYS[name])
+
+    def sources(self, as_of: AsOf = None) -> ir.Table:
+        return self._reference("sources", as_of)
+
+    def fx_rates(self, as_of: AsOf = None) -> ir.Table:
+        return self._reference("fx_rates", as_of)
+
+    def indicators(self, as_of: AsOf = None) -> ir.Table:
+        return self._reference("indicators", as_of)
+
+    # ---- writes ------------------------------------------------------------------------------
+    def write(self, batch: Batch, *, label: str = "", note: str = "", loaded_at: datetime | None = None) -> VintageSummary:
+        """Write `batch` as one new vintage, atomically. On any error the store file is untouched."""
+        self.close()  # the file is about to be replaced; a cached read connection would see the old one
+        loaded_at = loaded_at or datetime.now(timezone.utc)
+        if loaded_at.tzinfo is None:
+            loaded_at = loaded_at.replace(tzinfo=timezone.utc)
+        with backend.write_session(self.path) as con:
+            for name, schema in SCHEMAS.items():
+                if name not in con.list_tables():
+                    con.create_table(name, schema=schema)
+            vt = con.table("vintages")
+            last = vt.aggregate(v=vt.vintage_id.max(), t=vt.loaded_at.max()).execute().iloc[0]
+            vid = 1 if pd.isna(last["v"]) else int(last["v"]) + 1
+            if not pd.isna(last["t"]) and pd.Timestamp(loaded_at) < pd.Timestamp(last["t"]):
+                raise StoreError(f"a vintage cannot be loaded at {loaded_at:%Y-%m-%d %H:%M}, before the latest one ({last['t']})")
+            for name in REFERENCE_KEYS:
+                frame = getattr(batch, name)
+                if frame is not None and len(frame):
+                    self._append_reference(con, name, frame, vid)
+            counts = self._append_observations(con, batch, vid)
+            con.insert(
+                "vintages",
+                ibis.memtable(
+                    pd.DataFrame(
+                        [{
+                            "vintage_id": vid, "loaded_at": pd.Timestamp(loaded_at), "label": label or None,
+                            "files": "; ".join(batch.files) or None, "sha256": batch.sha256 or None,
+                            "n_rows": len(batch.observations), **counts, "note": note or None,
+                            "schema_version": SCHEMA_VERSION,
+                        }]
+                    )
+                ).cast(SCHEMAS["vintages"]),
+            )
+        return VintageSummary(vid, loaded_at, len(batch.observations), **counts)
+
+    @staticmethod
+    def _append_reference(con: BaseBackend, name: str, frame: pd.DataFrame, vid: int) -> None:
+        schema = SCHEMAS[name]
+        cols = [c for c in schema.names if c not in ("row_hash", "vintage_id")]
+        frame = frame.reindex(columns=cols).copy()
+        frame["row_hash"] = _row_hash(frame, cols)
+        t = con.table(name)
+        current = _latest(t, REFERENCE_KEYS[name]).select("row_hash").execute()
+        fresh = frame[~frame["row_hash"].isin(set(current["row_hash"]))].copy()
+        if len(fresh):
+            fresh["vintage_id"] = vid
+            con.insert(name, ibis.memtable(fresh[list(schema.names)]).cast(schema))
+
+    @staticmethod
+    def _append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, int]:
+        schema = SCHEMAS["observations"]
+        obs_tbl = con.table("observations")
+        base = obs_tbl.obs_id.max().execute()
+        base = 0 if pd.isna(base) else int(base)
+        cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
+        incoming = ibis.memtable(batch.observations.reindex(columns=cols))
+        incoming = incoming.cast({c: schema[c] for c in cols})
+        incoming = incoming.mutate(obs_key=_digest(incoming, KEY_COLUMNS), row_hash=_digest(incoming, CONTENT_COLUMNS))
+        current = _latest(obs_tbl, "obs_key").select(
+            "obs_key", cur_hash=obs_tbl.row_hash, cur_withdrawn=obs_tbl.withdrawn
+        )
+        j = incoming.left_join(current, "obs_key").drop("obs_key_right")
+        unchanged = (j.cur_hash == j.row_hash) & ~j.cur_withdrawn
+        j = j.mutate(_state=ibis.cases((j.cur_hash.isnull(), "new"), (unchanged, "unchanged"), else_="revised"))
+        tally = j.group_by("_state").aggregate(n=j.count()).execute()
+        counts = dict(zip(tally["_state"], tally["n"].astype(int)))
+        changed = j.filter(j._state != "unchanged")
+        changed = changed.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number())
+        con.insert("observations", changed.select(*schema.names).cast(schema))
+        n_changed = counts.get("new", 0) + counts.get("revised", 0)
+        n_withdrawn = 0
+        if batch.withdraw_missing:
+            latest = _latest(obs_tbl, "obs_key")
+            gone = latest.filter(latest.source_id.isin(list(batch.withdraw_missing)) & ~latest.withdrawn & (latest.vintage_id < vid))
+            gone = gone.anti_join(incoming.select("obs_key"), "obs_key")
+            n_withdrawn = int(gone.count().execute())
+            if n_withdrawn:
+                tomb = gone.mutate(
+                    vintage_id=ibis.literal(vid, "int64"),
+                    obs_id=base + 1 + n_changed + ibis.row_number(),
+                    withdrawn=ibis.literal(True),
+                    row_hash=(gone.row_hash + _SEP + "withdrawn").hexdigest("md5"),
+                )
+                con.insert("observations", tomb.select(*schema.names).cast(schema))
+        return {
+            "n_new": counts.get("new", 0), "n_revised": counts.get("revised", 0),
+            "n_unchanged": counts.get("unchanged", 0), "n_withdrawn": n_withdrawn,
+        }
+
+
