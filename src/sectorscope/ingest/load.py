@@ -18,7 +18,7 @@ from ..model.catalog import Catalog, load_catalog
 from ..model.fx import FxRate, FxTable
 from ..model.text import normalise
 from ..store import Batch, Store, VintageSummary
-from .read import ROW_COLUMN, read_rows
+from .read import ROW_COLUMN, read_rows, read_table
 from .validate import SourceInfo, normalise_rows
 
 __all__ = ["load_paths", "load_default", "default_dataset_dir", "read_sources", "read_fx", "Dataset", "collect"]
@@ -47,7 +47,7 @@ def _sha256(path: Path) -> str:
 
 def read_sources(path: Path) -> tuple[pd.DataFrame, dict[str, SourceInfo]]:
     """A sources file, validated, with the text of each source's document where one is named."""
-    rows, _ = _read_table(path)
+    rows = read_table(path)
     file = str(path)
     unknown = [c for c in rows.columns if c not in (*SOURCE_COLUMNS, ROW_COLUMN)]
     if "source_id" not in rows.columns or "title" not in rows.columns or unknown:
@@ -97,7 +97,7 @@ def read_sources(path: Path) -> tuple[pd.DataFrame, dict[str, SourceInfo]]:
 
 def read_fx(path: Path, sources: Sequence[str]) -> pd.DataFrame:
     """An FX file: year, currency (ISO), CNY per unit, and the source each rate comes from."""
-    rows, _ = _read_table(path)
+    rows = read_table(path)
     file = str(path)
     missing = [c for c in FX_COLUMNS[:4] if c not in rows.columns]
     if missing:
@@ -129,11 +129,6 @@ def read_fx(path: Path, sources: Sequence[str]) -> pd.DataFrame:
     if failures:
         raise ValidationError(failures, file=file)
     return pd.DataFrame(out)
-
-
-def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
-    rows, layout = read_rows(path)
-    return rows, layout
 
 
 class Dataset:
@@ -242,6 +237,10 @@ def load_paths(
     digest = hashlib.sha256()
     for f in ds.all_files():
         digest.update(_sha256(f).encode())
+    withdraw: tuple[str, ...] = ()
+    if withdraw_missing:
+        ids = set(observations["source_id"]) if len(observations) else set()
+        withdraw = tuple(sorted(ids | {s for fr in src_frames for s in fr["source_id"]}))
     batch = Batch(
         observations=observations,
         sources=pd.concat(src_frames, ignore_index=True) if src_frames else None,
@@ -249,8 +248,7 @@ def load_paths(
         indicators=pd.DataFrame(catalog.records()),
         files=[str(f) for f in ds.all_files()],
         sha256=digest.hexdigest(),
-        withdraw_missing=tuple(observations["source_id"].unique()) + tuple(
-            s for fr in src_frames for s in fr["source_id"]) if withdraw_missing and len(observations) else (),
+        withdraw_missing=withdraw,
     )
     try:
         return store.write(batch, label=label, note=note, loaded_at=loaded_at)

@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import InputError
 from ..model.observation import PERIOD_PATTERN
 
-__all__ = ["read_rows", "ROW_COLUMN"]
+__all__ = ["read_rows", "read_table", "ROW_COLUMN"]
 
 ROW_COLUMN = "_row"  # the 1-based line (CSV, header = 1) or sheet row a record came from
 _PERIOD_HEADER = re.compile(PERIOD_PATTERN)
@@ -44,11 +44,8 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
-    """Rows of a CSV/XLSX file as text in long layout, and the layout it was in ('long' or 'wide').
-
-    Wide files (a column per period) are melted to one row per non-empty cell.
-    """
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV/XLSX file as text cells, stripped, with each record's row number in ROW_COLUMN."""
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", file=str(path))
@@ -69,6 +66,15 @@ def read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
     for c in frame.columns:
         frame[c] = frame[c].str.strip()
     frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    return frame
+
+
+def read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
+    """Rows of a CSV/XLSX file as text in long layout, and the layout it was in ('long' or 'wide').
+
+    Wide files (a column per period) are melted to one row per non-empty cell.
+    """
+    frame = read_table(path)
     period_cols = [c for c in frame.columns if _PERIOD_HEADER.match(c)]
     if "value" in frame.columns:
         if period_cols:

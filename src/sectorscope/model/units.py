@@ -48,6 +48,7 @@ UNIT_KINDS: dict[str, str] = {
     "frequency": "Hz",
     "power": "W",
     "pressure": "kPa",
+    "compute": "TOPS",
     "dimensionless": "",
 }
 
@@ -107,6 +108,9 @@ _add("power", 1e3, "kW", "千瓦")
 _add("pressure", 1e-3, "Pa")
 _add("pressure", 1.0, "kPa")
 _add("pressure", 1e3, "MPa")
+_add("compute", 1.0, "TOPS")
+_add("compute", 1e-3, "GOPS")
+_add("compute", 1e3, "POPS")
 _add("dimensionless", 1.0, "", "分", "点")
 
 # Kinds that never take a Chinese scale prefix (百分点 is a base of its own, not 百 + 分点).

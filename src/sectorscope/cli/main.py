@@ -1,0 +1,189 @@
+"""The command line: thin over the library. Every command is a library call plus printing."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import SectorscopeError, ValidationError
+from ..ingest import collect, default_dataset_dir, load_paths
+from ..model.catalog import load_catalog
+from ..report import write_report
+from ..store import Store
+
+app = typer.Typer(help="sectorscope: a source-cited, vintaged industry-indicator store.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
+DEFAULT_STORE = Path("out/sectorscope.duckdb")
+
+
+def _fail(exc: SectorscopeError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(2 if isinstance(exc, ValidationError) else 1)
+
+
+def _load_with_progress(store: Store, paths: list[Path], **kwargs):
+    files = collect(paths, kwargs.get("sources")).all_files()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("validating", total=len(files) + 1)
+
+        def step(f: Path) -> None:
+            progress.update(task, advance=1, description=f"validated {f.name}")
+
+        summary = load_paths(store, paths, on_file=step, **kwargs)
+        progress.update(task, advance=1, description="written")
+    return summary
+
+
+def _print_summary(summary, store: Store) -> None:
+    out.print(
+        f"vintage v{summary.vintage_id} written to {store.path}: {summary.n_rows} rows read, "
+        f"{summary.n_new} new, {summary.n_revised} revised, {summary.n_unchanged} unchanged, "
+        f"{summary.n_withdrawn} withdrawn", highlight=False)
+
+
+@app.command()
+def run(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where outputs are written.")] = Path("out"),
+) -> None:
+    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb and write the report."""
+    try:
+        store = Store(out_dir / "sectorscope.duckdb")
+        summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
+        _print_summary(summary, store)
+        report = write_report(store, out_dir / "report.zh.html", lang="zh")
+        counts = store.observations().group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
+        store.close()
+    except SectorscopeError as exc:
+        _fail(exc)
+    for rec in counts.itertuples():
+        out.print(f"  {rec.subject}: {rec.n} figures", highlight=False)
+    out.print("outputs:", highlight=False)
+    out.print(f"  store   {store.path.resolve()}", highlight=False)
+    out.print(f"  report  {report.resolve()}  (open it in a browser)", highlight=False)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Observation files (CSV/XLSX) or dataset folders.")],
+    store: StoreOpt = DEFAULT_STORE,
+    sources: Annotated[Path | None, typer.Option(help="A sources.csv for the observation files.")] = None,
+    label: Annotated[str, typer.Option(help="A label for the new vintage.")] = "",
+    note: Annotated[str, typer.Option(help="A note for the new vintage.")] = "",
+    withdraw_missing: Annotated[bool, typer.Option(help="Withdraw figures of these sources the files no longer state.")] = False,
+) -> None:
+    """Validate files and load them as one new vintage; nothing is written if any row fails."""
+    st = Store(store)
+    try:
+        summary = _load_with_progress(st, paths, sources=sources, label=label, note=note,
+                                      withdraw_missing=withdraw_missing)
+    except SectorscopeError as exc:
+        _fail(exc)
+    _print_summary(summary, st)
+
+
+@app.command()
+def query(
+    store: StoreOpt = DEFAULT_STORE,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    period: Annotated[str | None, typer.Option()] = None,
+    status: Annotated[str | None, typer.Option()] = None,
+    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
+    dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json (one object per line).")] = "table",
+    limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 200,
+) -> None:
+    """Figures as they stood at a vintage or date (latest by default)."""
+    if fmt not in ("table", "csv", "json"):
+        err.print("error: --format must be table, csv or json")
+        raise typer.Exit(1)
+    dims: dict[str, str] = {}
+    for d in dim or []:
+        name, sep, value = d.partition("=")
+        if not sep:
+            err.print(f"error: --dim {d!r} must be NAME=VALUE")
+            raise typer.Exit(1)
+        dims[name.strip()] = value.strip()
+    for name, value in (("subject", subject), ("region", region)):
+        if value is not None:
+            dims[name] = value
+    try:
+        st = Store(store)
+        t = st.query(as_of, indicator=indicator or None, status=status, period=period, source_id=source, **dims)
+        t = t.order_by(["indicator", "subject", "period", "obs_id"])
+        if limit:
+            t = t.limit(limit)
+        cols = ["obs_id", "vintage_id", "indicator", "subject", "region", "product", "application", "company",
+                "country", "tier", "scenario", "period", "value", "value_high", "qualifier", "unit",
+                "value_as_printed", "unit_as_printed", "status", "source_id", "quote", "location"]
+        frame = t.select(cols).execute()
+        st.close()
+    except SectorscopeError as exc:
+        _fail(exc)
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        for rec in frame.to_dict("records"):
+            sys.stdout.write(json.dumps({k: (None if v is None or v != v else v) for k, v in rec.items()},
+                                        ensure_ascii=False, default=str) + "\n")
+    else:
+        table = Table(show_lines=False)
+        for c in ("id", "indicator", "subject", "period", "value", "unit", "qualifier", "status", "source", "quote"):
+            table.add_column(c, overflow="fold")
+        shown = ("obs_id", "indicator", "subject", "period", "value_as_printed", "unit_as_printed", "qualifier",
+                 "status", "source_id", "quote")
+        for rec in frame.to_dict("records"):
+            table.add_row(*["" if rec[c] is None or rec[c] != rec[c] else str(rec[c]) for c in shown])
+        out.print(table)
+        out.print(f"{len(frame)} row(s)", highlight=False)
+
+
+@app.command()
+def vintages(store: StoreOpt = DEFAULT_STORE) -> None:
+    """Every vintage of the store: when it was loaded, from what, and what it changed."""
+    try:
+        st = Store(store)
+        frame = st.vintages().execute()
+        st.close()
+    except SectorscopeError as exc:
+        _fail(exc)
+    table = Table()
+    for c in ("vintage_id", "loaded_at", "label", "n_rows", "n_new", "n_revised", "n_unchanged", "n_withdrawn", "files"):
+        table.add_column(c, overflow="fold")
+    for rec in frame.to_dict("records"):
+        table.add_row(*[str(rec[c]) if rec[c] is not None else "" for c in
+                        ("vintage_id", "loaded_at", "label", "n_rows", "n_new", "n_revised", "n_unchanged",
+                         "n_withdrawn", "files")])
+    out.print(table)
+
+
+@app.command()
+def catalog(lang: Annotated[str, typer.Option(help="zh or en")] = "zh") -> None:
+    """The indicator catalog: codes, names, unit kinds and bounds."""
+    try:
+        cat = load_catalog()
+    except SectorscopeError as exc:
+        _fail(exc)
+    table = Table()
+    for c in ("code", "name", "unit kind", "aggregation", "bounds"):
+        table.add_column(c)
+    for ind in cat:
+        table.add_row(ind.code, ind.name(lang), ind.unit_kind, ind.aggregation, ind.bounds_text())
+    out.print(table)
+
+
+if __name__ == "__main__":
+    app()

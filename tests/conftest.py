@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from sectorscope.model.catalog import load_catalog
+
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("default")
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO / "data" / "default"
+
+OBS_HEADER = ["indicator", "subject", "region", "period", "product", "value", "value_high", "qualifier", "unit",
+              "status", "source", "quote", "location", "note"]
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog()
+
+
+def write_csv(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:
+    header = header or OBS_HEADER
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in header})
+    return path
+
+
+def obs(**kw) -> dict:
+    """One valid observation row; keyword arguments override fields."""
+    row = {"indicator": "market_size", "subject": "测试市场", "period": "2024", "value": "100", "unit": "亿元",
+           "status": "actual", "source": "src-a", "quote": "市场规模为100亿元", "location": "p1"}
+    row.update(kw)
+    return row
+
+
+@pytest.fixture
+def sources_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "sources.csv"
+    path.write_text("source_id,title,publisher,published\nsrc-a,测试报告A,测试机构,2025-01-01\n"
+                    "src-b,測試報告B,测试机构,2025-02-01\n", encoding="utf-8")
+    return path
