@@ -70,6 +70,7 @@ def _add(kind: str, factor: float, *names: str) -> None:
 
 _add("money", 1.0, *CURRENCIES)
 _add("percent", 1.0, "%", "％", "percent")
+_add("percent", 0.1, "‰")
 _add("percentage_point", 1.0, "百分点", "个百分点", "pp", "pct", "ppt")
 _add("multiple", 1.0, "倍")
 _add("count_device", 1.0, "台", "只", "颗", "套", "部", "件", "个", "支", "块")
