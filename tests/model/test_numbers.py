@@ -9,7 +9,8 @@ from sectorscope.model.numbers import parse_number
 
 @pytest.mark.parametrize("text, value", [
     ("1,820", 1820), ("68.3", 68.3), ("-4.7", -4.7), ("１２.５", 12.5), ("1,060", 1060), ("0.5", 0.5),
-    ("三", 3), ("十二", 12), ("两千", 2000), ("一百零五", 105),
+    ("三", 3), ("十二", 12), ("两千", 2000), ("一百零五", 105), ("半", 0.5), ("二分之一", 0.5),
+    ("万亿", 1e12), ("三分之二", 2 / 3),
 ])
 def test_printed_numbers(text, value):
     assert parse_number(text) == value

@@ -20,7 +20,17 @@ def parse_number(text: str) -> float:
     s = unicodedata.normalize("NFKC", str(text)).strip().replace("−", "-").replace("–", "-")
     if _ARABIC.match(s):
         return float(s.replace(",", ""))
+    if s == "半":
+        return 0.5
+    if "分之" in s:  # 二分之一 = 1/2
+        den, _, num = s.partition("分之")
+        try:
+            return parse_number(num) / parse_number(den)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"not a number: {text!r}") from None
     if s and all(ch in "零〇一二两三四五六七八九十百千万亿点负" for ch in s):
+        if s[0] in "万亿":  # 突破万亿: a bare scale word means one of it
+            s = "一" + s
         try:
             return float(cn2an.cn2an(s, "smart"))
         except ValueError:
