@@ -29,8 +29,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc, engine="pyarrow"
-                               if len(raw) > 50_000_000 else "c")
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc, header=None,
+                               engine="pyarrow" if len(raw) > 50_000_000 else "c")
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputError(f"not a well-formed CSV file: {exc}", file=str(path)) from None
     raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=str(path))
@@ -38,7 +38,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, header=None, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise InputError(f"not a readable XLSX workbook: {exc}", file=str(path)) from None
     return frame
@@ -58,8 +58,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
         frame = _read_xlsx(path)
     else:
         raise InputError(f"unknown file type {suffix!r}: sectorscope reads .csv and .xlsx", file=str(path))
-    frame.columns = [str(c).strip() for c in frame.columns]
-    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if len(frame) == 0:
+        raise InputError("the file is empty: it needs a header row (see docs/data-format.md)", file=str(path))
+    # the header is read as a row so that pandas cannot rename a repeated column to "x.1"
+    header = [str(c).strip() for c in frame.iloc[0]]
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
         raise InputError(f"column(s) {dupes} appear more than once in the header", file=str(path))
     frame = frame.astype(str) if len(frame) else frame

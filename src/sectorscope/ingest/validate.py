@@ -63,6 +63,20 @@ def _numeric(s: pd.Series) -> pd.Series:
     return out.astype(float)
 
 
+def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series:
+    """value × factor, rounded to the digits the printed number carries when the factor is a power of ten,
+    so 165.3 亿元 is stored as 16530000000.0 and not as 16530000000.000002."""
+    out = value * factor
+    exp = np.log10(factor.where(factor > 0))
+    power = (exp - exp.round()).abs() < 1e-9
+    decimals = printed.astype(str).str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+    digits = (decimals - exp.round()).clip(lower=0)
+    for d in digits[power & out.notna()].unique():
+        m = power & out.notna() & (digits == d)
+        out[m] = np.round(out[m], int(d))
+    return out
+
+
 def _field_schema(catalog: Catalog) -> pa.DataFrameSchema:
     def number(s: pd.Series) -> pd.Series:
         return _numeric(s).notna()
@@ -224,8 +238,8 @@ def normalise_rows(
         failures.append(RowFailure(file, int(row_no[i]), "unit", df.at[i, "unit"], unit_reason[i]))
     bad |= unit_bad
 
-    out["value"] = value * factor
-    out["value_high"] = value_high * factor
+    out["value"] = _scale(value, df["value"], factor)
+    out["value_high"] = _scale(value_high, df["value_high"], factor)
     out["unit"] = canon
     out["value_as_printed"] = df["value"]
     out["value_high_as_printed"] = df["value_high"].replace("", None)
