@@ -1,0 +1,2 @@
+"""The command line (`sectorscope`), thin over the library."""
+__all__: list[str] = []

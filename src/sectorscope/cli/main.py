@@ -17,10 +17,12 @@ from ..model.catalog import load_catalog
 from ..report import write_report
 from ..store import Store
 
+__all__ = ["app"]
+
 app = typer.Typer(help="sectorscope: a source-cited, vintaged industry-indicator store.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
