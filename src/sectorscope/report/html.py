@@ -51,6 +51,7 @@ class _Row:
     period: str
     figure: str
     status: str
+    status_code: str
     dims: str
     note: str
     footnote: int
@@ -73,8 +74,13 @@ def _canonical(value: float, high: float | None, unit: str) -> str:
     return f"{v} {unit}".strip()
 
 
+def _s(value: object) -> str:
+    """Text of a cell, with missing values (None, NaN, NA) as the empty string."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def _dims(rec: dict, keys: Iterable[str]) -> str:
-    return " · ".join(str(rec[k]) for k in keys if rec.get(k) is not None and not pd.isna(rec.get(k)))
+    return " · ".join(_s(rec.get(k)) for k in keys if _s(rec.get(k)))
 
 
 def _env() -> jinja2.Environment:
@@ -108,22 +114,23 @@ def build_report(store: Store, *, lang: str = "zh", as_of: AsOf = None, catalog:
                 "n": len(footnotes) + 1,
                 "source_id": rec["source_id"],
                 "title": sources.at[rec["source_id"], "title"] if rec["source_id"] in sources.index else rec["source_id"],
-                "location": rec["location"] or "",
-                "quote": rec["quote"] or "",
+                "location": _s(rec["location"]),
+                "quote": _s(rec["quote"]),
                 "start": None if pd.isna(rec["quote_start"]) else int(rec["quote_start"]),
                 "end": None if pd.isna(rec["quote_end"]) else int(rec["quote_end"]),
             })
             ind = catalog.get(rec["indicator"])
             extra = _dims(rec, _EXTRA_DIMS)
-            region = rec["region"] if rec["region"] != "中国" else ""
+            region = _s(rec["region"]) if rec["region"] != "中国" else ""
             row = _Row(
                 indicator=ind.name(lang) if ind else rec["indicator"],
                 period=rec["period"],
-                figure=format_figure(rec["value_as_printed"], rec["value_high_as_printed"], rec["unit_as_printed"],
-                                     rec["qualifier"], lang),
+                figure=format_figure(_s(rec["value_as_printed"]), _s(rec["value_high_as_printed"]),
+                                     _s(rec["unit_as_printed"]), rec["qualifier"], lang),
                 status=_STATUS[lang][rec["status"]],
+                status_code=rec["status"],
                 dims=" · ".join(x for x in (region, extra) if x),
-                note=rec["note"] or "",
+                note=_s(rec["note"]),
                 footnote=len(footnotes),
                 canonical=_canonical(rec["value"], rec["value_high"], rec["unit"]),
             )
