@@ -56,7 +56,7 @@ def test_a_bad_row_anywhere_leaves_the_file_unchanged(tmp_path_factory, loaded, 
 
 def test_every_failing_row_is_reported_at_once(tmp_path, loaded, sources_csv):
     before = checksum(loaded.path)
-    rows = [obs(period="2030", location="a"), obs(unit="斤", location="b"), obs(value="x", location="c"),
+    rows = [obs(period="2030", location="a"), obs(unit="斤", location="b"), obs(value="x", quote="规模x亿元", location="c"),
             obs(indicator="capacity_utilisation", unit="%", value="130", quote="利用率130%", location="d")]
     with pytest.raises(ValidationError) as info:
         load_paths(loaded, [write_csv(tmp_path / "bad.csv", rows)], sources=sources_csv)

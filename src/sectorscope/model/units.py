@@ -177,17 +177,16 @@ def parse_unit(text: str, kind: str | None = None) -> Unit:
             readings.append(("price", m[1] / d[1], m[2], f"元/{d[3]}"))
     else:
         readings = _simple(s)
-    if kind is not None:
-        readings = [r for r in readings if r[0] == kind]
     if not readings:
-        if kind is not None:
-            others = sorted({r[0] for r in (_simple(s) if "/" not in s else [])})
-            hint = f"; it is a unit of {', '.join(others)}" if others else ""
-            raise UnitError(f"unit {text!r} is not a unit of kind {kind!r}{hint}")
         raise UnitError(
             f"unknown unit {text!r}: expected a scale prefix (万, 亿, 百万 …) and a base unit "
             f"(元, 美元, 台, 片, %, 百分点, 天, 吨 …) or money/counter such as 万元/台"
         )
+    if kind is not None:
+        others = sorted({r[0] for r in readings})
+        readings = [r for r in readings if r[0] == kind]
+        if not readings:
+            raise UnitError(f"unit {text!r} is not a unit of kind {kind!r}; it is a unit of {', '.join(others)}")
     kinds = {r[0] for r in readings}
     if len(kinds) > 1:
         raise UnitError(f"unit {text!r} is ambiguous without an indicator: it could be {sorted(kinds)}")

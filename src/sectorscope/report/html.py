@@ -55,6 +55,8 @@ class _Row:
     dims: str
     note: str
     footnote: int
+    source_id: str
+    quote: str
     canonical: str
 
 
@@ -132,6 +134,8 @@ def build_report(store: Store, *, lang: str = "zh", as_of: AsOf = None, catalog:
                 dims=" · ".join(x for x in (region, extra) if x),
                 note=_s(rec["note"]),
                 footnote=len(footnotes),
+                source_id=rec["source_id"],
+                quote=_s(rec["quote_normalised"]),
                 canonical=_canonical(rec["value"], rec["value_high"], rec["unit"]),
             )
             (detail if extra or region else headline).append(row)
