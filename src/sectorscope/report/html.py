@@ -70,9 +70,9 @@ def format_figure(value_printed: str, high_printed: str | None, unit_printed: st
 
 
 def _canonical(value: float, high: float | None, unit: str) -> str:
-    v = f"{value:,.6g}"
+    v = f"{value:,.12g}"
     if high is not None and not pd.isna(high):
-        v += f"–{high:,.6g}"
+        v += f"–{high:,.12g}"
     return f"{v} {unit}".strip()
 
 
