@@ -349,22 +349,30 @@ def step_ss_load(p: dict) -> dict:
 
 
 def step_duck_load(p: dict) -> dict:
+    """DuckDB's own bulk load of the same frame, two ways: converted to Arrow first (timed: the frame is the
+    input) and scanned straight from pandas. The faster is the peer."""
     import duckdb
+    import pyarrow as pa
 
     df = generate_frame(p["n"])
     path = Path(p["peer"])
-    _rm(path)
-    with Meter() as m:
-        con = duckdb.connect(str(path))
-        con.register("df", df)
-        con.execute("CREATE TABLE observations AS SELECT * FROM df")
-        con.execute("CHECKPOINT")
-        con.close()
-    n = duckdb.connect(str(path), read_only=True).execute("SELECT count(*) FROM observations").fetchone()[0]
-    assert n == p["n"], n
-    size = path.stat().st_size
-    _rm(path)
-    return m.result(file_bytes=size)
+    out = {}
+    for how in ("arrow", "pandas"):
+        _rm(path)
+        with Meter() as m:
+            con = duckdb.connect(str(path))
+            if how == "arrow":
+                con.register("src", pa.Table.from_pandas(df, preserve_index=False))
+            else:
+                con.register("src", df)
+            con.execute("CREATE TABLE observations AS SELECT * FROM src")
+            con.execute("CHECKPOINT")
+            con.close()
+        n = duckdb.connect(str(path), read_only=True).execute("SELECT count(*) FROM observations").fetchone()[0]
+        assert n == p["n"], n
+        out[how] = m.result(file_bytes=path.stat().st_size)
+        _rm(path)
+    return out
 
 
 def step_ss_ingest(p: dict) -> dict:
@@ -428,6 +436,7 @@ def _sql_digest(cols) -> str:
 def step_duck_revisions(p: dict) -> dict:
     """The same vintaged write as hand-written SQL, in place on a copy of the store (no shadow copy)."""
     import duckdb
+    import pyarrow as pa
 
     from sectorscope.model.observation import KEY_COLUMNS
     from sectorscope.store.store import CONTENT_COLUMNS
@@ -438,15 +447,17 @@ def step_duck_revisions(p: dict) -> dict:
         with Meter() as m:
             con = duckdb.connect(p["peer"])
             types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE observations)").fetchall())
-            con.register("df", df)
+            con.register("src", pa.Table.from_pandas(df, preserve_index=False))
             cast = ", ".join(f"CAST(\"{c}\" AS {types[c]}) AS \"{c}\"" for c in STORE_COLUMNS)
             con.execute("BEGIN TRANSACTION")
             vid = con.execute("SELECT max(vintage_id) + 1 FROM observations").fetchone()[0]
             base = con.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchone()[0]
-            con.execute(f"CREATE TEMP TABLE inc AS SELECT *, {_sql_digest(KEY_COLUMNS)} AS obs_key, "
-                        f"{_sql_digest(CONTENT_COLUMNS)} AS row_hash FROM (SELECT {cast} FROM df)")
-            con.execute("""
+            con.execute(f"""
                 CREATE TEMP TABLE chg AS
+                WITH inc AS (
+                    SELECT *, {_sql_digest(KEY_COLUMNS)} AS obs_key, {_sql_digest(CONTENT_COLUMNS)} AS row_hash
+                    FROM (SELECT {cast} FROM src)
+                )
                 SELECT i.* FROM inc i LEFT JOIN (
                     SELECT obs_key, row_hash AS cur_hash, withdrawn AS cur_withdrawn FROM observations
                     QUALIFY row_number() OVER (PARTITION BY obs_key ORDER BY vintage_id DESC) = 1
@@ -483,13 +494,6 @@ SELECT * FROM (
     SELECT * FROM observations WHERE vintage_id <= $v AND indicator = $i AND subject = $s
     QUALIFY row_number() OVER (PARTITION BY obs_key ORDER BY vintage_id DESC) = 1
 ) WHERE NOT withdrawn"""
-# The shape Ibis produces: filters after the window (profiling only).
-FILTER_AFTER_SQL = """
-SELECT * FROM (
-    SELECT * FROM observations WHERE vintage_id <= $v
-    QUALIFY row_number() OVER (PARTITION BY obs_key ORDER BY vintage_id DESC) = 1
-) WHERE NOT withdrawn AND indicator = $i AND subject = $s"""
-
 
 def _timed(fn, repeat: int):
     res = fn()  # warm-up (connection, file pages)
@@ -533,7 +537,11 @@ def step_ss_queries(p: dict) -> dict:
         out[name] = {"seconds": med, "times": times, "result": res, "peak_rss": m.peak}
     import ibis
 
-    out["_sql_filter"] = ibis.to_sql(store.query(as_of=p["latest"], indicator=p["indicator"], subject=p["subject"]))
+    out["_ibis_sql"] = {
+        name: ibis.to_sql(store.observations(as_of=v).count() if kind == "count"
+                          else store.query(as_of=v, indicator=p["indicator"], subject=p["subject"]))
+        for name, kind, v in _queries(p)
+    }
     store.close()
     return out
 
@@ -551,12 +559,13 @@ def step_duck_queries(p: dict) -> dict:
         with Meter() as m:
             med, times, res = _timed(fn, p["repeat"])
         out[name] = {"seconds": med, "times": times, "result": res, "peak_rss": m.peak}
-    if p.get("profile"):
-        for name, kind, v in _queries(p):
-            if kind == "filter":
-                fn = lambda v=v: con.execute(FILTER_AFTER_SQL, {"v": v, "i": p["indicator"], "s": p["subject"]}).df()  # noqa: E731
-                med, times, res = _timed(fn, p["repeat"])
-                out["_after_" + name] = {"seconds": med, "result": res}
+    for name, sql in (p.get("ibis_sql") or {}).items():  # profiling: Ibis's own SQL text, run on plain DuckDB
+        if "filtered" in name:
+            fn = lambda sql=sql: con.execute(sql).df()  # noqa: E731
+        else:
+            fn = lambda sql=sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        med, _, res = _timed(fn, p["repeat"])
+        out["_ibis_sql_raw " + name] = {"seconds": med, "result": res}
     con.close()
     return out
 
@@ -646,6 +655,8 @@ def step_profile(p: dict) -> dict:
     res = {"load": run(df, path)}
     df1 = generate_frame(p["n"], revision=1)
     res["revision"] = run(df1, path)
+    del df1
+    gc.collect()
     res["store_bytes"] = path.stat().st_size
     # the copy alone, on the 2-vintage file
     t0 = time.perf_counter()
@@ -653,44 +664,117 @@ def step_profile(p: dict) -> dict:
     res["copy_seconds"] = time.perf_counter() - t0
     (WORK / "copy.tmp").unlink()
 
-    # the same work, split apart, on plain DuckDB
+    # the same work, split apart, on plain DuckDB (best of `reps` runs each)
+    reps = 2 if p["n"] <= 2_000_000 else 1
     split = {}
-    t0 = time.perf_counter()
-    at = pa.Table.from_pandas(df, preserve_index=False)
-    split["pandas -> Arrow (pa.Table.from_pandas)"] = time.perf_counter() - t0
+
+    def best(label, fn, setup=None):
+        ts = []
+        for _ in range(reps):
+            if setup:
+                setup()
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        split[label] = min(ts)
+
+    holder = {}
+    best("pandas -> Arrow (pa.Table.from_pandas)",
+         lambda: holder.__setitem__("at", pa.Table.from_pandas(df, preserve_index=False)))
     tmp = WORK / "split.duckdb"
     _rm(tmp)
     con = duckdb.connect(str(tmp))
-    con.register("arrow_in", at)
-    con.register("df", df)
-    t0 = time.perf_counter()
-    con.execute("CREATE TABLE plain AS SELECT * FROM arrow_in")
-    split["CTAS from Arrow, no hashes"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute("CREATE TABLE plain_df AS SELECT * FROM df")
-    split["CTAS from pandas, no hashes"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute(f"CREATE TABLE hashed AS SELECT {_sql_digest(KEY_COLUMNS)} AS obs_key, "
-                f"{_sql_digest(CONTENT_COLUMNS)} AS row_hash, * FROM arrow_in")
-    split["CTAS from Arrow + md5 obs_key + md5 row_hash"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute(f"SELECT count(DISTINCT {_sql_digest(KEY_COLUMNS)}) FROM arrow_in").fetchone()
-    split["md5 obs_key alone (count distinct)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute(f"SELECT count(DISTINCT {_sql_digest(CONTENT_COLUMNS)}) FROM arrow_in").fetchone()
-    split["md5 row_hash alone (count distinct)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute("""SELECT count(*) FROM hashed i LEFT JOIN (SELECT obs_key, row_hash AS cur_hash FROM hashed
+    con.register("arrow_in", holder["at"])
+    key, content = _sql_digest(KEY_COLUMNS), _sql_digest(CONTENT_COLUMNS)
+    best("md5 obs_key over the batch (computed, not stored)",
+         lambda: con.execute(f"SELECT sum(strlen({key})) FROM arrow_in").fetchone())
+    best("md5 row_hash over the batch (computed, not stored)",
+         lambda: con.execute(f"SELECT sum(strlen({content})) FROM arrow_in").fetchone())
+    drop = lambda *ts: [con.execute(f"DROP TABLE IF EXISTS {t}") for t in ts]  # noqa: E731
+    best("CTAS into a file from Arrow, no hashes, + CHECKPOINT",
+         lambda: (con.execute("CREATE TABLE plain AS SELECT * FROM arrow_in"), con.execute("CHECKPOINT")),
+         lambda: (drop("plain"), con.execute("CHECKPOINT")))
+    best("CTAS into a file from Arrow + md5 obs_key + md5 row_hash, + CHECKPOINT",
+         lambda: (con.execute(f"CREATE TABLE hashed AS SELECT {key} AS obs_key, {content} AS row_hash, * FROM arrow_in"),
+                  con.execute("CHECKPOINT")),
+         lambda: (drop("hashed"), con.execute("CHECKPOINT")))
+    best("left join of the (hashed) batch vs latest-per-key window of itself",
+         lambda: con.execute("""SELECT count(*) FROM hashed i LEFT JOIN (SELECT obs_key, row_hash AS cur_hash FROM hashed
                    QUALIFY row_number() OVER (PARTITION BY obs_key ORDER BY obs_key) = 1) c USING (obs_key)
-                   WHERE c.cur_hash IS NULL OR c.cur_hash <> i.row_hash""").fetchone()
-    split["left join of the batch vs latest-per-key window (hashes precomputed)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    con.execute("CHECKPOINT")
-    split["CHECKPOINT of the above"] = time.perf_counter() - t0
+                   WHERE c.cur_hash IS NULL OR c.cur_hash <> i.row_hash""").fetchone())
     con.close()
     _rm(tmp, path)
     res["split"] = split
+    del holder, df
+    gc.collect()
+    if p.get("csv"):
+        res["ingest"] = _profile_ingest(p)
     return res
+
+
+def _profile_ingest(p: dict) -> dict:
+    """load_paths split into read, validate/normalise and write; normalise_rows under cProfile."""
+    import cProfile
+    import linecache
+    import pstats
+
+    from sectorscope.ingest.load import load_paths, read_sources
+    from sectorscope.ingest.read import read_rows
+    from sectorscope.ingest.validate import normalise_rows
+    from sectorscope.model.catalog import load_catalog
+    from sectorscope.model.fx import FxTable
+    from sectorscope.store import Batch, Store
+
+    out = {}
+    path = WORK / "profile_ingest.duckdb"
+    _rm(path)
+    t0 = time.perf_counter()
+    load_paths(Store(path), [p["csv"]], sources=p["sources"])
+    out["load_paths total"] = time.perf_counter() - t0
+    _rm(path)
+    cat = load_catalog()
+    src, infos = read_sources(Path(p["sources"]))
+    t0 = time.perf_counter()
+    rows, _ = read_rows(p["csv"])
+    out["read_rows (read_csv, strip every column)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    obs = normalise_rows(rows, file=p["csv"], catalog=cat, fx=FxTable([]), sources=infos)
+    out["normalise_rows (pandera + checks + normalise)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Store(path).write(Batch(observations=obs, sources=src, indicators=pd_frame(cat.records())))
+    out["Store.write of the result"] = time.perf_counter() - t0
+    _rm(path)
+    del obs
+    gc.collect()
+    prof = cProfile.Profile()
+    prof.enable()
+    normalise_rows(rows, file=p["csv"], catalog=cat, fx=FxTable([]), sources=infos)
+    prof.disable()
+    stats = pstats.Stats(prof).stats
+    total = max(v[3] for k, v in stats.items() if k[2] == "normalise_rows")
+    picks = []
+    for (file, line, func), (cc, nc, tt, ct, _) in stats.items():
+        where = f"{Path(file).name}:{line} {func}"
+        if "sectorscope" in file and func not in ("normalise_rows", "fail", "<genexpr>", "<lambda>"):
+            if func.startswith("<"):  # a comprehension: show its line
+                where += ": `" + linecache.getline(file, line).strip()[:90].replace("|", "\\|") + "`"
+            picks.append((where, ct, nc))
+        elif "pandera" in file and func == "validate" and "container" in file:
+            if not any(w.startswith("pandera") for w, _, _ in picks) or ct > max(c for w, c, _ in picks if w.startswith("pandera")):
+                picks = [x for x in picks if not x[0].startswith("pandera")]
+                picks.append(("pandera DataFrameSchema.validate (lazy)", ct, nc))
+        elif func == "_cmp_method" and "string_arrow" in file:
+            picks.append(("pandas str ==/!= on whole columns (string_arrow._cmp_method)", ct, nc))
+    picks.sort(key=lambda x: -x[1])
+    out["cprofile_total"] = total
+    out["cprofile"] = picks[:14]
+    return out
+
+
+def pd_frame(records):
+    import pandas as pd
+
+    return pd.DataFrame(records)
 
 
 STEPS = {
@@ -723,6 +807,10 @@ def run_child(step: str, **params) -> dict:
 # ================================================================================================
 # orchestration and report
 # ================================================================================================
+def _ram_gib() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+
+
 def gib(b) -> str:
     return "—" if b is None else f"{b / 1024 ** 3:.2f}"
 
@@ -742,9 +830,17 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
 
     # a/b: bulk load
     r["ss_load"] = a = run_child("ss_load", n=n, store=str(store))
-    r["duck_load"] = b = run_child("duck_load", n=n, peer=str(d / "peer.duckdb"))
-    add("store load (Store.write, fresh file)", a.get("seconds"), "DuckDB CTAS from the frame + CHECKPOINT",
+    r["duck_load"] = b0 = run_child("duck_load", n=n, peer=str(d / "peer.duckdb"))
+    b = min((b0[k] for k in ("arrow", "pandas") if k in b0), key=lambda x: x["seconds"], default={})
+    how = "Arrow" if b is b0.get("arrow") else "pandas"
+    add("store load (Store.write, fresh file)", a.get("seconds"), f"DuckDB CTAS from the frame ({how}) + CHECKPOINT",
         b.get("seconds"), TARGET_LOAD, a.get("peak_rss"), b.get("peak_rss"))
+    if "arrow" in b0 and "pandas" in b0:
+        notes.append(f"{n:,}: DuckDB bulk load of the frame: {b0['arrow']['seconds']:.2f} s via "
+                     f"`pa.Table.from_pandas` (conversion included) then CTAS, {b0['pandas']['seconds']:.2f} s "
+                     f"scanning the pandas frame directly; the faster is the peer. Store file "
+                     f"{a.get('file_bytes', 0) / 1e6:.0f} MB vs DuckDB's {b0['arrow']['file_bytes'] / 1e6:.0f} MB "
+                     "(obs_key and row_hash are two 32-char hex columns more)")
     if "error" in a:
         notes.append(f"{n:,}: the store load failed; nothing else was measured for this size")
         return
@@ -762,10 +858,17 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
             ok = c["same_as_frame_load"] == n
             notes.append(f"{n:,}: the CSV-ingested store has {c['same_as_frame_load']:,} of {n:,} rows with the same "
                          f"(obs_key, row_hash) as the frame-loaded store{'' if ok else ' — MISMATCH'}")
-        csv.unlink(missing_ok=True)
     else:
-        notes.append(f"{n:,}: CSV file ingest not run (sizes above --csv-max {args.csv_max:,}; a {n:,}-row CSV is "
-                     f"~{n * 135 / 1e9:.1f} GB and the pandera/normalise path is row-proportional Python-side work)")
+        done = [(int(k), v["ss_ingest"]) for k, v in raw.items() if k.isdigit() and "ss_ingest" in v
+                and v["ss_ingest"].get("peak_rss")]
+        guess = ""
+        if done:
+            m, ing = max(done)
+            guess = (f"; the {m:,}-row ingest took {ing['seconds']:.0f} s and peaked at {gib(ing['peak_rss'])} GiB, "
+                     f"so {n:,} rows would need ~{ing['seconds'] * n / m / 60:.0f} min and "
+                     f"~{ing['peak_rss'] * n / m / 1024 ** 3:.0f} GiB on this {_ram_gib():.0f} GiB machine")
+        notes.append(f"{n:,}: CSV file ingest not run: sizes above --csv-max {args.csv_max:,} skip it (a {n:,}-row CSV "
+                     f"is ~{n * 167 / 1e9:.1f} GB{guess})")
 
     # d: revisions
     peer_rev = d / "peer_rev.duckdb"
@@ -791,7 +894,7 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
     qp = dict(n=n, store=str(store), latest=latest, earlier=earlier, indicator=code, subject=SUBJECTS[0],
               repeat=args.repeat, profile=args.profile)
     r["ss_queries"] = sq = run_child("ss_queries", **qp)
-    r["duck_queries"] = dq = run_child("duck_queries", **qp)
+    r["duck_queries"] = dq = run_child("duck_queries", **qp, ibis_sql=sq.get("_ibis_sql") if args.profile else None)
     for name, _, _ in _queries(qp):
         s, q = sq.get(name, {}), dq.get(name, {})
         label = name + (f" [{code}, {SUBJECTS[0]}]" if "filtered" in name else "")
@@ -805,7 +908,7 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
                          + ("" if isinstance(res, int) else " (same obs_id sum)"))
 
     if args.profile:
-        r["profile"] = run_child("profile", n=n)
+        r["profile"] = run_child("profile", n=n, csv=str(csv) if csv.exists() else None, sources=str(sources))
     if not args.keep:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -849,12 +952,25 @@ def profile_markdown(raw: dict) -> list[str]:
                 "", "The same work split apart on a plain DuckDB connection:", "", "| operation | seconds |",
                 "|---|---:|"]
         out += [f"| {k} | {v:.2f} |" for k, v in p["split"].items()]
-        for name in r.get("duck_queries", {}):
-            if name.startswith("_after_"):
-                q = r["duck_queries"][name]
-                out.append("")
-                out.append(f"Hand-written SQL with the filters *after* the window (the shape Ibis emits), "
-                           f"{name[7:]}: {q['seconds']:.3f} s")
+        ing = p.get("ingest")
+        if ing:
+            out += ["", f"`load_paths` of the {int(n):,}-row CSV, split (separate runs):", "", "| part | seconds |",
+                    "|---|---:|"]
+            out += [f"| {k} | {v:.2f} |" for k, v in ing.items() if not k.startswith("cprofile")]
+            out += ["", f"Inside `normalise_rows` (cProfile, cumulative, {ing['cprofile_total']:.1f} s with profiler "
+                    "overhead):", "", "| function | cumulative s | calls |", "|---|---:|---:|"]
+            out += [f"| {w} | {ct:.2f} | {nc} |" for w, ct, nc in ing["cprofile"]]
+        q = r.get("duck_queries", {})
+        sq = r.get("ss_queries", {})
+        raws = [k for k in q if k.startswith("_ibis_sql_raw ")]
+        if raws:
+            out += ["", "As-of queries: sectorscope vs the SQL text Ibis generates run on plain DuckDB vs the hand-written "
+                    "query:", "", "| query | sectorscope s | Ibis's SQL on plain DuckDB s | hand-written SQL s |",
+                    "|---|---:|---:|---:|"]
+            for k in raws:
+                name = k[len("_ibis_sql_raw "):]
+                out.append(f"| {name} | {sq.get(name, {}).get('seconds', float('nan')):.3f} | {q[k]['seconds']:.3f} | "
+                           f"{q.get(name, {}).get('seconds', float('nan')):.3f} |")
     return out
 
 
@@ -893,7 +1009,7 @@ def main() -> None:
     cmd = "python benchmarks/store.py " + " ".join(sys.argv[1:])
     env = (f"{platform.python_version()}, duckdb {duckdb.__version__}, ibis {ibis.__version__}, pandas "
            f"{pd.__version__}, {os.cpu_count()} cores, "
-           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024 ** 3:.0f} GiB RAM")
+           f"{_ram_gib():.0f} GiB RAM")
 
     table = Table(title=f"sectorscope store vs DuckDB — {cmd.strip()}")
     for h in HEADERS:

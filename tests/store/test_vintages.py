@@ -117,3 +117,17 @@ def test_two_passages_of_one_source_are_both_kept(tmp_path, sources_csv):
     assert list(got["value"] / 1e8) == [120, 100] and list(got["location"]) == ["§1.1", "摘要"]
     assert isinstance(got, pd.DataFrame)
     store.close()
+
+
+def test_filters_select_whole_figures_and_status_is_judged_on_the_latest_row(tmp_path, sources_csv):
+    store = Store(tmp_path / "s.duckdb")
+    v1 = [obs(period="2025", status="forecast", quote="规模100亿元"), obs(period="2024", location="q")]
+    load_paths(store, [write_csv(tmp_path / "a.csv", v1)], sources=sources_csv)
+    v2 = [obs(period="2025", status="actual", quote="规模100亿元"), obs(period="2024", location="q")]
+    load_paths(store, [write_csv(tmp_path / "b.csv", v2)], sources=sources_csv)
+    assert store.query(1, status="forecast", period="2025").count().execute() == 1
+    assert store.query(2, status="forecast", period="2025").count().execute() == 0
+    assert store.query(2, status="actual", indicator="market_size").count().execute() == 2
+    assert store.query(2, subject="测试市场", source_id="src-a", period="2024").count().execute() == 1
+    assert store.query(2, subject="别的市场").count().execute() == 0
+    store.close()

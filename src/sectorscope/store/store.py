@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -159,28 +160,42 @@ class Store:
         return None if pd.isna(v) else int(v)
 
     # ---- reads -------------------------------------------------------------------------------
-    def observations(self, as_of: AsOf = None, *, include_withdrawn: bool = False) -> ir.Table:
-        """Every figure as it stood at `as_of` (latest by default): the newest row per figure key."""
+    def observations(self, as_of: AsOf = None, *, include_withdrawn: bool = False,
+                     prefilter: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
+        """Every figure as it stood at `as_of` (latest by default): the newest row per figure key.
+
+        `prefilter` may only filter on columns of the figure key (KEY_COLUMNS); it runs before the window.
+        """
         obs = self.table("observations")
         vid = self.resolve(as_of)
         if vid is None:
             return obs.filter(ibis.literal(False))
-        cur = _latest(obs.filter(obs.vintage_id <= vid), "obs_key")
+        obs = obs.filter(obs.vintage_id <= vid)
+        if prefilter is not None:
+            obs = prefilter(obs)
+        cur = _latest(obs, "obs_key")
         return cur if include_withdrawn else cur.filter(~cur.withdrawn)
 
     def query(self, as_of: AsOf = None, *, indicator: str | list[str] | None = None, status: str | None = None,
               period: str | None = None, source_id: str | None = None, **dims: str | None) -> ir.Table:
         """Observations filtered on indicator, status, period, source and any dimension."""
-        t = self.observations(as_of)
         unknown = set(dims) - set(DIMENSIONS)
         if unknown:
             raise StoreError(f"unknown dimension(s) {sorted(unknown)}; dimensions are {', '.join(DIMENSIONS)}")
-        if indicator is not None:
-            t = t.filter(t.indicator.isin([indicator] if isinstance(indicator, str) else list(indicator)))
-        for col, val in (("status", status), ("period", period), ("source_id", source_id), *dims.items()):
-            if val is not None:
-                t = t.filter(t[col] == val)
-        return t
+        # Filters on columns of the figure key select whole figures, so they can run before the as-of
+        # window (much less to sort); status is not in the key and must be judged on the latest row.
+        keyed = {"period": period, "source_id": source_id, **dims}
+
+        def narrow(t: ir.Table) -> ir.Table:
+            if indicator is not None:
+                t = t.filter(t.indicator.isin([indicator] if isinstance(indicator, str) else list(indicator)))
+            for col, val in keyed.items():
+                if val is not None:
+                    t = t.filter(t[col] == val)
+            return t
+
+        t = self.observations(as_of, prefilter=narrow)
+        return t if status is None else t.filter(t.status == status)
 
     def _reference(self, name: str, as_of: AsOf) -> ir.Table:
         t = self.table(name)
@@ -257,18 +272,25 @@ class Store:
         incoming = ibis.memtable(batch.observations.reindex(columns=cols))
         incoming = incoming.cast({c: schema[c] for c in cols})
         incoming = incoming.mutate(obs_key=_digest(incoming, KEY_COLUMNS), row_hash=_digest(incoming, CONTENT_COLUMNS))
-        current = _latest(obs_tbl, "obs_key").select(
-            "obs_key", cur_hash=obs_tbl.row_hash, cur_withdrawn=obs_tbl.withdrawn
-        )
-        j = incoming.left_join(current, "obs_key").drop("obs_key_right")
-        unchanged = (j.cur_hash == j.row_hash) & ~j.cur_withdrawn
-        j = j.mutate(_state=ibis.cases((j.cur_hash.isnull(), "new"), (unchanged, "unchanged"), else_="revised"))
-        tally = j.group_by("_state").aggregate(n=j.count()).execute()
-        counts = dict(zip(tally["_state"], tally["n"].astype(int)))
-        changed = j.filter(j._state != "unchanged")
+        if base == 0:  # an empty store: everything is new, no join needed
+            changed = incoming
+        else:
+            current = _latest(obs_tbl, "obs_key").select(
+                "obs_key", cur_hash=obs_tbl.row_hash, cur_withdrawn=obs_tbl.withdrawn
+            )
+            j = incoming.left_join(current, "obs_key").drop("obs_key_right")
+            changed = j.filter(j.cur_hash.isnull() | (j.cur_hash != j.row_hash) | j.cur_withdrawn)
+        # One pass over the batch: insert what changed, then count from what was inserted.
         changed = changed.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number())
         con.insert("observations", changed.select(*schema.names).cast(schema))
-        n_changed = counts.get("new", 0) + counts.get("revised", 0)
+        mine = obs_tbl.filter(obs_tbl.vintage_id == vid)
+        n_changed = int(mine.count().execute())
+        n_revised = 0
+        if base and n_changed:
+            earlier = obs_tbl.filter(obs_tbl.vintage_id < vid).select("obs_key")
+            n_revised = int(mine.select("obs_key").semi_join(earlier, "obs_key").count().execute())
+        counts = {"new": n_changed - n_revised, "revised": n_revised,
+                  "unchanged": len(batch.observations) - n_changed}
         n_withdrawn = 0
         if batch.withdraw_missing:
             latest = _latest(obs_tbl, "obs_key")
