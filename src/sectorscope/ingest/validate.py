@@ -67,6 +67,8 @@ def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series
     """value × factor, rounded to the digits the printed number carries when the factor is a power of ten,
     so 165.3 亿元 is stored as 16530000000.0 and not as 16530000000.000002."""
     out = value * factor
+    if not out.notna().any():
+        return out
     exp = np.log10(factor.where(factor > 0))
     power = (exp - exp.round()).abs() < 1e-9
     decimals = printed.astype(str).str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
@@ -209,31 +211,31 @@ def normalise_rows(
     fx_note = pd.Series("", index=df.index, dtype=object)
     unit_bad = pd.Series(False, index=df.index)
     unit_reason: dict[int, str] = {}
-    pairs = df.loc[known, ["unit", "indicator"]].drop_duplicates()
-    for unit_text, code in pairs.itertuples(index=False):
-        mask = known & (df["unit"] == unit_text) & (df["indicator"] == code)
+    sub = df.loc[known]
+    # one parse per distinct (unit, indicator); rows are addressed through groupby indices, not masks
+    for (unit_text, code), pos in sub.groupby(["unit", "indicator"], sort=False).indices.items():
+        idx = sub.index[pos]
         try:
             u = parse_unit(unit_text, catalog[code].unit_kind)
         except UnitError as exc:
-            unit_bad |= mask
-            for i in mask[mask].index:
-                unit_reason[i] = str(exc)
+            unit_bad.loc[idx] = True
+            unit_reason.update(dict.fromkeys(idx, str(exc)))
             continue
-        canon[mask] = u.canonical
+        canon.loc[idx] = u.canonical
         if not u.needs_fx:
-            factor[mask] = u.factor
+            factor.loc[idx] = u.factor
             continue
-        for y in year[mask].unique():
-            ym = mask & (year == y)
+        years = year.loc[idx].to_numpy()
+        for y in np.unique(years):
+            yidx = idx[years == y]
             try:
                 rate, note = fx.rate(u.currency, int(y))
             except UnitError as exc:
-                unit_bad |= ym
-                for i in ym[ym].index:
-                    unit_reason[i] = str(exc)
+                unit_bad.loc[yidx] = True
+                unit_reason.update(dict.fromkeys(yidx, str(exc)))
                 continue
-            factor[ym] = u.factor * rate.cny_per_unit
-            fx_note[ym] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
+            factor.loc[yidx] = u.factor * rate.cny_per_unit
+            fx_note.loc[yidx] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
     for i in unit_bad[unit_bad].index:
         failures.append(RowFailure(file, int(row_no[i]), "unit", df.at[i, "unit"], unit_reason[i]))
     bad |= unit_bad
@@ -253,17 +255,19 @@ def normalise_rows(
          "value_high is only for qualifier 'range'; set qualifier to range or leave value_high empty")
     fail(is_range & (value_high < value) & ~bad, "value_high", "the upper end of the range is below value")
     checkable = known & ~bad & out["value"].notna()
-    for code in df.loc[checkable, "indicator"].unique():
+    chk = df.loc[checkable]
+    for code, pos in chk.groupby("indicator", sort=False).indices.items():
         ind = catalog[code]
         if ind.lower is None and ind.upper is None:
             continue
-        m = checkable & (df["indicator"] == code)
+        idx = chk.index[pos]
         for col, printed in (("value", df["value"]), ("value_high", df["value_high"])):
-            v = out[col]
-            out_of = m & v.notna() & (
-                (v < ind.lower if ind.lower is not None else False) | (v > ind.upper if ind.upper is not None else False)
-            )
-            fail(out_of, col, f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}", printed)
+            v = out.loc[idx, col]
+            outside = (v < ind.lower if ind.lower is not None else False) | (v > ind.upper if ind.upper is not None else False)
+            if outside.any():
+                mask = pd.Series(False, index=df.index)
+                mask.loc[idx[outside.to_numpy()]] = True
+                fail(mask, col, f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}", printed)
 
     # ---- sources and quotes ----------------------------------------------------------------------
     fail(~df["source"].isin(list(sources)) & (df["source"] != ""), "source",

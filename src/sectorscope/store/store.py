@@ -92,6 +92,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._read: BaseBackend | None = None
+        self._vintage_times: pd.DataFrame | None = None  # (vintage_id, loaded_at), read once per connection
 
     # ---- connections -------------------------------------------------------------------------
     @property
@@ -108,6 +109,7 @@ class Store:
         if self._read is not None:
             self._read.disconnect()
             self._read = None
+        self._vintage_times = None
 
     def __enter__(self) -> Store:
         return self
@@ -125,16 +127,23 @@ class Store:
     def vintages(self) -> ir.Table:
         return self.table("vintages").order_by("vintage_id")
 
+    def _times(self) -> pd.DataFrame:
+        """Vintage ids and load times, cached per connection: every as-of query resolves against them."""
+        if self._vintage_times is None:
+            vt = self.table("vintages")
+            self._vintage_times = vt.select("vintage_id", "loaded_at").order_by("vintage_id").execute()
+        return self._vintage_times
+
     def latest_vintage(self) -> int | None:
-        v = self.table("vintages").vintage_id.max().execute()
-        return None if pd.isna(v) else int(v)
+        ids = self._times()["vintage_id"]
+        return int(ids.iloc[-1]) if len(ids) else None
 
     def resolve(self, as_of: AsOf) -> int | None:
         """The vintage id in force at `as_of`: a vintage id, `v3`, an ISO date (end of that day, UTC) or a
         datetime. None means the latest. Returns None when nothing had been loaded by then."""
         if as_of is None:
             return self.latest_vintage()
-        vt = self.table("vintages")
+        times = self._times()
         if isinstance(as_of, bool):
             raise StoreError(f"as_of must be a vintage or a date, not {as_of!r}")
         if isinstance(as_of, str):
@@ -148,16 +157,15 @@ class Store:
                 except ValueError:
                     raise StoreError(f"as_of {s!r} is neither a vintage (3, v3) nor an ISO date (2025-06-30)") from None
         if isinstance(as_of, int):
-            known = vt.filter(vt.vintage_id == as_of).count().execute()
-            if not known:
+            if as_of not in set(times["vintage_id"]):
                 raise StoreError(f"no vintage {as_of} in {self.path}; `sectorscope vintages` lists them")
             return as_of
         if not isinstance(as_of, datetime):
             as_of = datetime.combine(as_of, time.max)
         if as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=timezone.utc)
-        v = vt.filter(vt.loaded_at <= as_of).vintage_id.max().execute()
-        return None if pd.isna(v) else int(v)
+        before = times[times["loaded_at"] <= pd.Timestamp(as_of)]
+        return int(before["vintage_id"].iloc[-1]) if len(before) else None
 
     # ---- reads -------------------------------------------------------------------------------
     def observations(self, as_of: AsOf = None, *, include_withdrawn: bool = False,
