@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import json
 import math
@@ -528,9 +529,9 @@ def step_ss_queries(p: dict) -> dict:
     out = {}
     for name, kind, v in _queries(p):
         if kind == "count":
-            fn = lambda v=v: store.observations(as_of=v).count().execute()  # noqa: E731
+            fn = functools.partial(_ss_count, store, v)
         else:
-            fn = lambda v=v: store.query(as_of=v, indicator=p["indicator"], subject=p["subject"]).execute()  # noqa: E731
+            fn = functools.partial(_ss_filtered, store, v, p["indicator"], p["subject"])
         gc.collect()
         with Meter() as m:
             med, times, res = _timed(fn, p["repeat"])
@@ -546,6 +547,22 @@ def step_ss_queries(p: dict) -> dict:
     return out
 
 
+def _ss_count(store, v):
+    return store.observations(as_of=v).count().execute()
+
+
+def _ss_filtered(store, v, indicator, subject):
+    return store.query(as_of=v, indicator=indicator, subject=subject).execute()
+
+
+def _duck_scalar(con, sql, params=None):
+    return con.execute(sql, params).fetchone()[0] if params else con.execute(sql).fetchone()[0]
+
+
+def _duck_frame(con, sql, params=None):
+    return con.execute(sql, params).df() if params else con.execute(sql).df()
+
+
 def step_duck_queries(p: dict) -> dict:
     import duckdb
 
@@ -553,17 +570,17 @@ def step_duck_queries(p: dict) -> dict:
     out = {}
     for name, kind, v in _queries(p):
         if kind == "count":
-            fn = lambda v=v: con.execute(COUNT_SQL, {"v": v}).fetchone()[0]  # noqa: E731
+            fn = functools.partial(_duck_scalar, con, COUNT_SQL, {"v": v})
         else:
-            fn = lambda v=v: con.execute(FILTER_SQL, {"v": v, "i": p["indicator"], "s": p["subject"]}).df()  # noqa: E731
+            fn = functools.partial(_duck_frame, con, FILTER_SQL, {"v": v, "i": p["indicator"], "s": p["subject"]})
         with Meter() as m:
             med, times, res = _timed(fn, p["repeat"])
         out[name] = {"seconds": med, "times": times, "result": res, "peak_rss": m.peak}
     for name, sql in (p.get("ibis_sql") or {}).items():  # profiling: Ibis's own SQL text, run on plain DuckDB
         if "filtered" in name:
-            fn = lambda sql=sql: con.execute(sql).df()  # noqa: E731
+            fn = functools.partial(_duck_frame, con, sql)
         else:
-            fn = lambda sql=sql: con.execute(sql).fetchone()[0]  # noqa: E731
+            fn = functools.partial(_duck_scalar, con, sql)
         med, _, res = _timed(fn, p["repeat"])
         out["_ibis_sql_raw " + name] = {"seconds": med, "result": res}
     con.close()
@@ -690,7 +707,10 @@ def step_profile(p: dict) -> dict:
          lambda: con.execute(f"SELECT sum(strlen({key})) FROM arrow_in").fetchone())
     best("md5 row_hash over the batch (computed, not stored)",
          lambda: con.execute(f"SELECT sum(strlen({content})) FROM arrow_in").fetchone())
-    drop = lambda *ts: [con.execute(f"DROP TABLE IF EXISTS {t}") for t in ts]  # noqa: E731
+    def drop(*ts: str) -> None:
+        for t in ts:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+
     best("CTAS into a file from Arrow, no hashes, + CHECKPOINT",
          lambda: (con.execute("CREATE TABLE plain AS SELECT * FROM arrow_in"), con.execute("CHECKPOINT")),
          lambda: (drop("plain"), con.execute("CHECKPOINT")))

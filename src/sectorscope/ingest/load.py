@@ -131,6 +131,11 @@ def read_fx(path: Path, sources: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _fx_rates(frame: pd.DataFrame) -> list[FxRate]:
+    return [FxRate(int(r.year), r.currency, float(r.cny_per_unit), r.source_id, r.quote if isinstance(r.quote, str) else "")
+            for r in frame.itertuples()]
+
+
 class Dataset:
     """The files of one load, grouped: sources files, FX files, observation files."""
 
@@ -208,9 +213,7 @@ def load_paths(
     if store.exists():
         for sid in store.sources().source_id.execute():
             infos.setdefault(sid, SourceInfo(sid))
-        fx_now = store.fx_rates().execute()
-        store_fx = [FxRate(int(r.year), r.currency, float(r.cny_per_unit), r.source_id, r.quote or "")
-                    for r in fx_now.itertuples()]
+        store_fx = _fx_rates(store.fx_rates().execute())
     fx_frames = []
     for f in ds.fx:
         try:
@@ -220,8 +223,7 @@ def load_paths(
         if on_file:
             on_file(f)
     fx_frame = pd.concat(fx_frames, ignore_index=True) if fx_frames else None
-    fx = FxTable(store_fx + ([FxRate(int(r.year), r.currency, float(r.cny_per_unit), r.source_id, r.quote or "")
-                              for r in fx_frame.itertuples()] if fx_frame is not None else []))
+    fx = FxTable(store_fx + (_fx_rates(fx_frame) if fx_frame is not None else []))
     obs_frames = []
     for f in ds.observations:
         try:

@@ -203,8 +203,7 @@ def normalise_rows(
 
     # ---- units, values, FX -----------------------------------------------------------------------
     value = _numeric(df["value"])
-    value_high = _numeric(df["value_high"].where(df["value_high"] != "", "nan").replace("nan", ""))
-    value_high = value_high.where(df["value_high"] != "")
+    value_high = _numeric(df["value_high"])  # NaN where empty
     known = df["indicator"].isin(catalog.codes())
     factor = pd.Series(np.nan, index=df.index)
     canon = pd.Series("", index=df.index, dtype=object)
