@@ -42,3 +42,17 @@ def test_text_without_parentheses_keeps_its_length_class(text):
 
 def test_simplified_text_is_unchanged():
     assert to_simplified("国产化率仅为9.3%") == "国产化率仅为9.3%"
+
+
+@given(st.lists(st.text(max_size=30), max_size=20))
+def test_normalise_many_is_normalise_of_each(texts):
+    from sectorscope.model.text import normalise_many
+
+    assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_normalise_many_on_seed_text():
+    from sectorscope.model.text import normalise_many
+
+    seed = ["數(shù)據(jù)", "產(chǎn)能(萬臺)", "  中國縮微機(jī)械市場 ", "", "美国厂商占比过\n\n半"]
+    assert normalise_many(seed) == [normalise(t) for t in seed]

@@ -22,7 +22,7 @@ from ..model.numbers import parse_number
 from ..model.observation import (
     DEFAULT_REGION, DIMENSIONS, KEY_COLUMNS, LOADABLE_STATUSES, PERIOD_PATTERN, QUALIFIERS, parse_period,
 )
-from ..model.text import normalise
+from ..model.text import normalise_many
 from ..model.units import canonical_unit, parse_unit
 from .read import ROW_COLUMN
 
@@ -176,9 +176,8 @@ def normalise_rows(
 
     # ---- normalised text -------------------------------------------------------------------------
     def norm(col: str) -> pd.Series:
-        uniq = df[col].unique()
-        mapping = {u: (normalise(u) if u else "") for u in uniq}
-        return df[col].map(mapping)
+        uniq = list(df[col].unique())
+        return df[col].map(dict(zip(uniq, normalise_many(uniq), strict=True)))
 
     out = pd.DataFrame(index=df.index)
     for col in _TEXT_COLUMNS:
@@ -311,7 +310,8 @@ def normalise_rows(
         raise ValidationError(failures, file=file)
 
     out["quote"] = df["quote"].replace("", None)
-    out["quote_normalised"] = df["quote"].map({q: normalise(q) for q in df["quote"].unique()}).replace("", None)
+    quotes = list(df["quote"].unique())
+    out["quote_normalised"] = df["quote"].map(dict(zip(quotes, normalise_many(quotes), strict=True))).replace("", None)
     out["quote_start"] = start.astype("Int64")
     out["quote_end"] = (start + qlen).where(has_start).astype("Int64")
     for col in (*DIMENSIONS, "location", "basis", "note"):
