@@ -7,7 +7,7 @@ Work is done per distinct value (units, names), not per row, so a 10 M-row file 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +63,14 @@ def _numeric(s: pd.Series) -> pd.Series:
     return out.astype(float)
 
 
+def _per_distinct(values: pd.Series, fn: Callable[[list], list]) -> pd.Series:
+    """fn applied once per distinct value (fn takes and returns a list), spread back over the rows."""
+    codes, uniques = pd.factorize(values)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = fn(list(uniques))
+    return pd.Series(results[codes], index=values.index)
+
+
 def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series:
     """value × factor, rounded to the digits the printed number carries when the factor is a power of ten,
     so 165.3 亿元 is stored as 16530000000.0 and not as 16530000000.000002."""
@@ -71,7 +79,9 @@ def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series
         return out
     exp = np.log10(factor.where(factor > 0))
     power = (exp - exp.round()).abs() < 1e-9
-    decimals = printed.astype(str).str.extract(r"\.(\d+)$")[0].str.len().fillna(0)
+    text = printed.astype(str)
+    dot = text.str.find(".")
+    decimals = (text.str.len() - dot - 1).where(dot >= 0, 0)
     digits = (decimals - exp.round()).clip(lower=0)
     for d in digits[power & out.notna()].unique():
         m = power & out.notna() & (digits == d)
@@ -176,8 +186,7 @@ def normalise_rows(
 
     # ---- normalised text -------------------------------------------------------------------------
     def norm(col: str) -> pd.Series:
-        uniq = list(df[col].unique())
-        return df[col].map(dict(zip(uniq, normalise_many(uniq), strict=True)))
+        return _per_distinct(df[col], normalise_many)
 
     out = pd.DataFrame(index=df.index)
     for col in _TEXT_COLUMNS:
@@ -190,15 +199,20 @@ def normalise_rows(
     out["qualifier"] = df["qualifier"].mask(df["qualifier"] == "", "exact")
 
     # ---- periods -------------------------------------------------------------------------------
-    per = {}
-    for p in df["period"].unique():
-        try:
-            per[p] = parse_period(p)
-        except ValueError:
-            per[p] = None
-    out["period_start"] = df["period"].map(lambda p: per[p].start if per[p] else None)
-    out["period_end"] = df["period"].map(lambda p: per[p].end if per[p] else None)
-    year = df["period"].map(lambda p: per[p].year if per[p] else 0)
+    def periods(texts: list[str]) -> list[tuple]:
+        parsed = []
+        for p in texts:
+            try:
+                q = parse_period(p)
+                parsed.append((q.start, q.end, q.year))
+            except ValueError:
+                parsed.append((None, None, 0))
+        return parsed
+
+    per = _per_distinct(df["period"], periods)  # (start, end, year) per row, parsed once per period
+    out["period_start"] = per.str[0]
+    out["period_end"] = per.str[1]
+    year = per.str[2].astype(int)
 
     # ---- units, values, FX -----------------------------------------------------------------------
     value = _numeric(df["value"])
@@ -310,8 +324,7 @@ def normalise_rows(
         raise ValidationError(failures, file=file)
 
     out["quote"] = df["quote"].replace("", None)
-    quotes = list(df["quote"].unique())
-    out["quote_normalised"] = df["quote"].map(dict(zip(quotes, normalise_many(quotes), strict=True))).replace("", None)
+    out["quote_normalised"] = _per_distinct(df["quote"], normalise_many).replace("", None)
     out["quote_start"] = start.astype("Int64")
     out["quote_end"] = (start + qlen).where(has_start).astype("Int64")
     for col in (*DIMENSIONS, "location", "basis", "note"):
