@@ -93,6 +93,7 @@ class Store:
         self.path = Path(path)
         self._read: BaseBackend | None = None
         self._vintage_times: pd.DataFrame | None = None  # (vintage_id, loaded_at), read once per connection
+        self._tables: dict[str, ir.Table] = {}
 
     # ---- connections -------------------------------------------------------------------------
     @property
@@ -110,6 +111,7 @@ class Store:
             self._read.disconnect()
             self._read = None
         self._vintage_times = None
+        self._tables = {}
 
     def __enter__(self) -> Store:
         return self
@@ -121,7 +123,10 @@ class Store:
         return self.path.exists()
 
     def table(self, name: str) -> ir.Table:
-        return self.con.table(name)
+        """A table of the store; looked up once per connection (Ibis asks the engine for its schema)."""
+        if name not in self._tables:
+            self._tables[name] = self.con.table(name)
+        return self._tables[name]
 
     # ---- vintages ----------------------------------------------------------------------------
     def vintages(self) -> ir.Table:
