@@ -302,8 +302,6 @@ class Store:
         if base and n_changed:
             earlier = obs_tbl.filter(obs_tbl.vintage_id < vid).select("obs_key")
             n_revised = int(mine.select("obs_key").semi_join(earlier, "obs_key").count().execute())
-        counts = {"new": n_changed - n_revised, "revised": n_revised,
-                  "unchanged": len(batch.observations) - n_changed}
         n_withdrawn = 0
         if batch.withdraw_missing:
             latest = _latest(obs_tbl, "obs_key")
@@ -319,8 +317,8 @@ class Store:
                 )
                 con.insert("observations", tomb.select(*schema.names).cast(schema))
         return {
-            "n_new": counts.get("new", 0), "n_revised": counts.get("revised", 0),
-            "n_unchanged": counts.get("unchanged", 0), "n_withdrawn": n_withdrawn,
+            "n_new": n_changed - n_revised, "n_revised": n_revised,
+            "n_unchanged": len(batch.observations) - n_changed, "n_withdrawn": n_withdrawn,
         }
 
 
