@@ -1,0 +1,64 @@
+"""A candidate observation: one figure the extractor read, where it read it, what it thinks it means and
+how sure it is. Candidates are proposals for an analyst, so each says *why* it was mapped as it was."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Candidate", "TableCell", "Ambiguity"]
+
+
+@dataclass
+class TableCell:
+    """Where a candidate sits in a rebuilt table."""
+
+    table: str            # the table's name: its caption if it has one, else its header joined
+    row: str              # the row header (a year, a product…)
+    column: str           # the column header as printed (with its unit)
+    row_index: int = 0
+    column_index: int = 0
+
+
+@dataclass
+class Candidate:
+    value: float                      # in the unit as printed (value_as_printed parsed), sign applied
+    unit_as_printed: str
+    value_as_printed: str
+    start: int                        # original offsets of the figure (number + unit)
+    end: int
+    quote: str                        # the original text of the sentence (or table row) it came from
+    quote_start: int
+    quote_end: int
+    sentence: str = ""                # the normalised sentence, for reading
+    value_high: float | None = None
+    qualifier: str = "exact"
+    unit: str = ""                    # canonical unit of the indicator's kind ("" if unknown)
+    unit_kind: str = ""
+    period: str = ""
+    indicator: str = ""
+    dimensions: dict[str, str] = field(default_factory=dict)
+    status: str = "estimate"
+    confidence: float = 0.0
+    why: list[str] = field(default_factory=list)
+    cell: TableCell | None = None
+    kind: str = "prose"               # prose | table
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        cell = d.pop("cell")
+        d["why"] = "; ".join(self.why)
+        if cell:
+            d["table"], d["row_header"], d["column_header"] = cell["table"], cell["row"], cell["column"]
+        return d
+
+
+@dataclass
+class Ambiguity:
+    """A table split (or other reading) that stayed ambiguous: reported, not guessed."""
+
+    table: str
+    row: str
+    start: int
+    end: int
+    text: str
+    readings: list[list[str]]
+    reason: str

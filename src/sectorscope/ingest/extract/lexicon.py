@@ -1,0 +1,223 @@
+"""The declarative lexicon that maps report wording to the catalog: indicator terms (zh and en), the
+words that turn a level into its growth, CAGR or percentage-point change, qualifier and status cues, sign
+words, dimension terms and the table row-key headers.
+
+It is data (`lexicon/*.yaml`, plus any folder an analyst names) so that a new report's wording is a line
+of YAML, not a code change. Terms are matched on normalised text (simplified, half-width); English terms
+case-insensitively.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ...errors import CatalogError
+from ...model.catalog import Catalog, load_catalog
+from ...model.observation import DIMENSIONS, QUALIFIERS
+from ...model.text import normalise
+
+__all__ = ["Lexicon", "TermHit", "IndicatorTerm", "load_lexicon"]
+
+FORMS = ("growth", "cagr", "change")
+
+
+@dataclass(frozen=True)
+class IndicatorTerm:
+    code: str
+    term: str
+    lang: str
+    forms: tuple[tuple[str, str], ...] = ()   # (form, indicator code) e.g. ("growth", "market_size_growth")
+
+    def form(self, name: str) -> str | None:
+        return dict(self.forms).get(name)
+
+
+@dataclass(frozen=True)
+class TermHit:
+    term: str
+    start: int
+    end: int
+    values: tuple  # IndicatorTerm entries, or (dimension, value) pairs, or cue names
+
+
+class _Matcher:
+    """All terms of one kind compiled into one regex, longest first, so `市场规模同比增长率` wins over `市场规模`."""
+
+    def __init__(self, table: dict[str, list]) -> None:
+        self.table = {k: tuple(v) for k, v in table.items()}
+        self._lower = {k.lower(): k for k in table}
+        terms = sorted(self.table, key=len, reverse=True)
+        self.regex = re.compile("|".join(map(re.escape, terms)), re.IGNORECASE) if terms else None
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        if self.regex is None:
+            return []
+        end = len(text) if end is None else end
+        out = []
+        for m in self.regex.finditer(text, start, end):
+            key = m.group(0)
+            values = self.table.get(key) or self.table[self._lower[key.lower()]]
+            out.append(TermHit(key, m.start(), m.end(), values))
+        return out
+
+
+@dataclass
+class Lexicon:
+    indicators: _Matcher
+    dimensions: _Matcher
+    forms: dict[str, _Matcher]
+    qualifier_before: dict[str, str]
+    qualifier_after: dict[str, str]
+    status_cues: _Matcher
+    decrease: tuple[str, ...]
+    increase: tuple[str, ...]
+    row_keys: dict[str, str]
+    subjects: dict[str, list[str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def indicator_hits(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        return self.indicators.find(text, start, end)
+
+    def dimension_hits(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        return self.dimensions.find(text, start, end)
+
+    def form_hits(self, form: str, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        return self.forms[form].find(text, start, end)
+
+    def status_hits(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        return self.status_cues.find(text, start, end)
+
+
+def _files(extra: str | Path | None) -> list[tuple[str, str]]:
+    out = []
+    pkg = resources.files("sectorscope.ingest.extract") / "lexicon"
+    for f in sorted(pkg.iterdir(), key=lambda p: p.name):
+        if f.name.endswith((".yaml", ".yml")):
+            out.append((f"lexicon/{f.name}", f.read_text(encoding="utf-8")))
+    folders = [extra] if extra else []
+    if os.environ.get("SECTORSCOPE_LEXICON"):
+        folders.append(os.environ["SECTORSCOPE_LEXICON"])
+    for folder in folders:
+        p = Path(folder)
+        paths = sorted(p.glob("*.y*ml")) if p.is_dir() else [p]
+        if not paths or not all(x.is_file() for x in paths):
+            raise CatalogError(f"{folder}: no lexicon YAML files there")
+        out += [(str(x), x.read_text(encoding="utf-8")) for x in paths]
+    return out
+
+
+def _strings(value, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CatalogError(f"{where}: expected a list of non-empty strings, got {value!r}")
+    return [v.strip() for v in value]
+
+
+def _norm_term(term: str, lang: str) -> str:
+    return normalise(term) if lang == "zh" else term.strip()
+
+
+def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
+    ind: dict[str, list] = {}
+    dims: dict[str, list] = {}
+    forms: dict[str, dict[str, list]] = {f: {} for f in FORMS}
+    qb: dict[str, str] = {}
+    qa: dict[str, str] = {}
+    status: dict[str, list] = {}
+    decrease: list[str] = []
+    increase: list[str] = []
+    row_keys: dict[str, str] = {}
+    subjects: dict[str, list[str]] = {}
+    for name, text in docs:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise CatalogError(f"{name}: not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise CatalogError(f"{name}: a lexicon file is a mapping with keys such as indicators, dimensions, cues")
+        unknown = set(data) - {"indicators", "dimensions", "forms", "qualifiers", "status", "signs", "row_keys"}
+        if unknown:
+            raise CatalogError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
+        for i, entry in enumerate(data.get("indicators") or [], start=1):
+            where = f"{name}: indicators entry {i}"
+            if not isinstance(entry, dict) or "code" not in entry:
+                raise CatalogError(f"{where}: needs a code")
+            code = entry["code"]
+            if code not in catalog:
+                raise CatalogError(f"{where}: {code!r} is not an indicator of the catalog")
+            fm = []
+            for f in FORMS:
+                if entry.get(f):
+                    if entry[f] not in catalog:
+                        raise CatalogError(f"{where}: {f} → {entry[f]!r} is not an indicator of the catalog")
+                    fm.append((f, entry[f]))
+            bad = set(entry) - {"code", "zh", "en", *FORMS}
+            if bad:
+                raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+            for lang in ("zh", "en"):
+                for t in _strings(entry.get(lang), f"{where} {lang}"):
+                    ind.setdefault(_norm_term(t, lang), []).append(IndicatorTerm(code, t, lang, tuple(fm)))
+        for dim, values in (data.get("dimensions") or {}).items():
+            if dim not in DIMENSIONS:
+                raise CatalogError(f"{name}: dimensions: {dim!r} is not a dimension ({', '.join(DIMENSIONS)})")
+            for value, terms in (values or {}).items():
+                terms = _strings(terms, f"{name}: dimensions.{dim}.{value}") or [str(value)]
+                if dim == "subject":
+                    subjects.setdefault(str(value), []).extend(terms)
+                for t in terms:
+                    dims.setdefault(normalise(t), []).append((dim, str(value)))
+        for f, langs in (data.get("forms") or {}).items():
+            if f not in FORMS:
+                raise CatalogError(f"{name}: forms: {f!r} is not one of {', '.join(FORMS)}")
+            for lang in ("zh", "en"):
+                for t in _strings((langs or {}).get(lang), f"{name}: forms.{f}.{lang}"):
+                    forms[f].setdefault(_norm_term(t, lang), []).append(f)
+        for q, where_terms in (data.get("qualifiers") or {}).items():
+            if q not in QUALIFIERS:
+                raise CatalogError(f"{name}: qualifiers: {q!r} is not one of {', '.join(QUALIFIERS)}")
+            for t in _strings((where_terms or {}).get("before"), f"{name}: qualifiers.{q}.before"):
+                qb[normalise(t)] = q
+            for t in _strings((where_terms or {}).get("after"), f"{name}: qualifiers.{q}.after"):
+                qa[normalise(t)] = q
+        for st, terms in (data.get("status") or {}).items():
+            if st not in ("actual", "estimate", "forecast", "target"):
+                raise CatalogError(f"{name}: status: {st!r} is not actual, estimate, forecast or target")
+            for t in _strings(terms, f"{name}: status.{st}"):
+                status.setdefault(normalise(t), []).append(st)
+        signs = data.get("signs") or {}
+        decrease += [normalise(t) for t in _strings(signs.get("decrease"), f"{name}: signs.decrease")]
+        increase += [normalise(t) for t in _strings(signs.get("increase"), f"{name}: signs.increase")]
+        for dim, terms in (data.get("row_keys") or {}).items():
+            if dim not in DIMENSIONS and dim != "period":
+                raise CatalogError(f"{name}: row_keys: {dim!r} is not a dimension or period")
+            for t in _strings(terms, f"{name}: row_keys.{dim}"):
+                row_keys[normalise(t)] = dim
+    return Lexicon(
+        indicators=_Matcher(ind), dimensions=_Matcher(dims), forms={f: _Matcher(v) for f, v in forms.items()},
+        qualifier_before=qb, qualifier_after=qa, status_cues=_Matcher(status),
+        decrease=tuple(sorted(set(decrease), key=len, reverse=True)),
+        increase=tuple(sorted(set(increase), key=len, reverse=True)),
+        row_keys=row_keys, subjects=subjects, files=[n for n, _ in docs],
+    )
+
+
+@functools.cache
+def _default() -> Lexicon:
+    return build_lexicon(_files(None), load_catalog())
+
+
+def load_lexicon(extra: str | Path | None = None, catalog: Catalog | None = None) -> Lexicon:
+    """The packaged lexicon, extended by the YAML files of `extra` (a folder or file) and of
+    $SECTORSCOPE_LEXICON. Raises CatalogError naming the file and entry of any mistake."""
+    if extra is None and catalog is None and not os.environ.get("SECTORSCOPE_LEXICON"):
+        return _default()
+    return build_lexicon(_files(extra), catalog or load_catalog())
