@@ -20,7 +20,7 @@ class TableCell:
 
 @dataclass
 class Candidate:
-    value: float                      # in the unit as printed (value_as_printed parsed), sign applied
+    printed: float                    # the number as printed, parsed, sign applied (−7.4 for 下降7.4%)
     unit_as_printed: str
     value_as_printed: str
     start: int                        # original offsets of the figure (number + unit)
@@ -29,6 +29,8 @@ class Candidate:
     quote_start: int
     quote_end: int
     sentence: str = ""                # the normalised sentence, for reading
+    printed_high: float | None = None  # upper end of a range, as printed
+    value: float | None = None        # in `unit` (canonical), filled by the extractor from printed + unit
     value_high: float | None = None
     qualifier: str = "exact"
     unit: str = ""                    # canonical unit of the indicator's kind ("" if unknown)
