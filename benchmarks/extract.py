@@ -1,0 +1,243 @@
+"""Report-text extraction measured against the hand-curated default dataset.
+
+For each seed report: recall and precision of sectorscope's extractor (a figure counts when value, unit,
+period and indicator all equal a curated figure's, and it sits in or near that figure's quote), separately
+for prose figures and table cells; every curated table rebuilt cell for cell; throughput in MB/s on the
+seeds and on a larger text made of them. Beside it, in the same run, the peer every analyst starts from:
+a plain regular expression for "number + unit" (it has no indicator, so it is scored on value + unit and
+position only — an upper bound on what a regex finds, not a rival on mapping).
+
+    python benchmarks/extract.py [--repeat 3] [--scale-mb 8] [--misses out.csv] [--min-confidence 0.7]
+
+Writes the table to stdout and to benchmarks/out/extract.md.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sectorscope.ingest.extract import ACCEPT_CONFIDENCE, Document, extract, load_lexicon, read_report
+from sectorscope.ingest.load import default_dataset_dir
+from sectorscope.model.catalog import load_catalog
+from sectorscope.model.numbers import parse_number
+from sectorscope.model.units import parse_unit
+
+OUT = Path(__file__).resolve().parent / "out"
+NEAR = 120  # characters: a candidate this close to a curated quote may be its figure
+
+
+def curated(data: Path) -> dict[str, list[dict]]:
+    by_source: dict[str, list[dict]] = defaultdict(list)
+    for f in sorted((data / "observations").glob("*.csv")):
+        with open(f, encoding="utf-8-sig") as fh:
+            for i, row in enumerate(csv.DictReader(fh), start=2):
+                if not row["quote_start"]:
+                    continue
+                row["_file"], row["_row"] = f.name, i
+                row["_kind"] = "table" if row["location"].startswith("表") else "prose"
+                by_source[row["source"]].append(row)
+    return by_source
+
+
+def _scaled(value: float, unit: str, kind: str | None) -> tuple[str, float] | None:
+    try:
+        u = parse_unit(unit, kind)
+    except Exception:
+        return None
+    return u.kind, value * u.factor
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def truth_key(row: dict, catalog) -> tuple | None:
+    ind = catalog.get(row["indicator"])
+    kind = ind.unit_kind if ind else None
+    try:
+        v = parse_number(row["value"])
+        vh = parse_number(row["value_high"]) if row["value_high"] else None
+    except ValueError:
+        return None
+    s = _scaled(v, row["unit"], kind)
+    if s is None:
+        return None
+    sh = _scaled(vh, row["unit"], kind)[1] if vh is not None else None
+    return row["indicator"], row["period"], s[0], s[1], sh
+
+
+def cand_key(c, catalog) -> tuple | None:
+    ind = catalog.get(c.indicator)
+    s = _scaled(c.printed, c.unit_as_printed, ind.unit_kind if ind else None)
+    if s is None:
+        return None
+    sh = _scaled(c.printed_high, c.unit_as_printed, ind.unit_kind if ind else None)[1] if c.printed_high is not None else None
+    return c.indicator, c.period, s[0], s[1], sh
+
+
+def _near(c_start: int, c_end: int, row: dict) -> bool:
+    qs, qe = int(row["quote_start"]), int(row["quote_end"])
+    return c_start < qe + NEAR and c_end > qs - NEAR
+
+
+def match(cands: list, rows: list[dict], catalog, *, with_indicator: bool = True) -> tuple[set[int], set[int]]:
+    """Greedy one-to-one matching; returns (indices of matched rows, indices of matched candidates)."""
+    ck = [cand_key(c, catalog) for c in cands]
+    used_c: set[int] = set()
+    hit_r: set[int] = set()
+    for ri, row in enumerate(rows):
+        tk = truth_key(row, catalog)
+        if tk is None:
+            continue
+        best = None
+        for ci, c in enumerate(cands):
+            if ci in used_c or ck[ci] is None or not _near(c.start, c.end, row):
+                continue
+            k = ck[ci]
+            ok = k[2] == tk[2] and _same(k[3], tk[3]) and _same(k[4], tk[4])
+            if with_indicator:
+                ok = ok and k[0] == tk[0] and k[1] == tk[1]
+            if ok:
+                dist = abs(c.start - int(row["quote_start"]))
+                if best is None or dist < best[0]:
+                    best = (dist, ci)
+        if best:
+            used_c.add(best[1])
+            hit_r.add(ri)
+    return hit_r, used_c
+
+
+# ---- the peer: one regular expression ---------------------------------------------------------------
+_PEER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(%|个百分点|亿元|万元|亿美元|万台|亿台|台|家|项|个月|天|周|万片|片|吨|nm|μm|MPa|个|条|套|倍|元/台|万元/台)")
+
+
+class _PeerCand:
+    def __init__(self, m: re.Match, doc: Document) -> None:
+        self.start, self.end = doc.span(m.start(), m.end())
+        self.printed = parse_number(m.group(0)[: -len(m.group(2))].strip())
+        self.printed_high = None
+        self.unit_as_printed = m.group(2)
+        self.indicator = ""
+        self.period = ""
+
+
+def peer(doc: Document) -> list:
+    return [_PeerCand(m, doc) for m in _PEER.finditer(doc.text)]
+
+
+def run(args) -> int:
+    data = default_dataset_dir()
+    catalog = load_catalog()
+    lexicon = load_lexicon()
+    truth = curated(data)
+    with open(data / "sources.csv", encoding="utf-8-sig") as fh:
+        docs = {r["source_id"]: data / r["document"] for r in csv.DictReader(fh) if r["document"]}
+    lines = ["| seed | kind | curated | candidates accepted | matched | recall | precision | recall (value+unit+period) | regex peer recall (value+unit) | regex peer precision |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    tables_lines = ["| seed | table | curated cells | rebuilt exactly | missing |", "|---|---|---:|---:|---|"]
+    misses: list[dict] = []
+    totals = defaultdict(lambda: [0, 0, 0, 0])
+    total_bytes, total_time = 0, 0.0
+    for sid, path in sorted(docs.items()):
+        rows = truth.get(sid, [])
+        if not rows:
+            continue
+        doc = read_report(path)
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            ex = extract(read_report(path), lexicon=lexicon, catalog=catalog)
+            times.append(time.perf_counter() - t0)
+        total_bytes += path.stat().st_size
+        total_time += min(times)
+        acc = ex.accepted(args.min_confidence)
+        pc = peer(doc)
+        for kind in ("prose", "table", "all"):
+            r = [x for x in rows if kind == "all" or x["_kind"] == kind]
+            c = [x for x in acc if kind == "all" or x.kind == kind]
+            hit_r, hit_c = match(c, r, catalog)
+            loose_r, _ = match([x for x in ex.candidates if kind == "all" or x.kind == kind], r, catalog, with_indicator=False)
+            if kind == "prose" or kind == "all":
+                p_r, p_c = match(pc, r, catalog, with_indicator=False)
+                peer_recall = f"{len(p_r) / len(r):.1%}" if r else "–"
+                peer_prec = f"{len(p_c) / len(pc):.1%}" if pc and kind == "all" else "–"
+            else:
+                peer_recall = peer_prec = "–"
+            lines.append(f"| {sid} | {kind} | {len(r)} | {len(c)} | {len(hit_r)} | "
+                         f"{len(hit_r) / len(r):.1%} | {(len(hit_c) / len(c)) if c else 0:.1%} | "
+                         f"{len(loose_r) / len(r):.1%} | {peer_recall} | {peer_prec} |" if r else
+                         f"| {sid} | {kind} | 0 | {len(c)} | – | – | – | – | – | – |")
+            if kind != "all":
+                t = totals[kind]
+                t[0] += len(r); t[1] += len(c); t[2] += len(hit_r); t[3] += len(hit_c)
+            if kind == "all":
+                for ri, row in enumerate(r):
+                    if ri not in hit_r:
+                        misses.append({"type": "missed", "source": sid, "row": f"{row['_file']}:{row['_row']}",
+                                       "indicator": row["indicator"], "period": row["period"], "value": row["value"],
+                                       "unit": row["unit"], "quote": row["quote"][:80]})
+                for ci, cand in enumerate(c):
+                    if ci not in hit_c:
+                        misses.append({"type": "unmatched", "source": sid, "row": f"@{cand.start}",
+                                       "indicator": cand.indicator, "period": cand.period,
+                                       "value": cand.value_as_printed, "unit": cand.unit_as_printed,
+                                       "quote": cand.sentence[:80]})
+        # tables cell for cell
+        by_table: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            if row["_kind"] == "table":
+                by_table[row["location"].split(" / ")[0]].append(row)
+        cells = [c for c in ex.candidates if c.kind == "table"]
+        for name, trs in sorted(by_table.items()):
+            hit_r, _ = match(cells, trs, catalog, with_indicator=False)
+            missing = [f"{r['location'].split(' / ', 1)[1]}={r['value']}" for i, r in enumerate(trs) if i not in hit_r]
+            tables_lines.append(f"| {sid} | {name[2:]} | {len(trs)} | {len(hit_r)} | {'; '.join(missing[:4])}{' …' if len(missing) > 4 else ''} |")
+    for kind in ("prose", "table"):
+        t = totals[kind]
+        lines.append(f"| **all seeds** | {kind} | {t[0]} | {t[1]} | {t[2]} | {t[2] / max(t[0], 1):.1%} | "
+                     f"{t[3] / max(t[1], 1):.1%} | | | |")
+    # throughput on a larger text made of the seeds
+    big = "\n\n".join(read_report(p).original for p in docs.values())
+    reps = max(1, int(args.scale_mb * 1e6 // len(big.encode())))
+    text = "\n\n".join([big] * reps)
+    t0 = time.perf_counter()
+    ex = extract(Document.from_text(text, name="scaled"), lexicon=lexicon, catalog=catalog)
+    dt = time.perf_counter() - t0
+    mb = len(text.encode()) / 1e6
+    tp = [f"| seeds (3 files, {total_bytes / 1e3:.0f} KB) | {total_time:.2f} s | {total_bytes / 1e6 / total_time:.2f} MB/s |",
+          f"| seeds ×{reps} ({mb:.1f} MB, one text) | {dt:.2f} s | {mb / dt:.2f} MB/s ({len(ex.candidates)} candidates) |"]
+    out = ["## Extraction against the curated default dataset", "",
+           f"Accepted = confidence ≥ {args.min_confidence}. Recall and precision need value, unit, period and indicator "
+           f"to equal a curated figure's, within {NEAR} characters of its quote.", "", *lines, "",
+           "## Tables rebuilt cell for cell", "", *tables_lines, "", "## Throughput", "",
+           "| input | time | throughput |", "|---|---:|---:|", *tp, ""]
+    print("\n".join(out))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "extract.md").write_text("\n".join(out), encoding="utf-8")
+    if args.misses:
+        with open(args.misses, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(misses[0]) if misses else ["type"])
+            w.writeheader()
+            w.writerows(misses)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale-mb", type=float, default=8.0)
+    ap.add_argument("--misses", help="write missed and unmatched figures to this CSV")
+    ap.add_argument("--min-confidence", type=float, default=ACCEPT_CONFIDENCE)
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

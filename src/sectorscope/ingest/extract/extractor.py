@@ -1,0 +1,100 @@
+"""The extraction of one report: tables first (their cells must not be read again as prose), then the prose,
+then every candidate put into the catalog's canonical unit, subject filled in, and sorted by position."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...errors import UnitError
+from ...model.catalog import Catalog, load_catalog
+from ...model.fx import FxTable
+from ...model.observation import DEFAULT_REGION
+from ...model.units import parse_unit
+from .candidate import Ambiguity, Candidate
+from .document import MAX_REPORT_BYTES, Document, read_report
+from .lexicon import Lexicon, load_lexicon
+from .prose import find_figures, report_year
+
+__all__ = ["Extraction", "extract", "extract_file", "ACCEPT_CONFIDENCE"]
+
+ACCEPT_CONFIDENCE = 0.7
+"""Candidates at or above this confidence are accepted by default (`--load` loads them; the review file
+marks them `accept=yes`). Below it a candidate lacks an indicator, a unit or a period of its own."""
+
+
+@dataclass
+class Extraction:
+    document: Document
+    candidates: list[Candidate]
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    subject: str = ""
+    year: int | None = None
+
+    def accepted(self, min_confidence: float = ACCEPT_CONFIDENCE) -> list[Candidate]:
+        return [c for c in self.candidates if c.confidence >= min_confidence and c.indicator and c.period]
+
+
+def _subject(doc: Document, lexicon: Lexicon) -> str:
+    """The market the report is about: the subject term of its first line, else its most frequent one."""
+    first = doc.text.strip().split("\n", 1)[0][:300]
+    hits = [v for h in lexicon.dimension_hits(first) for d, v in h.values if d == "subject"]
+    if hits:
+        return hits[0]
+    counts = Counter(v for h in lexicon.dimension_hits(doc.text) for d, v in h.values if d == "subject")
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None) -> None:
+    ind = catalog.get(c.indicator) if c.indicator else None
+    try:
+        unit = parse_unit(c.unit_as_printed, ind.unit_kind if ind else None)
+    except UnitError as exc:
+        if ind:
+            c.why.append(f"unit does not fit {c.indicator}: {exc}")
+            c.confidence = min(c.confidence, 0.3)
+        return
+    c.unit, c.unit_kind = unit.canonical, unit.kind
+    factor = unit.factor
+    if unit.needs_fx:
+        year = int(c.period[-4:]) if c.period[-4:].isdigit() else None
+        try:
+            if fx is None or year is None:
+                raise UnitError("no FX table given")
+            rate, how = fx.rate(unit.currency, year)
+        except UnitError as exc:
+            c.why.append(f"value left in {unit.currency}: {exc}")
+            return
+        factor *= rate.cny_per_unit
+        if how:
+            c.why.append(how)
+    c.value = round(c.printed * factor, 10)
+    c.value_high = round(c.printed_high * factor, 10) if c.printed_high is not None else None
+
+
+def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog | None = None,
+            fx: FxTable | None = None, year: int | None = None) -> Extraction:
+    """Candidate observations of one report, with every table rebuilt and every ambiguity listed."""
+    from .tables import find_tables  # tables is a sibling module; imported here to keep startup light
+
+    catalog = catalog or load_catalog()
+    lexicon = lexicon or load_lexicon(catalog=None)
+    year = year or report_year(doc)
+    subject = _subject(doc, lexicon)
+    tables = find_tables(doc, lexicon)
+    prose = find_figures(doc, lexicon, catalog, skip=tables.spans, default_year=year)
+    candidates = [*tables.cells, *prose]
+    for c in candidates:
+        c.dimensions.setdefault("subject", subject)
+        c.dimensions.setdefault("region", DEFAULT_REGION)
+        if not c.dimensions["subject"]:
+            c.dimensions["subject"] = subject
+        _canonicalise(c, catalog, fx)
+    candidates.sort(key=lambda c: (c.start, c.end))
+    return Extraction(doc, candidates, tables.ambiguities, tables.tables, subject, year)
+
+
+def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs) -> Extraction:
+    """`extract` of a report file (UTF-8, GB18030/GBK or Big5 text)."""
+    return extract(read_report(path, max_bytes=max_bytes), **kwargs)

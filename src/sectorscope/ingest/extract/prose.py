@@ -1,0 +1,402 @@
+"""Figures in running text: a number with its unit, the bound or range around it, the period it belongs
+to and the indicator the sentence says it is.
+
+Why rules and a lexicon rather than a learned tagger: every decision has to be explainable to the analyst
+who reviews it (`why`), the vocabulary has to be extendable by that analyst without a training run, and
+nothing may be downloaded at run time. The patterns are written for normalised text (simplified Chinese,
+half-width digits); offsets go back to the original through `Document.span`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ...errors import UnitError
+from ...model.catalog import Catalog
+from ...model.numbers import parse_number
+from ...model.units import PREFIXES, _BASES, _NO_PREFIX, CURRENCIES, parse_unit
+from .candidate import Candidate
+from .document import Document
+from .lexicon import Lexicon, TermHit
+
+__all__ = ["find_figures", "report_year", "sentences", "PERIOD_RE", "FIGURE_RE"]
+
+# ---- units ---------------------------------------------------------------------------------------------
+# Base units that are a single ASCII letter (t, m, g, h, K, W) or a calendar word (年, 月, 日) or ASCII
+# currency signs read as units would swallow model names ("3.0T"), years and dates: leave them out.
+_SKIP_BASES = {"", "分", "点", "年", "月", "日", "t", "m", "g", "h", "K", "W", "$", "year", "years", "day", "days",
+               "month", "months", "percent", "pixel", "px", "inch", "Pa", "um", "pp", "pct", "ppt", "起", "名", "部",
+               "支", "块", "处", "座", "轮", "笔", "只", "人次"}
+
+
+def _unit_alternatives() -> list[str]:
+    bases = [b for b in _BASES if b not in _SKIP_BASES]
+    out = set(bases)
+    for base in bases:
+        kinds = {k for k, _ in _BASES[base]}
+        if kinds - _NO_PREFIX:
+            for p in PREFIXES:
+                out.add(p + base)
+    money = [c for c in CURRENCIES if not c.isascii()]
+    counters = ["台", "个", "片", "套", "件", "颗", "只", "块", "吨", "平方米"]
+    for m in money:
+        for p in ("", "万", "亿", "千", "百万"):
+            for c in counters:
+                out.add(f"{p}{m}/{c}")
+    out |= {"个百分点", "百分点", "%", "‰", "倍", "个月", "°C"}
+    return sorted(out, key=len, reverse=True)
+
+
+_UNIT = "|".join(map(re.escape, _unit_alternatives()))
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_SEP = r"\s*(?:–|—|-|~|～|至|到)\s*"
+FIGURE_RE = re.compile(
+    rf"(?P<pm>±)?(?P<sign>[+\-−])?(?P<num>{_NUM})\s?(?P<u1>{_UNIT})?"
+    rf"(?:(?P<sep>{_SEP})(?P<sign2>[+\-−])?(?P<num2>{_NUM})\s?(?P<u2>{_UNIT})?)?"
+)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CN_UNITS = ("家", "项", "所", "条", "倍", "款", "种", "次", "周", "个月", "个百分点", "座", "套", "台")
+CN_FIGURE_RE = re.compile(rf"(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_UNITS)})")
+
+# ---- periods -------------------------------------------------------------------------------------------
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+PERIOD_RE = re.compile(
+    rf"(?P<y>{_YEAR})(?:\s*(?:–|—|-|~|～|至|到)\s*(?P<y2>{_YEAR}))?\s*(?:年|\b)(?:度)?"
+    r"(?:\s*(?:(?P<q>Q[1-4])|第(?P<qc>[一二三四])季度|(?P<qd>[一二三四1-4])季度|(?P<m1>\d{1,2})\s*(?:–|—|-|~|至)\s*(?P<m2>\d{1,2})\s*月))?"
+)
+_BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "自", "较之")
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_SENT_END = re.compile(r"[。！？!?;；]|\n\s*\n")
+_CLAUSE_END = re.compile(r"[,，、:：。；;]")
+_RANGE_WORDS = ("个月", "周", "天", "年")
+
+
+@dataclass
+class _Period:
+    start: int
+    end: int
+    text: str
+    year: int
+    base: bool
+    span: tuple[int, int] | None = None
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of normalised text."""
+    out, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.end() > pos:
+            out.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def report_year(doc: Document) -> int | None:
+    """The year the report speaks from: a year in its first line (titles say '2025年及未来5年'), else the
+    most frequent year in the text."""
+    first = doc.text.strip().split("\n", 1)[0][:300]
+    m = re.search(_YEAR, first)
+    if m:
+        return int(m.group(0))
+    years = Counter(int(y) for y in re.findall(rf"(?<!\d)({_YEAR})年", doc.text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _periods(text: str, s: int, e: int) -> list[_Period]:
+    out = []
+    for m in PERIOD_RE.finditer(text, s, e):
+        if m.start() > 0 and text[m.start() - 1].isdigit():
+            continue
+        if m.end() < len(text) and text[m.end() - 1].isdigit() and m.end() < len(text) and text[m.end()].isdigit():
+            continue
+        y = int(m.group("y"))
+        before = text[max(s, m.start() - 3) : m.start()]
+        base = any(before.endswith(b) for b in _BASE_MARK)
+        if m.group("y2"):
+            y2 = int(m.group("y2"))
+            if y2 <= y:
+                continue
+            out.append(_Period(m.start(), m.end(), f"{y}/{y2}", y2, base, (y, y2)))
+            continue
+        q = m.group("q")
+        if q:
+            label = f"{y}{q}"
+        elif m.group("qc") or m.group("qd"):
+            label = f"{y}Q{_Q[m.group('qc') or m.group('qd')]}"
+        elif m.group("m1") and m.group("m2"):
+            m1, m2 = int(m.group("m1")), int(m.group("m2"))
+            label = f"{y}Q{(m2 + 2) // 3}" if m1 in (1, 4, 7, 10) and m2 == m1 + 2 else str(y)
+        else:
+            label = str(y)
+        # a bare 4-digit number not followed by 年 is a period only when it is not a quantity
+        if not m.group(0).rstrip().endswith(("年", "度")) and not q and not label[4:]:
+            nxt = text[m.end() : m.end() + 1]
+            if nxt and (nxt.isdigit() or nxt in "%万亿元台家个"):
+                continue
+        out.append(_Period(m.start(), m.end(), label, y, base))
+    return out
+
+
+def _is_year_token(text: str, start: int, end: int, num: str) -> bool:
+    if not re.fullmatch(_YEAR, num):
+        return False
+    after = text[end : end + 2]
+    return not after or after[0] in "年–—-~～至到/)(（）Q、,，" or after[0].isspace() or after[0].isalpha() and not after[0].isascii()
+
+
+def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str], gap: str = "达为至到了已仍在约占是") -> tuple[str, str] | None:
+    """A cue ending right before `pos` (allowing a few filler characters)."""
+    window = text[lo:pos]
+    trimmed = window
+    for _ in range(3):
+        for cue in sorted(cues, key=len, reverse=True):
+            if trimmed.endswith(cue):
+                return cues[cue], cue
+        if trimmed and trimmed[-1] in gap:
+            trimmed = trimmed[:-1]
+        else:
+            break
+    return None
+
+
+def _fits(catalog: Catalog, code: str, unit: str) -> bool:
+    ind = catalog.get(code)
+    if ind is None:
+        return False
+    try:
+        parse_unit(unit, ind.unit_kind)
+        return True
+    except UnitError:
+        return False
+
+
+def _resolve(term: TermHit, form: str | None, unit: str, catalog: Catalog) -> str | None:
+    for entry in term.values:
+        code = entry.code
+        if form:
+            linked = entry.form(form)
+            if linked and _fits(catalog, linked, unit):
+                return linked
+            if form == "change" and _fits(catalog, code, unit):
+                return code
+            if form in ("growth", "cagr"):
+                continue
+        if _fits(catalog, code, unit):
+            return code
+    return None
+
+
+def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
+                 skip: list[tuple[int, int]] = (), default_year: int | None = None) -> list[Candidate]:
+    """Every figure in the prose of `doc` (outside the `skip` spans, which tables occupy)."""
+    text = doc.text
+    year0 = default_year or report_year(doc)
+    skip = sorted(skip)
+    out: list[Candidate] = []
+    indicator_hits = lexicon.indicator_hits(text)
+    hit_ends = [h.end for h in indicator_hits]
+    import bisect
+
+    for s, e in sentences(text):
+        if any(a <= s and e <= b for a, b in skip):
+            continue
+        periods = _periods(text, s, e)
+        figures = [(m, False) for m in FIGURE_RE.finditer(text, s, e)]
+        figures += [(m, True) for m in CN_FIGURE_RE.finditer(text, s, e)]
+        figures.sort(key=lambda f: f[0].start())
+        last_end = -1
+        for m, chinese in figures:
+            fs, fe = m.start(), m.end()
+            if fs < last_end or any(a <= fs < b for a, b in skip):
+                continue
+            num = m.group("num")
+            if chinese:
+                if num in ("一", "十", "百", "千") or (fs > 0 and text[fs - 1] in _CN_DIGITS + "第每"):
+                    continue
+            else:
+                prev = text[fs - 1] if fs > 0 else ""
+                if prev and (prev.isascii() and (prev.isalnum() or prev in "._/") ):
+                    continue
+                if _is_year_token(text, m.start("num"), m.end("num"), num) and not m.group("u1"):
+                    continue
+                nxt = text[fe : fe + 1]
+                u_any = m.group("u2") or m.group("u1")
+                if not u_any and nxt and nxt.isascii() and nxt.isalpha():
+                    continue
+                if not u_any and m.group("num2") is None and "." in text[fe : fe + 1]:
+                    continue
+            unit = (m.groupdict().get("u2") or m.group("u1") or "").strip()
+            if not unit:
+                continue  # unitless numbers (ranks, section numbers, model names) are not figures here
+            if unit == "°C":
+                unit = "℃"
+            last_end = fe
+            try:
+                printed = parse_number(num)
+            except ValueError:
+                continue
+            printed_high = None
+            qualifier = "exact"
+            why: list[str] = []
+            sign = (m.groupdict().get("sign") or "")
+            if sign in "-−" and sign:
+                printed = -printed
+            if not chinese and m.group("num2"):
+                try:
+                    printed_high = parse_number(m.group("num2"))
+                except ValueError:
+                    printed_high = None
+                if printed_high is not None and printed_high > printed and not _is_year_token(text, m.start("num2"), m.end("num2"), m.group("num2")):
+                    qualifier = "range"
+                    why.append("range")
+                else:
+                    printed_high = None
+                    fe = m.start("sep")
+                    unit = (m.group("u1") or "").strip()
+                    if not unit:
+                        continue
+            # qualifiers
+            if qualifier == "exact":
+                q = _cue_before(text, max(s, fs - 8), fs, lexicon.qualifier_before)
+                if q:
+                    qualifier = q[0]
+                    why.append(f"'{q[1]}' → {q[0]}")
+                after = text[fe : fe + 3]
+                for cue, qa in sorted(lexicon.qualifier_after.items(), key=lambda kv: -len(kv[0])):
+                    if after.startswith(cue) and not (cue == "多" and after.startswith("多个")):
+                        qualifier = qa
+                        why.append(f"'{cue}' after → {qa}")
+                        break
+            # sign from words: 下降7.4% is −7.4 (but 降至 states a level)
+            change_word = None
+            for w in lexicon.decrease + lexicon.increase:
+                lo = max(s, fs - len(w) - 3)
+                window = text[lo:fs]
+                idx = window.rfind(w)
+                if idx >= 0 and not window[idx + len(w):].strip("了达为约超过近") and not w.endswith(("至", "到")):
+                    change_word = w
+                    break
+            if change_word and change_word in lexicon.decrease and printed > 0 and unit in ("%", "个百分点", "百分点") or (
+                change_word in ("逆差",) and printed > 0):
+                printed = -printed
+                if printed_high is not None:
+                    printed, printed_high = -printed_high, printed
+                why.append(f"'{change_word}' → negative")
+            # indicator: the nearest term before the figure in this sentence whose kind fits the unit
+            form = None
+            lead = text[s:fs]
+            if unit in ("个百分点", "百分点"):
+                form = "change"
+            elif unit in ("%", "‰"):
+                if lexicon.form_hits("cagr", lead):
+                    form = "cagr"
+            indicator, term = "", None
+            i = bisect.bisect_right(hit_ends, fs)
+            while i > 0:
+                i -= 1
+                h = indicator_hits[i]
+                if h.start < s:
+                    break
+                f = form
+                between = text[h.end : fs]
+                if f is None and unit in ("%", "‰"):
+                    g = [g for g in lexicon.form_hits("growth", between) if not text[g.end : g.end + 1] in "至到为"]
+                    if g:
+                        f = "growth"
+                if f == "cagr" and not lexicon.form_hits("cagr", text[h.start : fs]):
+                    f = "cagr"
+                code = _resolve(h, f, unit, catalog)
+                if code is None and f == "growth":
+                    code = _resolve(h, None, unit, catalog) if not lexicon.form_hits("growth", between) else None
+                if code:
+                    indicator, term = code, h
+                    why.append(f"'{h.term}' → {code}" + (f" ({f})" if f else ""))
+                    break
+            if not indicator:  # a noun right after the figure: 12家设备商, 12–18套微型陀螺仪
+                for h in lexicon.indicator_hits(text, fe, min(e, fe + 10)):
+                    code = _resolve(h, form, unit, catalog)
+                    if code:
+                        indicator, term = code, h
+                        why.append(f"'{h.term}' after → {code}")
+                        break
+            # period
+            period, explicit = _period_for(text, periods, s, fs, fe, form, unit, year0, why)
+            # status
+            year = int(period[-4:]) if period[-4:].isdigit() else (year0 or 0)
+            status = _status(lexicon, text, s, fs, year, year0)
+            dims = _dimensions(lexicon, text, s, fs, fe, e)
+            clause_start = max([m2.end() for m2 in _CLAUSE_END.finditer(text, s, fs)] or [s])
+            conf = 0.1
+            if indicator:
+                conf += 0.45 + (0.1 if term and term.start >= clause_start else 0.0)
+            if unit:
+                conf += 0.2
+            if explicit:
+                conf += 0.15
+            qs, qe = doc.span(s, e)
+            os_, oe = doc.span(fs, fe)
+            out.append(Candidate(
+                printed=printed, printed_high=printed_high, unit_as_printed=unit,
+                value_as_printed=doc.original[os_:oe].strip(), start=os_, end=oe,
+                quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[s:e].strip(),
+                qualifier=qualifier, period=period, indicator=indicator, dimensions=dims, status=status,
+                confidence=round(min(conf, 1.0), 2), why=why, kind="prose",
+            ))
+    return out
+
+
+def _period_for(text: str, periods: list[_Period], s: int, fs: int, fe: int, form: str | None, unit: str,
+                year0: int | None, why: list[str]) -> tuple[str, bool]:
+    if form == "cagr":
+        spans = [p for p in periods if p.span]
+        if spans:
+            best = min(spans, key=lambda p: abs(p.start - fs))
+            why.append(f"CAGR over {best.text}")
+            return best.text, True
+    before = [p for p in periods if p.end <= fs and not p.span]
+    after = [p for p in periods if p.start >= fe and not p.span]
+    direct = [p for p in before if fs - p.end <= 4 and not re.search(r"\d", text[p.end:fs])]
+    current: _Period | None = None
+    if direct:
+        current = direct[-1]
+    else:
+        own = [p for p in before if not p.base]
+        if own:
+            current = own[-1]
+        else:
+            clause_end = min([m.start() for m in _CLAUSE_END.finditer(text, fe, len(text))] or [len(text)])
+            nxt = [p for p in after if p.start < clause_end and not p.base]
+            current = nxt[0] if nxt else None
+    label = current.text if current else (str(year0) if year0 else "")
+    base = [p for p in before if p.base and (current is None or p.start > current.end or p is not current)]
+    if base and (form == "change" or unit in _RANGE_WORDS or unit in ("个", "家", "项", "周", "天")) and \
+            (current is None or current.base is False) and base[-1].year < int(label[:4] or 0):
+        label = f"{base[-1].year}/{label[:4]}"
+        why.append(f"change since {base[-1].year}")
+    return label, current is not None
+
+
+def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int | None) -> str:
+    cues = [h for h in lexicon.status_hits(text, s, fs)]
+    kinds = {v for h in cues for v in h.values}
+    if "target" in kinds:
+        return "target"
+    if year0 and year > year0:
+        return "forecast"
+    if year0 and year < year0:
+        return "actual"
+    if "forecast" in kinds:
+        return "forecast" if year0 is None or year > year0 else "estimate"
+    return "estimate"
+
+
+def _dimensions(lexicon: Lexicon, text: str, s: int, fs: int, fe: int, e: int) -> dict[str, str]:
+    dims: dict[str, str] = {}
+    for h in lexicon.dimension_hits(text, s, fs):
+        for dim, value in h.values:
+            dims[dim] = value  # the nearest (last) mention before the figure wins
+    return dims
