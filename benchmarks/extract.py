@@ -74,12 +74,15 @@ def truth_key(row: dict, catalog) -> tuple | None:
     return row["indicator"], row["period"], s[0], s[1], sh
 
 
-def cand_key(c, catalog) -> tuple | None:
+def cand_key(c, catalog, kind: str | None = None) -> tuple | None:
+    """The candidate's key; `kind` (the curated figure's unit kind) reads an ambiguous unit such as 个
+    when the candidate has no indicator of its own (loose matching)."""
     ind = catalog.get(c.indicator)
-    s = _scaled(c.printed, c.unit_as_printed, ind.unit_kind if ind else None)
+    kind = kind or (ind.unit_kind if ind else None)
+    s = _scaled(c.printed, c.unit_as_printed, kind)
     if s is None:
         return None
-    sh = _scaled(c.printed_high, c.unit_as_printed, ind.unit_kind if ind else None)[1] if c.printed_high is not None else None
+    sh = _scaled(c.printed_high, c.unit_as_printed, kind)[1] if c.printed_high is not None else None
     return c.indicator, c.period, s[0], s[1], sh
 
 
@@ -99,9 +102,11 @@ def match(cands: list, rows: list[dict], catalog, *, with_indicator: bool = True
             continue
         best = None
         for ci, c in enumerate(cands):
-            if ci in used_c or ck[ci] is None or not _near(c.start, c.end, row):
+            if ci in used_c or (with_indicator and ck[ci] is None) or not _near(c.start, c.end, row):
                 continue
-            k = ck[ci]
+            k = ck[ci] if with_indicator else cand_key(c, catalog, tk[2])
+            if k is None:
+                continue
             ok = k[2] == tk[2] and _same(k[3], tk[3]) and _same(k[4], tk[4])
             if with_indicator:
                 ok = ok and k[0] == tk[0] and k[1] == tk[1]

@@ -16,6 +16,7 @@ from ..ingest import collect, default_dataset_dir, load_paths
 from ..model.catalog import load_catalog
 from ..report import write_report
 from ..store import Store
+from .extract import extract_command
 
 __all__ = ["app"]
 
@@ -23,6 +24,8 @@ app = typer.Typer(help="sectorscope: a source-cited, vintaged industry-indicator
                   pretty_exceptions_enable=False)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+app.command("extract")(extract_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")

@@ -21,7 +21,10 @@ from ..store import Batch, Store, VintageSummary
 from .read import ROW_COLUMN, read_rows, read_table
 from .validate import SourceInfo, normalise_rows
 
-__all__ = ["load_paths", "load_default", "default_dataset_dir", "read_sources", "read_fx", "Dataset", "collect"]
+__all__ = [
+    "load_paths", "load_default", "default_dataset_dir", "read_sources", "read_fx", "Dataset", "collect", "sha256_file",
+    "fx_rates_of", "write_batch",
+]
 
 SOURCE_COLUMNS = ("source_id", "title", "title_en", "publisher", "published", "document", "lang", "note")
 FX_COLUMNS = ("year", "currency", "cny_per_unit", "source", "quote")
@@ -37,7 +40,8 @@ def default_dataset_dir() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -82,7 +86,7 @@ def read_sources(path: Path) -> tuple[pd.DataFrame, dict[str, SourceInfo]]:
                     text = doc.read_text(encoding="utf-8")
                 except UnicodeDecodeError:
                     failures.append(RowFailure(file, r, "document", rec["document"], "the document is not UTF-8 text"))
-                digest = _sha256(doc)
+                digest = sha256_file(doc)
         infos[sid] = SourceInfo(sid, text)
         out.append({
             "source_id": sid, "title": normalise(rec["title"]), "title_en": rec["title_en"] or None,
@@ -131,7 +135,8 @@ def read_fx(path: Path, sources: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _fx_rates(frame: pd.DataFrame) -> list[FxRate]:
+def fx_rates_of(frame: pd.DataFrame) -> list[FxRate]:
+    """FX table rows (as read or as stored) → FxRate records."""
     return [FxRate(int(r.year), r.currency, float(r.cny_per_unit), r.source_id, r.quote if isinstance(r.quote, str) else "")
             for r in frame.itertuples()]
 
@@ -213,7 +218,7 @@ def load_paths(
     if store.exists():
         for sid in store.sources().source_id.execute():
             infos.setdefault(sid, SourceInfo(sid))
-        store_fx = _fx_rates(store.fx_rates().execute())
+        store_fx = fx_rates_of(store.fx_rates().execute())
     fx_frames = []
     for f in ds.fx:
         try:
@@ -223,7 +228,7 @@ def load_paths(
         if on_file:
             on_file(f)
     fx_frame = pd.concat(fx_frames, ignore_index=True) if fx_frames else None
-    fx = FxTable(store_fx + (_fx_rates(fx_frame) if fx_frame is not None else []))
+    fx = FxTable(store_fx + (fx_rates_of(fx_frame) if fx_frame is not None else []))
     obs_frames = []
     for f in ds.observations:
         try:
@@ -238,7 +243,7 @@ def load_paths(
     observations = pd.concat(obs_frames, ignore_index=True) if obs_frames else pd.DataFrame()
     digest = hashlib.sha256()
     for f in ds.all_files():
-        digest.update(_sha256(f).encode())
+        digest.update(sha256_file(f).encode())
     withdraw: tuple[str, ...] = ()
     if withdraw_missing:
         ids = set(observations["source_id"]) if len(observations) else set()
@@ -252,8 +257,13 @@ def load_paths(
         sha256=digest.hexdigest(),
         withdraw_missing=withdraw,
     )
+    return write_batch(store, batch, label=label, note=note, loaded_at=loaded_at)
+
+
+def write_batch(store: Store, batch: Batch, **kwargs) -> VintageSummary:
+    """`store.write`, with an engine error turned into one that says nothing was changed."""
     try:
-        return store.write(batch, label=label, note=note, loaded_at=loaded_at)
+        return store.write(batch, **kwargs)
     except SectorscopeError:
         raise
     except Exception as exc:  # an engine error during the write: the store file was not replaced

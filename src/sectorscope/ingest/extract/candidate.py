@@ -30,6 +30,7 @@ class Candidate:
     quote_end: int
     sentence: str = ""                # the normalised sentence, for reading
     printed_high: float | None = None  # upper end of a range, as printed
+    value_high_as_printed: str | None = None
     value: float | None = None        # in `unit` (canonical), filled by the extractor from printed + unit
     value_high: float | None = None
     qualifier: str = "exact"

@@ -52,7 +52,7 @@ _UNIT = "|".join(map(re.escape, _unit_alternatives()))
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SEP = r"\s*(?:–|—|-|~|～|至|到)\s*"
 FIGURE_RE = re.compile(
-    rf"(?P<pm>±)?(?P<sign>[+\-−])?(?P<num>{_NUM})\s?(?P<u1>{_UNIT})?"
+    rf"(?P<pm>±)?(?P<sign>[+\-−])?(?P<num>{_NUM})(?P<more>余|多)?\s?(?P<u1>{_UNIT})?"
     rf"(?:(?P<sep>{_SEP})(?P<sign2>[+\-−])?(?P<num2>{_NUM})\s?(?P<u2>{_UNIT})?)?"
 )
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -69,7 +69,12 @@ _BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _SENT_END = re.compile(r"[。！？!?;；]|\n\s*\n")
-_CLAUSE_END = re.compile(r"[,，、:：。；;]")
+_CLAUSE_END = re.compile(r"[,，:：。；;()（）]")
+# What may stand before a figure in a clause that continues the previous one (",同比增长12.3%"):
+# periods, comparison and change words, fillers. Anything else is a noun of its own.
+_CONTINUATION = re.compile(
+    r"(?:较|比|相比|同比|环比|其中|分别|约|达到?|为|仅|已|将|至|到|的|了|增长|增加|上升|提升|提高|下降|下滑|减少|回落|降低|"
+    r"扩大|缩短|延长|高出|低于|超过|不足|年均|复合|增速|增幅|同期|水平|\d{4}年|\d{4}|年|Q[1-4]|第.季度|\s)+")
 _RANGE_WORDS = ("个月", "周", "天", "年")
 
 
@@ -163,6 +168,57 @@ def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str], gap: str = "
     return None
 
 
+def _clause_start(text: str, s: int, fs: int) -> int:
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, s, fs)]
+    return starts[-1] if starts else s
+
+
+def _window_start(text: str, s: int, fs: int, lexicon: Lexicon) -> int:
+    """Where to look for the figure's indicator term: its clause, extended back over clauses that merely
+    continue the previous one (`…市场规模达486亿元,较2022年同比增长12.3%`), at most two."""
+    start = _clause_start(text, s, fs)
+    for _ in range(2):
+        prefix = text[start:fs]
+        if start <= s or lexicon.indicator_hits(prefix):
+            break
+        rest = _CONTINUATION.sub("", prefix)
+        if len(rest) > 1:
+            break
+        start = _clause_start(text, s, start - 1)
+    return start
+
+
+def _indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[TermHit], ends: list[int], ws: int,
+               fs: int, unit: str, is_change: bool) -> tuple[str, TermHit | None, str | None]:
+    """The nearest indicator term in text[ws:fs] that resolves to an indicator fitting the unit, with the
+    form (growth, CAGR, change) the words between term and figure give it."""
+    import bisect
+
+    cagr = unit in ("%", "‰") and bool(lexicon.form_hits("cagr", text, ws, fs))
+    i = bisect.bisect_right(ends, fs)
+    while i > 0:
+        i -= 1
+        h = hits[i]
+        if h.start < ws:
+            break
+        between = text[h.end : fs]
+        if is_change:
+            form = "change"
+        elif cagr:
+            form = "cagr"
+        elif unit in ("%", "‰") and [g for g in lexicon.form_hits("growth", between)
+                                       if text[g.end : g.end + 1] not in "至到为"]:
+            form = "growth"
+        else:
+            form = None
+        code = _resolve(h, form, unit, catalog)
+        if code is None and form == "growth" and not between.strip():
+            code = _resolve(h, None, unit, catalog)
+        if code:
+            return code, h, form
+    return "", None, None
+
+
 def _fits(catalog: Catalog, code: str, unit: str) -> bool:
     ind = catalog.get(code)
     if ind is None:
@@ -199,7 +255,6 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
     out: list[Candidate] = []
     indicator_hits = lexicon.indicator_hits(text)
     hit_ends = [h.end for h in indicator_hits]
-    import bisect
 
     for s, e in sentences(text):
         if any(a <= s and e <= b for a, b in skip):
@@ -234,6 +289,9 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 continue  # unitless numbers (ranks, section numbers, model names) are not figures here
             if unit == "°C":
                 unit = "℃"
+            per = re.search(r"(?:单|每)(台|套|件|个|片|颗)[^,，。;；]{0,8}$", text[max(s, fs - 12):fs])
+            if per and unit.endswith(("元", "美元")) and "/" not in unit:
+                unit = f"{unit}/{per.group(1)}"
             last_end = fe
             try:
                 printed = parse_number(num)
@@ -260,6 +318,9 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                     if not unit:
                         continue
             # qualifiers
+            if not chinese and m.group("more") and qualifier == "exact" and m.group("u1"):
+                qualifier = "at_least"
+                why.append(f"'{m.group('more')}' → at_least")
             if qualifier == "exact":
                 q = _cue_before(text, max(s, fs - 8), fs, lexicon.qualifier_before)
                 if q:
@@ -280,45 +341,26 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 if idx >= 0 and not window[idx + len(w):].strip("了达为约超过近") and not w.endswith(("至", "到")):
                     change_word = w
                     break
-            if change_word and change_word in lexicon.decrease and printed > 0 and unit in ("%", "个百分点", "百分点") or (
-                change_word in ("逆差",) and printed > 0):
+            deficit = "逆差" in text[_clause_start(text, s, fs):fs] or text[fe:fe + 6].lstrip("的贸易").startswith("逆差")
+            if printed > 0 and ((change_word in lexicon.decrease and unit in ("%", "个百分点", "百分点")) or (
+                    change_word in lexicon.decrease and not text[fs - 1:fs] in "至到" and change_word not in ("降至",)
+                    and any(p.base for p in periods if p.end <= fs)) or deficit):
+                change_word = "逆差" if deficit else change_word
                 printed = -printed
                 if printed_high is not None:
                     printed, printed_high = -printed_high, printed
                 why.append(f"'{change_word}' → negative")
-            # indicator: the nearest term before the figure in this sentence whose kind fits the unit
-            form = None
-            lead = text[s:fs]
-            if unit in ("个百分点", "百分点"):
-                form = "change"
-            elif unit in ("%", "‰"):
-                if lexicon.form_hits("cagr", lead):
-                    form = "cagr"
-            indicator, term = "", None
-            i = bisect.bisect_right(hit_ends, fs)
-            while i > 0:
-                i -= 1
-                h = indicator_hits[i]
-                if h.start < s:
-                    break
-                f = form
-                between = text[h.end : fs]
-                if f is None and unit in ("%", "‰"):
-                    g = [g for g in lexicon.form_hits("growth", between) if not text[g.end : g.end + 1] in "至到为"]
-                    if g:
-                        f = "growth"
-                if f == "cagr" and not lexicon.form_hits("cagr", text[h.start : fs]):
-                    f = "cagr"
-                code = _resolve(h, f, unit, catalog)
-                if code is None and f == "growth":
-                    code = _resolve(h, None, unit, catalog) if not lexicon.form_hits("growth", between) else None
-                if code:
-                    indicator, term = code, h
-                    why.append(f"'{h.term}' → {code}" + (f" ({f})" if f else ""))
-                    break
-            if not indicator:  # a noun right after the figure: 12家设备商, 12–18套微型陀螺仪
+            # indicator: the nearest term before the figure, in its clause, whose kind fits the unit
+            ws = _window_start(text, s, fs, lexicon)
+            is_change = unit in ("个百分点", "百分点") or bool(
+                change_word and not text[fs - 1 : fs] in "至到" and unit not in ("%", "‰")
+                and any(p.base for p in periods if p.end <= fs))
+            indicator, term, form = _indicator(text, lexicon, catalog, indicator_hits, hit_ends, ws, fs, unit, is_change)
+            if indicator:
+                why.append(f"'{term.term}' → {indicator}" + (f" ({form})" if form else ""))
+            else:  # a noun right after the figure: 12家设备商, 12–18套微型陀螺仪
                 for h in lexicon.indicator_hits(text, fe, min(e, fe + 10)):
-                    code = _resolve(h, form, unit, catalog)
+                    code = _resolve(h, "change" if is_change else None, unit, catalog)
                     if code:
                         indicator, term = code, h
                         why.append(f"'{h.term}' after → {code}")
@@ -328,8 +370,8 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
             # status
             year = int(period[-4:]) if period[-4:].isdigit() else (year0 or 0)
             status = _status(lexicon, text, s, fs, year, year0)
-            dims = _dimensions(lexicon, text, s, fs, fe, e)
-            clause_start = max([m2.end() for m2 in _CLAUSE_END.finditer(text, s, fs)] or [s])
+            dims = _dimensions(lexicon, text, ws, fs, fe, e)
+            clause_start = _clause_start(text, s, fs)
             conf = 0.1
             if indicator:
                 conf += 0.45 + (0.1 if term and term.start >= clause_start else 0.0)
@@ -337,12 +379,25 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 conf += 0.2
             if explicit:
                 conf += 0.15
-            qs, qe = doc.span(s, e)
+            # the quote: from the clause holding the indicator term to the end of the figure's clause
+            clause_end = min([m2.start() + 1 for m2 in _CLAUSE_END.finditer(text, fe, e)] or [e])
+            a, b = min(ws, term.start) if term else ws, clause_end
+            while a < b and text[a] in " \n\t,，、:：;；)）":
+                a += 1
+            while b > a and text[b - 1] in " \n\t,，、:：;；(（":
+                b -= 1
+            qs, qe = doc.span(a, b)
             os_, oe = doc.span(fs, fe)
+            if chinese:
+                vp, vhp = doc.quote(m.start("num"), m.end("num")), None
+            else:
+                ns = m.start("sign") if m.group("sign") else m.start("num")
+                vp = doc.quote(ns, m.end("num"))
+                vhp = doc.quote(m.start("num2"), m.end("num2")) if printed_high is not None else None
             out.append(Candidate(
                 printed=printed, printed_high=printed_high, unit_as_printed=unit,
-                value_as_printed=doc.original[os_:oe].strip(), start=os_, end=oe,
-                quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[s:e].strip(),
+                value_as_printed=vp, value_high_as_printed=vhp, start=os_, end=oe,
+                quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[max(s, fs - 200):min(e, fe + 200)].strip(),
                 qualifier=qualifier, period=period, indicator=indicator, dimensions=dims, status=status,
                 confidence=round(min(conf, 1.0), 2), why=why, kind="prose",
             ))
@@ -359,22 +414,19 @@ def _period_for(text: str, periods: list[_Period], s: int, fs: int, fe: int, for
             return best.text, True
     before = [p for p in periods if p.end <= fs and not p.span]
     after = [p for p in periods if p.start >= fe and not p.span]
-    direct = [p for p in before if fs - p.end <= 4 and not re.search(r"\d", text[p.end:fs])]
-    current: _Period | None = None
-    if direct:
-        current = direct[-1]
-    else:
-        own = [p for p in before if not p.base]
-        if own:
-            current = own[-1]
-        else:
-            clause_end = min([m.start() for m in _CLAUSE_END.finditer(text, fe, len(text))] or [len(text)])
-            nxt = [p for p in after if p.start < clause_end and not p.base]
-            current = nxt[0] if nxt else None
+    own = [p for p in before if not p.base]
+    # 从2020年的38%: a base year binds the figure right after it ("的", "的平均")
+    direct = [p for p in before if fs - p.end <= 4 and re.fullmatch(r"(?:的|的平均|的约|为|达|仅)?\s*", text[p.end:fs])]
+    direct = direct or [p for p in own if fs - p.end <= 4 and not re.search(r"\d", text[p.end:fs])]
+    current: _Period | None = direct[-1] if direct else (own[-1] if own else None)
+    if current is None:
+        clause_end = min([m.start() for m in _CLAUSE_END.finditer(text, fe, len(text))] or [len(text)])
+        nxt = [p for p in after if p.start < clause_end and not p.base]
+        current = nxt[0] if nxt else None
     label = current.text if current else (str(year0) if year0 else "")
-    base = [p for p in before if p.base and (current is None or p.start > current.end or p is not current)]
-    if base and (form == "change" or unit in _RANGE_WORDS or unit in ("个", "家", "项", "周", "天")) and \
-            (current is None or current.base is False) and base[-1].year < int(label[:4] or 0):
+    base = [p for p in before if p.base and (current is None or p.start > current.start)]
+    if form == "change" and base and not text[base[-1].end : base[-1].end + 2] == "同期" and label[:4].isdigit() \
+            and base[-1].year < int(label[:4]):
         label = f"{base[-1].year}/{label[:4]}"
         why.append(f"change since {base[-1].year}")
     return label, current is not None

@@ -1,0 +1,112 @@
+"""Loading extracted (or reviewed) candidates: one vintage whose source is the report itself, with the
+report's text kept for the quote-offset check, through the same validation as every other file."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ...errors import InputError
+from ...model.catalog import Catalog, load_catalog
+from ...model.fx import FxTable
+from ...model.text import normalise
+from ...store import Batch, Store, VintageSummary
+from ..load import default_dataset_dir, fx_rates_of, read_fx, read_sources, write_batch
+from ..read import ROW_COLUMN
+from ..validate import OPTIONAL, REQUIRED, SourceInfo, normalise_rows
+from .document import Document
+from .extractor import ACCEPT_CONFIDENCE, Extraction
+from .review import read_review, to_rows
+
+__all__ = ["source_id_for", "load_extraction", "load_review"]
+
+_LONG = {*REQUIRED, *OPTIONAL}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def source_id_for(doc: Document) -> str:
+    """A source id from the file name when it is a plain one, else from the text's hash (stable: the same
+    report extracted twice is the same source, and a re-extraction makes revisions, not duplicates)."""
+    stem = Path(doc.name).stem
+    if _ID.match(stem):
+        return stem
+    return "report-" + hashlib.sha256(doc.original.encode()).hexdigest()[:10]
+
+
+def _title(doc: Document) -> str:
+    for line in doc.original.splitlines():
+        if line.strip():
+            return normalise(line.strip())[:200]
+    return Path(doc.name).name
+
+
+def _fx(store: Store) -> tuple[FxTable, pd.DataFrame | None, pd.DataFrame | None]:
+    """The store's FX table; on a store without one, the default dataset's (loaded with its source), so
+    figures in 美元 convert the same way the default dataset's do."""
+    if store.exists():
+        rates = fx_rates_of(store.fx_rates().execute())
+        if rates:
+            return FxTable(rates), None, None
+    data = default_dataset_dir()
+    sources, _ = read_sources(data / "sources.csv")
+    fx = read_fx(data / "fx_rates.csv", list(sources["source_id"]))
+    used = sources[sources["source_id"].isin(set(fx["source_id"]))]
+    return FxTable(fx_rates_of(fx)), fx, used
+
+
+def _write(store: Store, rows: pd.DataFrame, doc: Document, *, file: str, source_id: str, title: str | None,
+           catalog: Catalog | None, label: str, note: str, loaded_at: datetime | None) -> VintageSummary:
+    catalog = catalog or load_catalog()
+    if rows.empty:
+        raise InputError("no accepted candidates to load (lower --min-confidence, or accept rows in a review file)",
+                         file=file)
+    fx, fx_frame, fx_sources = _fx(store)
+    infos = {source_id: SourceInfo(source_id, doc.original)}
+    if fx_sources is not None:
+        infos.update({s: SourceInfo(s) for s in fx_sources["source_id"]})
+    if store.exists():
+        for sid in store.sources().source_id.execute():
+            infos.setdefault(sid, SourceInfo(sid))
+    observations = normalise_rows(rows, file=file, catalog=catalog, fx=fx, sources=infos)
+    digest = hashlib.sha256(doc.original.encode()).hexdigest()
+    source = pd.DataFrame([{
+        "source_id": source_id, "title": title or _title(doc), "title_en": None, "publisher": None,
+        "published": None, "document": Path(doc.name).name, "document_sha256": digest, "lang": "zh",
+        "note": f"extracted by sectorscope extract from {Path(doc.name).name} ({doc.encoding})",
+    }])
+    sources = pd.concat([source, fx_sources], ignore_index=True) if fx_sources is not None else source
+    batch = Batch(observations=observations, sources=sources, fx_rates=fx_frame,
+                  indicators=pd.DataFrame(catalog.records()), files=[doc.name, file], sha256=digest)
+    return write_batch(store, batch, label=label, note=note, loaded_at=loaded_at)
+
+
+def load_extraction(store: Store, extraction: Extraction, *, source_id: str | None = None, title: str | None = None,
+                    min_confidence: float = ACCEPT_CONFIDENCE, catalog: Catalog | None = None,
+                    label: str = "", note: str = "", loaded_at: datetime | None = None) -> VintageSummary:
+    """Load the accepted candidates of `extraction` as one vintage with the report as their source."""
+    doc = extraction.document
+    sid = source_id or source_id_for(doc)
+    frame = to_rows(extraction, sid, candidates=extraction.accepted(min_confidence))
+    rows = frame.drop(columns=[c for c in frame.columns if c not in _LONG]).assign(**{ROW_COLUMN: range(2, len(frame) + 2)})
+    return _write(store, rows, doc, file=f"{doc.name} (extracted)", source_id=sid, title=title, catalog=catalog,
+                  label=label or f"extract {Path(doc.name).name}", note=note, loaded_at=loaded_at)
+
+
+def load_review(store: Store, review: str | Path, doc: Document, *, source_id: str | None = None,
+                title: str | None = None, catalog: Catalog | None = None, label: str = "", note: str = "",
+                loaded_at: datetime | None = None) -> VintageSummary:
+    """Load an analyst's corrected review file (its rows with accept = yes) for the report `doc`."""
+    rows = read_review(review)
+    sid = source_id or source_id_for(doc)
+    if "source" in rows.columns:
+        other = rows[(rows["source"] != sid) & (rows["source"] != "")]
+        if len(other):
+            r = int(other.iloc[0][ROW_COLUMN])
+            raise InputError(f"row {r}, field source: {other.iloc[0]['source']!r} is not this report's source id "
+                             f"{sid!r} (use --source-id)", file=str(review))
+    return _write(store, rows, doc, file=str(review), source_id=sid, title=title, catalog=catalog,
+                  label=label or f"review {Path(review).name}", note=note, loaded_at=loaded_at)
+
