@@ -16,7 +16,7 @@ from ...errors import UnitError
 from ...model.catalog import Catalog
 from ...model.numbers import parse_number
 from ...model.units import PREFIXES, _BASES, _NO_PREFIX, CURRENCIES, parse_unit
-from .candidate import Candidate
+from .candidate import Candidate, TableCell
 from .document import Document
 from .lexicon import Lexicon, TermHit
 
@@ -86,6 +86,57 @@ class _Period:
     year: int
     base: bool
     span: tuple[int, int] | None = None
+
+
+@dataclass
+class LayoutTable:
+    """A table laid out by lines (PDF-to-text): a header line whose first word is a row key (区域 …),
+    rows that begin with a line holding only a dimension value (华北), cells flowing below it."""
+
+    start: int
+    end: int
+    caption: str
+    key: str
+    rows: list[tuple[int, str]]
+
+    def row_at(self, pos: int) -> str | None:
+        label = None
+        for start, name in self.rows:
+            if start <= pos:
+                label = name
+        return label
+
+
+_CAPTION = re.compile(r"^\s*(表\s*\d+[.．、]?\s*[^\n]{2,40})$", re.M)
+
+
+def layout_tables(text: str, lexicon: Lexicon) -> list[LayoutTable]:
+    """Tables of layout text whose rows are named by dimension values (the regional resource table)."""
+    out = []
+    for m in re.finditer(r"^[ \t]*(\S+)(?:[ \t]+\S+){2,}[ \t]*$", text, re.M):
+        key = lexicon.row_keys.get(m.group(1))
+        if key is None or key == "period":
+            continue
+        rows: list[tuple[int, str]] = []
+        pos = m.end()
+        end = m.end()
+        for line in re.finditer(r"^[ \t]*([^\n]*?)[ \t]*$", text[m.end():m.end() + 6000], re.M):
+            word = line.group(1)
+            at = m.end() + line.start()
+            if _CAPTION.match(word) or re.match(r"^(图|数据来源)", word):
+                end = at
+                break
+            hits = lexicon.dimension_hits(word)
+            if hits and hits[0].start == 0 and hits[0].end == len(word) and any(d == key for d, _ in hits[0].values):
+                rows.append((at, next(v for d, v in hits[0].values if d == key)))
+            end = at + len(line.group(0))
+        if len(rows) < 2:
+            continue
+        cap = _CAPTION.search(text, end, end + 200)
+        caption = cap.group(1).strip() if cap else m.group(0).strip()
+        out.append(LayoutTable(m.start(), end, caption, key, rows))
+        pos = end
+    return out
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -255,6 +306,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
     out: list[Candidate] = []
     indicator_hits = lexicon.indicator_hits(text)
     hit_ends = [h.end for h in indicator_hits]
+    layouts = layout_tables(text, lexicon)
 
     for s, e in sentences(text):
         if any(a <= s and e <= b for a, b in skip):
@@ -289,6 +341,8 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 continue  # unitless numbers (ranks, section numbers, model names) are not figures here
             if unit == "°C":
                 unit = "℃"
+            if text[fe:fe + 1] == "有" or text[fe:fe + 3] in ("以上的", "以上企") or text[fe:fe + 2] == "的企":
+                continue  # a threshold (营收超10亿元有7家), not a figure
             per = re.search(r"(?:单|每)(台|套|件|个|片|颗)[^,，。;；]{0,8}$", text[max(s, fs - 12):fs])
             if per and unit.endswith(("元", "美元")) and "/" not in unit:
                 unit = f"{unit}/{per.group(1)}"
@@ -394,12 +448,19 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 ns = m.start("sign") if m.group("sign") else m.start("num")
                 vp = doc.quote(ns, m.end("num"))
                 vhp = doc.quote(m.start("num2"), m.end("num2")) if printed_high is not None else None
+            kind, cell = "prose", None
+            lay = next((t for t in layouts if t.start <= fs < t.end), None)
+            row = lay.row_at(fs) if lay else None
+            if lay and row:
+                kind = "table"
+                cell = TableCell(lay.caption, row, term.term if term else "")
+                dims[lay.key] = row
             out.append(Candidate(
                 printed=printed, printed_high=printed_high, unit_as_printed=unit,
                 value_as_printed=vp, value_high_as_printed=vhp, start=os_, end=oe,
                 quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[max(s, fs - 200):min(e, fe + 200)].strip(),
                 qualifier=qualifier, period=period, indicator=indicator, dimensions=dims, status=status,
-                confidence=round(min(conf, 1.0), 2), why=why, kind="prose",
+                confidence=round(min(conf, 1.0), 2), why=why, kind=kind, cell=cell,
             ))
     return out
 
