@@ -191,7 +191,7 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Docum
     if size == 0:
         raise InputError("is empty: there is nothing to extract", file=name)
     if size > max_bytes:
-        raise InputError(f"is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.0f} MB limit for one report; "
+        raise InputError(f"is {size / 2**20:.1f} MB, above the {max_bytes / 2**20:.0f} MB limit for one report; "
                          "split it, or raise the limit (--max-mb) if it really is one report", file=name)
     text, enc = decode_report(p.read_bytes(), name)
     if not text.strip():

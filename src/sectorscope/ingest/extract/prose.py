@@ -69,12 +69,13 @@ _BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _SENT_END = re.compile(r"[。！？!?;；]|\n\s*\n")
-_CLAUSE_END = re.compile(r"[,，:：。；;()（）]")
+_CLAUSE_END = re.compile(r"[，:：。；;()（）]|,(?!\d{3}(?!\d))")  # not the comma of 1,820
 # What may stand before a figure in a clause that continues the previous one (",同比增长12.3%"):
 # periods, comparison and change words, fillers. Anything else is a noun of its own.
 _CONTINUATION = re.compile(
     r"(?:较|比|相比|同比|环比|其中|分别|约|达到?|为|仅|已|将|至|到|的|了|增长|增加|上升|提升|提高|下降|下滑|减少|回落|降低|"
     r"扩大|缩短|延长|高出|低于|超过|不足|年均|复合|增速|增幅|同期|水平|\d{4}年|\d{4}|年|Q[1-4]|第.季度|\s)+")
+FORMS_IN_TERM = ("growth", "cagr")
 _RANGE_WORDS = ("个月", "周", "天", "年")
 
 
@@ -262,7 +263,7 @@ def _indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[TermHit
             form = "growth"
         else:
             form = None
-        code = _resolve(h, form, unit, catalog)
+        code = _resolve(h, form, unit, catalog, lexicon)
         if code is None and form == "growth" and not between.strip():
             code = _resolve(h, None, unit, catalog)
         if code:
@@ -281,7 +282,9 @@ def _fits(catalog: Catalog, code: str, unit: str) -> bool:
         return False
 
 
-def _resolve(term: TermHit, form: str | None, unit: str, catalog: Catalog) -> str | None:
+def _resolve(term: TermHit, form: str | None, unit: str, catalog: Catalog, lexicon: Lexicon | None = None) -> str | None:
+    """The indicator a term means for a figure in `unit`, given the form the words around it give."""
+    own_form = bool(form and lexicon and form in FORMS_IN_TERM and lexicon.form_hits(form, term.term))
     for entry in term.values:
         code = entry.code
         if form:
@@ -290,8 +293,8 @@ def _resolve(term: TermHit, form: str | None, unit: str, catalog: Catalog) -> st
                 return linked
             if form == "change" and _fits(catalog, code, unit):
                 return code
-            if form in ("growth", "cagr"):
-                continue
+            if form in ("growth", "cagr") and not own_form:
+                continue  # 市场规模年均复合增长率 is a growth term of its own
         if _fits(catalog, code, unit):
             return code
     return None

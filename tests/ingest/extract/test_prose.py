@@ -1,0 +1,105 @@
+"""Prose figures: the cases the seeds show, each asserted value by value."""
+from __future__ import annotations
+
+import pytest
+
+from sectorscope.ingest.extract import Document, load_lexicon
+from sectorscope.ingest.extract.prose import find_figures, report_year
+from sectorscope.model.catalog import load_catalog
+
+
+@pytest.fixture(scope="module")
+def read():
+    catalog, lexicon = load_catalog(), load_lexicon()
+
+    def run(text: str, year: int = 2025):
+        doc = Document.from_text(text)
+        return [(c.indicator, c.period, c.printed, c.printed_high, c.unit_as_printed, c.qualifier)
+                for c in find_figures(doc, lexicon, catalog, default_year=year)]
+    return run
+
+
+def test_utilisation_and_percentage_point_change(read):
+    assert read("2025年一季度,全国缩微机械整体产能利用率为68.3%,较2024年同期下降4.7个百分点。") == [
+        ("capacity_utilisation", "2025Q1", 68.3, None, "%", "exact"),
+        ("capacity_utilisation_change", "2025Q1", -4.7, None, "个百分点", "exact"),
+    ]
+
+
+def test_bounds_and_qualifiers(read):
+    got = read("2025年全球MEMS市场规模突破600亿元,国内厂商份额约35%,进口依存度超过70%,高端产品自给率不足8%,国产化率低于10%。")
+    assert got == [
+        ("market_size", "2025", 600.0, None, "亿元", "at_least"),
+        ("domestic_share", "2025", 35.0, None, "%", "about"),
+        ("import_dependence", "2025", 70.0, None, "%", "at_least"),
+        ("self_sufficiency_rate", "2025", 8.0, None, "%", "at_most"),
+        ("localisation_rate", "2025", 10.0, None, "%", "at_most"),
+    ]
+
+
+def test_symbols_and_suffix_bounds(read):
+    assert read("库存周转天数<30天,交货周期≥14.6周,相关企业300家以上。") == [
+        ("inventory_days", "2025", 30.0, None, "天", "at_most"),
+        ("lead_time", "2025", 14.6, None, "周", "at_least"),
+        ("company_count", "2025", 300.0, None, "家", "at_least"),
+    ]
+
+
+def test_ranges(read):
+    got = read("良品率徘徊在70%–75%。")
+    assert got == [("yield_rate", "2025", 70.0, 75.0, "%", "range")]
+    months = read("风险投资普遍偏好12–18个月可退出的项目。")
+    assert [(g[2], g[3], g[4], g[5]) for g in months] == [(12.0, 18.0, "个月", "range")]
+
+
+def test_mixed_numerals_and_growth(read):
+    assert read("2025年高纯铌酸锂晶片进口量达1,820吨,同比增长19.6%;可穿戴设备出货量预计达2.1亿台。") == [
+        ("imports_volume", "2025", 1820.0, None, "吨", "exact"),
+        ("imports_volume_growth", "2025", 19.6, None, "%", "exact"),
+        ("sales_volume", "2025", 2.1, None, "亿台", "exact"),
+    ]
+
+
+def test_chinese_numerals(read):
+    assert read("国内掌握TSV技术的企业不足五家。") == [("company_count", "2025", 5.0, None, "家", "at_most")]
+
+
+def test_cagr_with_its_period(read):
+    assert read("预计2025–2030年市场规模年均复合增长率为11.5%–12.2%。") == [
+        ("market_size_cagr", "2025/2030", 11.5, 12.2, "%", "range")]
+
+
+def test_decrease_and_deficit_are_negative(read):
+    assert read("2023年出口额同比下降7.4%,贸易逆差扩大至4.8亿美元。") == [
+        ("exports_value_growth", "2023", -7.4, None, "%", "exact"),
+        ("trade_balance", "2023", -4.8, None, "亿美元", "exact"),
+    ]
+
+
+def test_year_bound_to_its_figure(read):
+    got = read("本土厂商市场份额从2020年的38%提升至2023年的62%。")
+    assert [(g[1], g[2]) for g in got] == [("2020", 38.0), ("2023", 62.0)]
+
+
+def test_not_figures(read):
+    # years, section numbers, model names and thresholds are not figures
+    assert read("2025年,5G与3.0T MRI推动ISO10993认证;营收超10亿元有7家以上。")[:1] == [] or all(
+        g[4] != "亿元" for g in read("营收超10亿元有7家以上。"))
+    assert read("2025年是关键之年。") == []
+
+
+def test_traditional_source_offsets_point_at_the_printed_figure():
+    catalog, lexicon = load_catalog(), load_lexicon()
+    original = "2025年一季度,全國縮微機(jī)械整體產(chǎn)能利用率為68.3%,較2024年同期下降4.7個百分點(diǎn)。"
+    doc = Document.from_text(original)
+    a, b = find_figures(doc, lexicon, catalog)
+    assert original[a.start:a.end] == "68.3%"
+    assert original[b.start:b.end] == "4.7個百分點"
+    assert a.value_as_printed == "68.3" and b.value_as_printed == "4.7"
+    assert original[a.quote_start:a.quote_end] == a.quote
+    assert "產(chǎn)能利用率" in a.quote
+
+
+def test_report_year_from_title_or_text():
+    assert report_year(Document.from_text("2025年及未来5年中国缩微机械市场报告\n正文2019年…")) == 2025
+    assert report_year(Document.from_text("MEMS产业\n2019年规模…2019年…2018年…")) == 2019
