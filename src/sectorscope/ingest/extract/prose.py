@@ -75,6 +75,7 @@ _CLAUSE_END = re.compile(r"[，:：。；;()（）]|,(?!\d{3}(?!\d))")  # not th
 _CONTINUATION = re.compile(
     r"(?:较|比|相比|同比|环比|其中|分别|约|达到?|为|仅|已|将|至|到|的|了|增长|增加|上升|提升|提高|下降|下滑|减少|回落|降低|"
     r"扩大|缩短|延长|高出|低于|超过|不足|年均|复合|增速|增幅|同期|水平|\d{4}年|\d{4}|年|Q[1-4]|第.季度|\s)+")
+_REFERS_BACK = re.compile(r"该比例|该比重|该指标|同类产品|分别|后者|前者|而.{0,6}(?:仅|为|达)")
 FORMS_IN_TERM = ("growth", "cagr")
 _RANGE_WORDS = ("个月", "周", "天", "年")
 
@@ -220,6 +221,17 @@ def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str], gap: str = "
     return None
 
 
+def _index_term(text: str, lexicon: Lexicon, catalog: Catalog, s: int, fs: int) -> bool:
+    """A unitless number is a figure when a dimensionless indicator (an index) is named right before it:
+    产成品库存指数为54.8."""
+    for h in lexicon.indicator_hits(text, max(s, fs - 16), fs):
+        gap = text[h.end:fs]
+        if len(gap) <= 4 and not re.search(r"\d", gap) and any(
+                (ind := catalog.get(v.code)) is not None and ind.unit_kind == "dimensionless" for v in h.values):
+            return True
+    return False
+
+
 def _clause_start(text: str, s: int, fs: int) -> int:
     starts = [m.end() for m in _CLAUSE_END.finditer(text, s, fs)]
     return starts[-1] if starts else s
@@ -319,6 +331,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
         figures += [(m, True) for m in CN_FIGURE_RE.finditer(text, s, e)]
         figures.sort(key=lambda f: f[0].start())
         last_end = -1
+        previous: tuple[str, str, int] | None = None
         for m, chinese in figures:
             fs, fe = m.start(), m.end()
             if fs < last_end or any(a <= fs < b for a, b in skip):
@@ -340,7 +353,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
                 if not u_any and m.group("num2") is None and "." in text[fe : fe + 1]:
                     continue
             unit = (m.groupdict().get("u2") or m.group("u1") or "").strip()
-            if not unit:
+            if not unit and not _index_term(text, lexicon, catalog, s, fs):
                 continue  # unitless numbers (ranks, section numbers, model names) are not figures here
             if unit == "°C":
                 unit = "℃"
@@ -415,14 +428,23 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
             indicator, term, form = _indicator(text, lexicon, catalog, indicator_hits, hit_ends, ws, fs, unit, is_change)
             if indicator:
                 why.append(f"'{term.term}' → {indicator}" + (f" ({form})" if form else ""))
-            else:  # a noun right after the figure: 12家设备商, 12–18套微型陀螺仪
-                for h in lexicon.indicator_hits(text, fe, min(e, fe + 10)):
+            else:  # a noun right after the figure: 12家设备商, 92.4%的高端EDA工具依赖进口
+                after_end = min([m2.start() for m2 in _CLAUSE_END.finditer(text, fe, e)] or [e])
+                for h in lexicon.indicator_hits(text, fe, min(after_end, fe + 20)):
                     code = _resolve(h, "change" if is_change else None, unit, catalog)
                     if code:
                         indicator, term = code, h
                         why.append(f"'{h.term}' after → {code}")
                         break
+            inherited = False
+            if not indicator and previous and previous[1] == unit and fs - previous[2] < 60 and \
+                    (text[fs - 1:fs] in "(（" or _REFERS_BACK.search(text, max(s, fs - 12), fs)):
+                # 远低于美国(41.3%)和日本(36.8%); 而日本和德国该比例分别达68%和73%: the indicator of the figure before
+                indicator, inherited = previous[0], True
+                why.append(f"same indicator as the figure before ({indicator})")
             # period
+            if indicator:
+                previous = (indicator, unit, fe)
             period, explicit = _period_for(text, periods, s, fs, fe, form, unit, year0, why)
             # status
             year = int(period[-4:]) if period[-4:].isdigit() else (year0 or 0)
@@ -431,7 +453,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
             clause_start = _clause_start(text, s, fs)
             conf = 0.1
             if indicator:
-                conf += 0.45 + (0.1 if term and term.start >= clause_start else 0.0)
+                conf += 0.35 if inherited else 0.45 + (0.1 if term and term.start >= clause_start else 0.0)
             if unit:
                 conf += 0.2
             if explicit:
