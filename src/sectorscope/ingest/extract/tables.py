@@ -442,8 +442,46 @@ class _RowOut:
     confidence: float
 
 
-def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _Identities
-             ) -> tuple[tuple, list[_RowOut]]:
+def _roughness(combo: tuple[_Split, ...], columns: set[int]) -> float:
+    """Sum of squared log steps down the given columns: a year series moves smoothly, a wrong split jumps."""
+    total = 0.0
+    for j in columns:
+        for k in range(len(combo[0].cells[j].nums)):
+            prev = None
+            for s in combo:
+                v = abs(s.cells[j].value(k))
+                if v > 0 and prev:
+                    total += math.log(v / prev) ** 2
+                prev = v if v > 0 else None
+    return total
+
+
+def _smoothest(outs: list[_RowOut]) -> None:
+    """Year-keyed rows still open after formats and identities: take the reading under which the columns it
+    changes run clearly smoother (half the squared log steps), if any; otherwise leave the rows ambiguous."""
+    open_rows = [i for i, o in enumerate(outs) if o.split is None]
+    if not open_rows or any(not o.readings for o in outs):
+        return
+    choices = [o.readings if o.split is None else [o.split] for o in outs]
+    if math.prod(len(c) for c in choices) > 4096:
+        return
+    for i in open_rows:
+        differ = {j for j in range(len(choices[i][0].cells)) if len({r.cells[j] for r in choices[i]}) > 1}
+        best: dict[int, float] = {}
+        for idx in itertools.product(*[range(len(c)) for c in choices]):
+            r = _roughness(tuple(choices[x][y] for x, y in enumerate(idx)), differ)
+            best[idx[i]] = min(best.get(idx[i], math.inf), r)
+        ranked = sorted((v, x) for x, v in best.items())
+        if ranked[1][0] >= ranked[0][0] * 1.5 + 0.05:
+            o = outs[i]
+            s = choices[i][ranked[0][1]]
+            outs[i] = _RowOut(o.label, o.start, s.end, s, [s],
+                              [f"{len(choices[i])} splits fit; the year series run smoothest under this one "
+                               f"(squared log steps {ranked[0][0]:.2f} against {ranked[1][0]:.2f})"], 0.7)
+
+
+def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _Identities,
+             year_rows: bool = False) -> tuple[tuple, list[_RowOut]]:
     """Choose one reading per row. rows: (label, row start, splits). Returns (score, per-row outcome)."""
     n = len(cols)
     dsets: list[set] = [set() for _ in range(n)]
@@ -536,6 +574,8 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
         else:
             out.append(_RowOut(label, start, max(s.end for s in alt) if alt else start, None, alt,
                                [f"{len(alt)} splits remain"], 0.0))
+    if year_rows:
+        _smoothest(out)
     return best, out
 
 
@@ -652,22 +692,19 @@ def _period(col: _Col, row_label: str, year_row: bool, siblings: list[_Col], tex
 
 
 def _indicator(lexicon: Lexicon, header: str, cols: list[_Col]) -> str:
+    """The indicator a column header names; a bare growth header (年增长率) is the growth of the nearest
+    column to its left that has one (tables print a level, then its growth)."""
     hits = lexicon.indicator_hits(header)
     if hits:
         best = max(hits, key=lambda h: len(h.term))
         return best.values[0].code
-    try:
-        if lexicon.form_hits("growth", header):
-            levels = []
-            for c in cols:
-                for h in lexicon.indicator_hits(c.header):
-                    f = h.values[0].form("growth")
-                    if f:
-                        levels.append(f)
-            if len(set(levels)) == 1:
-                return levels[0]
-    except KeyError:
-        pass
+    if lexicon.form_hits("growth", header):
+        idx = next((i for i, c in enumerate(cols) if c.header == header), -1)
+        for c in reversed(cols[:max(idx, 0)]):
+            for h in lexicon.indicator_hits(c.header):
+                f = h.values[0].form("growth")
+                if f:
+                    return f
     return ""
 
 
@@ -762,7 +799,7 @@ def _flattened(doc: Document, lexicon: Lexicon, res: TableResult) -> None:
             seqs = _read_year_rows(text, zend, limit, cols)
             if not seqs:
                 continue
-            scored = [(_resolve(seq, cols, ids), seq) for seq in seqs]
+            scored = [(_resolve(seq, cols, ids, True), seq) for seq in seqs]
             best = min(s[0][0] for s in scored)
             win = [s for s in scored if s[0][0] == best]
             outs = win[0][0][1]
