@@ -506,7 +506,8 @@ def _period_for(text: str, periods: list[_Period], s: int, fs: int, fe: int, for
     direct = direct or [p for p in own if fs - p.end <= 4 and not re.search(r"\d", text[p.end:fs])]
     current: _Period | None = direct[-1] if direct else (own[-1] if own else None)
     if current is None:
-        clause_end = min([m.start() for m in _CLAUSE_END.finditer(text, fe, len(text))] or [len(text)])
+        nxt_clause = _CLAUSE_END.search(text, fe)
+        clause_end = nxt_clause.start() if nxt_clause else len(text)
         nxt = [p for p in after if p.start < clause_end and not p.base]
         current = nxt[0] if nxt else None
     label = current.text if current else (str(year0) if year0 else "")
