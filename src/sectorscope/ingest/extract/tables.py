@@ -209,13 +209,19 @@ class _Cell:
     nums: tuple[_Num, ...]
     unit: str
 
-    @property
-    def dp(self):
-        return tuple(n.dp for n in self.nums) if len(self.nums) > 1 else self.nums[0].dp
+    dp: object = field(init=False, compare=False)
+    vals: tuple[float, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dp", tuple(n.dp for n in self.nums) if len(self.nums) > 1 else self.nums[0].dp)
+        vals = []
+        for k, num in enumerate(self.nums):
+            v = parse_number(num.text.lstrip("+").replace("−", "-"))
+            vals.append(-abs(v) if self.prefix.endswith(("-", "−")) and k == 0 else v)
+        object.__setattr__(self, "vals", tuple(vals))
 
     def value(self, k: int = 0) -> float:
-        v = parse_number(self.nums[k].text.lstrip("+").replace("−", "-"))
-        return -abs(v) if self.prefix.endswith(("-", "−")) and k == 0 else v
+        return self.vals[k]
 
 
 @dataclass(frozen=True)
@@ -442,18 +448,8 @@ class _RowOut:
     confidence: float
 
 
-def _roughness(combo: tuple[_Split, ...], columns: set[int]) -> float:
-    """Sum of squared log steps down the given columns: a year series moves smoothly, a wrong split jumps."""
-    total = 0.0
-    for j in columns:
-        for k in range(len(combo[0].cells[j].nums)):
-            prev = None
-            for s in combo:
-                v = abs(s.cells[j].value(k))
-                if v > 0 and prev:
-                    total += math.log(v / prev) ** 2
-                prev = v if v > 0 else None
-    return total
+def _logs(s: _Split, columns: list[int]) -> list[float | None]:
+    return [math.log(abs(v)) if v else None for j in columns for v in s.cells[j].vals]
 
 
 def _smoothest(outs: list[_RowOut]) -> None:
@@ -463,13 +459,18 @@ def _smoothest(outs: list[_RowOut]) -> None:
     if not open_rows or any(not o.readings for o in outs):
         return
     choices = [o.readings if o.split is None else [o.split] for o in outs]
-    if math.prod(len(c) for c in choices) > 4096:
+    if math.prod(len(c) for c in choices) > 1024:
         return
     for i in open_rows:
-        differ = {j for j in range(len(choices[i][0].cells)) if len({r.cells[j] for r in choices[i]}) > 1}
+        differ = [j for j in range(len(choices[i][0].cells)) if len({r.cells[j] for r in choices[i]}) > 1]
+        logs = [[_logs(s, differ) for s in c] for c in choices]
         best: dict[int, float] = {}
         for idx in itertools.product(*[range(len(c)) for c in choices]):
-            r = _roughness(tuple(choices[x][y] for x, y in enumerate(idx)), differ)
+            r = 0.0
+            for x in range(1, len(idx)):
+                for a, b in zip(logs[x - 1][idx[x - 1]], logs[x][idx[x]]):
+                    if a is not None and b is not None:
+                        r += (a - b) ** 2
             best[idx[i]] = min(best.get(idx[i], math.inf), r)
         ranked = sorted((v, x) for x, v in best.items())
         if ranked[1][0] >= ranked[0][0] * 1.5 + 0.05:
@@ -484,25 +485,35 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
              year_rows: bool = False) -> tuple[tuple, list[_RowOut]]:
     """Choose one reading per row. rows: (label, row start, splits). Returns (score, per-row outcome)."""
     n = len(cols)
-    dsets: list[set] = [set() for _ in range(n)]
-    for _, _, splits in rows:
-        for s in splits:
-            for j, c in enumerate(s.cells):
-                dsets[j].add(c.dp)
-    options = [sorted(d, key=str) + [None] for d in dsets]
-    results: list[tuple[tuple, list[list[_Split]], list[list[str]]]] = []
-    combos = itertools.product(*options) if math.prod(len(o) for o in options) <= 20000 else [tuple([None] * n)]
-    for D in combos:
-        kept: list[list[_Split]] = []
-        for _, _, splits in rows:
-            ks = [s for s in splits if all(d is None or s.cells[j].dp == d for j, d in enumerate(D))]
-            if not ks:
-                break
-            kept.append(ks)
-        else:
-            results.append((D, kept, []))
+    results: list[tuple[tuple, list[list[_Split]], list]] = []
+    # column formats: the fewest columns left free of a fixed number of decimals that every row can meet
+    row_dps = [{tuple(c.dp for c in sp.cells) for sp in splits} for _, _, splits in rows]
+    feasible: set[tuple] = set()
+    for nfree in range(n + 1):
+        for free in itertools.combinations(range(n), nfree):
+            common = None
+            for dps in row_dps:
+                proj = {tuple(None if j in free else d for j, d in enumerate(t)) for t in dps}
+                common = proj if common is None else common & proj
+                if not common:
+                    break
+            if common:
+                feasible |= common
+        if feasible:
+            break
+    for D in sorted(feasible, key=str):
+        kept = [[s for s in splits if all(d is None or s.cells[j].dp == d for j, d in enumerate(D))]
+                for _, _, splits in rows]
+        results.append((D, kept, []))
     if not results:
         return (99,), [_RowOut(lbl, st, st, None, sp, [], 0.0) for lbl, st, sp in rows]
+    cache: dict[int, tuple[list[str], list[str]]] = {}
+
+    def ident(sp: _Split) -> tuple[list[str], list[str]]:
+        if id(sp) not in cache:
+            cache[id(sp)] = _row_identities(sp, cols, ids)
+        return cache[id(sp)]
+
     scored = []
     for D, kept, _ in results:
         free = sum(d is None for d in D)
@@ -510,7 +521,7 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
         why_rows: list[list[str]] = []
         new_kept = []
         for ks in kept:
-            evals = [(s, *_row_identities(s, cols, ids)) for s in ks]
+            evals = [(s, *ident(s)) for s in ks]
             good = [e for e in evals if not e[2]]
             if good and len(good) < len(evals):
                 evals = good
