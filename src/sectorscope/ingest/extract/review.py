@@ -3,6 +3,7 @@ columns, so an analyst corrects an indicator, a period or a value in a spreadshe
 loads it back — through the same validation as any observation file, with errors naming its rows."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ __all__ = ["REVIEW_COLUMNS", "to_rows", "write_review", "read_review", "location
 
 REVIEW_COLUMNS = ("accept", "confidence", "kind", "why", "table", "row_header", "column_header", "sentence",
                   "start", "end")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _YES = {"yes", "y", "1", "true", "是", "x", "✓"}
 _NO = {"no", "n", "0", "false", "否", ""}
 
@@ -36,7 +38,9 @@ def location_of(c: Candidate) -> str:
 
 def _safe(text: str) -> str:
     """Spreadsheet cells never start with a formula character: report text is untrusted."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else text
+    if text[:1] in ("=", "@") or (text[:1] in ("+", "-") and not _NUMBER.fullmatch(text)):
+        return "'" + text
+    return text
 
 
 def to_rows(extraction: Extraction, source_id: str, *, min_confidence: float = ACCEPT_CONFIDENCE,
@@ -106,5 +110,6 @@ def read_review(path: str | Path) -> pd.DataFrame:
     for col in ("quote", "sentence", "why"):
         if col in kept.columns:
             kept[col] = kept[col].map(lambda t: t[1:] if t.startswith("'") and t[1:2] in ("=", "+", "-", "@") else t)
+    kept.attrs["file"] = str(p)
     drop = [c for c in REVIEW_COLUMNS if c in kept.columns]
     return kept.drop(columns=drop).reset_index(drop=True)
