@@ -5,6 +5,7 @@ bounds a value must lie in. Ingest refuses figures that break these; later layer
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,7 @@ from .units import UNIT_KINDS
 
 __all__ = ["Indicator", "Catalog", "load_catalog"]
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, 10× faster
 AGGREGATIONS = ("sum", "mean", "none")
 
 
@@ -137,7 +139,20 @@ def _parse(entries: object, file: str) -> list[Indicator]:
 
 
 def load_catalog(folder: str | Path | None = None) -> Catalog:
-    """Read every YAML file of the catalog folder (the packaged one by default), common.yaml first."""
+    """Read every YAML file of the catalog folder (the packaged one by default), common.yaml first.
+    The packaged catalog is read once per process: it is package data, and parsing it cost more than a
+    short extraction."""
+    if folder is None:
+        return _packaged()
+    return _read(folder)
+
+
+@functools.cache
+def _packaged() -> Catalog:
+    return _read(None)
+
+
+def _read(folder: str | Path | None) -> Catalog:
     if folder is None:
         base = resources.files("sectorscope") / "model" / "catalog"
         files = sorted((p for p in base.iterdir() if p.name.endswith(".yaml")), key=lambda p: (p.name != "common.yaml", p.name))
@@ -149,7 +164,7 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
     indicators: list[Indicator] = []
     for f in files:
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            data = yaml.load(f.read_text(encoding="utf-8"), Loader=_LOADER)
         except yaml.YAMLError as exc:
             raise CatalogError(f"{f.name}: not valid YAML: {exc}") from None
         indicators.extend(_parse(data or [], f.name))

@@ -163,7 +163,7 @@ def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
     subjects: dict[str, list[str]] = {}
     for name, text in docs:
         try:
-            data = yaml.safe_load(text) or {}
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:
             raise CatalogError(f"{name}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):
