@@ -448,37 +448,42 @@ class _RowOut:
     confidence: float
 
 
-def _logs(s: _Split, columns: list[int]) -> list[float | None]:
-    return [math.log(abs(v)) if v else None for j in columns for v in s.cells[j].vals]
+def _logs(s: _Split, columns: list[int]) -> list[float]:
+    # a zero reads as a jump to almost nothing: it must not make a series look smooth
+    return [math.log(abs(v)) if v else -10.0 for j in columns for v in s.cells[j].vals]
 
 
 def _smoothest(outs: list[_RowOut]) -> None:
-    """Year-keyed rows still open after formats and identities: take the reading under which the columns it
-    changes run clearly smoother (half the squared log steps), if any; otherwise leave the rows ambiguous."""
+    """Year-keyed rows still open after formats and identities: a year series rarely jumps. Take a reading
+    only when it is the one under which the columns it changes never more than double from year to year
+    while every other reading forces a jump of 3× or more; otherwise leave the rows ambiguous (a reading
+    that is merely smoother proves nothing: 11|1,000 and 1|11,000 are both smooth)."""
     open_rows = [i for i, o in enumerate(outs) if o.split is None]
     if not open_rows or any(not o.readings for o in outs):
         return
     choices = [o.readings if o.split is None else [o.split] for o in outs]
     if math.prod(len(c) for c in choices) > 1024:
         return
+    calm, jump = math.log(2), math.log(3)
     for i in open_rows:
         differ = [j for j in range(len(choices[i][0].cells)) if len({r.cells[j] for r in choices[i]}) > 1]
         logs = [[_logs(s, differ) for s in c] for c in choices]
         best: dict[int, float] = {}
         for idx in itertools.product(*[range(len(c)) for c in choices]):
-            r = 0.0
+            worst = 0.0
             for x in range(1, len(idx)):
                 for a, b in zip(logs[x - 1][idx[x - 1]], logs[x][idx[x]]):
-                    if a is not None and b is not None:
-                        r += (a - b) ** 2
-            best[idx[i]] = min(best.get(idx[i], math.inf), r)
-        ranked = sorted((v, x) for x, v in best.items())
-        if ranked[1][0] >= ranked[0][0] * 1.5 + 0.05:
+                    worst = max(worst, abs(a - b))
+            best[idx[i]] = min(best.get(idx[i], math.inf), worst)
+        smooth = [x for x, v in best.items() if v <= calm]
+        if len(smooth) == 1 and all(v >= jump for x, v in best.items() if x != smooth[0]):
             o = outs[i]
-            s = choices[i][ranked[0][1]]
+            s = choices[i][smooth[0]]
+            others = min(v for x, v in best.items() if x != smooth[0])
             outs[i] = _RowOut(o.label, o.start, s.end, s, [s],
-                              [f"{len(choices[i])} splits fit; the year series run smoothest under this one "
-                               f"(squared log steps {ranked[0][0]:.2f} against {ranked[1][0]:.2f})"], 0.7)
+                              [f"{len(choices[i])} splits fit; only this one keeps the year series free of jumps "
+                               f"(largest step ×{math.exp(best[smooth[0]]):.2f}; the others ×{math.exp(others):.1f} or more)"],
+                              0.7)
 
 
 def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _Identities,
@@ -539,6 +544,11 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
                     why_rows[i].append("identity growth vs previous row holds")
                 else:
                     fails += 1
+        # a printed 0 / 0.0 is rarely a cell: drop readings that need one when another reading does not
+        for i, ks in enumerate(new_kept):
+            nz = [sp for sp in ks if all(v for c in sp.cells for v in c.vals)]
+            if nz and len(nz) < len(ks):
+                new_kept[i] = nz
         # magnitudes: a cell far (×5) from the column's certain values is implausible
         for j in range(n):
             certain = [ks[0].cells[j].value() for ks in new_kept if len({s.cells[j] for s in ks}) == 1]
