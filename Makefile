@@ -22,6 +22,7 @@ test: install
 
 bench: install
 	$(PY) benchmarks/store.py
+	$(PY) benchmarks/extract.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
