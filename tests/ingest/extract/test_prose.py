@@ -103,3 +103,10 @@ def test_traditional_source_offsets_point_at_the_printed_figure():
 def test_report_year_from_title_or_text():
     assert report_year(Document.from_text("2025年及未来5年中国缩微机械市场报告\n正文2019年…")) == 2025
     assert report_year(Document.from_text("MEMS产业\n2019年规模…2019年…2018年…")) == 2019
+
+
+def test_modifier_makes_a_generic_share_domestic(read):
+    assert read("2023年国产高精度工业成像仪在国内市场份额已达38.6%,较2020年提升12.4个百分点。") == [
+        ("domestic_share", "2023", 38.6, None, "%", "exact"),
+        ("domestic_share_change", "2020/2023", 12.4, None, "个百分点", "exact"),
+    ]

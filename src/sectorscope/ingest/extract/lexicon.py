@@ -102,6 +102,7 @@ class Lexicon:
     decrease: tuple[str, ...]
     increase: tuple[str, ...]
     row_keys: dict[str, str]
+    modifiers: list[tuple[tuple[str, ...], frozenset[str], str]] = field(default_factory=list)
     subjects: dict[str, list[str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
@@ -113,6 +114,13 @@ class Lexicon:
 
     def form_hits(self, form: str, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
         return self.forms[form].find(text, start, end)
+
+    def modify(self, code: str, context: str) -> str:
+        """The indicator a modifier word before the term turns `code` into (国产…市场份额 → domestic_share)."""
+        for words, targets, to in self.modifiers:
+            if code in targets and any(w in context for w in words):
+                return to
+        return code
 
     def status_hits(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
         return self.status_cues.find(text, start, end)
@@ -160,6 +168,7 @@ def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
     decrease: list[str] = []
     increase: list[str] = []
     row_keys: dict[str, str] = {}
+    modifiers: list = []
     subjects: dict[str, list[str]] = {}
     for name, text in docs:
         try:
@@ -168,7 +177,8 @@ def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
             raise CatalogError(f"{name}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):
             raise CatalogError(f"{name}: a lexicon file is a mapping with keys such as indicators, dimensions, cues")
-        unknown = set(data) - {"indicators", "dimensions", "forms", "qualifiers", "status", "signs", "row_keys"}
+        unknown = set(data) - {"indicators", "dimensions", "forms", "qualifiers", "status", "signs", "row_keys",
+                               "modifiers"}
         if unknown:
             raise CatalogError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
         for i, entry in enumerate(data.get("indicators") or [], start=1):
@@ -220,6 +230,16 @@ def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
         signs = data.get("signs") or {}
         decrease += [normalise(t) for t in _strings(signs.get("decrease"), f"{name}: signs.decrease")]
         increase += [normalise(t) for t in _strings(signs.get("increase"), f"{name}: signs.increase")]
+        for i, mod in enumerate(data.get("modifiers") or [], start=1):
+            where = f"{name}: modifiers entry {i}"
+            if not isinstance(mod, dict) or not {"words", "from", "to"} <= set(mod):
+                raise CatalogError(f"{where}: needs words, from (indicator codes) and to (an indicator code)")
+            targets = _strings(mod["from"], f"{where} from")
+            for code in (*targets, mod["to"]):
+                if code not in catalog:
+                    raise CatalogError(f"{where}: {code!r} is not an indicator of the catalog")
+            modifiers.append((tuple(normalise(w) for w in _strings(mod["words"], f"{where} words")),
+                              frozenset(targets), mod["to"]))
         for dim, terms in (data.get("row_keys") or {}).items():
             if dim not in DIMENSIONS and dim != "period":
                 raise CatalogError(f"{name}: row_keys: {dim!r} is not a dimension or period")
@@ -230,7 +250,7 @@ def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
         qualifier_before=qb, qualifier_after=qa, status_cues=_Matcher(status),
         decrease=tuple(sorted(set(decrease), key=len, reverse=True)),
         increase=tuple(sorted(set(increase), key=len, reverse=True)),
-        row_keys=row_keys, subjects=subjects, files=[n for n, _ in docs],
+        row_keys=row_keys, modifiers=modifiers, subjects=subjects, files=[n for n, _ in docs],
     )
 
 

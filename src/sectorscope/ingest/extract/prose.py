@@ -279,6 +279,9 @@ def _indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[TermHit
         if code is None and form == "growth" and not between.strip():
             code = _resolve(h, None, unit, catalog)
         if code:
+            modified = lexicon.modify(code, text[ws:h.start])
+            if modified != code and _fits(catalog, modified, unit):
+                code = modified
             return code, h, form
     return "", None, None
 
