@@ -62,7 +62,7 @@ CN_FIGURE_RE = re.compile(rf"(?P<num>[{_CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_
 # ---- periods -------------------------------------------------------------------------------------------
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 PERIOD_RE = re.compile(
-    rf"(?P<y>{_YEAR})(?:\s*(?:–|—|-|~|～|至|到)\s*(?P<y2>{_YEAR}))?\s*(?:年|\b)(?:度)?"
+    rf"(?P<y>{_YEAR})(?:\s*年?\s*(?:–|—|-|~|～|至|到)\s*(?P<y2>{_YEAR}))?\s*(?:年|\b)(?:度)?"
     r"(?:\s*(?:(?P<q>Q[1-4])|第(?P<qc>[一二三四])季度|(?P<qd>[一二三四1-4])季度|(?P<m1>\d{1,2})\s*(?:–|—|-|~|至)\s*(?P<m2>\d{1,2})\s*月))?"
 )
 _BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "自", "较之")
@@ -427,12 +427,14 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
             ws = _window_start(text, s, fs, lexicon)
             is_change = unit in ("个百分点", "百分点") or bool(
                 change_word and not text[fs - 1 : fs] in "至到" and unit not in ("%", "‰")
-                and any(p.base for p in periods if p.end <= fs))
+                and (any(p.base for p in periods if p.end <= fs) or change_word.startswith("同比")))
             indicator, term, form = _indicator(text, lexicon, catalog, indicator_hits, hit_ends, ws, fs, unit, is_change)
             if indicator:
                 why.append(f"'{term.term}' → {indicator}" + (f" ({form})" if form else ""))
             else:  # a noun right after the figure: 12家设备商, 92.4%的高端EDA工具依赖进口
                 after_end = min([m2.start() for m2 in _CLAUSE_END.finditer(text, fe, e)] or [e])
+                if not text[_clause_start(text, s, fs):fs].strip() and after_end - fe <= 2:
+                    after_end = min(e, fe + 14)  # "18.3%,市场增速高于…": the figure leads, its noun follows
                 for h in lexicon.indicator_hits(text, fe, min(after_end, fe + 20)):
                     code = _resolve(h, "change" if is_change else None, unit, catalog)
                     if code:
@@ -501,6 +503,15 @@ def _period_for(text: str, periods: list[_Period], s: int, fs: int, fe: int, for
             best = min(spans, key=lambda p: abs(p.start - fs))
             why.append(f"CAGR over {best.text}")
             return best.text, True
+    spans = [p for p in periods if p.span and p.end <= fs and not text[p.end:fs].count("。")]
+    if spans and form != "cagr":
+        lead = text[max(s, fs - 8):fs]
+        if re.search(r"从(?:大约|约)?$", lead):
+            why.append(f"start of {spans[-1].text}")
+            return str(spans[-1].span[0]), True
+        if re.search(r"(?:至|到)(?:约)?$", lead):
+            why.append(f"end of {spans[-1].text}")
+            return str(spans[-1].span[1]), True
     before = [p for p in periods if p.end <= fs and not p.span]
     after = [p for p in periods if p.start >= fe and not p.span]
     own = [p for p in before if not p.base]
