@@ -317,9 +317,14 @@ def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, sto
             cap: int = 400) -> list[_Split]:
     """All ways text[start:limit] holds exactly one cell per column (with a heading leftover if `last`)."""
     out: list[_Split] = []
+    # the most characters the remaining columns can take (sign, 14-character number, unit, per part)
+    room = [0] * (len(cols) + 1)
+    for ci in range(len(cols) - 1, -1, -1):
+        room[ci] = room[ci + 1] + cols[ci].k * 22
+    slack = 8 if last else 0
 
     def rec(pos: int, ci: int, acc: tuple[_Cell, ...]) -> None:
-        if len(out) >= cap:
+        if len(out) >= cap or limit - pos > room[ci] + slack:
             return
         if ci == len(cols):
             left = text[pos:limit]
@@ -603,10 +608,9 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
 # --------------------------------------------------------------------------------------- table readers
 def _status_of(label: str) -> str | None:
     m = re.search(r"\(([^()]*)\)", label)
-    if not m:
-        return None
+    cue = m.group(1) if m else (label[4:] if _YEAR.match(label) else "")
     for w, st in _STATUS:
-        if w in m.group(1):
+        if cue and w in cue:
             return st
     return None
 
@@ -620,19 +624,30 @@ def _year_key(text: str, i: int, limit: int) -> tuple[int, str] | None:
         pe = _paren_end(text, e, limit)
         if pe > 0 and not re.search(r"\d", text[e:pe]) and pe - e <= 8:
             e = pe
+    elif e + 1 < limit and text[e] in "EF" and text[e + 1].isdigit():
+        e += 1  # 2026E
     return e, text[i:e]
 
 
 def _read_year_rows(text: str, pos: int, limit: int, cols: list[_Col]
                     ) -> list[list[tuple[str, int, list[_Split]]]]:
-    """All row-boundary sequences of a year-keyed table; each row: (label, start, splits)."""
-    first = _year_key(text, pos, limit)
-    if not first:
+    """All row-boundary sequences of a year-keyed table; each row: (label, start, splits). Years run
+    consecutively; only when no consecutive reading exists may a year skip ahead (2020, 2025, 2030)."""
+    if not _year_key(text, pos, limit):
         return []
     year0 = int(text[pos:pos + 4])
     seqs: list[list[tuple[str, int, list[_Split]]]] = []
 
-    def rec(p: int, year: int, acc: list) -> None:
+    def next_keys(year: int, b: int, run_end: int, skip: bool) -> list[int]:
+        out = []
+        for q in range(b + 1, min(run_end, limit - 3) + 1):
+            if _YEAR.match(text, q):
+                y = int(text[q:q + 4])
+                if y == year + 1 or (skip and year + 1 < y <= year + 10):
+                    out.append(q)
+        return out
+
+    def rec(p: int, year: int, acc: list, skip: bool) -> None:
         if len(seqs) >= 20:
             return
         k = _year_key(text, p, limit)
@@ -642,20 +657,22 @@ def _read_year_rows(text: str, pos: int, limit: int, cols: list[_Col]
         run_end = _cell_run_end(text, b, limit)
         if run_end == b:
             return
-        nxt = str(year + 1)
-        q = text.find(nxt, b + 1, run_end + 4)
-        while 0 <= q <= run_end:
+        for q in next_keys(year, b, run_end, skip):
             sp = [_Split(s.cells, s.end, q) for s in _splits(text, b, q, cols, last=False)]
             if sp:
-                rec(q, year + 1, acc + [(label, p, sp)])
-            q = text.find(nxt, q + 1, run_end + 4)
+                rec(q, int(text[q:q + 4]), acc + [(label, p, sp)], skip)
         if len(acc) >= 1:
             sp = _splits(text, b, run_end, cols, last=True)
             if sp:
                 seqs.append(acc + [(label, p, sp)])
+                ends.append(run_end)
 
-    rec(pos, year0, [])
-    return seqs
+    ends: list[int] = []
+    rec(pos, year0, [], False)
+    if not seqs:
+        rec(pos, year0, [], True)
+    # a table goes on while rows parse: a reading that stops early leaves rows unread
+    return [sq for sq, e in zip(seqs, ends) if e == max(ends)] if seqs else []
 
 
 def _read_label_rows(text: str, pos: int, limit: int, cols: list[_Col], first_label: str
@@ -771,7 +788,12 @@ def _emit(doc: Document, lexicon: Lexicon, table: Table, cols: list[_Col], key_d
                 res.cells.append(cand)
 
 
-def _key_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:
+_CAPTION = re.compile(r"表\s*\d+(?:[-.]\d+)?[^。!?;\n]{0,60}$")
+
+
+def _key_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str, str, int]]:
+    """Row-key headers that open a sentence (or follow a caption `表3 …`): (start, end, key, dimension,
+    caption, caption start)."""
     terms = sorted(lexicon.row_keys, key=len, reverse=True)
     terms = [t for t in terms if len(t) >= 2]
     if not terms:
@@ -780,7 +802,12 @@ def _key_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str]]:
     out = []
     for m in rx.finditer(text):
         if m.start() == 0 or text[m.start() - 1] in _BOUNDARY:
-            out.append((m.start(), m.end(), m.group(0), lexicon.row_keys[m.group(0)]))
+            out.append((m.start(), m.end(), m.group(0), lexicon.row_keys[m.group(0)], "", m.start()))
+            continue
+        c = _CAPTION.search(text, max(0, m.start() - 70), m.start())
+        if c:
+            out.append((m.start(), m.end(), m.group(0), lexicon.row_keys[m.group(0)],
+                        c.group(0).strip(" ::"), c.start()))
     return out
 
 
@@ -788,7 +815,7 @@ def _flattened(doc: Document, lexicon: Lexicon, res: TableResult) -> None:
     text = doc.text
     limit_all = len(text)
     taken_until = -1
-    for ks, ke, key, dim in _key_hits(text, lexicon):
+    for ks, ke, key, dim, caption, cs in _key_hits(text, lexicon):
         if ks < taken_until:
             continue
         line_end = text.find("\n", ke)
@@ -840,11 +867,11 @@ def _flattened(doc: Document, lexicon: Lexicon, res: TableResult) -> None:
                 continue
             _, outs = _resolve(rows, cols, ids)
         end = max(o.end for o in outs)
-        name = " / ".join([key] + headers)
-        table = Table(name=name, start=ks, end=end, key=key, columns=headers)
+        name = caption or " / ".join([key] + headers)
+        table = Table(name=name, start=cs, end=end, key=key, columns=headers)
         _emit(doc, lexicon, table, cols, dim, dim == "period", outs, res)
         res.tables.append(table)
-        res.spans.append((ks, end))
+        res.spans.append((cs, end))
         taken_until = end
 
 
