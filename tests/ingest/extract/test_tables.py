@@ -159,40 +159,51 @@ def test_layout_rank_table(lexicon):
 # ------------------------------------------------------------------------------------------ property
 _UNITS = ["万台", "亿元", "%", "元/台", "天", "万片"]
 _NAMES = ["甲指标", "乙指标", "丙指标", "丁指标"]
+_LABELS = ["通用型产品", "高端产品(进口)", "医疗电子", "工业控制", "消费电子(含可穿戴)", "其他"]
 
 
-def _fmt(v: float, dp: int, commas: bool) -> str:
-    s = f"{v:,.{dp}f}" if commas else f"{v:.{dp}f}"
-    return s
+def _fmt(v: float, dp: int, commas: bool, signed: bool) -> str:
+    s = f"{abs(v):,.{dp}f}" if commas else f"{abs(v):.{dp}f}"
+    return ("-" if v < 0 else "+") + s if signed else s
 
 
 @st.composite
 def _tables(draw):
-    ncols = draw(st.integers(2, 4))
+    """A consistent table rendered flat: fixed decimals per column (one precision per unit, a table
+    convention the reader relies on), smooth year series, optionally a signed change column, text row keys,
+    and a next-section number glued after the last cell that the table of contents echoes."""
+    ncols = draw(st.integers(1, 4))
     nrows = draw(st.integers(2, 6))
+    by_year = draw(st.booleans())
     year0 = draw(st.integers(2015, 2026))
     units = [draw(st.sampled_from(_UNITS)) for _ in range(ncols)]
-    dp_of_unit = {u: draw(st.integers(0, 2)) for u in set(units)}  # one precision per unit (a table convention)
+    dp_of_unit = {u: draw(st.integers(0, 2)) for u in set(units)}
+    signed_col = draw(st.integers(-1, ncols - 1)) if "%" in units else -1
+    if signed_col >= 0 and units[signed_col] != "%":
+        signed_col = -1
     cols = []
     for j, u in enumerate(units):
         dp = dp_of_unit[u]
-        base = draw(st.floats(0.5, 95 if u == "%" else 50000)) 
+        base = draw(st.floats(0.5, 95 if u == "%" else 50000))
         base = max(base, 1.5 * 10 ** -dp + 0.5)
         growth = draw(st.floats(0.0, 0.15))
         commas = draw(st.booleans())
         cells = []
         for i in range(nrows):
-            v = base * (1 + growth) ** i
-            if u == "%":
-                v = min(v, 99.0)
-            cells.append(_fmt(round(v, dp), dp, commas and dp == 0))
-        cols.append((f"{_NAMES[j]}({u})", cells))
-    rows = [(str(year0 + i), [c[1][i] for c in cols]) for i in range(nrows)]
-    body = "".join(y + "".join(cells) for y, cells in rows)
-    text = "上文结束。年份" + "".join(h for h, _ in cols) + body + "。下文开始"
+            v = min(base * (1 + growth) ** i, 99.0) if u == "%" else base * (1 + growth) ** i
+            if j == signed_col:
+                v = draw(st.floats(-30, 30).filter(lambda x: abs(x) >= 10 ** -dp))
+            cells.append(_fmt(round(v, dp), dp, commas and dp == 0 and j != signed_col, j == signed_col))
+        name = f"{_NAMES[j]}变动({u})" if j == signed_col else f"{_NAMES[j]}({u})"
+        cols.append((name, cells))
+    keys = [str(year0 + i) for i in range(nrows)] if by_year else _LABELS[:nrows]
+    rows = [(k, [c[1][i] for c in cols]) for i, k in enumerate(keys)]
+    heading = draw(st.sampled_from(["", "2.3市场展望与预测", "三、发展趋势"]))
+    toc = "目录2.2供需分析2.3市场展望与预测三、发展趋势。" if heading else ""
+    body = "".join(k + "".join(cells) for k, cells in rows)
+    key = "年份" if by_year else "产品类别"
+    text = toc + "上文结束。" + key + "".join(h for h, _ in cols) + body + (heading or "。下文开始")
     return text, rows
-
-
 @settings(max_examples=60, deadline=None)
 @given(_tables())
 def test_random_tables_recovered_or_reported(table):

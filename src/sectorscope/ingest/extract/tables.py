@@ -554,17 +554,25 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
             nz = [sp for sp in ks if all(v for c in sp.cells for v in c.vals)]
             if nz and len(nz) < len(ks):
                 new_kept[i] = nz
-        # magnitudes: a cell far (×5) from the column's certain values is implausible
-        for j in range(n):
-            certain = [ks[0].cells[j].value() for ks in new_kept if len({s.cells[j] for s in ks}) == 1]
-            certain = [abs(v) for v in certain if v]
-            if len(certain) >= 1:
-                ref = sorted(certain)[len(certain) // 2]
-                for i, ks in enumerate(new_kept):
-                    if len(ks) > 1:
-                        ok = [s for s in ks if s.cells[j].value() and ref / 5 <= abs(s.cells[j].value()) <= ref * 5]
-                        if ok and len(ok) < len(ks):
-                            new_kept[i] = ok
+        # magnitudes (year series only: products or regions may differ by any factor): a cell far (×5)
+        # from its column's certain values is implausible; signed change columns have no stable size
+        if year_rows:
+            refs: dict[int, float] = {}
+            for j in range(n):
+                certain = [abs(ks[0].cells[j].value()) for ks in new_kept
+                           if len({s.cells[j] for s in ks}) == 1 and ks[0].cells[j].value()]
+                signed = any(c.cells[j].prefix for ks in new_kept for c in ks)
+                if certain and not signed:
+                    refs[j] = sorted(certain)[len(certain) // 2]
+
+            def far(sp: _Split) -> int:
+                return sum(1 for j, ref in refs.items()
+                           if not ref / 5 <= abs(sp.cells[j].value()) <= ref * 5)
+
+            for i, ks in enumerate(new_kept):
+                if len(ks) > 1 and refs:
+                    low = min(far(sp) for sp in ks)
+                    new_kept[i] = [sp for sp in ks if far(sp) == low]
         units: dict[str, set] = {}
         for j, d in enumerate(D):
             if d is not None and cols[j].unit and not cols[j].parts:
