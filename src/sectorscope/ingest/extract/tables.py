@@ -67,10 +67,8 @@ def _is_unit(text: str) -> bool:
     try:
         parse_unit(t)
         return True
-    except (UnitError, ValueError):
-        return False
-    except Exception:  # pragma: no cover - an ambiguous unit is still a unit
-        return True
+    except UnitError as exc:
+        return "ambiguous" in str(exc)  # 个, 件: a unit, its kind left to the indicator
 
 
 def _unit_of(header: str) -> str:
@@ -110,11 +108,7 @@ def _numeric_start(text: str, i: int) -> bool:
     k = j
     while k < len(text) and text[k].isdigit():
         k += 1
-    if k < len(text) and text[k] in "年月日季" :
-        return False
-    if k < len(text) and text[k] == "Q" :
-        return False
-    return True
+    return not (k < len(text) and text[k] in "年月日季Q")
 
 
 def _label_zone_end(text: str, i: int, limit: int) -> int:
@@ -172,7 +166,7 @@ def _bad_label(label: str) -> bool:
     return bool(_LABEL_BAD.search(re.sub(r"\([^()]*\)", "", label)))
 
 
-def _leftover_ok(doc_text: str, run_start: int, left: str, pos: int) -> bool:
+def _leftover_ok(doc_text: str, left: str, pos: int) -> bool:
     """A leftover after the last cell is acceptable when it is a section number that the table of contents
     (or an earlier mention) echoes with the same heading text, or `N、`."""
     if not left:
@@ -328,7 +322,7 @@ def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, sto
             return
         if ci == len(cols):
             left = text[pos:limit]
-            if pos == limit or (last and _leftover_ok(text, start, left, pos)):
+            if pos == limit or (last and _leftover_ok(text, left, pos)):
                 out.append(_Split(acc, pos, -1, left if pos != limit else ""))
             return
         for cell in _cells_at(text, pos, limit, cols[ci]):
@@ -384,12 +378,15 @@ def _kind(unit: str) -> str:
         return ""
     try:
         return parse_unit(unit).kind
-    except Exception:
-        return ""
+    except UnitError as exc:
+        return "count" if "ambiguous" in str(exc) and "count" in str(exc) else ""
 
 
 def _factor(unit: str) -> float:
-    return parse_unit(unit).factor
+    try:
+        return parse_unit(unit).factor
+    except UnitError:
+        return parse_unit(unit, "count_device").factor  # 万个: a count whichever counter it is
 
 
 def _row_identities(split: _Split, cols: list[_Col], ids: _Identities) -> tuple[list[str], list[str]]:
