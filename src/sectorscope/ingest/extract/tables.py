@@ -578,6 +578,13 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
         scored.append(((free, fails, mixed), D, new_kept, why_rows))
     best = min(s[0] for s in scored)
     winners = [s for s in scored if s[0] == best]
+    fewest_free = [s for s in scored if s[0][0] == best[0]]
+    by_identity = [s for s in fewest_free if s[0][1] == best[1]]
+    notes = []
+    if len(by_identity) < len(fewest_free):
+        notes.append("identities rule out the other column formats")
+    if len(winners) < len(by_identity):
+        notes.append("columns sharing a unit keep one precision")
     out: list[_RowOut] = []
     for i, (label, start, splits) in enumerate(rows):
         readings = {s.cells: s for w in winners for s in w[2][i]}
@@ -591,9 +598,10 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
                 conf = 0.95
             else:
                 reasons.append("split unique under column decimals" + (" and identities" if why else ""))
-                conf = 0.9
+                reasons += notes
+                conf = 0.9 - 0.05 * len(notes)
             if best[2]:
-                reasons.append("columns of one unit keep one precision")
+                reasons.append("columns of one unit print different precisions")
                 conf -= 0.05
             if best[1]:
                 conf -= 0.2
