@@ -307,8 +307,10 @@ def _plausible(cell: _Cell, col: _Col) -> bool:
     return True
 
 
-def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, stop_at: int | None = None,
-            cap: int = 400) -> list[_Split]:
+_CAP = 400  # splits enumerated per row; a row with more is reported, never resolved from a partial list
+
+
+def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, cap: int = _CAP) -> list[_Split]:
     """All ways text[start:limit] holds exactly one cell per column (with a heading leftover if `last`)."""
     out: list[_Split] = []
     # the most characters the remaining columns can take (sign, 14-character number, unit, per part)
@@ -590,7 +592,7 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
         readings = {s.cells: s for w in winners for s in w[2][i]}
         why = sorted({h for w in winners for h in w[3][i]})
         alt = list(readings.values())
-        if len(alt) == 1:
+        if len(alt) == 1 and len(splits) < _CAP:
             s = alt[0]
             reasons = []
             if len(splits) == 1:
@@ -864,7 +866,10 @@ def _flattened(doc: Document, lexicon: Lexicon, res: TableResult) -> None:
             best = min(s[0][0] for s in scored)
             win = [s for s in scored if s[0][0] == best]
             outs = win[0][0][1]
-            if len(win) > 1:  # row boundaries themselves ambiguous: keep only rows all readings agree on
+            if len(seqs) >= 20:  # the enumeration was cut short: nothing in this table is certain
+                outs = [_RowOut(o.label, o.start, o.end, None, [o.split] if o.split else o.readings,
+                                ["too many row-boundary readings"], 0.0) for o in outs]
+            elif len(win) > 1:  # row boundaries themselves ambiguous: keep only rows all readings agree on
                 for w in win[1:]:
                     other = w[0][1]
                     if len(other) != len(outs):
