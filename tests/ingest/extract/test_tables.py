@@ -104,6 +104,12 @@ def test_units_qualifiers_and_status(lexicon):
     assert cells[("刻蚀均匀性(", "国产设备")].value_as_printed == "±6.5%"
     assert cells[("通用型微型电", "2025")].dimensions == {"product": "通用型微型电机"}
     assert cells[("通用型微型电", "库存周转")].unit_as_printed == "天"
+    assert cells[("通用型微型电", "库存周转")].period == "2025"  # from its sibling columns' 2025年Q1
+    # 平均出厂价同比变动: the growth form of the price; 国产设备性能指标 names no indicator, the row does
+    assert cells[("通用型微型电", "2025")].indicator == "capacity_utilisation"
+    assert [c.indicator for c in res.cells if c.cell.column.endswith("同比变动(%)")][:1] == ["price_change"]
+    assert cells[("晶圆级键合强度", "国产设备")].indicator == "bond_strength"
+    assert cells[("晶圆级键合强度", "性能差距")].indicator == "performance_gap"
     _, res4 = _result("004", lexicon)
     est = [c for c in res4.cells if c.cell.row == "2024(预估)"]
     assert est and all(c.status == "estimate" and c.period == "2024" for c in est)

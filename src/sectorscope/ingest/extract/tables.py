@@ -744,21 +744,32 @@ def _period(col: _Col, row_label: str, year_row: bool, siblings: list[_Col], tex
     return (y, "period from the nearest year before the table (the table names none)") if y else ("", "no period")
 
 
-def _indicator(lexicon: Lexicon, header: str, cols: list[_Col]) -> str:
-    """The indicator a column header names; a bare growth header (年增长率) is the growth of the nearest
-    column to its left that has one (tables print a level, then its growth)."""
+def _indicator(lexicon: Lexicon, header: str, cols: list[_Col], row_label: str = "") -> tuple[str, str]:
+    """(indicator, why) for a column. The header's longest indicator term, turned into its growth, CAGR or
+    change when the header says so after the term (平均出厂价同比变动 → price_change); a bare growth header
+    (年增长率) is the growth of the nearest column to its left that has one (tables print a level, then its
+    growth); a header naming no indicator (国产设备性能指标) leaves it to the row label (晶圆级键合强度)."""
     hits = lexicon.indicator_hits(header)
     if hits:
         best = max(hits, key=lambda h: len(h.term))
-        return best.values[0].code
+        term = best.values[0]
+        for form in ("cagr", "growth", "change"):
+            code = term.form(form)
+            if code and code != term.code and any(f.start >= best.end for f in lexicon.form_hits(form, header)):
+                return code, f"indicator: {form} of {best.term} in the column header"
+        return term.code, f"indicator from the column header ({best.term})"
     if lexicon.form_hits("growth", header):
         idx = next((i for i, c in enumerate(cols) if c.header == header), -1)
         for c in reversed(cols[:max(idx, 0)]):
             for h in lexicon.indicator_hits(c.header):
                 f = h.values[0].form("growth")
                 if f:
-                    return f
-    return ""
+                    return f, f"indicator: growth of the column to its left ({h.term})"
+    rhits = lexicon.indicator_hits(row_label) if row_label else []
+    if rhits:
+        best = max(rhits, key=lambda h: len(h.term))
+        return best.values[0].code, f"indicator from the row label ({best.term}); the column names none"
+    return "", "no indicator term in the column header"
 
 
 def _emit(doc: Document, lexicon: Lexicon, table: Table, cols: list[_Col], key_dim: str, year_rows: bool,
@@ -788,14 +799,15 @@ def _emit(doc: Document, lexicon: Lexicon, table: Table, cols: list[_Col], key_d
                     qualifier = "at_least"
                 dims = {key_dim: ro.label} if key_dim and key_dim != "period" else {}
                 s, e = doc.span(num.start, num.end)
-                why = list(ro.why) + [pwhy]
+                ind, iwhy = _indicator(lexicon, colname, cols, ro.label if key_dim != "period" else "")
+                why = list(ro.why) + [pwhy, iwhy]
                 conf = ro.confidence - (0.1 if pwhy.startswith("period from the nearest") else 0.0)
                 cand = Candidate(
                     printed=cell.value(k), unit_as_printed=unit,
                     value_as_printed=cell.printed if len(cell.nums) == 1 else num.text,
                     start=s, end=e, quote=doc.original[qs:qe], quote_start=qs, quote_end=qe,
                     sentence=text[ro.start:ro.end], qualifier=qualifier, period=period,
-                    indicator=_indicator(lexicon, colname, cols), dimensions=dims,
+                    indicator=ind, dimensions=dims,
                     confidence=round(max(conf, 0.05), 2), why=why, kind="table",
                     cell=TableCell(table.name, ro.label, colname, ri, ci))
                 if status:
@@ -957,7 +969,7 @@ def _layout(doc: Document, lexicon: Lexicon, res: TableResult) -> None:
                 res.cells.append(Candidate(
                     printed=parse_number(num), unit_as_printed="%" if tok.endswith("%") else "",
                     value_as_printed=tok, start=s, end=e, quote=doc.original[qs:qe], quote_start=qs, quote_end=qe,
-                    sentence=line.strip(), period=year, indicator=_indicator(lexicon, tokens[ci], []),
+                    sentence=line.strip(), period=year, indicator=_indicator(lexicon, tokens[ci], [])[0],
                     dimensions=dict(dims), confidence=0.75 if year else 0.7, kind="table",
                     why=["whitespace layout table: cells are the line's tokens",
                          "period from the nearest year before the table (the table names none)" if year else "no period"],
