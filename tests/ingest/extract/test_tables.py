@@ -102,11 +102,12 @@ def test_units_qualifiers_and_status(lexicon):
     assert cells[("释放残余应力", "国产设备")].qualifier == "at_most"
     assert cells[("侧壁粗糙度(", "国际先进")].unit_as_printed == "nm"
     assert cells[("刻蚀均匀性(", "国产设备")].value_as_printed == "±6.5%"
-    assert cells[("通用型微型电", "2025")].dimensions == {"product": "通用型微型电机"}
+    assert cells[("通用型微型电", "库存周转")].dimensions == {"product": "通用型微型电机"}
     assert cells[("通用型微型电", "库存周转")].unit_as_printed == "天"
     assert cells[("通用型微型电", "库存周转")].period == "2025"  # from its sibling columns' 2025年Q1
     # 平均出厂价同比变动: the growth form of the price; 国产设备性能指标 names no indicator, the row does
-    assert cells[("通用型微型电", "2025")].indicator == "capacity_utilisation"
+    util = [c for c in res.cells if c.cell.column == "2025年Q1产能利用率(%)"]
+    assert util[0].indicator == "capacity_utilisation" and util[0].period == "2025Q1"
     assert [c.indicator for c in res.cells if c.cell.column.endswith("同比变动(%)")][:1] == ["price_change"]
     assert cells[("晶圆级键合强度", "国产设备")].indicator == "bond_strength"
     assert cells[("晶圆级键合强度", "性能差距")].indicator == "performance_gap"
