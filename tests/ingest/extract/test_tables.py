@@ -109,8 +109,8 @@ def test_units_qualifiers_and_status(lexicon):
     util = [c for c in res.cells if c.cell.column == "2025年Q1产能利用率(%)"]
     assert util[0].indicator == "capacity_utilisation" and util[0].period == "2025Q1"
     assert [c.indicator for c in res.cells if c.cell.column.endswith("同比变动(%)")][:1] == ["price_change"]
-    assert cells[("晶圆级键合强度", "国产设备")].indicator == "bond_strength"
-    assert cells[("晶圆级键合强度", "性能差距")].indicator == "performance_gap"
+    assert cells[("晶圆级键合强", "国产设备")].indicator == "bond_strength"
+    assert cells[("晶圆级键合强", "性能差距")].indicator == "performance_gap"
     _, res4 = _result("004", lexicon)
     est = [c for c in res4.cells if c.cell.row == "2024(预估)"]
     assert est and all(c.status == "estimate" and c.period == "2024" for c in est)
