@@ -8,6 +8,11 @@ format, and a heading number glued to the last cell is echoed by the table of co
 obeys the hard rules is enumerated; evidence (column formats, identities, magnitudes) narrows them; a row
 that stays ambiguous is reported as an Ambiguity and never guessed.
 
+Two table conventions are relied on, and said so in each candidate's `why` when they decided: columns that
+share a unit print one precision, and a year series does not jump (a reading is taken on that ground only
+when every other reading forces a step of 3× or more between consecutive years). Ambiguity offsets, like
+candidate offsets, are offsets into the original text.
+
 Whitespace layout tables (a `序号 公司名称 …` header, then one line per rank) are read line by line.
 """
 from __future__ import annotations
@@ -622,10 +627,11 @@ def _resolve(rows: list[tuple[str, int, list[_Split]]], cols: list[_Col], ids: _
 
 # --------------------------------------------------------------------------------------- table readers
 def _status_of(label: str) -> str | None:
+    """Status cue of a row key: 2024(预估), 2026E, 2027(预测)."""
     m = re.search(r"\(([^()]*)\)", label)
-    cue = m.group(1) if m else (label[4:] if _YEAR.match(label) else "")
+    cue = m.group(1).strip() if m else (label[4:] if _YEAR.match(label) else "")
     for w, st in _STATUS:
-        if cue and w in cue:
+        if cue and (w in cue if len(w) > 1 else w == cue):
             return st
     return None
 
