@@ -29,6 +29,10 @@ text is a book shelf, and a 200 MB upload is far more likely a wrong file than a
 _KEEP = set("–—～~±≥≤×·")
 
 
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_KEEP))) + "\u3000\xa0]")
+_SPECIAL_SPLIT = re.compile("(" + _SPECIAL.pattern + ")")
+
+
 def _fold(ch: str) -> str:
     if ch in _KEEP:
         return ch
@@ -57,16 +61,27 @@ class Document:
         for m in [*_ARTEFACT.finditer(original), None]:
             end = m.start() if m else len(original)
             seg = original[pos:end]
-            if seg:
-                folded = unicodedata.normalize("NFKC", seg) if not any(c in _KEEP or c in "\u3000\xa0" for c in seg) else None
-                if folded is not None and len(folded) == len(seg):
-                    chars.append(folded)
-                    index.append(np.arange(pos, end, dtype=np.int64))
+            # NFKC piece by piece between the characters kept as printed; a piece whose length NFKC
+            # changes (ligatures, ㎡) is mapped character by character
+            at = pos
+            for piece in _SPECIAL_SPLIT.split(seg):
+                if not piece:
+                    continue
+                if len(piece) == 1 and _SPECIAL.match(piece):
+                    f = _fold(piece)
+                    chars.append(f)
+                    index.append(np.full(len(f), at, dtype=np.int64))
                 else:
-                    for i, ch in enumerate(seg):
-                        f = _fold(ch)
-                        chars.append(f)
-                        index.append(np.full(len(f), pos + i, dtype=np.int64))
+                    folded = unicodedata.normalize("NFKC", piece)
+                    if len(folded) == len(piece):
+                        chars.append(folded)
+                        index.append(np.arange(at, at + len(piece), dtype=np.int64))
+                    else:
+                        for i, ch in enumerate(piece):
+                            f = _fold(ch)
+                            chars.append(f)
+                            index.append(np.full(len(f), at + i, dtype=np.int64))
+                at += len(piece)
             if m:
                 pos = m.end()
         folded_text = "".join(chars)

@@ -8,6 +8,7 @@ half-width digits); offsets go back to the original through `Document.span`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -221,6 +222,16 @@ def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str], gap: str = "
     return None
 
 
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _index_term(text: str, lexicon: Lexicon, catalog: Catalog, s: int, fs: int) -> bool:
     """A unitless number is a figure when a dimensionless indicator (an index) is named right before it:
     产成品库存指数为54.8."""
@@ -256,7 +267,6 @@ def _indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[TermHit
                fs: int, unit: str, is_change: bool) -> tuple[str, TermHit | None, str | None]:
     """The nearest indicator term in text[ws:fs] that resolves to an indicator fitting the unit, with the
     form (growth, CAGR, change) the words between term and figure give it."""
-    import bisect
 
     cagr = unit in ("%", "‰") and bool(lexicon.form_hits("cagr", text, ws, fs))
     i = bisect.bisect_right(ends, fs)
@@ -320,14 +330,21 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
     """Every figure in the prose of `doc` (outside the `skip` spans, which tables occupy)."""
     text = doc.text
     year0 = default_year or report_year(doc)
-    skip = sorted(skip)
+    skip = _merge(sorted(skip))
+    skip_starts = [a for a, _ in skip]
+
+    def skipped(pos: int, end: int | None = None) -> bool:
+        """Is [pos, end) (or pos) inside a table span? Spans are merged and sorted: one bisect."""
+        i = bisect.bisect_right(skip_starts, pos) - 1
+        return i >= 0 and (skip[i][1] >= end if end is not None else pos < skip[i][1])
+
     out: list[Candidate] = []
     indicator_hits = lexicon.indicator_hits(text)
     hit_ends = [h.end for h in indicator_hits]
     layouts = layout_tables(text, lexicon)
 
     for s, e in sentences(text):
-        if any(a <= s and e <= b for a, b in skip):
+        if skipped(s, e):
             continue
         periods = _periods(text, s, e)
         figures = [(m, False) for m in FIGURE_RE.finditer(text, s, e)]
@@ -337,7 +354,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
         previous: tuple[str, str, int] | None = None
         for m, chinese in figures:
             fs, fe = m.start(), m.end()
-            if fs < last_end or any(a <= fs < b for a, b in skip):
+            if fs < last_end or skipped(fs):
                 continue
             num = m.group("num")
             if chinese:
