@@ -13,10 +13,19 @@ import unicodedata
 
 import opencc
 
-__all__ = ["strip_artefacts", "to_simplified", "normalise", "normalise_many"]
+__all__ = ["ARTEFACT", "strip_artefacts", "to_simplified", "simplify_text", "normalise", "normalise_many"]
 
 _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _ARTEFACT = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\([{_PINYIN}]{{1,7}}\)")
+
+
+ARTEFACT = _ARTEFACT
+"""The pattern of a seed's pinyin gloss, for code that must map offsets around the glosses it skips."""
+
+
+def simplify_text(text: str) -> str:
+    """Traditional → simplified for long text (a report), without the per-string cache of `to_simplified`."""
+    return _converter().convert(text) if text else text
 
 
 def strip_artefacts(text: str) -> str:

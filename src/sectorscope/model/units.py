@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..errors import UnitError
 from .text import normalise
 
-__all__ = ["Unit", "UNIT_KINDS", "parse_unit", "canonical_unit", "known_units"]
+__all__ = ["Unit", "UNIT_KINDS", "PREFIXES", "CURRENCIES", "parse_unit", "canonical_unit", "known_units", "base_units"]
 
 # Chinese scale prefixes, longest first so 百万 wins over 百.
 PREFIXES: dict[str, float] = {
@@ -211,3 +211,9 @@ def known_units() -> dict[str, list[str]]:
     return out
 
 
+
+
+def base_units() -> dict[str, bool]:
+    """Every base unit, and whether it takes a Chinese scale prefix (万台 yes, 万% no): for code that must
+    recognise printed units in running text."""
+    return {name: any(kind not in _NO_PREFIX for kind, _ in readings) for name, readings in _BASES.items()}

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import InputError
-from ...model.text import _ARTEFACT, _converter
+from ...model.text import ARTEFACT, simplify_text
 
 __all__ = ["Document", "read_report", "decode_report", "MAX_REPORT_BYTES"]
 
@@ -58,7 +58,7 @@ class Document:
         chars: list[str] = []
         index: list[np.ndarray] = []
         pos = 0
-        for m in [*_ARTEFACT.finditer(original), None]:
+        for m in [*ARTEFACT.finditer(original), None]:
             end = m.start() if m else len(original)
             seg = original[pos:end]
             # NFKC piece by piece between the characters kept as printed; a piece whose length NFKC
@@ -111,7 +111,7 @@ class Document:
 
 
 def _simplify(text: str, offsets: np.ndarray) -> str:
-    return _converter().convert(text) if text else text
+    return simplify_text(text)
 
 
 def _simplify_by_line(text: str, offsets: np.ndarray) -> tuple[str, np.ndarray]:
@@ -119,13 +119,13 @@ def _simplify_by_line(text: str, offsets: np.ndarray) -> tuple[str, np.ndarray]:
     idx: list[np.ndarray] = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        conv = _converter().convert(line)
+        conv = simplify_text(line)
         if len(conv) == len(line):
             out.append(conv)
             idx.append(offsets[pos : pos + len(line)])
         else:
             for i, ch in enumerate(line):
-                c = _converter().convert(ch)
+                c = simplify_text(ch)
                 out.append(c)
                 idx.append(np.full(len(c), offsets[pos + i], dtype=np.int64))
         pos += len(line)

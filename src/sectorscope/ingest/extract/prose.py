@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ...errors import UnitError
 from ...model.catalog import Catalog
 from ...model.numbers import parse_number
-from ...model.units import PREFIXES, _BASES, _NO_PREFIX, CURRENCIES, parse_unit
+from ...model.units import CURRENCIES, PREFIXES, base_units, parse_unit
 from .candidate import Candidate, TableCell
 from .document import Document
 from .lexicon import Lexicon, TermHit
@@ -32,11 +32,10 @@ _SKIP_BASES = {"", "分", "点", "年", "月", "日", "t", "m", "g", "h", "K", "
 
 
 def _unit_alternatives() -> list[str]:
-    bases = [b for b in _BASES if b not in _SKIP_BASES]
+    bases = {b: prefixed for b, prefixed in base_units().items() if b not in _SKIP_BASES}
     out = set(bases)
-    for base in bases:
-        kinds = {k for k, _ in _BASES[base]}
-        if kinds - _NO_PREFIX:
+    for base, prefixed in bases.items():
+        if prefixed:
             for p in PREFIXES:
                 out.add(p + base)
     money = [c for c in CURRENCIES if not c.isascii()]
