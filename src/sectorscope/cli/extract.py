@@ -14,6 +14,7 @@ from ..errors import SectorscopeError
 from ..ingest.extract import ACCEPT_CONFIDENCE, extract, load_lexicon, read_report
 from ..ingest.extract.loading import load_extraction, load_review, source_id_for
 from ..ingest.extract.review import to_rows, write_review
+from ..model.text import normalise
 from ..store import Store
 
 __all__ = ["extract_command"]
@@ -90,5 +91,5 @@ def _table(ex, cands, min_confidence: float) -> None:
         value = c.value_as_printed + (f"–{c.value_high_as_printed}" if c.value_high_as_printed else "")
         where = f"[{c.cell.row} / {c.cell.column}] " if c.cell else ""
         t.add_row(f"{c.start}–{c.end}", c.indicator or "?", c.period, value, c.unit_as_printed, c.qualifier,
-                  f"{c.confidence:.2f}", where + c.sentence[:60].replace("\n", " "))
+                  f"{c.confidence:.2f}", where + normalise(c.quote)[-60:].replace("\n", " "))
     out.print(t)
