@@ -323,6 +323,13 @@ def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, cap
     for ci in range(len(cols) - 1, -1, -1):
         room[ci] = room[ci + 1] + cols[ci].k * 22
     slack = 8 if last else 0
+    memo: dict[tuple[int, int], list[_Cell]] = {}  # (position, column) → its plausible cells: paths share them
+
+    def cells(pos: int, ci: int) -> list[_Cell]:
+        key = (pos, ci)
+        if key not in memo:
+            memo[key] = [c for c in _cells_at(text, pos, limit, cols[ci]) if _plausible(c, cols[ci])]
+        return memo[key]
 
     def rec(pos: int, ci: int, acc: tuple[_Cell, ...]) -> None:
         if len(out) >= cap or limit - pos > room[ci] + slack:
@@ -332,9 +339,8 @@ def _splits(text: str, start: int, limit: int, cols: list[_Col], last: bool, cap
             if pos == limit or (last and _leftover_ok(text, left, pos)):
                 out.append(_Split(acc, pos, -1, left if pos != limit else ""))
             return
-        for cell in _cells_at(text, pos, limit, cols[ci]):
-            if _plausible(cell, cols[ci]):
-                rec(cell.end, ci + 1, acc + (cell,))
+        for cell in cells(pos, ci):
+            rec(cell.end, ci + 1, acc + (cell,))
 
     rec(start, 0, ())
     return out
