@@ -86,7 +86,7 @@ class Document:
                 pos = m.end()
         folded_text = "".join(chars)
         offsets = np.concatenate([*index, np.array([len(original)], dtype=np.int64)]) if index else np.array([len(original)], dtype=np.int64)
-        text = _simplify(folded_text, offsets)
+        text = simplify_text(folded_text)
         if len(text) != len(folded_text):  # OpenCC changed a length somewhere: map line by line
             text, offsets = _simplify_by_line(folded_text, offsets)
         return cls(name=name, original=original, text=text, offsets=offsets, encoding=encoding)
@@ -108,10 +108,6 @@ class Document:
         if not self._lines:
             self._lines = [m.end() for m in re.finditer("\n", self.original)]
         return int(np.searchsorted(np.asarray(self._lines), original_offset, side="right")) + 1
-
-
-def _simplify(text: str, offsets: np.ndarray) -> str:
-    return simplify_text(text)
 
 
 def _simplify_by_line(text: str, offsets: np.ndarray) -> tuple[str, np.ndarray]:

@@ -79,7 +79,7 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
     from .tables import find_tables  # tables is a sibling module; imported here to keep startup light
 
     catalog = catalog or load_catalog()
-    lexicon = lexicon or load_lexicon(catalog=None)
+    lexicon = lexicon or load_lexicon()
     year = year or report_year(doc)
     subject = _subject(doc, lexicon)
     tables = find_tables(doc, lexicon)

@@ -77,7 +77,6 @@ _CONTINUATION = re.compile(
     r"扩大|缩短|延长|高出|低于|超过|不足|年均|复合|增速|增幅|同期|水平|\d{4}年|\d{4}|年|Q[1-4]|第.季度|\s)+")
 _REFERS_BACK = re.compile(r"该比例|该比重|该指标|同类产品|分别|后者|前者|而.{0,6}(?:仅|为|达)")
 FORMS_IN_TERM = ("growth", "cagr")
-_RANGE_WORDS = ("个月", "周", "天", "年")
 
 
 @dataclass
@@ -470,7 +469,7 @@ def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
             # status
             year = int(period[-4:]) if period[-4:].isdigit() else (year0 or 0)
             status = _status(lexicon, text, s, fs, year, year0)
-            dims = _dimensions(lexicon, text, ws, fs, fe, e)
+            dims = _dimensions(lexicon, text, ws, fs)
             clause_start = _clause_start(text, s, fs)
             conf = 0.1
             if indicator:
@@ -563,7 +562,7 @@ def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int 
     return "estimate"
 
 
-def _dimensions(lexicon: Lexicon, text: str, s: int, fs: int, fe: int, e: int) -> dict[str, str]:
+def _dimensions(lexicon: Lexicon, text: str, s: int, fs: int) -> dict[str, str]:
     dims: dict[str, str] = {}
     for h in lexicon.dimension_hits(text, s, fs):
         for dim, value in h.values:
