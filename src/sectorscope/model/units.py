@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..errors import UnitError
 from .text import normalise
 
-__all__ = ["Unit", "UNIT_KINDS", "PREFIXES", "CURRENCIES", "parse_unit", "canonical_unit", "known_units", "base_units"]
+__all__ = ["Unit", "UNIT_KINDS", "PREFIXES", "CURRENCIES", "parse_unit", "canonical_unit", "known_units", "base_units",
+           "counter_units"]
 
 # Chinese scale prefixes, longest first so 百万 wins over 百.
 PREFIXES: dict[str, float] = {
@@ -217,3 +218,9 @@ def base_units() -> dict[str, bool]:
     """Every base unit, and whether it takes a Chinese scale prefix (万台 yes, 万% no): for code that must
     recognise printed units in running text."""
     return {name: any(kind not in _NO_PREFIX for kind, _ in readings) for name, readings in _BASES.items()}
+
+
+def counter_units() -> frozenset[str]:
+    """Base units that count things (家, 项, 台 …): a figure printed in one of them, with no scale prefix, is an
+    exact integer, so the audit gives it no rounding interval."""
+    return frozenset(name for name, readings in _BASES.items() if any(k.startswith("count_") for k, _ in readings))

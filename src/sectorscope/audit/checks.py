@@ -1,0 +1,293 @@
+"""The rule kinds, each an Ibis expression over the current figures with their intervals.
+
+Each check returns only what failed, as a small pandas frame with the ids of the figures involved, the
+interval the check computed and, where a figure had several candidates (two passages stating one level),
+the candidate that came closest. A check passes when *any* combination of candidates is consistent: a
+conflict between the candidates themselves is the conflict rule's business, not this one's.
+"""
+from __future__ import annotations
+
+import ast
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from ..model.catalog import Catalog
+from ..model.rules import IdentityRule, PartWhole, RuleSet
+from .intervals import INF, SEP, dims_key_of
+
+__all__ = ["check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
+           "check_part_whole"]
+
+_EPS = 1e-9
+
+
+def _disjoint(a_lo, a_hi, b_lo, b_hi) -> ir.BooleanValue:
+    """Intervals that do not touch, with a relative epsilon so float noise is not a finding."""
+    tol_a = (a_hi.abs() + b_lo.abs()) * _EPS
+    tol_b = (b_hi.abs() + a_lo.abs()) * _EPS
+    return ((a_hi + tol_a < b_lo) | (b_hi + tol_b < a_lo)).fill_null(False)
+
+
+def _gap(a_lo, a_hi, b_lo, b_hi) -> ir.NumericValue:
+    return ibis.greatest(a_lo - b_hi, b_lo - a_hi).fill_null(0.0)
+
+
+def _clean(x: ir.NumericValue, default: float) -> ir.NumericValue:
+    """NaN (∞ − ∞, 0 × ∞) → an unbounded end, so it can never make a finding."""
+    return ibis.ifelse(x.isnull() | x.isnan(), default, x)
+
+
+def _basis_ok(a: ir.StringValue, b: ir.StringValue) -> ir.BooleanValue:
+    return a.isnull() | b.isnull() | (a == b)
+
+
+# ---- bounds ---------------------------------------------------------------------------------------
+def check_bounds(cur: ir.Table, catalog: Catalog) -> pd.DataFrame:
+    rows = [{"code": i.code, "lower": i.lower if i.lower is not None else -INF,
+             "upper": i.upper if i.upper is not None else INF} for i in catalog]
+    b = ibis.memtable(pd.DataFrame(rows))
+    j = cur.join(b, cur.indicator == b.code)
+    bad = j.filter((j.lo > j.upper) | (j.hi < j.lower))
+    return bad.select(obs_id=bad.obs_id, lower=bad.lower, upper=bad.upper).execute()
+
+
+# ---- conflicts ------------------------------------------------------------------------------------
+def _figure_key(t: ir.Table) -> ir.StringValue:
+    return t.indicator + SEP + t.subject + SEP + t.dkey + SEP + t.period + SEP + t.unit + SEP + t.grp
+
+
+def check_conflicts(cur: ir.Table) -> pd.DataFrame:
+    """Pairs of figures with one key (indicator, dimensions, period, unit, status group) whose intervals do
+    not overlap and whose bases do not say they measure different things."""
+    a = cur.select("obs_id", "lo", "hi", "basis", k=_figure_key(cur))
+    b = a.view()
+    j = a.join(b, (a.k == b.k) & (a.obs_id < b.obs_id))
+    j = j.filter(_basis_ok(a.basis, b.basis) & _disjoint(a.lo, a.hi, b.lo, b.hi))
+    return j.select(key=a.k, a=a.obs_id, b=b.obs_id).execute()
+
+
+def conflict_members(cur: ir.Table, keys: list[str]) -> ir.Table:
+    """Every figure under the conflicting keys, consistent ones too: a finding shows them all."""
+    return cur.filter(_figure_key(cur).isin(keys)).mutate(key=_figure_key(cur))
+
+
+# ---- changes (growth, CAGR, differences over time) ------------------------------------------------
+def check_changes(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
+    if not rules.changes:
+        return pd.DataFrame()
+    mapping = ibis.memtable(pd.DataFrame([{"r_change": r.change, "r_level": r.level, "r_kind": r.kind,
+                                           "r_severity": r.severity, "r_rule": f"{r.kind}:{r.change}"}
+                                          for r in rules.changes]))
+    chg = cur.join(mapping, cur.indicator == mapping.r_change)
+    exempt = ibis.literal(False)
+    for word in rules.settings.exempt_bases:
+        exempt = exempt | chg.basis.fill_null("").contains(word)
+    chg = chg.filter(~exempt)
+    span = chg.period.contains("/")
+    start = chg.period.substr(0, 4)
+    p1 = ibis.ifelse(span, chg.period.substr(5, 4), chg.period)
+    p0 = ibis.ifelse(span, start, (start.cast("int64") - 1).cast("string") + chg.period.substr(4))
+    years = ibis.ifelse(span, chg.period.substr(5, 4).cast("int64") - start.cast("int64"), 1)
+    chg = chg.mutate(p1=p1, p0=p0, years=years)
+    chg = chg.filter((chg.r_kind != "cagr") | span)
+    chg = chg.select(c_id=chg.obs_id, c_lo=chg.lo, c_hi=chg.hi, c_basis=chg.basis, c_src=chg.source_id,
+                     c_subject=chg.subject, c_dkey=chg.dkey, r_level=chg.r_level, r_kind=chg.r_kind,
+                     r_severity=chg.r_severity, r_rule=chg.r_rule, p0=chg.p0, p1=chg.p1, years=chg.years)
+    lv = cur.filter(~cur.period.contains("/"))
+    l1 = lv.select(l1_id=lv.obs_id, l1_ind=lv.indicator, l1_src=lv.source_id, l1_subject=lv.subject,
+                   l1_dkey=lv.dkey, l1_period=lv.period, l1_lo=lv.lo, l1_hi=lv.hi, l1_basis=lv.basis)
+    l0 = lv.select(l0_id=lv.obs_id, l0_ind=lv.indicator, l0_src=lv.source_id, l0_subject=lv.subject,
+                   l0_dkey=lv.dkey, l0_period=lv.period, l0_lo=lv.lo, l0_hi=lv.hi, l0_basis=lv.basis)
+    j = chg.join(l1, [chg.r_level == l1.l1_ind, chg.c_src == l1.l1_src, chg.c_subject == l1.l1_subject,
+                      chg.c_dkey == l1.l1_dkey, chg.p1 == l1.l1_period])
+    j = j.join(l0, [j.r_level == l0.l0_ind, j.c_src == l0.l0_src, j.c_subject == l0.l0_subject,
+                    j.c_dkey == l0.l0_dkey, j.p0 == l0.l0_period])
+    j = j.filter(_basis_ok(j.c_basis, j.l1_basis) & _basis_ok(j.c_basis, j.l0_basis))
+    ratio_ok = (j.l0_lo > 0) & (j.l1_lo >= 0)
+    r_lo = j.l1_lo / j.l0_hi
+    r_hi = j.l1_hi / j.l0_lo
+    inv = 1.0 / j.years.cast("float64")
+    lo = ibis.cases((j.r_kind == "difference", j.l1_lo - j.l0_hi),
+                    (j.r_kind == "growth", ibis.ifelse(ratio_ok, (r_lo - 1) * 100, -INF)),
+                    else_=ibis.ifelse(ratio_ok, (r_lo.pow(inv) - 1) * 100, -INF))
+    hi = ibis.cases((j.r_kind == "difference", j.l1_hi - j.l0_lo),
+                    (j.r_kind == "growth", ibis.ifelse(ratio_ok, (r_hi - 1) * 100, INF)),
+                    else_=ibis.ifelse(ratio_ok, (r_hi.pow(inv) - 1) * 100, INF))
+    j = j.mutate(x_lo=_clean(lo, -INF), x_hi=_clean(hi, INF))
+    j = j.mutate(bad=_disjoint(j.c_lo, j.c_hi, j.x_lo, j.x_hi), gap=_gap(j.c_lo, j.c_hi, j.x_lo, j.x_hi))
+    g = j.group_by(["c_id", "r_rule", "r_kind", "r_severity"]).aggregate(
+        all_bad=j.bad.all(), x_lo=j.x_lo.argmin(j.gap), x_hi=j.x_hi.argmin(j.gap),
+        l1_id=j.l1_id.argmin(j.gap), l0_id=j.l0_id.argmin(j.gap),
+        l1_ids=j.l1_id.collect(), l0_ids=j.l0_id.collect(),
+    )
+    return g.filter(g.all_bad).drop("all_bad").execute()
+
+
+# ---- identities between indicators ----------------------------------------------------------------
+def _interval(node: ast.AST, cols: dict[str, tuple[ir.NumericValue, ir.NumericValue]]):
+    if isinstance(node, ast.Expression):
+        return _interval(node.body, cols)
+    if isinstance(node, ast.Name):
+        return cols[node.id]
+    if isinstance(node, ast.Constant):
+        c = ibis.literal(float(node.value))
+        return c, c
+    a_lo, a_hi = _interval(node.left, cols)
+    b_lo, b_hi = _interval(node.right, cols)
+    if isinstance(node.op, ast.Add):
+        return a_lo + b_lo, a_hi + b_hi
+    if isinstance(node.op, ast.Sub):
+        return a_lo - b_hi, a_hi - b_lo
+    if isinstance(node.op, ast.Div):
+        spans_zero = (b_lo <= 0) & (b_hi >= 0)
+        inv_lo, inv_hi = 1.0 / b_hi, 1.0 / b_lo
+        m_lo, m_hi = _mult(a_lo, a_hi, inv_lo, inv_hi)
+        return ibis.ifelse(spans_zero, -INF, m_lo), ibis.ifelse(spans_zero, INF, m_hi)
+    return _mult(a_lo, a_hi, b_lo, b_hi)
+
+
+def _mult(a_lo, a_hi, b_lo, b_hi):
+    products = [a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi]
+    clean = [ibis.ifelse(p.isnan(), None, p) for p in products]  # 0 × ∞: no bound from that corner
+    return _clean(ibis.least(*clean), -INF), _clean(ibis.greatest(*clean), INF)
+
+
+def check_identities(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
+    frames = []
+    for rule in rules.identities:
+        frames.append(_identity(cur, rule))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _identity(cur: ir.Table, rule: IdentityRule) -> pd.DataFrame:
+    res = cur.filter(cur.indicator == rule.result)
+    j = res.select(r_id=res.obs_id, r_lo=res.lo, r_hi=res.hi, src=res.source_id, subj=res.subject,
+                   dk=res.dkey, per=res.period)
+    cols: dict[str, tuple[ir.NumericValue, ir.NumericValue]] = {}
+    ids = []
+    for n, op in enumerate(rule.operands):
+        o = cur.filter(cur.indicator == op)
+        o = o.select(**{f"o{n}_id": o.obs_id, f"o{n}_lo": o.lo, f"o{n}_hi": o.hi, f"o{n}_src": o.source_id,
+                        f"o{n}_subj": o.subject, f"o{n}_dk": o.dkey, f"o{n}_per": o.period})
+        j = j.join(o, [j.src == o[f"o{n}_src"], j.subj == o[f"o{n}_subj"], j.dk == o[f"o{n}_dk"],
+                       j.per == o[f"o{n}_per"]])
+        ids.append(f"o{n}_id")
+    for n, op in enumerate(rule.operands):
+        cols[op] = (j[f"o{n}_lo"], j[f"o{n}_hi"])
+    lo, hi = _interval(ast.parse(rule.formula, mode="eval"), cols)
+    lo, hi = _clean(lo, -INF), _clean(hi, INF)
+    if rule.tolerance:
+        lo, hi = lo - lo.abs() * rule.tolerance, hi + hi.abs() * rule.tolerance
+    j = j.mutate(x_lo=lo, x_hi=hi)
+    j = j.mutate(bad=_disjoint(j.r_lo, j.r_hi, j.x_lo, j.x_hi), gap=_gap(j.r_lo, j.r_hi, j.x_lo, j.x_hi))
+    aggs = {"all_bad": j.bad.all(), "x_lo": j.x_lo.argmin(j.gap), "x_hi": j.x_hi.argmin(j.gap)}
+    for c in ids:
+        aggs[c] = j[c].argmin(j.gap)
+        aggs[c + "s"] = j[c].collect()
+    g = j.group_by("r_id").aggregate(**aggs)
+    out = g.filter(g.all_bad).drop("all_bad").execute()
+    if not len(out):
+        return out
+    out["input_ids"] = [[int(r[c]) for c in ids] for _, r in out.iterrows()]
+    out["candidate_ids"] = [sorted({int(x) for c in ids for x in r[c + "s"]}) for _, r in out.iterrows()]
+    out = out[["r_id", "x_lo", "x_hi", "input_ids", "candidate_ids"]].copy()
+    out["rule"] = rule.name
+    out["result"] = rule.result
+    out["formula"] = rule.formula
+    out["tolerance"] = rule.tolerance
+    out["severity"] = rule.severity
+    return out
+
+
+# ---- difference columns of a table ----------------------------------------------------------------
+def check_differences(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
+    """For each difference figure in a table row: the row's two figures of one other indicator, |a − b|."""
+    if not rules.differences:
+        return pd.DataFrame()
+    results = [r.result for r in rules.differences]
+    tab = cur.filter(cur.location.startswith("表") & (cur.location.split(" / ").length() >= 3))
+    parts = tab.location.split(" / ")
+    tab = tab.mutate(row=parts[0] + " / " + parts[1])
+    res = tab.filter(tab.indicator.isin(results))
+    ops = tab.filter(~tab.indicator.isin(results))
+    pairs = ops.group_by(["source_id", "row", "indicator"]).aggregate(
+        n=ops.count(), a_id=ops.obs_id.min(), b_id=ops.obs_id.max())
+    pairs = pairs.filter(pairs.n == 2)
+    a = ops.select(a_id=ops.obs_id, a_lo=ops.lo, a_hi=ops.hi)
+    b = ops.select(b_id=ops.obs_id, b_lo=ops.lo, b_hi=ops.hi)
+    pairs = pairs.join(a, "a_id").join(b, "b_id")
+    r = res.select(d_id=res.obs_id, d_ind=res.indicator, d_lo=res.lo, d_hi=res.hi, d_src=res.source_id, d_row=res.row)
+    j = r.join(pairs, [r.d_src == pairs.source_id, r.d_row == pairs.row])
+    d_lo = _clean(j.a_lo - j.b_hi, -INF)
+    d_hi = _clean(j.a_hi - j.b_lo, INF)
+    x_lo = ibis.cases((d_lo >= 0, d_lo), (d_hi <= 0, -d_hi), else_=0.0)
+    x_hi = ibis.ifelse(d_lo >= 0, d_hi, ibis.ifelse(d_hi <= 0, -d_lo, ibis.greatest(-d_lo, d_hi)))
+    j = j.mutate(x_lo=x_lo, x_hi=x_hi)
+    j = j.mutate(bad=_disjoint(j.d_lo, j.d_hi, j.x_lo, j.x_hi))
+    return j.select("d_id", "d_ind", "indicator", "a_id", "b_id", "x_lo", "x_hi", "bad", row=j.d_row).execute()
+
+
+# ---- parts of a whole -----------------------------------------------------------------------------
+def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
+    if not rules.part_whole:
+        return pd.DataFrame()
+    rows = []
+    for n, decl in enumerate(rules.part_whole):
+        base = {"decl": n, "m_ind": decl.indicator, "m_subject": decl.subject, "m_source": decl.source or ""}
+        if decl.whole is not None:
+            rows.append({**base, "role": "whole", "part": -1, "m_dkey": dims_key_of(dict(decl.whole))})
+        for i, p in enumerate(decl.parts):
+            rows.append({**base, "role": "part", "part": i, "m_dkey": dims_key_of(dict(p))})
+    m = ibis.memtable(pd.DataFrame(rows))
+    j = cur.join(m, [cur.indicator == m.m_ind, cur.subject == m.m_subject, cur.dkey == m.m_dkey])
+    j = j.filter((j.m_source == "") | (j.m_source == j.source_id))
+    parts = j.filter(j.role == "part")
+    # A part stated in two passages of one source: the values it can take are the intersection.
+    per_part = parts.group_by(["decl", "source_id", "period", "part"]).aggregate(
+        lo=parts.lo.max(), hi=parts.hi.min(), ids=parts.obs_id.collect())
+    agg = per_part.group_by(["decl", "source_id", "period"]).aggregate(
+        n_parts=per_part.count(), s_lo=per_part.lo.sum(), s_hi=per_part.hi.sum(), min_lo=per_part.lo.min(),
+        max_hi=per_part.hi.max(), max_lo=per_part.lo.max(), empty=(per_part.lo > per_part.hi).any(),
+        part_ids=per_part.ids.collect())
+    agg = agg.filter(~agg.empty)
+    wholes = j.filter(j.role == "whole").select(w_decl="decl", w_src="source_id", w_period="period",
+                                               w_id="obs_id", w_lo="lo", w_hi="hi")
+    totals = [{"w_decl": n, "w_total": d.total} for n, d in enumerate(rules.part_whole) if d.total is not None]
+    spec = ibis.memtable(pd.DataFrame([{"s_decl": n, "n_decl": len(d.parts), "complete": d.complete,
+                                        "overlapping": d.overlapping, "mean": d.aggregate == "mean"}
+                                       for n, d in enumerate(rules.part_whole)]))
+    frames = []
+    agg = agg.join(spec, agg.decl == spec.s_decl)
+    with_whole = agg.join(wholes, [agg.decl == wholes.w_decl, agg.source_id == wholes.w_src,
+                                   agg.period == wholes.w_period])
+    with_whole = with_whole.select(*agg.columns, "w_id", "w_lo", "w_hi")
+    frames.append(with_whole)
+    if totals:
+        tot = ibis.memtable(pd.DataFrame(totals))
+        t = agg.join(tot, agg.decl == tot.w_decl)
+        frames.append(t.select(*agg.columns, w_id=ibis.null("int64"), w_lo=t.w_total.cast("float64"),
+                               w_hi=t.w_total.cast("float64")))
+    u = frames[0] if len(frames) == 1 else frames[0].union(frames[1])
+    full = u.complete & (u.n_parts == u.n_decl)
+    bad = ibis.cases(
+        (u.mean, full & _disjoint(u.w_lo, u.w_hi, u.min_lo, u.max_hi)),
+        (u.overlapping, (u.max_lo > u.w_hi + u.w_hi.abs() * _EPS).fill_null(False)),
+        (full, _disjoint(u.w_lo, u.w_hi, u.s_lo, u.s_hi)),
+        else_=(u.s_lo > u.w_hi + u.w_hi.abs() * _EPS).fill_null(False),
+    )
+    u = u.mutate(bad=bad, x_lo=ibis.cases((u.mean, u.min_lo), (u.overlapping, u.max_lo), else_=u.s_lo),
+                 x_hi=ibis.cases((u.mean, u.max_hi), (u.overlapping, u.max_hi), else_=u.s_hi),
+                 full=full)
+    u = u.mutate(gap=_gap(u.w_lo, u.w_hi, u.x_lo, u.x_hi))
+    g = u.group_by(["decl", "source_id", "period"]).aggregate(
+        all_bad=u.bad.all(), x_lo=u.x_lo.argmin(u.gap), x_hi=u.x_hi.argmin(u.gap), w_id=u.w_id.argmin(u.gap),
+        w_ids=u.w_id.collect(), part_ids=u.part_ids.argmin(u.gap), full=u.full.argmin(u.gap),
+        w_lo=u.w_lo.argmin(u.gap), w_hi=u.w_hi.argmin(u.gap))
+    return g.filter(g.all_bad).drop("all_bad").execute()
+
+
+def declaration(rules: RuleSet, n: int) -> PartWhole:
+    return rules.part_whole[n]
