@@ -17,7 +17,7 @@ from ..model.catalog import Catalog
 from ..model.rules import IdentityRule, PartWhole, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
-__all__ = ["check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
+__all__ = ["vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
            "check_part_whole"]
 
 _EPS = 1e-9
@@ -77,6 +77,31 @@ def conflict_members(cur: ir.Table, keys: list[str]) -> ir.Table:
 def check_changes(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     if not rules.changes:
         return pd.DataFrame()
+    j = _change_combinations(cur, rules)
+    g = j.group_by(["c_id", "r_rule", "r_kind", "r_severity"]).aggregate(
+        all_bad=j.bad.all(), x_lo=j.x_lo.argmin(j.gap), x_hi=j.x_hi.argmin(j.gap),
+        l1_id=j.l1_id.argmin(j.gap), l0_id=j.l0_id.argmin(j.gap),
+        l1_ids=j.l1_id.collect(), l0_ids=j.l0_id.collect(),
+    )
+    return g.filter(g.all_bad).drop("all_bad").execute()
+
+
+def vouched(cur: ir.Table, rules: RuleSet, ids: list[int]) -> set[int]:
+    """Which of `ids` take part in a change check that passes: a figure a consistent growth path vouches
+    for is not the one to blame when other checks around it fail."""
+    if not rules.changes or not ids:
+        return set()
+    j = _change_combinations(cur, rules)
+    j = j.filter(~j.bad)
+    found = set()
+    for col in ("c_id", "l1_id", "l0_id"):
+        hit = j.filter(j[col].isin(ids)).select(i=j[col]).distinct().execute()
+        found |= {int(x) for x in hit["i"]}
+    return found
+
+
+def _change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
+    """Every (change figure, level at the end, level at the start) combination, with the computed change."""
     mapping = ibis.memtable(pd.DataFrame([{"r_change": r.change, "r_level": r.level, "r_kind": r.kind,
                                            "r_severity": r.severity, "r_rule": f"{r.kind}:{r.change}"}
                                           for r in rules.changes]))
@@ -116,13 +141,7 @@ def check_changes(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
                     (j.r_kind == "growth", ibis.ifelse(ratio_ok, (r_hi - 1) * 100, INF)),
                     else_=ibis.ifelse(ratio_ok, (r_hi.pow(inv) - 1) * 100, INF))
     j = j.mutate(x_lo=_clean(lo, -INF), x_hi=_clean(hi, INF))
-    j = j.mutate(bad=_disjoint(j.c_lo, j.c_hi, j.x_lo, j.x_hi), gap=_gap(j.c_lo, j.c_hi, j.x_lo, j.x_hi))
-    g = j.group_by(["c_id", "r_rule", "r_kind", "r_severity"]).aggregate(
-        all_bad=j.bad.all(), x_lo=j.x_lo.argmin(j.gap), x_hi=j.x_hi.argmin(j.gap),
-        l1_id=j.l1_id.argmin(j.gap), l0_id=j.l0_id.argmin(j.gap),
-        l1_ids=j.l1_id.collect(), l0_ids=j.l0_id.collect(),
-    )
-    return g.filter(g.all_bad).drop("all_bad").execute()
+    return j.mutate(bad=_disjoint(j.c_lo, j.c_hi, j.x_lo, j.x_hi), gap=_gap(j.c_lo, j.c_hi, j.x_lo, j.x_hi))
 
 
 # ---- identities between indicators ----------------------------------------------------------------

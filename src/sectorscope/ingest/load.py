@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, RowFailure, SectorscopeError, ValidationError
+from ..errors import CatalogError, InputError, RowFailure, SectorscopeError, ValidationError
 from ..model.catalog import Catalog, load_catalog
 from ..model.fx import FxRate, FxTable
+from ..model.rules import load_rules
 from ..model.text import normalise
 from ..store import Batch, Store, VintageSummary
 from .read import ROW_COLUMN, read_rows, read_table
@@ -148,9 +149,10 @@ class Dataset:
         self.sources: list[Path] = []
         self.fx: list[Path] = []
         self.observations: list[Path] = []
+        self.rules: list[Path] = []
 
     def all_files(self) -> list[Path]:
-        return [*self.sources, *self.fx, *self.observations]
+        return [*self.sources, *self.fx, *self.rules, *self.observations]
 
 
 def collect(paths: Sequence[str | Path], sources: str | Path | None = None) -> Dataset:
@@ -165,6 +167,8 @@ def collect(paths: Sequence[str | Path], sources: str | Path | None = None) -> D
                 ds.sources.append(p / "sources.csv")
             if (p / "fx_rates.csv").is_file():
                 ds.fx.append(p / "fx_rates.csv")
+            if (p / "rules.yaml").is_file():
+                ds.rules.append(p / "rules.yaml")
             for sub in (p, p / "observations"):
                 if sub.is_dir():
                     ds.observations += sorted(
@@ -176,9 +180,11 @@ def collect(paths: Sequence[str | Path], sources: str | Path | None = None) -> D
             ds.sources.append(p)
         elif p.name == "fx_rates.csv":
             ds.fx.append(p)
+        elif p.name.endswith((".yaml", ".yml")):
+            ds.rules.append(p)
         else:
             ds.observations.append(p)
-    if not ds.observations and not ds.sources and not ds.fx:
+    if not ds.observations and not ds.sources and not ds.fx and not ds.rules:
         raise InputError(f"nothing to load in {', '.join(map(str, paths))}")
     return ds
 
@@ -238,6 +244,16 @@ def load_paths(
             failures += exc.failures
         if on_file:
             on_file(f)
+    rule_rows = []
+    for f in ds.rules:
+        text = f.read_text(encoding="utf-8")
+        try:
+            load_rules(text, f.name, catalog)
+        except CatalogError as exc:
+            failures.append(RowFailure(str(f), None, None, None, f"not a valid rules file: {exc}"))
+        rule_rows.append({"name": f.name, "text": text, "sha256": sha256_file(f)})
+        if on_file:
+            on_file(f)
     if failures:
         raise ValidationError(failures)
     observations = pd.concat(obs_frames, ignore_index=True) if obs_frames else pd.DataFrame()
@@ -253,6 +269,7 @@ def load_paths(
         sources=pd.concat(src_frames, ignore_index=True) if src_frames else None,
         fx_rates=fx_frame,
         indicators=pd.DataFrame(catalog.records()),
+        rule_files=pd.DataFrame(rule_rows) if rule_rows else None,
         files=[str(f) for f in ds.all_files()],
         sha256=digest.hexdigest(),
         withdraw_missing=withdraw,

@@ -6,7 +6,7 @@ import ibis.expr.datatypes as dt
 
 from ..model.observation import DIMENSIONS
 
-__all__ = ["SCHEMAS", "SCHEMA_VERSION"]
+__all__ = ["SCHEMAS", "SCHEMA_VERSION", "OPTIONAL_TABLES", "REFERENCE_KEYS"]
 
 SCHEMA_VERSION = 1
 
@@ -107,13 +107,65 @@ INDICATORS = ibis.schema(
     }
 )
 
+# Rule files loaded with a dataset (its `rules.yaml`: parts of a whole and other audit declarations).
+RULE_FILES = ibis.schema(
+    {"name": dt.string, "text": dt.string, "sha256": dt.string, "row_hash": dt.string, "vintage_id": dt.int64}
+)
+
+# The analyst's choice among conflicting figures of one key: which figure the report uses, and why. The
+# alternatives stay in `observations`; a choice is a vintage like any load.
+HOUSE_VIEWS = ibis.schema(
+    {
+        "indicator": dt.string,
+        **{d: _str for d in DIMENSIONS},
+        "period": dt.string,
+        "chosen_obs_key": _str,  # null: the choice was withdrawn
+        "chosen_obs_id": dt.Int64(nullable=True),
+        "reason": _str,
+        "analyst": _str,
+        "row_hash": dt.string,
+        "vintage_id": dt.int64,
+    }
+)
+
+# What `sectorscope audit` found in one vintage (recomputed, so replaced when the vintage is audited again).
+AUDIT_FINDINGS = ibis.schema(
+    {
+        "vintage_id": dt.int64,
+        "finding_id": dt.int64,
+        "rule": dt.string,
+        "check": _str,
+        "severity": dt.string,
+        "indicator": dt.string,
+        "subject": dt.string,
+        "periods": _str,
+        "obs_ids": dt.Array(dt.int64),
+        "culprit_obs_id": dt.Int64(nullable=True),
+        "computed_zh": _str,
+        "computed_en": _str,
+        "computed_low": dt.Float64(nullable=True),
+        "computed_high": dt.Float64(nullable=True),
+        "message_zh": _str,
+        "message_en": _str,
+        "suggestion_zh": _str,
+        "suggestion_en": _str,
+        "audited_at": dt.Timestamp(timezone="UTC"),
+    }
+)
+
 SCHEMAS = {
     "observations": OBSERVATIONS,
     "vintages": VINTAGES,
     "sources": SOURCES,
     "fx_rates": FX_RATES,
     "indicators": INDICATORS,
+    "rule_files": RULE_FILES,
+    "house_views": HOUSE_VIEWS,
+    "audit_findings": AUDIT_FINDINGS,
 }
+# Tables a store written before they existed may lack; reads see them empty, the next write adds them.
+OPTIONAL_TABLES = ("rule_files", "house_views", "audit_findings")
 
 # The key of each versioned reference table: a vintage adds a row only when the row under a key changed.
-REFERENCE_KEYS = {"sources": ("source_id",), "fx_rates": ("currency", "year"), "indicators": ("code",)}
+REFERENCE_KEYS = {"sources": ("source_id",), "fx_rates": ("currency", "year"), "indicators": ("code",),
+                  "rule_files": ("name",), "house_views": ("indicator", *DIMENSIONS, "period")}

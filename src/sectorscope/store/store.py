@@ -24,7 +24,7 @@ from ibis.backends import BaseBackend
 from ..errors import StoreError
 from ..model.observation import DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
 from . import backend
-from .schema import REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
+from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
 
 __all__ = ["Store", "Batch", "VintageSummary", "AsOf"]
 
@@ -47,6 +47,8 @@ class Batch:
     sources: pd.DataFrame | None = None
     fx_rates: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
+    rule_files: pd.DataFrame | None = None
+    house_views: pd.DataFrame | None = None
     files: list[str] = field(default_factory=list)
     sha256: str = ""
     withdraw_missing: tuple[str, ...] = ()  # sources whose figures absent from this batch are withdrawn
@@ -100,7 +102,7 @@ class Store:
     def con(self) -> BaseBackend:
         if self._read is None:
             self._read = backend.connect_read(self.path)
-            missing = [t for t in SCHEMAS if t not in self._read.list_tables()]
+            missing = [t for t in SCHEMAS if t not in OPTIONAL_TABLES and t not in self._read.list_tables()]
             if missing:
                 self.close()
                 raise StoreError(f"{self.path} is not a sectorscope store (missing tables: {', '.join(missing)})")
@@ -125,6 +127,8 @@ class Store:
     def table(self, name: str) -> ir.Table:
         """A table of the store; looked up once per connection (Ibis asks the engine for its schema)."""
         if name not in self._tables:
+            if name in OPTIONAL_TABLES and name not in self.con.list_tables():
+                return ibis.memtable(pd.DataFrame(columns=SCHEMAS[name].names)).cast(SCHEMAS[name])
             self._tables[name] = self.con.table(name)
         return self._tables[name]
 
@@ -225,6 +229,40 @@ class Store:
 
     def indicators(self, as_of: AsOf = None) -> ir.Table:
         return self._reference("indicators", as_of)
+
+    def rule_files(self, as_of: AsOf = None) -> ir.Table:
+        """Rule files (a dataset's `rules.yaml`) as they stood at `as_of`."""
+        return self._reference("rule_files", as_of)
+
+    def house_views(self, as_of: AsOf = None) -> ir.Table:
+        """The analyst's choices among conflicting figures, as they stood at `as_of` (withdrawn ones left out)."""
+        t = self._reference("house_views", as_of)
+        return t.filter(t.chosen_obs_key.notnull())
+
+    def findings(self, vintage_id: int | None = None) -> ir.Table:
+        """Audit findings of one vintage (the latest audited one by default)."""
+        t = self.table("audit_findings")
+        if vintage_id is None:
+            vid = t.vintage_id.max().execute()
+            if vid is None or pd.isna(vid):
+                return t.filter(ibis.literal(False))
+            vintage_id = int(vid)
+        return t.filter(t.vintage_id == vintage_id).order_by("finding_id")
+
+    def write_findings(self, vintage_id: int, frame: pd.DataFrame) -> None:
+        """Replace the findings of `vintage_id` with `frame` (AUDIT_FINDINGS columns less vintage_id),
+        atomically like any write. Findings are recomputed from the vintage, so this is the one table whose
+        rows are replaced rather than versioned."""
+        self.close()
+        schema = SCHEMAS["audit_findings"]
+        frame = frame.copy()
+        frame["vintage_id"] = vintage_id
+        with backend.write_session(self.path) as con:
+            if "audit_findings" not in con.list_tables():
+                con.create_table("audit_findings", schema=schema)
+            con.raw_sql(f"DELETE FROM audit_findings WHERE vintage_id = {int(vintage_id)}")
+            if len(frame):
+                con.insert("audit_findings", ibis.memtable(frame.reindex(columns=schema.names)).cast(schema))
 
     # ---- writes ------------------------------------------------------------------------------
     def write(self, batch: Batch, *, label: str = "", note: str = "", loaded_at: datetime | None = None) -> VintageSummary:
