@@ -4,3 +4,7 @@ from .engine import AuditResult, audit, rules_of
 from .findings import Figure, Finding
 
 __all__ = ["audit", "AuditResult", "rules_of", "Finding", "Figure"]
+from .house_view import choose, house_view_rows
+from .output import findings_frame, render_markdown, run_audit
+
+__all__ += ["choose", "house_view_rows", "run_audit", "render_markdown", "findings_frame"]

@@ -237,6 +237,8 @@ def _part_whole(frame: pd.DataFrame, figs, rules: RuleSet) -> list[Finding]:
         unit = ref.unit_as_printed
         comp = display_value(r["x_lo"], r["x_hi"], ref.factor, unit)
         whole = " / ".join(w.shown for w in wholes) if wholes else f"{decl.total:g}{unit}"
+        label_zh, label_en = ("范围", "range") if decl.aggregate == "mean" else (
+            ("最大部分", "largest part") if decl.overlapping else ("合计", "sum"))
         if decl.aggregate == "mean":
             zh = f"整体 {whole} 不在各部分的取值范围 {comp} 之内(整体是各部分的加权平均)。"
             en = f"The whole {whole} lies outside the range of its parts, {comp} (it is their weighted mean)."
@@ -251,7 +253,7 @@ def _part_whole(frame: pd.DataFrame, figs, rules: RuleSet) -> list[Finding]:
             en = f"The parts listed already add up to {comp}, more than the whole {whole}."
         out.append(Finding(
             "part_whole", decl.severity, decl.indicator, decl.subject, [str(r["period"])], [*wholes, *parts],
-            f"{'范围' if decl.aggregate == 'mean' else '合计'} {comp}", f"{'range' if decl.aggregate == 'mean' else 'sum'} {comp}",
+            f"{label_zh} {comp}", f"{label_en} {comp}",
             f"{zh}(声明: {decl.name})", f"{en} (declared in {decl.file}: {decl.name})",
             "核对各部分与整体的口径和期间; 若某部分不属于该整体, 从声明中去掉它。",
             "Check the scope and period of the parts and the whole; if a part does not belong to it, remove it from the declaration.",

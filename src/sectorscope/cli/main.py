@@ -16,6 +16,8 @@ from ..ingest import collect, default_dataset_dir, load_paths
 from ..model.catalog import load_catalog
 from ..report import write_report
 from ..store import Store
+from ..audit import run_audit
+from .audit import audit_app, print_counts
 from .extract import extract_command
 
 __all__ = ["app"]
@@ -26,6 +28,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 app.command("extract")(extract_command)
+app.add_typer(audit_app, name="audit")
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -61,11 +64,12 @@ def _print_summary(summary, store: Store) -> None:
 def run(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where outputs are written.")] = Path("out"),
 ) -> None:
-    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb and write the report."""
+    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, audit it, write the report."""
     try:
         store = Store(out_dir / "sectorscope.duckdb")
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
         _print_summary(summary, store)
+        audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
         report = write_report(store, out_dir / "report.zh.html", lang="zh")
         counts = store.observations().group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         store.close()
@@ -76,6 +80,8 @@ def run(
     out.print("outputs:", highlight=False)
     out.print(f"  store   {store.path.resolve()}", highlight=False)
     out.print(f"  report  {report.resolve()}  (open it in a browser)", highlight=False)
+    out.print(f"  audit   {audit_paths[0].resolve()}  ({len(audited.findings)} findings; "
+              f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)
 
 
 @app.command()
