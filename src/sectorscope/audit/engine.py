@@ -79,6 +79,10 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
             wanted |= {int(x) for x in identities["r_id"]}
         figs = figures_from(cur.filter(cur.obs_id.isin(sorted(wanted))).select(_SHOW).execute()) if wanted else {}
 
+        # SQL returns rows in no particular order; sort so that findings and their merges are reproducible
+        bounds, pairs, changes, identities, diffs, parts = (
+            _sorted(bounds, ["obs_id"]), _sorted(pairs, ["key", "a", "b"]), _sorted(changes, ["c_id"]),
+            _sorted(identities, ["rule", "r_id"]), _sorted(diffs, ["d_id"]), _sorted(parts, ["decl", "source_id", "period"]))
         raw += _bounds(bounds, figs, catalog, rules)
         raw += _conflicts(pairs, members, figs, rules)
         raw += _changes(changes, figs)
@@ -89,6 +93,10 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     finally:
         cur.release()
     return AuditResult(vid, n, findings, rules, store.house_views(as_of).execute())
+
+
+def _sorted(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    return frame.sort_values(cols, kind="stable").reset_index(drop=True) if len(frame) else frame
 
 
 def _flat(xs) -> list:
@@ -131,7 +139,7 @@ def _conflicts(pairs: pd.DataFrame, members: pd.DataFrame, figs, rules: RuleSet)
         return out
     for key, grp in pairs.groupby("key", sort=True):
         ids = members.loc[members["key"] == key, "obs_id"].tolist()
-        group = sorted(_order(figs, ids), key=lambda f: f.value)
+        group = sorted(_order(figs, ids), key=lambda f: (f.value, f.obs_id))
         bad = [(figs[int(a)], figs[int(b)]) for a, b in zip(grp["a"], grp["b"])]
         bounded = any(x.shown[:1] in "≥≤" or y.shown[:1] in "≥≤" for x, y in bad)
         rule = "qualifier" if bounded else "conflict"
@@ -155,7 +163,7 @@ def _changes(frame: pd.DataFrame, figs) -> list[Finding]:
     out = []
     for r in frame.to_dict("records"):
         c, l1, l0 = figs[int(r["c_id"])], figs[int(r["l1_id"])], figs[int(r["l0_id"])]
-        cands = _order(figs, [*_flat(r["l1_ids"]), *_flat(r["l0_ids"])])
+        cands = _order(figs, sorted({*_flat(r["l1_ids"]), *_flat(r["l0_ids"])}, key=lambda i: (figs[int(i)].period, int(i))))
         kind = r["r_kind"]
         unit = c.unit_as_printed
         comp = display_value(r["x_lo"], r["x_hi"], c.factor, unit)
@@ -231,8 +239,8 @@ def _part_whole(frame: pd.DataFrame, figs, rules: RuleSet) -> list[Finding]:
     out = []
     for r in frame.to_dict("records"):
         decl = rules.part_whole[int(r["decl"])]
-        parts = _order(figs, _flat(r["part_ids"]))
-        wholes = _order(figs, [x for x in _flat(r["w_ids"]) if x == x and x is not None])
+        parts = _order(figs, sorted(_flat(r["part_ids"])))
+        wholes = _order(figs, sorted(x for x in _flat(r["w_ids"]) if x == x and x is not None))
         ref = wholes[0] if wholes else parts[0]
         unit = ref.unit_as_printed
         comp = display_value(r["x_lo"], r["x_hi"], ref.factor, unit)
