@@ -33,12 +33,12 @@ def test_findings_by_rule(result):
     market in 2028; 004's market size against demand × unit price (100× apart, every year); 000's bottom-layer
     financing share 11.4 vs 78 %; 000's TSV firms 不足5家 vs 6家; 000's high-end import dependence 57.2 %
     below each of its three high-end products; 000's table 4.1 gap column in 百分点 holding MPa and nm."""
-    assert result.counts() == {"cagr": 1, "conflict": 2, "identity": 1, "part_whole": 2, "qualifier": 2, "unit": 1}
+    assert result.counts() == {"cagr": 1, "conflict": 3, "identity": 1, "part_whole": 2, "qualifier": 1, "unit": 1}
     by_rule = {(f.rule, f.indicator, tuple(f.periods)) for f in result.findings}
     assert by_rule == {
         ("cagr", "market_size_cagr", ("2025/2029",)),
         ("conflict", "market_size_cagr", ("2025/2030",)),
-        ("qualifier", "market_size", ("2025",)),
+        ("conflict", "market_size", ("2025",)),
         ("conflict", "financing_share", ("2025",)),
         ("qualifier", "company_count", ("2025",)),
         ("part_whole", "market_size", ("2028",)),

@@ -141,7 +141,7 @@ def _conflicts(pairs: pd.DataFrame, members: pd.DataFrame, figs, rules: RuleSet)
         ids = members.loc[members["key"] == key, "obs_id"].tolist()
         group = sorted(_order(figs, ids), key=lambda f: (f.value, f.obs_id))
         bad = [(figs[int(a)], figs[int(b)]) for a, b in zip(grp["a"], grp["b"])]
-        bounded = any(x.shown[:1] in "≥≤" or y.shown[:1] in "≥≤" for x, y in bad)
+        bounded = all(x.shown[:1] in "≥≤" or y.shown[:1] in "≥≤" for x, y in bad)
         rule = "qualifier" if bounded else "conflict"
         f0 = group[0]
         pairs_zh = "; ".join(f"{x.shown}({x.location}) 与 {y.shown}({y.location})" for x, y in bad)

@@ -223,10 +223,9 @@ def _merge_series(findings: list[Finding]) -> list[Finding]:
             if x.obs_id not in m.obs_ids:
                 m.figures.append(x)
         m.periods = sorted(set(m.periods) | set(f.periods))
-        m.computed_zh += f"; {f.computed_zh}"
-        m.computed_en += f"; {f.computed_en}"
-        m.message_zh += f" {f.message_zh}"
-        m.message_en += f" {f.message_en}"
+        for attr, sep in (("computed_zh", "; "), ("computed_en", "; "), ("message_zh", " "), ("message_en", " ")):
+            if getattr(f, attr) not in getattr(m, attr):
+                setattr(m, attr, getattr(m, attr) + sep + getattr(f, attr))
     return [merged[k] for k in order]
 
 
