@@ -66,7 +66,7 @@ def house_view_rows(store: Store, as_of: AsOf = None) -> list[dict]:
         out.append({
             "indicator": h["indicator"], "subject": h["subject"], "dims": dims, "period": h["period"],
             "obs_id": chosen_fig.obs_id if chosen_fig else None, "shown": chosen_fig.shown if chosen_fig else "(withdrawn)",
-            "reason": h["reason"], "analyst": h["analyst"] or "", "spread": spread,
+            "reason": h["reason"] if isinstance(h["reason"], str) else "", "analyst": h["analyst"] if isinstance(h["analyst"], str) else "", "spread": spread,
             "ids": {int(i) for i in same["obs_id"]},
         })
     return out

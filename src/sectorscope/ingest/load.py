@@ -246,9 +246,12 @@ def load_paths(
             on_file(f)
     rule_rows = []
     for f in ds.rules:
-        text = f.read_text(encoding="utf-8")
         try:
+            text = f.read_text(encoding="utf-8")
             load_rules(text, f.name, catalog)
+        except UnicodeDecodeError:
+            failures.append(RowFailure(str(f), None, None, None, "a rules file must be UTF-8 text"))
+            continue
         except CatalogError as exc:
             failures.append(RowFailure(str(f), None, None, None, f"not a valid rules file: {exc}"))
         rule_rows.append({"name": f.name, "text": text, "sha256": sha256_file(f)})

@@ -239,6 +239,9 @@ def parse_rules(data: object, file: str, catalog: Catalog | None = None) -> Rule
         plist = e.get("parts")
         if not isinstance(plist, list) or not plist:
             raise CatalogError(f"{where}: parts must be a non-empty list of dimension mappings")
+        for i, p in enumerate(plist, 1):
+            if p is not None and not isinstance(p, dict):
+                raise CatalogError(f"{where}, part {i}: a part is a mapping of dimensions such as {{product: 热成像仪}}, not {p!r}")
         pdims = tuple(r.dims({**common, **(p or {})}, f"{where}, part {i}") for i, p in enumerate(plist, 1))
         if len(set(pdims)) != len(pdims) or (whole is not None and whole in pdims):
             raise CatalogError(f"{where}: a part is listed twice, or is the whole itself")
