@@ -80,10 +80,8 @@ def test_house_view_rows_report_the_chosen_figure_and_the_spread(store):
     assert house_view_rows(store, as_of=1) == []
 
 
-@pytest.mark.xfail(strict=True, reason="audit/house_view.py house_view_rows: `h['analyst'] or ''` keeps the NaN "
-                   "pandas reads back for a NULL analyst (NaN is truthy), so a choice without --analyst reports "
-                   "analyst nan and audit.md prints 'nan' in the analyst column")
 def test_a_choice_without_analyst_reports_an_empty_analyst(store):
+    # A NULL analyst is read back as NaN, which used to be reported (and printed in audit.md) as "nan".
     choose(store, _id_of(store, 185.6e8), "表2")
     assert house_view_rows(store)[0]["analyst"] == ""
 
