@@ -92,12 +92,9 @@ def vouched(cur: ir.Table, rules: RuleSet, ids: list[int]) -> set[int]:
     if not rules.changes or not ids:
         return set()
     j = _change_combinations(cur, rules)
-    j = j.filter(~j.bad)
-    found = set()
-    for col in ("c_id", "l1_id", "l0_id"):
-        hit = j.filter(j[col].isin(ids)).select(i=j[col]).distinct().execute()
-        found |= {int(x) for x in hit["i"]}
-    return found
+    j = j.filter(~j.bad & (j.c_id.isin(ids) | j.l1_id.isin(ids) | j.l0_id.isin(ids)))
+    hit = j.select("c_id", "l1_id", "l0_id").execute()
+    return {int(x) for col in hit.columns for x in hit[col]} & {int(i) for i in ids}
 
 
 def _change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -19,6 +19,22 @@ __all__ = ["audit", "AuditResult", "rules_of"]
 _SHOW = ["obs_id", "indicator", "subject", "region", "product", "application", "company", "country", "tier",
          "scenario", "period", "value", "value_high", "qualifier", "value_as_printed", "value_high_as_printed",
          "unit_as_printed", "status", "source_id", "quote", "location", "basis", "factor"]
+
+
+_CHECKED = ["obs_id", "indicator", "subject", "region", "product", "application", "company", "country", "tier",
+            "scenario", "period", "unit", "value", "qualifier", "status", "source_id", "location", "basis",
+            "lo", "hi", "factor", "dkey", "grp"]
+
+
+def _applicable(rules: RuleSet, present: set[str]) -> RuleSet:
+    """The rules whose indicators all occur in the data: the others cannot fail, so they are not run."""
+    return replace(
+        rules,
+        changes=tuple(r for r in rules.changes if r.change in present and r.level in present),
+        identities=tuple(r for r in rules.identities if r.result in present and set(r.operands) <= present),
+        differences=tuple(r for r in rules.differences if r.result in present),
+        part_whole=tuple(r for r in rules.part_whole if r.indicator in present),
+    )
 
 
 @dataclass
@@ -51,8 +67,12 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     catalog = catalog or load_catalog()
     rules = rules or rules_of(store, catalog=catalog)
     vid = store.resolve(as_of)
-    cur = with_intervals(store.observations(as_of), rules.settings).cache()
+    obs = store.observations(as_of)
+    # Only what the checks read is materialised; quotes and notes are fetched for the figures a finding shows.
+    cur = with_intervals(obs, rules.settings).select(_CHECKED).cache()
     try:
+        present = set(cur.select("indicator").distinct().execute()["indicator"])
+        rules = _applicable(rules, present)
         n = int(cur.count().execute())
         raw: list[Finding] = []
         wanted: set[int] = set()
@@ -77,7 +97,11 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
                     wanted |= {int(x) for x in _flat(xs) if x == x and x is not None}
         if len(identities):
             wanted |= {int(x) for x in identities["r_id"]}
-        figs = figures_from(cur.filter(cur.obs_id.isin(sorted(wanted))).select(_SHOW).execute()) if wanted else {}
+        if wanted:
+            shown = with_intervals(obs.filter(obs.obs_id.isin(sorted(wanted))), rules.settings)
+            figs = figures_from(shown.select(_SHOW).execute())
+        else:
+            figs = {}
 
         # SQL returns rows in no particular order; sort so that findings and their merges are reproducible
         bounds, pairs, changes, identities, diffs, parts = (

@@ -37,7 +37,7 @@ def dims_key_of(dims: dict[str, str | None]) -> str:
 
 def _half_unit(printed: ir.StringValue, value: ir.NumericValue, unit: ir.StringValue) -> tuple[ir.NumericValue, ir.NumericValue]:
     """(h, factor): half a unit of the last printed digit in canonical units, and canonical per printed unit."""
-    s = printed.re_replace(r"[,，\s]", "")
+    s = printed.replace(",", "").replace("，", "").strip()
     num = s.try_cast("float64")
     decimals = ibis.ifelse(s.contains("."), s.length() - s.find(".") - 1, 0)
     factor = ibis.ifelse(num.notnull() & (num != 0), (value / num).abs(), 1.0)
