@@ -23,6 +23,7 @@ test: install
 bench: install
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/extract.py
+	$(PY) benchmarks/audit.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
