@@ -14,7 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..model.catalog import Catalog
-from ..model.rules import IdentityRule, PartWhole, RuleSet
+from ..model.rules import IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
 __all__ = ["vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
@@ -303,7 +303,3 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
         w_ids=u.w_id.collect(), part_ids=u.part_ids.argmin(u.gap), full=u.full.argmin(u.gap),
         w_lo=u.w_lo.argmin(u.gap), w_hi=u.w_hi.argmin(u.gap))
     return g.filter(g.all_bad).drop("all_bad").execute()
-
-
-def declaration(rules: RuleSet, n: int) -> PartWhole:
-    return rules.part_whole[n]
