@@ -590,8 +590,8 @@ printed AS (
            CASE WHEN contains(s, '.') THEN length(s) - strpos(s, '.') ELSE 0 END AS decimals,
            CASE WHEN contains(s_high, '.') THEN length(s_high) - strpos(s_high, '.') ELSE 0 END AS decimals_high,
            trim(unit_as_printed) IN ({counters}) AS counted
-    FROM (SELECT *, regexp_replace(value_as_printed, '[,，\\s]', '', 'g') AS s,
-                 regexp_replace(value_high_as_printed, '[,，\\s]', '', 'g') AS s_high FROM cur)
+    FROM (SELECT *, trim(replace(replace(value_as_printed, ',', ''), '，', '')) AS s,
+                 trim(replace(replace(value_high_as_printed, ',', ''), '，', '')) AS s_high FROM cur)
 ),
 halves AS (  -- half a unit of the last printed digit, in the canonical unit
     SELECT *, CASE WHEN counted OR num IS NULL THEN 0.0 ELSE 0.5 * pow(10.0, -decimals) * factor END AS h,
@@ -906,6 +906,8 @@ def main() -> None:
 
     WORK.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
+    library = _library_state()  # before the run: others may commit while it runs
+    load_before = os.getloadavg()[0]
     t_all = time.perf_counter()
     rows: list[dict] = []
     notes: list[str] = []
@@ -915,8 +917,9 @@ def main() -> None:
     elapsed = time.perf_counter() - t_all
 
     cmd = ("python benchmarks/audit.py " + " ".join(sys.argv[1:])).strip()
-    env = (f"sectorscope {_library_state()}; Python {platform.python_version()}, duckdb {duckdb.__version__}, "
-           f"ibis {ibis.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores, {_ram_gib():.0f} GiB RAM")
+    env = (f"sectorscope {library}; Python {platform.python_version()}, duckdb {duckdb.__version__}, "
+           f"ibis {ibis.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores, {_ram_gib():.0f} GiB RAM; "
+           f"1-min load average {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after")
 
     table = Table(title=f"sectorscope audit vs one hand-written DuckDB SQL pass — {cmd}")
     for h in HEADERS:
