@@ -98,7 +98,9 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         if len(identities):
             wanted |= {int(x) for x in identities["r_id"]}
         if wanted:
-            shown = with_intervals(obs.filter(obs.obs_id.isin(sorted(wanted))), rules.settings)
+            # the ids are of current rows already: read them from the table, not through the as-of window again
+            rows = store.table("observations")
+            shown = with_intervals(rows.filter(rows.obs_id.isin(sorted(wanted))), rules.settings)
             figs = figures_from(shown.select(_SHOW).execute())
         else:
             figs = {}
@@ -161,8 +163,9 @@ def _conflicts(pairs: pd.DataFrame, members: pd.DataFrame, figs, rules: RuleSet)
     out = []
     if not len(pairs):
         return out
+    ids_of = members.groupby("key")["obs_id"].apply(list).to_dict()
     for key, grp in pairs.groupby("key", sort=True):
-        ids = members.loc[members["key"] == key, "obs_id"].tolist()
+        ids = ids_of.get(key, [])
         group = sorted(_order(figs, ids), key=lambda f: (f.value, f.obs_id))
         bad = [(figs[int(a)], figs[int(b)]) for a, b in zip(grp["a"], grp["b"])]
         bounded = all(x.shown[:1] in "≥≤" or y.shown[:1] in "≥≤" for x, y in bad)

@@ -35,25 +35,31 @@ def dims_key_of(dims: dict[str, str | None]) -> str:
     return SEP.join("" if dims.get(d) is None else str(dims[d]) for d in _DIMS)
 
 
-def _half_unit(printed: ir.StringValue, value: ir.NumericValue, unit: ir.StringValue) -> tuple[ir.NumericValue, ir.NumericValue]:
-    """(h, factor): half a unit of the last printed digit in canonical units, and canonical per printed unit."""
-    s = printed.replace(",", "").replace("，", "").strip()
-    num = s.try_cast("float64")
-    decimals = ibis.ifelse(s.contains("."), s.length() - s.find(".") - 1, 0)
-    factor = ibis.ifelse(num.notnull() & (num != 0), (value / num).abs(), 1.0)
-    counted = unit.strip().isin(sorted(counter_units()))
-    h = ibis.ifelse(counted | num.isnull(), 0.0, 0.5 * ibis.literal(10.0).pow(-decimals) * factor)
-    return h, factor
+def _clean_number(printed: ir.StringValue) -> ir.StringValue:
+    return printed.replace(",", "").replace("，", "").strip()
+
+
+def _decimals(s: ir.StringValue) -> ir.IntegerValue:
+    return ibis.ifelse(s.contains("."), s.length() - s.find(".") - 1, 0)
 
 
 def with_intervals(t: ir.Table, settings: Settings) -> ir.Table:
     """`t` (observations) with `lo`, `hi` (the interval a figure stands for, canonical unit), `h` (its
     rounding half-width), `factor`, `dkey` (dimensions key) and `grp` (status group: figures stated as
     actual or estimate are compared with each other; forecasts, targets and derived figures each apart)."""
-    h, factor = _half_unit(t.value_as_printed, t.value, t.unit_as_printed)
-    h_high, _ = _half_unit(t.value_high_as_printed, t.value_high, t.unit_as_printed)
-    unit_step = ibis.ifelse(h > 0, 2 * h, factor)
-    about = ibis.greatest(settings.about_units * unit_step, settings.about_relative * t.value.abs())
+    # In stages, each a projection of the one before, so the engine parses each printed number once
+    # (one expression reused in every branch would be compiled into every branch).
+    counters = sorted(counter_units())
+    t = t.mutate(_s=_clean_number(t.value_as_printed), _s2=_clean_number(t.value_high_as_printed),
+                 _counted=t.unit_as_printed.strip().isin(counters))
+    t = t.mutate(_n=t._s.try_cast("float64"), _n2=t._s2.try_cast("float64"), _d=_decimals(t._s), _d2=_decimals(t._s2))
+    t = t.mutate(factor=ibis.ifelse(t._n.notnull() & (t._n != 0), (t.value / t._n).abs(), 1.0),
+                 _f2=ibis.ifelse(t._n2.notnull() & (t._n2 != 0), (t.value_high / t._n2).abs(), 1.0))
+    t = t.mutate(h=ibis.ifelse(t._counted | t._n.isnull(), 0.0, 0.5 * ibis.literal(10.0).pow(-t._d) * t.factor),
+                 _h2=ibis.ifelse(t._counted | t._n2.isnull(), 0.0, 0.5 * ibis.literal(10.0).pow(-t._d2) * t._f2))
+    t = t.mutate(_about=ibis.greatest(settings.about_units * ibis.ifelse(t.h > 0, 2 * t.h, t.factor),
+                                      settings.about_relative * t.value.abs()))
+    h, h_high, about = t.h, t._h2, t._about
     v = t.value
     inf = ibis.literal(INF)
     q = t.qualifier
@@ -61,4 +67,5 @@ def with_intervals(t: ir.Table, settings: Settings) -> ir.Table:
     hi = (ibis.cases((q == "at_least", inf), (q == "at_most", v + h), (q == "about", v + h + about),
                      (q == "range", t.value_high.fill_null(v) + h_high), else_=v + h))
     grp = ibis.cases((t.status.isin(["actual", "estimate"]), "stated"), else_=t.status)
-    return t.mutate(lo=lo, hi=hi, h=h, factor=factor, dkey=dims_key(t), grp=grp)
+    t = t.mutate(lo=lo, hi=hi, dkey=dims_key(t), grp=grp)
+    return t.drop("_s", "_s2", "_counted", "_n", "_n2", "_d", "_d2", "_f2", "_h2", "_about")
