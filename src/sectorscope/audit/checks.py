@@ -70,7 +70,9 @@ def check_conflicts(cur: ir.Table) -> pd.DataFrame:
 
 def conflict_members(cur: ir.Table, keys: list[str]) -> ir.Table:
     """Every figure under the conflicting keys, consistent ones too: a finding shows them all."""
-    return cur.filter(_figure_key(cur).isin(keys)).mutate(key=_figure_key(cur))
+    wanted = ibis.memtable(pd.DataFrame({"key": keys}, dtype="str"))
+    t = cur.mutate(key=_figure_key(cur))
+    return t.semi_join(wanted, "key")
 
 
 # ---- changes (growth, CAGR, differences over time) ------------------------------------------------
@@ -92,7 +94,8 @@ def vouched(cur: ir.Table, rules: RuleSet, ids: list[int]) -> set[int]:
     if not rules.changes or not ids:
         return set()
     j = _change_combinations(cur, rules)
-    j = j.filter(~j.bad & (j.c_id.isin(ids) | j.l1_id.isin(ids) | j.l0_id.isin(ids)))
+    wanted = ibis.memtable(pd.DataFrame({"w": sorted({int(i) for i in ids})}, dtype="int64"))
+    j = j.filter(~j.bad & (j.c_id.isin(wanted.w) | j.l1_id.isin(wanted.w) | j.l0_id.isin(wanted.w)))
     hit = j.select("c_id", "l1_id", "l0_id").execute()
     return {int(x) for col in hit.columns for x in hit[col]} & {int(i) for i in ids}
 
