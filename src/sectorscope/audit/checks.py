@@ -17,7 +17,7 @@ from ..model.catalog import Catalog
 from ..model.rules import IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
-__all__ = ["vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
+__all__ = ["change_combinations", "vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
            "check_part_whole"]
 
 _EPS = 1e-9
@@ -76,10 +76,11 @@ def conflict_members(cur: ir.Table, keys: list[str]) -> ir.Table:
 
 
 # ---- changes (growth, CAGR, differences over time) ------------------------------------------------
-def check_changes(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
+def check_changes(cur: ir.Table, rules: RuleSet, combos: ir.Table | None = None) -> pd.DataFrame:
+    """`combos`: `change_combinations(cur, rules)`, when the caller keeps it for `vouched` too."""
     if not rules.changes:
         return pd.DataFrame()
-    j = _change_combinations(cur, rules)
+    j = change_combinations(cur, rules) if combos is None else combos
     g = j.group_by(["c_id", "r_rule", "r_kind", "r_severity"]).aggregate(
         all_bad=j.bad.all(), x_lo=j.x_lo.argmin(j.gap), x_hi=j.x_hi.argmin(j.gap),
         l1_id=j.l1_id.argmin(j.gap), l0_id=j.l0_id.argmin(j.gap),
@@ -88,19 +89,19 @@ def check_changes(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     return g.filter(g.all_bad).drop("all_bad").execute()
 
 
-def vouched(cur: ir.Table, rules: RuleSet, ids: list[int]) -> set[int]:
+def vouched(cur: ir.Table, rules: RuleSet, ids: list[int], combos: ir.Table | None = None) -> set[int]:
     """Which of `ids` take part in a change check that passes: a figure a consistent growth path vouches
     for is not the one to blame when other checks around it fail."""
     if not rules.changes or not ids:
         return set()
-    j = _change_combinations(cur, rules)
+    j = change_combinations(cur, rules) if combos is None else combos
     wanted = ibis.memtable(pd.DataFrame({"w": sorted({int(i) for i in ids})}, dtype="int64"))
     j = j.filter(~j.bad & (j.c_id.isin(wanted.w) | j.l1_id.isin(wanted.w) | j.l0_id.isin(wanted.w)))
     hit = j.select("c_id", "l1_id", "l0_id").execute()
     return {int(x) for col in hit.columns for x in hit[col]} & {int(i) for i in ids}
 
 
-def _change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
+def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
     """Every (change figure, level at the end, level at the start) combination, with the computed change."""
     mapping = ibis.memtable(pd.DataFrame([{"r_change": r.change, "r_level": r.level, "r_kind": r.kind,
                                            "r_severity": r.severity, "r_rule": f"{r.kind}:{r.change}"}

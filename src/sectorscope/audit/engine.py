@@ -71,6 +71,7 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     obs = store.observations(as_of)
     # Only what the checks read is materialised; quotes and notes are fetched for the figures a finding shows.
     cur = with_intervals(obs, rules.settings).select(_CHECKED).cache()
+    combos = None
     try:
         present = set(cur.select("indicator").distinct().execute()["indicator"])
         rules = _applicable(rules, present)
@@ -82,7 +83,9 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         members = pd.DataFrame()
         if len(pairs):
             members = checks.conflict_members(cur, sorted(set(pairs["key"]))).select("key", "obs_id").execute()
-        changes = checks.check_changes(cur, rules)
+        # every (change, level, level) combination, computed once for the check and for vouching
+        combos = checks.change_combinations(cur, rules).cache() if rules.changes else None
+        changes = checks.check_changes(cur, rules, combos)
         identities = checks.check_identities(cur, rules)
         diffs = checks.check_differences(cur, rules)
         parts = checks.check_part_whole(cur, rules)
@@ -117,8 +120,10 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         raw += _identities(identities, figs)
         raw += _differences(diffs, figs, catalog, rules)
         raw += _part_whole(parts, figs, rules)
-        findings = sorted(consolidate(raw, lambda ids: checks.vouched(cur, rules, ids)), key=Finding.sort_key)
+        findings = sorted(consolidate(raw, lambda ids: checks.vouched(cur, rules, ids, combos)), key=Finding.sort_key)
     finally:
+        if combos is not None:
+            combos.release()
         cur.release()
     return AuditResult(vid, n, findings, rules, store.house_views(as_of).execute())
 
