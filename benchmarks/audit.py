@@ -70,6 +70,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import Meter, ram_gib as _ram_gib, rm as _rm, progress as _progress, run_child as _run  # noqa: E402
 OUT = ROOT / "benchmarks" / "out"
 WORK = OUT / "audit_work"
 
@@ -199,7 +201,10 @@ def generate_codes(n: int) -> dict:
     dv[c] = np.maximum(np.rint(dv[c] * (1 + r.choice([-1, 1], int(c.sum())) * r.uniform(0.1, 0.3, int(c.sum())))), 10)
     injected["total stated twice"] = n_dup
     injected["… with another value"] = int(c.sum())
-    cat = lambda a, b: np.concatenate([a, b])  # noqa: E731
+
+    def cat(a, b):
+        return np.concatenate([a, b])
+
     return {
         "subj": cat(subj, subj[d]), "src": cat(src, src[d]), "per": cat(per, per[d]), "kind": cat(kind, kind[d]),
         "v10": cat(v10, dv), "qual": cat(qual, qual[d]), "dup": cat(np.zeros(n_base, bool), np.ones(n_dup, bool)),
@@ -300,42 +305,6 @@ def load_bench_rules(text: str):
 # ================================================================================================
 # measuring inside a child
 # ================================================================================================
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-class Meter:
-    """Wall time and peak RSS of one step of this process."""
-
-    def __enter__(self) -> Meter:
-        gc.collect()
-        try:
-            Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
-            self.reset = True
-        except OSError:
-            self.reset = False
-        self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self.t0
-        if self.reset:
-            self.peak = _status_kb("VmHWM") * 1024
-        else:  # the process's lifetime peak: an upper bound
-            import resource
-            self.peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def _rm(path: Path) -> None:
-    for q in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
-        q.unlink(missing_ok=True)
-
-
-def _progress(msg: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
 
 def _timed_runs(fn, repeat: int) -> tuple[list[float], int | None, object]:
@@ -736,23 +705,12 @@ def child_main(step: str, params: str) -> None:
 
 
 def run_child(step: str, **params) -> dict:
-    _progress(f"{step} {params.get('n', ''):,} ...")
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", step, json.dumps(params)],
-                          stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        _progress(f"{step} FAILED (exit {proc.returncode})\n{proc.stdout[-3000:]}")
-        return {"error": f"{step} exited {proc.returncode}"}
-    _progress(f"{step} done in {time.perf_counter() - t0:.1f}s")
-    return json.loads(lines[-1][len("RESULT "):])
+    return _run(__file__, step, **params)
 
 
 # ================================================================================================
 # orchestration and report
 # ================================================================================================
-def _ram_gib() -> float:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
 
 
 def _library_state() -> str:

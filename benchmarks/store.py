@@ -34,7 +34,6 @@ benchmarks/out/store.json). Exits 0 whether or not a target is met: it reports, 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import gc
 import json
@@ -43,7 +42,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timezone
@@ -52,6 +50,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from harness import Meter, ram_gib as _ram_gib, rm as _rm, run_child as _run  # noqa: E402
 OUT = ROOT / "benchmarks" / "out"
 WORK = OUT / "work"
 
@@ -262,43 +262,6 @@ def write_csv(table, path: Path) -> None:
 # ================================================================================================
 # measuring inside a child
 # ================================================================================================
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-class Meter:
-    """Wall time and peak RSS of one step of this process."""
-
-    def __enter__(self) -> Meter:
-        gc.collect()
-        try:
-            Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
-            self.reset = True
-        except OSError:
-            self.reset = False
-        self.base = _status_kb("VmRSS") * 1024
-        self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self.t0
-        self.peak = _status_kb("VmHWM") * 1024 if self.reset else None
-
-    def result(self, **extra) -> dict:
-        return {"seconds": self.seconds, "peak_rss": self.peak, "base_rss": self.base, **extra}
-
-
-def _rm(*paths: Path) -> None:
-    for p in paths:
-        for q in (p, p.with_name(p.name + ".wal"), p.with_name(p.name + ".lock")):
-            q.unlink(missing_ok=True)
-
-
-def _progress(msg: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
 
 # ================================================================================================
@@ -812,23 +775,12 @@ def child_main(step: str, params: str) -> None:
 
 
 def run_child(step: str, **params) -> dict:
-    _progress(f"{step} {params.get('n', '')} ...")
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", step, json.dumps(params)],
-                          stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        _progress(f"{step} FAILED (exit {proc.returncode})\n{proc.stdout[-3000:]}")
-        return {"error": f"{step} exited {proc.returncode}"}
-    _progress(f"{step} done in {time.perf_counter() - t0:.1f}s")
-    return json.loads(lines[-1][len("RESULT "):])
+    return _run(__file__, step, **params)
 
 
 # ================================================================================================
 # orchestration and report
 # ================================================================================================
-def _ram_gib() -> float:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
 
 
 def gib(b) -> str:
