@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -72,7 +72,6 @@ class Finding:
     computed_low: float | None = None
     computed_high: float | None = None
     house_view: dict | None = None
-    keys: set = field(default_factory=set, repr=False)
 
     @property
     def obs_ids(self) -> list[int]:
