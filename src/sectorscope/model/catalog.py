@@ -14,12 +14,32 @@ from pathlib import Path
 import yaml
 
 from ..errors import CatalogError
+from .formula import Formula, parse_formula
 from .units import UNIT_KINDS
 
-__all__ = ["Indicator", "Catalog", "load_catalog"]
+__all__ = ["Indicator", "Derivation", "Catalog", "load_catalog"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, 10× faster
 AGGREGATIONS = ("sum", "mean", "none")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One way to compute an indicator from others (an entry of its `derive:` list in the catalog).
+
+    Parameters with a number are constants of the method (a healthy band); a parameter declared `null`
+    must be given by the dataset, per scenario (a localisation target), in its `analytics.yaml`."""
+
+    indicator: str
+    name: str
+    formula: Formula
+    params: dict[str, float | None] = field(default_factory=dict, compare=False, hash=False)
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def free_parameters(self) -> tuple[str, ...]:
+        return tuple(k for k, v in self.params.items() if v is None)
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,45 @@ class Catalog:
                 first = self._by_code[ind.code].file
                 raise CatalogError(f"indicator {ind.code!r} is defined twice: in {first} and in {ind.file}")
             self._by_code[ind.code] = ind
+        self._derivations = self._read_derivations()
+
+    def _read_derivations(self) -> list[Derivation]:
+        out: list[Derivation] = []
+        codes = frozenset(self._by_code)
+        for ind in self:
+            entries = ind.extra.get("derive") or []
+            if not isinstance(entries, list):
+                raise CatalogError(f"{ind.file} ({ind.code}): derive must be a list of {{name, formula}}")
+            seen: set[str] = set()
+            for n, e in enumerate(entries, start=1):
+                where = f"{ind.file} ({ind.code}), derive entry {n}"
+                if not isinstance(e, dict) or not e.get("name") or not e.get("formula"):
+                    raise CatalogError(f"{where}: needs a name and a formula")
+                unknown = set(e) - {"name", "formula", "params", "note_zh", "note_en"}
+                if unknown:
+                    raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+                name = str(e["name"])
+                if name in seen:
+                    raise CatalogError(f"{where}: derivation {name!r} is declared twice")
+                seen.add(name)
+                params = e.get("params") or {}
+                if not isinstance(params, dict) or any(
+                        v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))) for v in params.values()):
+                    raise CatalogError(f"{where}: params must map names to numbers (or null: given by the dataset)")
+                clash = sorted(set(params) & codes)
+                if clash:
+                    raise CatalogError(f"{where}: parameter name(s) {', '.join(clash)} clash with indicator codes")
+                formula = parse_formula(str(e["formula"]), where, indicators=codes, parameters=set(params))
+                if ind.code in formula.indicators and ind.code not in formula.lagged:
+                    raise CatalogError(f"{where}: {ind.code} cannot be derived from itself")
+                out.append(Derivation(ind.code, name, formula,
+                                      {k: None if v is None else float(v) for k, v in params.items()},
+                                      str(e.get("note_zh", "")), str(e.get("note_en", ""))))
+        return out
+
+    def derivations(self) -> list[Derivation]:
+        """Every formula of the catalog, in file order."""
+        return list(self._derivations)
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
-    "DIMENSIONS", "QUALIFIERS", "STATUSES", "LOADABLE_STATUSES", "KEY_COLUMNS", "OBSERVATION_COLUMNS",
+    "DIMENSIONS", "QUALIFIERS", "ANALYSIS_COLUMNS", "STATUSES", "LOADABLE_STATUSES", "KEY_COLUMNS", "OBSERVATION_COLUMNS",
     "Period", "parse_period", "PERIOD_PATTERN",
 ]
 
@@ -31,7 +31,10 @@ OBSERVATION_COLUMNS = (
     "period_end", "value", "value_high", "qualifier", "unit", "value_as_printed", "value_high_as_printed",
     "unit_as_printed", "status", "source_id", "quote", "quote_normalised", "quote_start", "quote_end",
     "location", "basis", "note", "formula", "input_ids", "withdrawn",
+    "bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage",
 )
+# Columns only derived figures and forecasts fill.
+ANALYSIS_COLUMNS = ("bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage")
 
 PERIOD_PATTERN = r"^\d{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2])|/\d{4})?$"
 _PERIOD = re.compile(PERIOD_PATTERN)

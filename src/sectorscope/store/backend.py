@@ -19,7 +19,7 @@ from ibis.backends import BaseBackend
 
 from ..errors import StoreError
 
-__all__ = ["connect_read", "write_session"]
+__all__ = ["connect_read", "write_session", "add_missing_columns"]
 
 
 def connect_read(path: Path) -> BaseBackend:
@@ -79,3 +79,20 @@ def write_session(path: Path) -> Iterator[BaseBackend]:
             else:
                 shadow.unlink(missing_ok=True)
             shadow.with_name(shadow.name + ".wal").unlink(missing_ok=True)
+
+
+_SQL_TYPES = {"float64": "DOUBLE", "int64": "BIGINT", "string": "VARCHAR", "boolean": "BOOLEAN"}
+
+
+def add_missing_columns(con: BaseBackend, name: str, schema: ibis.Schema) -> list[str]:
+    """Bring a table written by an older schema up to `schema` by adding its new (nullable) columns.
+
+    A store keeps every vintage forever, so a new column is added, never a table rebuilt."""
+    have = set(con.table(name).columns)
+    added = []
+    for col, typ in schema.items():
+        if col not in have:
+            sql_type = _SQL_TYPES[str(typ).lstrip("!")]
+            con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}')
+            added.append(col)
+    return added

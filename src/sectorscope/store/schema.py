@@ -8,7 +8,7 @@ from ..model.observation import DIMENSIONS
 
 __all__ = ["SCHEMAS", "SCHEMA_VERSION", "OPTIONAL_TABLES", "REFERENCE_KEYS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: observations gained bound_low … input_vintage (derived figures and forecasts)
 
 _str = dt.String(nullable=True)
 
@@ -42,6 +42,16 @@ OBSERVATIONS = ibis.schema(
         "formula": _str,
         "input_ids": dt.Array(dt.int64),
         "withdrawn": dt.boolean,
+        # Derived figures and forecasts: the hard interval the inputs' rounding and bounds allow, the
+        # 80 % / 95 % intervals a simulation or model gives, how it was computed, and the vintage read.
+        "bound_low": dt.Float64(nullable=True),
+        "bound_high": dt.Float64(nullable=True),
+        "lo80": dt.Float64(nullable=True),
+        "hi80": dt.Float64(nullable=True),
+        "lo95": dt.Float64(nullable=True),
+        "hi95": dt.Float64(nullable=True),
+        "method": _str,
+        "input_vintage": dt.Int64(nullable=True),
     }
 )
 

@@ -9,7 +9,9 @@ All queries are Ibis expressions; `backend.py` is the only module that knows the
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from ..errors import StoreError
-from ..model.observation import DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
+from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
 from . import backend
 from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
 
@@ -65,12 +67,24 @@ class VintageSummary:
     n_withdrawn: int
 
 
-def _digest(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
+def _joined(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
     expr = None
     for c in cols:
         part = t[c].cast("string").fill_null("")
         expr = part if expr is None else expr + _SEP + part
-    return expr.hexdigest("md5")
+    return expr
+
+
+def _digest(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
+    return _joined(t, cols).hexdigest("md5")
+
+
+def _content_digest(t: ir.Table) -> ir.StringValue:
+    """The content hash; the analysis columns join it only when one is set, so a figure hashed before
+    they existed (schema 1) hashes the same and a reload does not read as a revision."""
+    base = _joined(t, CONTENT_COLUMNS)
+    any_set = functools.reduce(operator.or_, [t[c].notnull() for c in ANALYSIS_COLUMNS])
+    return ibis.ifelse(any_set, base + _SEP + _joined(t, ANALYSIS_COLUMNS), base).hexdigest("md5")
 
 
 def _latest(t: ir.Table, key: str | tuple[str, ...]) -> ir.Table:
@@ -129,7 +143,9 @@ class Store:
         if name not in self._tables:
             if name in OPTIONAL_TABLES and name not in self.con.list_tables():
                 return ibis.memtable(pd.DataFrame(columns=SCHEMAS[name].names)).cast(SCHEMAS[name])
-            self._tables[name] = self.con.table(name)
+            t = self.con.table(name)
+            missing = {c: ibis.null(typ) for c, typ in SCHEMAS[name].items() if c not in t.columns}
+            self._tables[name] = t.mutate(**missing) if missing else t  # an older store: new columns read as null
         return self._tables[name]
 
     # ---- vintages ----------------------------------------------------------------------------
@@ -275,6 +291,8 @@ class Store:
             for name, schema in SCHEMAS.items():
                 if name not in con.list_tables():
                     con.create_table(name, schema=schema)
+                else:
+                    backend.add_missing_columns(con, name, schema)
             vt = con.table("vintages")
             last = vt.aggregate(v=vt.vintage_id.max(), t=vt.loaded_at.max()).execute().iloc[0]
             vid = 1 if pd.isna(last["v"]) else int(last["v"]) + 1
@@ -322,7 +340,7 @@ class Store:
         cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
         incoming = ibis.memtable(batch.observations.reindex(columns=cols))
         incoming = incoming.cast({c: schema[c] for c in cols})
-        incoming = incoming.mutate(obs_key=_digest(incoming, KEY_COLUMNS), row_hash=_digest(incoming, CONTENT_COLUMNS))
+        incoming = incoming.mutate(obs_key=_digest(incoming, KEY_COLUMNS), row_hash=_content_digest(incoming))
         if base == 0:  # an empty store: everything is new, no join needed
             changed = incoming
         else:

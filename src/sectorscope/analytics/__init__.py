@@ -1,0 +1,1 @@
+"""Analytics: derived indicators, composite indices, the supply-demand index, the TRL × demand dual track."""

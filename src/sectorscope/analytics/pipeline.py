@@ -1,0 +1,159 @@
+"""`sectorscope analyse`: every analysis over one vintage of the store, written back as `derived` figures
+in a vintage of their own, so a later load can be compared with what was derived from the earlier one.
+
+The dataset's analytics.yaml (scenarios, the supply-demand bands, index specs) is read from the dataset
+folder; each result names the vintage it read (`input_vintage`) and the figures it used (`input_ids`).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..audit.engine import rules_of
+from ..errors import InputError, StoreError
+from ..model.catalog import Catalog, load_catalog
+from ..model.observation import parse_period
+from ..store import Batch, Store, VintageSummary
+from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
+from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
+
+__all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "analyse", "SOURCE_ROW"]
+
+SOURCE_ROW = {
+    "source_id": DERIVED_SOURCE, "title": "sectorscope 派生计算", "title_en": "Figures computed by sectorscope",
+    "publisher": "sectorscope", "lang": "zh",
+    "note": "公式、输入编号与区间见每条派生数据 / formula, input ids and interval on every derived figure",
+}
+
+
+@dataclass(frozen=True)
+class AnalyticsConfig:
+    file: str = ""
+    scenarios: Mapping[str, list[Scenario]] = field(default_factory=dict)
+    supply_demand: SupplyDemandSpec | None = None
+    raw: Mapping[str, object] = field(default_factory=dict)
+
+
+def read_config(path: Path | None) -> AnalyticsConfig:
+    """A dataset's analytics.yaml (a folder holding one, or the file). None or a missing file: no
+    scenarios, no indices — the catalog's formulas still run."""
+    if path is None:
+        return AnalyticsConfig()
+    file = path / "analytics.yaml" if path.is_dir() else path
+    if not file.is_file():
+        return AnalyticsConfig()
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a valid YAML file: {exc}", file=str(file)) from None
+    if not isinstance(raw, dict):
+        raise InputError("expected a mapping (scenarios, supply_demand_index …)", file=str(file))
+    known = {"scenarios", "supply_demand_index", "composite_indices"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InputError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=str(file))
+    scenarios: dict[str, list[Scenario]] = {}
+    for key, entries in (raw.get("scenarios") or {}).items():
+        if not isinstance(entries, list):
+            raise InputError(f"scenarios.{key}: expected a list of scenarios", file=str(file))
+        out = []
+        for n, e in enumerate(entries, start=1):
+            where = f"scenarios.{key}, entry {n}"
+            if not isinstance(e, dict) or not e.get("name") or not isinstance(e.get("params"), dict):
+                raise InputError(f"{where}: needs a name and params", file=str(file))
+            bad = [k for k, v in e["params"].items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+            if bad:
+                raise InputError(f"{where} ({e['name']}): params {', '.join(bad)} must be numbers", file=str(file))
+            extra = set(e) - {"name", "params", "where", "at_least", "why_zh", "why_en"}
+            if extra:
+                raise InputError(f"{where} ({e['name']}): unknown key(s) {', '.join(sorted(extra))}", file=str(file))
+            at_least = tuple(e.get("at_least") or ())
+            if not set(at_least) <= set(e["params"]):
+                raise InputError(f"{where} ({e['name']}): at_least names a parameter it does not set", file=str(file))
+            out.append(Scenario(str(e["name"]), {k: float(v) for k, v in e["params"].items()},
+                                str(e.get("why_zh", "")), str(e.get("why_en", "")),
+                                {str(k): str(v) for k, v in (e.get("where") or {}).items()}, at_least))
+        scenarios[str(key)] = out
+    sd = raw.get("supply_demand_index")
+    return AnalyticsConfig(str(file), scenarios, parse_spec(sd, file.name) if sd else None, raw)
+
+
+@dataclass
+class AnalysisResult:
+    vintage_id: int
+    derived: pd.DataFrame  # the rows written (observation columns)
+    supply_demand: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tiers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    extra: dict[str, object] = field(default_factory=dict)
+    written: VintageSummary | None = None
+
+
+def _period_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    periods = {p: parse_period(p) for p in frame["period"].dropna().unique()}
+    frame["period_start"] = [periods[p].start for p in frame["period"]]
+    frame["period_end"] = [periods[p].end for p in frame["period"]]
+    return frame
+
+
+def _index_rows(sd: pd.DataFrame, tiers: pd.DataFrame, subject: str, vid: int) -> pd.DataFrame:
+    rows = []
+
+    def row(product: str | None, tier: str | None, idx: float, lo: float, hi: float, ids: list[int],
+            period: str, note: str) -> None:
+        printed, unit = display(idx, "")
+        rows.append({
+            "indicator": "supply_demand_index", "subject": subject, "product": product, "tier": tier,
+            "period": period, "value": idx, "qualifier": "exact", "unit": "", "value_as_printed": printed,
+            "unit_as_printed": unit, "status": "derived", "source_id": DERIVED_SOURCE,
+            "location": "派生:supply_demand_index" + (" / 档位均值" if product is None else ""),
+            "formula": "supply_demand_index = mean(sign × band_gap(x, low, high) / scale, clipped to ±2)",
+            "input_ids": ids, "note": note, "bound_low": lo, "bound_high": hi,
+            "method": "supply_demand_index: anchored neutral bands (analytics.yaml)", "input_vintage": vid,
+            "withdrawn": False,
+        })
+
+    for r in sd.itertuples():
+        years = sorted({str(c["period"])[:4] for c in r.components})
+        note = "; ".join(f"{c['component']} {c['printed']}{'(档位)' if c['level'] == 'tier' else ''} → {c['contribution']:+.2f}"
+                         for c in r.components)
+        row(r.product, r.tier, r.index, r.index_low, r.index_high, [c["obs_id"] for c in r.components], years[-1], note)
+    for t in tiers.itertuples():
+        members = sd[sd["tier"] == t.tier]
+        ids = sorted({c["obs_id"] for comps in members["components"] for c in comps})
+        years = sorted({str(c["period"])[:4] for comps in members["components"] for c in comps})
+        row(None, t.tier, t.index, t.index_low, t.index_high, ids, years[-1], "档位内产品指数的平均: " + "、".join(t.products))
+    return pd.DataFrame(rows)
+
+
+def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: object = None,
+            catalog: Catalog | None = None, save: bool = True) -> AnalysisResult:
+    """Run every analysis on the figures as they stood at `as_of` (latest by default); with `save`, write
+    the results as one new vintage (withdrawing derived figures no longer produced)."""
+    catalog = catalog or load_catalog()
+    config = config or AnalyticsConfig()
+    vid = store.resolve(as_of)
+    if vid is None:
+        raise StoreError(f"{store.path} holds no vintage to analyse; load data first")
+    rules = rules_of(store, catalog=catalog)
+    figs = figures_with_intervals(store.observations(vid), rules.settings).cache()
+    derived = derive(figs, catalog, scenarios=config.scenarios, vintage_id=vid)
+    sd = tiers = pd.DataFrame()
+    frames = [derived] if len(derived) else []
+    if config.supply_demand is not None:
+        sd = supply_demand_index(figs, config.supply_demand)
+        tiers = tier_summary(sd, config.supply_demand.balanced_within)
+        subj = figs.filter(figs.source_id == config.supply_demand.source_id).subject.mode().execute()
+        frames.append(_index_rows(sd, tiers, str(subj), vid))
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if len(rows):
+        rows = _period_columns(rows)
+    result = AnalysisResult(vid, rows, sd, tiers)
+    if save and len(rows):
+        batch = Batch(observations=rows, sources=pd.DataFrame([SOURCE_ROW]), files=[config.file] if config.file else [],
+                      withdraw_missing=(DERIVED_SOURCE,))
+        result.written = store.write(batch, label="analyse", note=f"derived from vintage {vid}")
+    return result
