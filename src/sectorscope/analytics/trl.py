@@ -8,7 +8,6 @@ is the store's job (a reference table keyed by `technology`, so a re-assessment 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -481,7 +480,7 @@ def quadrant(
     """
     if isinstance(trl, bool) or not float(trl).is_integer() or not 1 <= int(trl) <= 9:
         raise ValueError(f"TRL must be a whole number from 1 to 9, got {trl!r}")
-    if demand is None or (isinstance(demand, float) and math.isnan(demand)):
+    if demand is None or pd.isna(demand):
         zh, en = QUADRANTS["unrated"]
         return Quadrant("unrated", zh, en)
     high_trl = int(trl) >= trl_cut
