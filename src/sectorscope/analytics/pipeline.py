@@ -21,7 +21,7 @@ from ..store import Batch, Store, VintageSummary
 from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
 from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
 
-__all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "analyse", "SOURCE_ROW"]
+__all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "config_dir", "analyse", "SOURCE_ROW"]
 
 SOURCE_ROW = {
     "source_id": DERIVED_SOURCE, "title": "sectorscope 派生计算", "title_en": "Figures computed by sectorscope",
@@ -38,12 +38,18 @@ class AnalyticsConfig:
     raw: Mapping[str, object] = field(default_factory=dict)
 
 
+def config_dir(dataset: Path) -> Path:
+    """Where a dataset keeps its analysis inputs: its `analytics/` folder (kept apart so the loader does
+    not read them as observation files)."""
+    return dataset / "analytics" if (dataset / "analytics").is_dir() else dataset
+
+
 def read_config(path: Path | None) -> AnalyticsConfig:
-    """A dataset's analytics.yaml (a folder holding one, or the file). None or a missing file: no
-    scenarios, no indices — the catalog's formulas still run."""
+    """A dataset's analytics.yaml (a dataset folder, its analytics/ folder, or the file). None or a
+    missing file: no scenarios, no indices — the catalog's formulas still run."""
     if path is None:
         return AnalyticsConfig()
-    file = path / "analytics.yaml" if path.is_dir() else path
+    file = config_dir(path) / "analytics.yaml" if path.is_dir() else path
     if not file.is_file():
         return AnalyticsConfig()
     try:
@@ -151,7 +157,7 @@ def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: objec
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if len(rows):
         rows = _period_columns(rows)
-    result = AnalysisResult(vid, rows, sd, tiers)
+    result = AnalysisResult(vid, rows, sd, tiers, extra={"scenarios": dict(config.scenarios)})
     if save and len(rows):
         batch = Batch(observations=rows, sources=pd.DataFrame([SOURCE_ROW]), files=[config.file] if config.file else [],
                       withdraw_missing=(DERIVED_SOURCE,))

@@ -17,6 +17,9 @@ from ..model.catalog import load_catalog
 from ..report import write_report
 from ..store import Store
 from ..audit import run_audit
+from ..analytics.output import write_outputs
+from ..analytics.pipeline import analyse, read_config
+from .analyse import analyse_command
 from .audit import audit_app, print_counts
 from .extract import extract_command
 
@@ -29,6 +32,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 app.command("extract")(extract_command)
 app.add_typer(audit_app, name="audit")
+app.command("analyse")(analyse_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -64,12 +68,15 @@ def _print_summary(summary, store: Store) -> None:
 def run(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where outputs are written.")] = Path("out"),
 ) -> None:
-    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, audit it, write the report."""
+    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, audit it, analyse it,
+    write the report."""
     try:
         store = Store(out_dir / "sectorscope.duckdb")
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
         _print_summary(summary, store)
         audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
+        analysed = analyse(store, read_config(default_dataset_dir()))
+        analytics_paths = write_outputs(analysed, out_dir)
         report = write_report(store, out_dir / "report.zh.html", lang="zh")
         counts = store.observations().group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         store.close()
@@ -82,6 +89,8 @@ def run(
     out.print(f"  report  {report.resolve()}  (open it in a browser)", highlight=False)
     out.print(f"  audit   {audit_paths[0].resolve()}  ({len(audited.findings)} findings; "
               f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)
+    out.print(f"  analytics {analytics_paths[0].resolve()}  ({len(analysed.derived)} derived figures, stored with "
+              f"formula and inputs; English: {analytics_paths[1].name})", highlight=False)
 
 
 @app.command()
