@@ -34,8 +34,8 @@ from sectorscope.model.text import normalise
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "default"
 SEED = DATA / "seeds" / "000_43a78a16c2714628.txt"
-ASSESSMENTS = DATA / "trl_assessments.csv"
-DUAL_TRACK = DATA / "dual_track.yaml"
+ASSESSMENTS = DATA / "analytics" / "trl_assessments.csv"
+DUAL_TRACK = DATA / "analytics" / "dual_track.yaml"
 
 
 @pytest.fixture(scope="module")

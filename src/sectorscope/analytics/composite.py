@@ -260,7 +260,9 @@ def _normalise_batch(X: np.ndarray, method: str, sign: np.ndarray) -> np.ndarray
                 out = np.where(span > 0, (O - mn) / np.where(span > 0, span, 1.0), 0.5)
             elif method == "zscore":
                 mu, sd = _nan_stats(O, "mean"), _nan_stats(O, "std")
-                out = np.where(sd > 0, (O - mu) / np.where(sd > 0, sd, 1.0), 0.0)
+                # equal values give a rounding-error sd (0.1 × 3 / 3 ≠ 0.1): constant below 1e-12 relative
+                varies = sd > 1e-12 * np.maximum(_nan_stats(np.abs(O), "max"), 1e-300)
+                out = np.where(varies, (O - mu) / np.where(varies, sd, 1.0), 0.0)
             else:  # rank
                 r = _rank_avg(O, axis=1)
                 m = (~gaps).sum(axis=1, keepdims=True)
@@ -319,7 +321,10 @@ def _pca_weights_batch(V: np.ndarray) -> np.ndarray:
     Z = V - _nan_stats(V, "mean")
     Z[gaps] = 0.0
     norm = np.sqrt((Z ** 2).sum(axis=1))  # (G, k)
-    Z = Z / np.where(norm > 0, norm, 1.0)[:, None, :]
+    # a constant indicator leaves rounding error after centring; it must stay 0, not become a unit vector
+    scale = np.sqrt((~gaps).sum(axis=1)) * _nan_stats(np.abs(V), "max")[:, 0, :]
+    norm = np.where(norm > 1e-12 * scale, norm, np.inf)
+    Z = Z / norm[:, None, :]
     C = np.swapaxes(Z, 1, 2) @ Z  # correlation: cosine of the centred columns
     vals, vecs = np.linalg.eigh(C)
     vals, vecs = vals[:, ::-1], vecs[:, :, ::-1]
@@ -335,7 +340,8 @@ def _pca_weights_batch(V: np.ndarray) -> np.ndarray:
     scaled = L2 / np.where(ev > 0, ev, 1.0)
     j = scaled.argmax(-1)  # each indicator's factor, (G, k)
     share = np.take_along_axis(scaled, j[..., None], -1)[..., 0]
-    W = share * np.take_along_axis(ev[:, 0, :] / ev[:, 0, :].sum(-1, keepdims=True), j, -1)
+    ev_tot = ev[:, 0, :].sum(-1, keepdims=True)
+    W = share * np.take_along_axis(ev[:, 0, :] / np.where(ev_tot > 0, ev_tot, 1.0), j, -1)
     tot = W.sum(-1, keepdims=True)
     return np.where(tot > 0, W / np.where(tot > 0, tot, 1.0), 1.0 / k)
 

@@ -104,9 +104,21 @@ def render_markdown(result: AnalysisResult, *, lang: str = "zh", catalog: Catalo
             subst_rows.append("| " + " | ".join([str(period), *map(_cell, vals)]) + " |")
         head = "| " + " | ".join(["年份" if zh else "year", *names]) + " |"
         subst_rows = [head, "|---|" + "---:|" * len(names), *subst_rows]
+    dual = []
+    table = result.extra.get("dual_track")
+    if table is not None and len(table):
+        for r in table.itertuples():
+            has = bool(r.n_components)
+            dual.append({
+                "technology": _cell(r.technology if zh else f"{r.technology_en or r.technology}"), "trl": int(r.trl),
+                "demand": f"{r.score:.2f}" if has else "—",
+                "interval": f"[{r.score_low:.2f}, {r.score_high:.2f}]" if has else "—",
+                "quadrant": r.quadrant, "advice": _cell(r.advice_zh if zh else r.advice_en),
+                "evidence": _cell(f"「{r.evidence}」({r.source_id} {r.location or ''})"),
+            })
     return _ENV.get_template("analytics.md.j2").render(
         zh=zh, vid=result.vintage_id, sd_rows=sd_rows, tier_rows=tier_rows, sd_conclusion=conclusion,
-        composites=result.extra.get(f"composite_blocks_{lang}", []), dual_track=result.extra.get(f"dual_track_rows_{lang}", []),
+        composites=result.extra.get(f"composite_blocks_{lang}", []), dual_track=dual,
         scenarios=scenarios, subst_rows=subst_rows, subst_table="\n".join(subst_rows), derived_rows=derived_rows,
     )
 

@@ -15,11 +15,14 @@ import yaml
 
 from ..audit.engine import rules_of
 from ..errors import InputError, StoreError
+from ..ingest import read_sources
+from ..model.observation import DIMENSIONS
 from ..model.catalog import Catalog, load_catalog
 from ..model.observation import parse_period
 from ..store import Batch, Store, VintageSummary
 from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
 from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
+from .trl import demand_score, dual_track, read_assessments, read_dual_track, select_components
 
 __all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "config_dir", "analyse", "SOURCE_ROW"]
 
@@ -36,6 +39,8 @@ class AnalyticsConfig:
     scenarios: Mapping[str, list[Scenario]] = field(default_factory=dict)
     supply_demand: SupplyDemandSpec | None = None
     raw: Mapping[str, object] = field(default_factory=dict)
+    folder: Path | None = None  # the dataset's analytics/ folder: trl_assessments.csv, dual_track.yaml …
+    dataset: Path | None = None  # the dataset folder: its sources.csv gives the documents evidence is checked in
 
 
 def config_dir(dataset: Path) -> Path:
@@ -49,9 +54,11 @@ def read_config(path: Path | None) -> AnalyticsConfig:
     missing file: no scenarios, no indices — the catalog's formulas still run."""
     if path is None:
         return AnalyticsConfig()
-    file = config_dir(path) / "analytics.yaml" if path.is_dir() else path
+    folder = config_dir(path) if path.is_dir() else path.parent
+    dataset = folder.parent if folder.name == "analytics" else folder
+    file = folder / "analytics.yaml" if path.is_dir() else path
     if not file.is_file():
-        return AnalyticsConfig()
+        return AnalyticsConfig(folder=folder, dataset=dataset)
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -85,7 +92,7 @@ def read_config(path: Path | None) -> AnalyticsConfig:
                                 {str(k): str(v) for k, v in (e.get("where") or {}).items()}, at_least))
         scenarios[str(key)] = out
     sd = raw.get("supply_demand_index")
-    return AnalyticsConfig(str(file), scenarios, parse_spec(sd, file.name) if sd else None, raw)
+    return AnalyticsConfig(str(file), scenarios, parse_spec(sd, file.name) if sd else None, raw, folder, dataset)
 
 
 @dataclass
@@ -135,6 +142,65 @@ def _index_rows(sd: pd.DataFrame, tiers: pd.DataFrame, subject: str, vid: int) -
     return pd.DataFrame(rows)
 
 
+TRL_FORMULA = ("demand_score = mean(clip((growth − 0)/30), clip(import_dependence/100), clip(order_share/50)) "
+               "over the components present")
+
+
+def _texts(dataset: Path | None) -> dict[str, str]:
+    if dataset is None or not (dataset / "sources.csv").is_file():
+        return {}
+    _, infos = read_sources(dataset / "sources.csv")
+    return {k: v.document_text for k, v in infos.items() if v.document_text}
+
+
+def run_dual_track(figs, config: AnalyticsConfig, catalog: Catalog, vid: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The TRL × demand table and the rows it is stored as: each assessment as a `trl` figure (status
+    estimate, the evidence as its quote) and each demand score as a derived figure with its inputs."""
+    folder = config.folder
+    if folder is None or not (folder / "trl_assessments.csv").is_file():
+        return pd.DataFrame(), pd.DataFrame()
+    assessments = read_assessments(folder / "trl_assessments.csv", texts=_texts(config.dataset))
+    scores = pd.DataFrame(columns=["technology", "score", "score_low", "score_high", "n_components", "available"])
+    long = pd.DataFrame()
+    if (folder / "dual_track.yaml").is_file():
+        selectors = read_dual_track(folder / "dual_track.yaml", indicators=catalog.codes())
+        codes = sorted({s["indicator"] for sels in selectors.values() for s in sels})
+        t = figs.filter(figs.indicator.isin(codes))
+        obs = t.select("obs_id", "indicator", *DIMENSIONS, "period", "value", "value_high", "qualifier", "unit",
+                       lower=t.lo, upper=t.hi).execute()
+        long = select_components(obs, selectors)
+        scores = demand_score(long)
+    table = dual_track(assessments, scores)
+    table = table.merge(assessments[["technology", "evidence", "source_id", "location", "assessor", "assessed_on",
+                                     "note", "quote_start", "quote_end"]], on="technology", how="left")
+    ids = {tech: sorted({int(i) for ids in g["obs_ids"] for i in ids}) for tech, g in long.groupby("technology")} if len(long) else {}
+    table["input_ids"] = [ids.get(t, []) for t in table["technology"]]
+    rows = []
+    for r in table.itertuples():
+        period = str(r.assessed_on)[:4]
+        rows.append({
+            "indicator": "trl", "subject": "缩微机械", "product": r.technology, "period": period, "value": float(r.trl),
+            "qualifier": "exact", "unit": "", "value_as_printed": str(int(r.trl)), "unit_as_printed": "",
+            "status": "estimate", "source_id": DERIVED_SOURCE, "quote": r.evidence,
+            "location": f"TRL评估 / {r.source_id} {r.location or ''}".strip(),
+            "basis": f"TRL评估,证据出自 {r.source_id} {r.location or ''}".strip(),
+            "note": f"{r.assessor}({r.assessed_on}):{r.note or ''}", "method": "trl_assessment (NASA / GB/T 22900)",
+            "input_vintage": vid, "withdrawn": False,
+        })
+        if r.n_components:
+            printed, _ = display(float(r.score), "")
+            rows.append({
+                "indicator": "demand_score", "subject": "缩微机械", "product": r.technology, "period": period,
+                "value": float(r.score), "qualifier": "exact", "unit": "", "value_as_printed": printed,
+                "unit_as_printed": "", "status": "derived", "source_id": DERIVED_SOURCE,
+                "location": "派生:dual_track", "formula": TRL_FORMULA, "input_ids": r.input_ids,
+                "note": f"TRL {int(r.trl)} × 需求 {r.score:.2f} → {r.advice_zh}", "bound_low": r.score_low,
+                "bound_high": r.score_high, "method": f"dual_track: quadrant={r.quadrant}", "input_vintage": vid,
+                "withdrawn": False,
+            })
+    return table, pd.DataFrame(rows)
+
+
 def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: object = None,
             catalog: Catalog | None = None, save: bool = True) -> AnalysisResult:
     """Run every analysis on the figures as they stood at `as_of` (latest by default); with `save`, write
@@ -154,10 +220,13 @@ def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: objec
         tiers = tier_summary(sd, config.supply_demand.balanced_within)
         subj = figs.filter(figs.source_id == config.supply_demand.source_id).subject.mode().execute()
         frames.append(_index_rows(sd, tiers, str(subj), vid))
+    dt_table, dt_rows = run_dual_track(figs, config, catalog, vid)
+    if len(dt_rows):
+        frames.append(dt_rows)
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if len(rows):
         rows = _period_columns(rows)
-    result = AnalysisResult(vid, rows, sd, tiers, extra={"scenarios": dict(config.scenarios)})
+    result = AnalysisResult(vid, rows, sd, tiers, extra={"scenarios": dict(config.scenarios), "dual_track": dt_table})
     if save and len(rows):
         batch = Batch(observations=rows, sources=pd.DataFrame([SOURCE_ROW]), files=[config.file] if config.file else [],
                       withdraw_missing=(DERIVED_SOURCE,))
