@@ -44,7 +44,7 @@ def _printed(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-@settings(max_examples=25)
+@settings(max_examples=8)
 @given(out=st.integers(1, 10_000), cap_extra=st.integers(0, 10_000), d=st.integers(0, 2))
 def test_utilisation_equals_its_formula_and_its_interval_holds_the_rounding(out, cap_extra, d):
     o = out / 10**d
@@ -77,7 +77,8 @@ def test_a_lower_bound_in_gives_a_lower_bound_out():
     rows = derive(figs, CATALOG, scenarios={"substitution_space": [sc]})
     r = rows.iloc[0]
     assert r["qualifier"] == "at_least"
-    assert r["value"] == pytest.approx(600e8 * (55 - 38.5) / 100, rel=1e-3)
+    # stated as its lower end: the least market (599.5, the rounding of 600) times the least gap (55 − 38.55)
+    assert r["value"] == pytest.approx(599.5e8 * (55 - 38.55) / 100)
     assert pd.isna(r["bound_high"])
     assert r["scenario"] == "基准"
     # …and a target given as "at least 55" keeps the upper end open even from an exact market size
@@ -86,7 +87,7 @@ def test_a_lower_bound_in_gives_a_lower_bound_out():
         {"indicator": "domestic_share", "value": 38.5, "value_as_printed": "38.5", "unit": "%", "unit_as_printed": "%"},
     ])
     r2 = derive(figs2, CATALOG, scenarios={"substitution_space": [Scenario("基准", {"target": 55}, at_least=("target",))]}).iloc[0]
-    assert r2["qualifier"] == "at_least" and r2["value"] == pytest.approx(185.6e8 * 16.5 / 100, rel=1e-3)
+    assert r2["qualifier"] == "at_least" and r2["value"] == pytest.approx(185.55e8 * (55 - 38.55) / 100)
 
 
 def test_lag_reads_the_previous_year_of_the_same_series():
@@ -110,16 +111,16 @@ def test_a_formula_with_free_parameters_and_no_scenario_is_skipped():
 
 # ---- interval soundness on every catalog formula -------------------------------------------------
 @pytest.mark.parametrize("d", CATALOG.derivations(), ids=lambda d: f"{d.indicator}.{d.name}")
-@settings(max_examples=15)
-@given(seed=st.integers(0, 2**31 - 1))
-def test_every_catalog_formula_bounds_every_value_its_inputs_allow(d, seed):
-    rng = np.random.default_rng(seed)
+def test_every_catalog_formula_bounds_every_value_its_inputs_allow(d):
+    """5 000 random input intervals per formula (both signs, widths up to ±20 %, some exact), one point
+    drawn inside each: the formula's value at that point lies inside the computed interval."""
+    rng = np.random.default_rng(sum(map(ord, d.name)))
     names = list(d.formula.plain) + [lag_name(c) for c in d.formula.lagged]
-    n = 200
+    n = 5000
     cols = {}
     for name in names:
         centre = rng.uniform(0.5, 200, n) * rng.choice([1, 1, 1, -1], n)
-        width = rng.uniform(0, 0.2, n) * np.abs(centre)
+        width = rng.uniform(0, 0.2, n) * np.abs(centre) * (rng.uniform(0, 1, n) > 0.1)
         lo, hi = centre - width, centre + width
         pick = rng.uniform(0, 1, n)
         cols[f"{name}__lo"], cols[f"{name}__hi"], cols[f"{name}__x"] = lo, hi, lo + pick * (hi - lo)
