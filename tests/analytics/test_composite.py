@@ -215,6 +215,15 @@ def test_golden_scores_and_ranks():
     assert e.tolist() == pytest.approx([0.25, 0.375, 0.75], abs=1e-15)
 
 
+def test_spec_is_hashable_and_revalidated_on_replace():
+    from dataclasses import replace
+
+    assert hash(spec()) == hash(spec()) and spec() == spec()
+    assert {spec(): 1}[spec()] == 1
+    with pytest.raises(CompositeError, match="unknown aggregation"):
+        replace(spec(), aggregation="median")
+
+
 def test_golden_pca_weights_two_indicators_are_equal():
     # two indicators: one component kept (eigenvalue 1 + |r| > 1), both load √((1 + |r|) / 2) on it
     w = weights(normalise(POINT, "minmax", DIRS), "pca")

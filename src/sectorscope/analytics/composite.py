@@ -156,6 +156,12 @@ class IndexSpec:
         if int(self.draws) < 1:
             raise CompositeError(f"index '{name}': draws must be ≥ 1, got {self.draws!r}")
 
+    def __hash__(self) -> int:  # the mappings are frozen by convention; hash their items (specs as cache keys)
+        return hash((self.name, self.indicators, tuple(self.directions.items()), self.normalisation,
+                     self.weighting, self.aggregation, self.missing,
+                     None if self.expert_weights is None else tuple(self.expert_weights.items()),
+                     self.open_bound_factor, self.weight_concentration, self.geometric_floor, self.draws, self.seed))
+
     @property
     def sign(self) -> np.ndarray:
         return np.array([self.directions[i] for i in self.indicators], dtype=float)
