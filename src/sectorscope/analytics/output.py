@@ -116,9 +116,32 @@ def render_markdown(result: AnalysisResult, *, lang: str = "zh", catalog: Catalo
                 "quadrant": r.quadrant, "advice": _cell(r.advice_zh if zh else r.advice_en),
                 "evidence": _cell(f"「{r.evidence}」({r.source_id} {r.location or ''})"),
             })
+    blocks = []
+    for inst, runs in result.extra.get("composites", []):
+        for group, res, _ids, units in runs:
+            summ = res.summary()
+            example = dict(zip(units["unit"], units["example"]))
+            sq = res.score_quantiles
+            rows = [{"rank": f"{r['rank']:g}", "unit": _cell(u), "score": f"{r['score']:.2f}" if r['score'] == r['score'] else "—",
+                     "score_ci": f"[{sq.loc[u].iloc[0]:.2f}, {sq.loc[u].iloc[-1]:.2f}]",
+                     "median": f"{r['median_rank']:g}", "r80": f"{r['rank_80_lower']:g}–{r['rank_80_upper']:g}",
+                     "r95": f"{r['rank_95_lower']:g}–{r['rank_95_upper']:g}"} for u, r in summ.iterrows()]
+            sens = res.sensitivity
+            sens_text = ", ".join(f"{f} {v:.0%}" for f, v in zip(sens.index if "factor" not in sens else sens["factor"], sens["first_order"]))
+            title = inst.title_zh if zh else inst.title_en
+            varied = "; ".join(k + " ∈ {" + ", ".join(v) + "}" for k, v in res.alternatives.items())
+            method = (f"名义方法:{inst.spec.normalisation} 归一、{inst.spec.weighting} 权重、{inst.spec.aggregation} 加总;"
+                      f"蒙特卡洛 {res.n_draws} 次,随机选择 {varied},权重扰动,数据在区间内抽样(“以上”数字至多取其 {inst.spec.open_bound_factor:g} 倍)。"
+                      if zh else
+                      f"Nominal: {inst.spec.normalisation} normalisation, {inst.spec.weighting} weights, {inst.spec.aggregation} aggregation; "
+                      f"Monte-Carlo, {res.n_draws} draws over {varied}, weights perturbed, data sampled within their intervals "
+                      f"(an 'or more' figure up to {inst.spec.open_bound_factor:g}× its bound).")
+            blocks.append({"title": title + (f" — {group}" if group else ""), "example": any(example.values()),
+                           "method": method, "rows": rows, "sensitivity": sens_text,
+                           "unit_label": ("地区" if inst.unit == "region" else "企业") if zh else inst.unit})
     return _ENV.get_template("analytics.md.j2").render(
         zh=zh, vid=result.vintage_id, sd_rows=sd_rows, tier_rows=tier_rows, sd_conclusion=conclusion,
-        composites=result.extra.get(f"composite_blocks_{lang}", []), dual_track=dual,
+        composites=blocks, dual_track=dual,
         scenarios=scenarios, subst_rows=subst_rows, subst_table="\n".join(subst_rows), derived_rows=derived_rows,
     )
 

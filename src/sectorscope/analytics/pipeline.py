@@ -22,6 +22,7 @@ from ..model.observation import parse_period
 from ..store import Batch, Store, VintageSummary
 from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
 from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
+from .indices import IndexInstance, index_rows, parse_indices, run_index
 from .trl import demand_score, dual_track, read_assessments, read_dual_track, select_components
 
 __all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "config_dir", "analyse", "SOURCE_ROW"]
@@ -41,6 +42,7 @@ class AnalyticsConfig:
     raw: Mapping[str, object] = field(default_factory=dict)
     folder: Path | None = None  # the dataset's analytics/ folder: trl_assessments.csv, dual_track.yaml …
     dataset: Path | None = None  # the dataset folder: its sources.csv gives the documents evidence is checked in
+    indices: tuple[IndexInstance, ...] = ()
 
 
 def config_dir(dataset: Path) -> Path:
@@ -92,7 +94,8 @@ def read_config(path: Path | None) -> AnalyticsConfig:
                                 {str(k): str(v) for k, v in (e.get("where") or {}).items()}, at_least))
         scenarios[str(key)] = out
     sd = raw.get("supply_demand_index")
-    return AnalyticsConfig(str(file), scenarios, parse_spec(sd, file.name) if sd else None, raw, folder, dataset)
+    indices = tuple(parse_indices(raw.get("composite_indices"), str(file), folder))
+    return AnalyticsConfig(str(file), scenarios, parse_spec(sd, file.name) if sd else None, raw, folder, dataset, indices)
 
 
 @dataclass
@@ -220,13 +223,22 @@ def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: objec
         tiers = tier_summary(sd, config.supply_demand.balanced_within)
         subj = figs.filter(figs.source_id == config.supply_demand.source_id).subject.mode().execute()
         frames.append(_index_rows(sd, tiers, str(subj), vid))
+    composites = []
+    for inst in config.indices:
+        runs = run_index(inst, figs)
+        composites.append((inst, runs))
+        subject = "MEMS"
+        if inst.source_id:
+            subject = str(figs.filter(figs.source_id == inst.source_id).subject.mode().execute())
+        frames.append(index_rows(inst, runs, vid, subject))
     dt_table, dt_rows = run_dual_track(figs, config, catalog, vid)
     if len(dt_rows):
         frames.append(dt_rows)
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if len(rows):
         rows = _period_columns(rows)
-    result = AnalysisResult(vid, rows, sd, tiers, extra={"scenarios": dict(config.scenarios), "dual_track": dt_table})
+    result = AnalysisResult(vid, rows, sd, tiers, extra={"scenarios": dict(config.scenarios), "dual_track": dt_table,
+                                                              "composites": composites})
     if save and len(rows):
         batch = Batch(observations=rows, sources=pd.DataFrame([SOURCE_ROW]), files=[config.file] if config.file else [],
                       withdraw_missing=(DERIVED_SOURCE,))
