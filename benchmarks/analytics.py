@@ -221,6 +221,358 @@ def section_monte_carlo(args: argparse.Namespace) -> list[str]:
 
 
 # ================================================================================================
+# section "derived indicators"
+# ================================================================================================
+DV_WORK = OUT / "analytics_work"
+DV_GEN_VERSION = 1  # bump when the generator changes: a kept store of another version is rebuilt
+DV_CHUNK = 1_000_000  # rows per Store.write (one vintage each)
+DV_YEARS = tuple(range(2000, 2026))
+DV_PRODUCTS = ("MEMS麦克风", "加速度计", "陀螺仪", "压力传感器", "微镜")
+DV_SUBJECTS_PER_SOURCE = 50
+DV_IND = ("output", "capacity", "unit_price")
+DV_NAMES = ("产量", "产能", "平均单价")
+DV_UNIT = ("个", "个", "元/个")
+DV_UNIT_PRINTED = ("万个", "万个", "元/个")
+DV_SCALE = (1e3, 1e3, 0.1)  # value (canonical unit) per printed tenth: 0.1 万个 = 1 000 个; 0.1 元/个
+DV_TABLES = ("表1 产量与产能", "表1 产量与产能", "表2 平均单价")
+DV_P_MISSING = 0.04  # of each (subject, product, year, indicator): not stated
+DV_P_DUP = 0.01      # of output figures: stated a second time in the summary (摘要), half of them differently
+DV_DERIVED = ("capacity_utilisation", "price_change")
+
+
+def dv_codes(n: int, seed: int = SEED) -> dict:
+    """Integer codes of exactly n observations (deterministic): per subject × product × year the output,
+    capacity and unit price, 4 % of them missing, 1 % of the outputs stated again at 摘要."""
+    rng = np.random.default_rng([seed, 7])
+    ny, npr = len(DV_YEARS), len(DV_PRODUCTS)
+    per_combo = 3 * (1 - DV_P_MISSING) + DV_P_DUP * (1 - DV_P_MISSING)
+    combos = int(n / per_combo * 1.02) + ny * npr
+    combos -= combos % (ny * npr)  # whole subjects
+    c = np.arange(combos, dtype=np.int64)
+    year, rest = c % ny, c // ny
+    prod, subj = rest % npr, rest // npr
+    cap10 = rng.integers(1_000, 100_000, combos)
+    out10 = np.maximum(1, np.round(cap10 * rng.uniform(0.5, 0.98, combos)).astype(np.int64))
+    base = rng.integers(500, 50_000, combos // ny).repeat(ny)  # a price level per subject × product
+    price10 = np.maximum(1, np.round(base * np.exp(rng.normal(0, 0.08, combos))).astype(np.int64))
+    present = rng.random((combos, 3)) >= DV_P_MISSING
+    dup = (rng.random(combos) < DV_P_DUP) & present[:, 0]
+    dup10 = np.where(rng.random(combos) < 0.5, out10, np.round(out10 * rng.uniform(0.9, 1.1, combos)).astype(np.int64))
+    # rows: combo-major, then output, capacity, unit_price, duplicate output
+    kind = np.tile(np.arange(4), combos)
+    combo = np.repeat(c, 4)
+    keep = np.concatenate([present, dup[:, None]], axis=1).ravel()
+    kind, combo = kind[keep][:n], combo[keep][:n]
+    if len(kind) < n:
+        raise SystemExit(f"generator produced {len(kind):,} < {n:,} rows")
+    v10 = np.stack([out10, cap10, price10, dup10], axis=1)[combo, kind]
+    return {"kind": kind, "ind": np.where(kind == 3, 0, kind), "year": year[combo],
+            "prod": prod[combo], "subj": subj[combo], "v10": v10, "n_subjects": int(subj[combo].max()) + 1}
+
+
+def dv_frame(c: dict, lo: int, hi: int):
+    """The store-ready frame (the columns `normalise_rows` returns) of rows lo:hi."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sectorscope.model.observation import parse_period
+
+    n = hi - lo
+    ind, kind, year, prod, subj, v10 = (c[k][lo:hi] for k in ("ind", "kind", "year", "prod", "subj", "v10"))
+
+    def take(values, codes):
+        return pc.take(pa.array(list(values), pa.string()), pa.array(codes))
+
+    smin, smax = int(subj.min()), int(subj.max())
+    subjects = take([f"S{i + 1:05d}" for i in range(smin, smax + 1)], subj - smin)
+    sources = take([f"dv-src-{k + 1:04d}" for k in range(smin // DV_SUBJECTS_PER_SOURCE,
+                                                          smax // DV_SUBJECTS_PER_SOURCE + 1)],
+                   subj // DV_SUBJECTS_PER_SOURCE - smin // DV_SUBJECTS_PER_SOURCE)
+    period = take([str(y) for y in DV_YEARS], year)
+    product = take(DV_PRODUCTS, prod)
+    printed = pc.binary_join_element_wise(pc.cast(pa.array(v10 // 10), pa.string()), pa.scalar("."),
+                                          pc.cast(pa.array(v10 % 10), pa.string()), "")
+    uap = take(DV_UNIT_PRINTED, ind)
+    cell = pc.binary_join_element_wise(take(DV_TABLES, ind), period, product, " / ")
+    location = pc.if_else(pa.array(kind == 3), pa.scalar("摘要"), cell)
+    quote = pc.binary_join_element_wise(period, pa.scalar("年"), subjects, product, take(DV_NAMES, ind),
+                                        pa.scalar("为"), printed, uap, "")
+    strs = pa.table({"subject": subjects, "product": product, "location": location, "indicator": take(DV_IND, ind),
+                     "period": period, "source_id": sources, "unit": take(DV_UNIT, ind), "printed": printed,
+                     "uap": uap, "quote": quote,
+                     "status": take(["actual", "estimate"], (np.array(DV_YEARS)[year] >= 2025).astype(np.int64)),
+                     }).to_pandas()
+    idx = pd.RangeIndex(n)
+
+    def nan_str():
+        return pd.Series(np.nan, index=idx, dtype="str")
+
+    parsed = [parse_period(str(y)) for y in DV_YEARS]
+    starts = np.array([x.start for x in parsed], dtype=object)
+    ends = np.array([x.end for x in parsed], dtype=object)
+    value = v10 * np.array(DV_SCALE)[ind]
+    cols = {
+        "subject": strs["subject"], "region": pd.Series(np.full(n, "中国", dtype=object), index=idx).astype("str"),
+        "product": strs["product"],
+        **{k: nan_str() for k in ("application", "company", "country", "tier", "scenario")},
+        "location": strs["location"], "basis": nan_str(), "note": nan_str(), "indicator": strs["indicator"],
+        "period": strs["period"], "status": strs["status"], "source_id": strs["source_id"],
+        "qualifier": pd.Series(np.full(n, "exact", dtype=object), index=idx).astype("str"),
+        "period_start": pd.Series(starts[year], index=idx, dtype=object),
+        "period_end": pd.Series(ends[year], index=idx, dtype=object),
+        "value": pd.Series(value, index=idx), "value_high": pd.Series(np.nan, index=idx, dtype="float64"),
+        "unit": strs["unit"], "value_as_printed": strs["printed"], "value_high_as_printed": nan_str(),
+        "unit_as_printed": strs["uap"], "quote": strs["quote"], "quote_normalised": strs["quote"],
+        "quote_start": pd.Series(pd.NA, index=idx, dtype="Int64"),
+        "quote_end": pd.Series(pd.NA, index=idx, dtype="Int64"),
+        "formula": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
+        "input_ids": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
+        "withdrawn": pd.Series(np.zeros(n, dtype=bool), index=idx),
+    }
+    return pd.DataFrame(cols, index=idx)
+
+
+def dv_paths(n: int) -> tuple[Path, Path]:
+    return DV_WORK / f"derived_{n}.duckdb", DV_WORK / f"derived_{n}.json"
+
+
+def step_dv_build(p: dict) -> dict:
+    import pandas as pd
+
+    from harness import rm
+    from sectorscope.store import Batch, Store
+
+    n = p["n"]
+    path, meta = dv_paths(n)
+    DV_WORK.mkdir(parents=True, exist_ok=True)
+    rm(path)
+    meta.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    c = dv_codes(n)
+    n_sources = c["n_subjects"] // DV_SUBJECTS_PER_SOURCE + 1
+    sources = pd.DataFrame([{
+        "source_id": f"dv-src-{k + 1:04d}", "title": f"合成派生指标基准数据 {k + 1}",
+        "title_en": f"Synthetic derived-indicator benchmark data {k + 1}", "publisher": "sectorscope",
+        "published": datetime(2025, 6, 30).date(), "document": None, "document_sha256": None, "lang": "zh-Hans",
+        "note": None} for k in range(n_sources)])
+    store = Store(path)
+    vintages = 0
+    for k, lo in enumerate(range(0, n, DV_CHUNK)):
+        hi = min(n, lo + DV_CHUNK)
+        s = store.write(Batch(observations=dv_frame(c, lo, hi), sources=sources if k == 0 else None),
+                        label=f"bench derived {k + 1}")
+        assert s.n_new == hi - lo, (s.n_new, hi - lo)
+        vintages += 1
+        progress(f"  build {n:,}: rows {lo:,}-{hi:,} written")
+    store.close()
+    kinds = np.bincount(c["kind"], minlength=4)
+    info = {"version": DV_GEN_VERSION, "rows": n, "subjects": c["n_subjects"], "sources": n_sources,
+            "vintages": vintages, "output": int(kinds[0]), "capacity": int(kinds[1]), "unit_price": int(kinds[2]),
+            "duplicates": int(kinds[3]), "seconds": time.perf_counter() - t0, "file_bytes": path.stat().st_size}
+    meta.write_text(json.dumps(info), encoding="utf-8")
+    return info
+
+
+def step_dv_sectorscope(p: dict) -> dict:
+    import sectorscope.analytics.derived as dmod
+    from sectorscope.audit.engine import rules_of
+    from sectorscope.model.catalog import load_catalog
+    from sectorscope.store import Store
+
+    path, _ = dv_paths(p["n"])
+    catalog = load_catalog()
+    derivations = [d for d in catalog.derivations() if d.indicator in DV_DERIVED]
+    spent = {"derived_rows": 0.0}
+    orig = dmod.derived_rows
+
+    def timed_rows(*a, **k):  # where the time goes: the per-row Python part vs the SQL part
+        t = time.perf_counter()
+        try:
+            return orig(*a, **k)
+        finally:
+            spent["derived_rows"] += time.perf_counter() - t
+
+    dmod.derived_rows = timed_rows
+    with Meter() as m:
+        store = Store(path)
+        figs = dmod.figures_with_intervals(store.observations(), rules_of(store).settings)
+        out = dmod.derive(figs, catalog, derivations=derivations)
+    store.close()
+    res = out[["indicator", "subject", "product", "period", "value", "bound_low", "bound_high"]].copy()
+    res["i0"] = [ids[0] for ids in out["input_ids"]]
+    res["i1"] = [ids[1] for ids in out["input_ids"]]
+    res.to_parquet(DV_WORK / f"result_sectorscope_{p['n']}.parquet")
+    return m.result(rows=len(out), by_indicator=out["indicator"].value_counts().to_dict(),
+                    derived_rows_seconds=spent["derived_rows"],
+                    open_or_missing_bounds=int((out["bound_low"].isna() | out["bound_high"].isna()).sum()))
+
+
+def dv_peer_sql() -> str:
+    from sectorscope.model.observation import DIMENSIONS
+
+    dims = [d for d in DIMENSIONS if d != "subject"]
+    sel = ", ".join(f"coalesce({d}, '') AS {d}" for d in dims)
+    on = " AND ".join(f"a.{d} = b.{d}" for d in ("source_id", "subject", *dims))
+    part = ", ".join(f"a.{d}" for d in ("source_id", "subject", *dims, "period"))
+    out_cols = ", ".join(f"a.{d}" for d in ("subject", *dims, "period"))
+
+    def choice(same: str) -> str:  # the library's pick among candidates: inputs from the first's table, then ids
+        return f"row_number() OVER (PARTITION BY {part} ORDER BY {same} DESC, a.obs_id + b.obs_id)"
+
+    same = "(CASE WHEN a.tbl <> '' THEN 1 ELSE 0 END) + (CASE WHEN a.tbl <> '' AND b.tbl = a.tbl THEN 1 ELSE 0 END)"
+    return f"""
+WITH latest AS (  -- as of the latest vintage: the newest row per figure key
+    SELECT obs_id, indicator, source_id, subject, {sel}, period, value, status, withdrawn,
+           CASE WHEN starts_with(coalesce(location, ''), '表') THEN split_part(location, ' / ', 1) ELSE '' END AS tbl
+    FROM observations
+    WHERE indicator IN ('output', 'capacity', 'unit_price')
+    QUALIFY row_number() OVER (PARTITION BY obs_key ORDER BY vintage_id DESC) = 1
+),
+cur AS MATERIALIZED (SELECT * FROM latest WHERE NOT withdrawn AND status <> 'derived'),
+util AS (
+    SELECT 'capacity_utilisation' AS indicator, {out_cols}, a.obs_id AS i0, b.obs_id AS i1,
+           a.value / b.value * 100 AS value, {choice(same)} AS rn
+    FROM cur a JOIN cur b ON {on} AND a.period = b.period
+    WHERE a.indicator = 'output' AND b.indicator = 'capacity'
+),
+price AS (
+    SELECT 'price_change' AS indicator, {out_cols}, a.obs_id AS i0, b.obs_id AS i1,
+           (a.value / b.value - 1) * 100 AS value, {choice(same)} AS rn
+    FROM cur a JOIN cur b ON {on} AND b.period = CAST(CAST(a.period AS BIGINT) - 1 AS VARCHAR)
+    WHERE a.indicator = 'unit_price' AND b.indicator = 'unit_price' AND regexp_matches(a.period, '^\\d{{4}}$')
+)
+SELECT indicator, subject, product, period, value, i0, i1 FROM util WHERE rn = 1 AND value IS NOT NULL
+UNION ALL
+SELECT indicator, subject, product, period, value, i0, i1 FROM price WHERE rn = 1 AND value IS NOT NULL
+"""
+
+
+def step_dv_peer(p: dict) -> dict:
+    import duckdb
+
+    path, _ = dv_paths(p["n"])
+    sql = dv_peer_sql()
+    with Meter() as m:
+        con = duckdb.connect(str(path), read_only=True)
+        out = con.sql(sql).df()
+        con.close()
+    out.to_parquet(DV_WORK / f"result_peer_{p['n']}.parquet")
+    return m.result(rows=len(out), by_indicator=out["indicator"].value_counts().to_dict())
+
+
+def dv_compare(n: int) -> dict:
+    """Rows matched on (indicator, input ids); the largest absolute difference of the point values."""
+    import duckdb
+
+    a, b = DV_WORK / f"result_sectorscope_{n}.parquet", DV_WORK / f"result_peer_{n}.parquet"
+    r = duckdb.sql(f"""
+        SELECT count(*) FILTER (WHERE s.i0 IS NOT NULL AND p.i0 IS NOT NULL) AS both,
+               count(*) FILTER (WHERE p.i0 IS NULL) AS only_sectorscope,
+               count(*) FILTER (WHERE s.i0 IS NULL) AS only_peer,
+               max(abs(s.value - p.value)) AS max_abs,
+               max(abs(s.value - p.value) / nullif(abs(p.value), 0)) AS max_rel,
+               count(*) FILTER (WHERE s.i0 IS NOT NULL AND p.i0 IS NOT NULL
+                                AND (s.subject <> p.subject OR s.period <> p.period
+                                     OR coalesce(s.product, '') <> p.product)) AS key_mismatch,
+               count(*) FILTER (WHERE s.value < s.bound_low - 1e-9 OR s.value > s.bound_high + 1e-9) AS outside
+        FROM '{a}' s FULL JOIN '{b}' p ON s.indicator = p.indicator AND s.i0 = p.i0 AND s.i1 = p.i1
+    """).fetchone()
+    return dict(zip(("both", "only_sectorscope", "only_peer", "max_abs", "max_rel", "key_mismatch", "outside"), r))
+
+
+def section_derived(args: argparse.Namespace) -> list[str]:
+    rows, notes = [], []
+    load_start = os.getloadavg()[0]
+    for n in args.sizes:
+        path, meta = dv_paths(n)
+        info = None
+        if args.keep and path.exists() and meta.exists():
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            if info.get("version") != DV_GEN_VERSION or info.get("rows") != n:
+                info = None
+            else:
+                progress(f"reusing {path}")
+        if info is None:
+            info = run_child(__file__, "dv_build", n=n)
+            if "error" in info:
+                rows.append([f"{n:,}"] + ["build failed"] + ["—"] * 8)
+                continue
+            notes.append(f"{n:,}: store built in {info['seconds']:.0f} s ({info['vintages']} vintages, "
+                         f"{info['file_bytes'] / 1024 ** 2:,.0f} MB)")
+        s = run_child(__file__, "dv_sectorscope", n=n)
+        q = run_child(__file__, "dv_peer", n=n)
+        cmp = dv_compare(n) if "error" not in s and "error" not in q else None
+        notes.append(f"{n:,}: {info['subjects']:,} subjects, {info['sources']:,} sources; {info['output']:,} "
+                     f"output, {info['capacity']:,} capacity, {info['unit_price']:,} unit-price figures, "
+                     f"{info['duplicates']:,} outputs stated twice (摘要)")
+        if "error" not in s:
+            notes.append(f"{n:,}: of sectorscope's {s['seconds']:.1f} s, {s['derived_rows_seconds']:.1f} s in "
+                         "`derived_rows` (the per-row pandas/Python part: clipping, qualifiers, printed values, "
+                         "input-id lists); the rest is the Ibis → DuckDB SQL and fetching")
+        if cmp:
+            notes.append(f"{n:,}: matched on (indicator, input ids): {cmp['both']:,} in both, "
+                         f"{cmp['only_sectorscope']:,} only in sectorscope, {cmp['only_peer']:,} only in the peer, "
+                         f"{cmp['key_mismatch']:,} with different subject/product/period; max relative "
+                         f"|Δ| {cmp['max_rel'] or 0:.1e}; sectorscope values outside their own interval: "
+                         f"{cmp['outside']:,}")
+
+        def fmt(r: dict, k: str) -> str:
+            return "failed" if "error" in r else (f"{r[k]:,.2f}" if k == "seconds" else f"{r[k]:,}")
+
+        ratio = f"{s['seconds'] / q['seconds']:.1f}×" if "error" not in s and "error" not in q else "—"
+        rows.append([f"{n:,}", fmt(s, "seconds"), fmt(q, "seconds"), ratio,
+                     "—" if "error" in s else f"{_mb(s['peak_rss'])} ({_mb(s['peak_rss'] - s['base_rss'])})",
+                     "—" if "error" in q else f"{_mb(q['peak_rss'])} ({_mb(q['peak_rss'] - q['base_rss'])})",
+                     fmt(s, "rows"), fmt(q, "rows"),
+                     "—" if cmp is None or cmp["max_abs"] is None else f"{cmp['max_abs']:.1e}"])
+    load_end = os.getloadavg()[0]
+    head = ["observations", "sectorscope s", "peer s", "ratio", "sectorscope peak MB (above start)",
+            "peer peak MB (above start)", "sectorscope rows", "peer rows", "max \\|Δ\\| of values"]
+    md = ["## derived indicators", "",
+          "`derive()` of the catalog's `capacity_utilisation` (output / capacity × 100) and `price_change` "
+          "((unit_price / lag(unit_price) − 1) × 100) over a synthetic store, timed from opening the store: "
+          "`figures_with_intervals(store.observations(), rules_of(store).settings)` then `derive(...)`, "
+          "which returns point values *and* rounding intervals, lineage (formula, input ids) and the choice "
+          "among candidate inputs, as a pandas frame. Peer: one hand-written DuckDB SQL statement on the "
+          "same file (read-only): latest row per obs_key, output/capacity × 100 joined on source, subject, "
+          "every dimension and period, price change joined with the previous year, the same choice among "
+          "candidates (same table first, then lowest ids), fetched as a pandas frame — **point values only: "
+          "the peer computes no intervals and no lineage**. Each side in its own fresh subprocess, one run each "
+          "(no warm-up run; imports done before timing).", "",
+          "| " + " | ".join(head) + " |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    md += ["| " + " | ".join(r) + " |" for r in rows]
+    md.append("")
+    md.append("Data: per subject × product (5) × year (2000–2025) the output and capacity (万个, one decimal) and "
+              "the unit price (元/个, one decimal), 4 % of each missing, 1 % of outputs stated again in the "
+              f"summary (摘要, half of them with a different value); {DV_SUBJECTS_PER_SOURCE} subjects a source; "
+              "written with `Store.write` in batches of 1 M rows (one vintage each). ratio = sectorscope / peer.")
+    md.append("")
+    busy = [ln for ln in _other_jobs()]
+    if busy or max(load_start, load_end) > 1.0:
+        notes.append(f"timings taken with another job running on this {os.cpu_count()}-core machine "
+                     f"(1-min load average {load_start:.2f} at the start of the section, {load_end:.2f} at the "
+                     f"end{'; ' + ', '.join(busy) if busy else ''}), so they are noisy")
+    md += [f"- {x}" for x in notes]
+    return md
+
+
+def _other_jobs() -> list[str]:
+    """Other benchmark processes running now (e.g. benchmarks/audit.py), by command line."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit() or int(d.name) == os.getpid():
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "benchmarks/" in cmd and "analytics.py" not in cmd:
+            found.append(" ".join(Path(x).name if "/" in x else x for x in cmd.split()[:3]))
+    return sorted(set(found))
+
+
+# ================================================================================================
 # the sections, and the child-process steps they use
 # ================================================================================================
 # ---- SECTIONS: add a section here as (title, function(args) -> Markdown lines). ----
@@ -228,11 +580,15 @@ def section_monte_carlo(args: argparse.Namespace) -> list[str]:
 # subprocess step it needs in STEPS below (run it with harness.run_child(__file__, "<step>", **params)).
 SECTIONS: list[tuple[str, Callable[[argparse.Namespace], list[str]]]] = [
     ("Monte-Carlo", section_monte_carlo),
+    ("derived indicators", section_derived),
 ]
 
 STEPS: dict[str, Callable[[dict], dict]] = {
     "mc": step_mc,
     "naive": step_naive,
+    "dv_build": step_dv_build,
+    "dv_sectorscope": step_dv_sectorscope,
+    "dv_peer": step_dv_peer,
 }
 
 
@@ -253,7 +609,13 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=None, help="Monte-Carlo draws (default 10 000; --quick 1 000)")
     ap.add_argument("--naive-draws", type=int, default=None,
                     help="draws the naive peer is timed on before extrapolating (default 200; --quick 50)")
-    ap.add_argument("--quick", action="store_true", help="a smoke run: 1 000 draws, naive peer on 50")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: 1 000 draws, naive peer on 50, derived indicators on 100 000 observations")
+    ap.add_argument("--sizes", type=int, nargs="+", default=None,
+                    help="observations in the derived-indicator store (default 1 000 000 10 000 000)")
+    ap.add_argument("--keep", action="store_true", help="reuse a derived-indicator store built earlier")
+    ap.add_argument("--only", choices=["Monte-Carlo", "derived indicators"], default=None,
+                    help="run one section only")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -262,6 +624,7 @@ def main() -> None:
         return
     args.draws = args.draws or (1_000 if args.quick else 10_000)
     args.naive_draws = args.naive_draws or (50 if args.quick else 200)
+    args.sizes = args.sizes or ([100_000] if args.quick else [1_000_000, 10_000_000])
 
     import pandas as pd
 
@@ -271,6 +634,8 @@ def main() -> None:
     t0 = time.perf_counter()
     body: list[str] = []
     for title, fn in SECTIONS:
+        if args.only and title != args.only:
+            continue
         progress(f"section {title}")
         body += fn(args) + [""]
     elapsed = time.perf_counter() - t0
@@ -283,7 +648,11 @@ def main() -> None:
     text = "\n".join(md).rstrip() + "\n"
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "analytics.md").write_text(text, encoding="utf-8")
+    if args.only and (OUT / "analytics.md").exists():  # one section: appended to the earlier results
+        with (OUT / "analytics.md").open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+    else:
+        (OUT / "analytics.md").write_text(text, encoding="utf-8")
     progress(f"written: {OUT / 'analytics.md'}")
 
 
