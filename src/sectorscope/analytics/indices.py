@@ -91,7 +91,8 @@ def build_inputs(inst: IndexInstance, figs: ir.Table | None) -> tuple[pd.DataFra
         return point, point.copy(), point.copy(), {u: [] for u in point.index}, units
     assert figs is not None
     t = figs.filter((figs.source_id == inst.source_id) & figs.location.startswith(inst.table))
-    rows = t.select("obs_id", "indicator", inst.unit, "location", "value", "lo", "hi").execute()
+    # sorted: the engine returns rows in any order, and the Monte-Carlo must see the same frame every run
+    rows = t.select("obs_id", "indicator", inst.unit, "location", "value", "lo", "hi").execute().sort_values("obs_id")
     if rows.empty:
         raise InputError(f"index {inst.name}: no figures from {inst.table!r} of {inst.source_id} in the store")
     units_list = list(dict.fromkeys(rows[inst.unit]))
@@ -106,7 +107,7 @@ def build_inputs(inst: IndexInstance, figs: ir.Table | None) -> tuple[pd.DataFra
             point.loc[u, ind["code"]] = g["value"].sum()
             lower.loc[u, ind["code"]] = g["lo"].sum()
             upper.loc[u, ind["code"]] = g["hi"].sum()
-            ids[u] += [int(i) for i in g["obs_id"]]
+            ids[u] = sorted(ids[u] + [int(i) for i in g["obs_id"]])
     units = pd.DataFrame({"unit": units_list, "group": None, "example": False})
     return point, lower, upper, ids, units
 

@@ -34,7 +34,7 @@ def print_summary(result: AnalysisResult, console: Console = out) -> None:
         for c in ("product", "tier", "index", "interval", "reading"):
             t.add_column(c)
         for r in result.supply_demand.itertuples():
-            t.add_row(r.product, r.tier or "", f"{r.index:+.2f}", f"[{r.index_low:+.2f}, {r.index_high:+.2f}]", r.reading)
+            t.add_row(r.product, r.tier if isinstance(r.tier, str) else "", f"{r.index:+.2f}", f"[{r.index_low:+.2f}, {r.index_high:+.2f}]", r.reading)
         console.print(t)
 
 
