@@ -54,6 +54,9 @@ def check_bounds(cur: ir.Table, catalog: Catalog) -> pd.DataFrame:
 
 
 # ---- conflicts ------------------------------------------------------------------------------------
+_KEY = ["indicator", "subject", "dkey", "period", "unit", "grp"]
+
+
 def _figure_key(t: ir.Table) -> ir.StringValue:
     return t.indicator + SEP + t.subject + SEP + t.dkey + SEP + t.period + SEP + t.unit + SEP + t.grp
 
@@ -61,18 +64,20 @@ def _figure_key(t: ir.Table) -> ir.StringValue:
 def check_conflicts(cur: ir.Table) -> pd.DataFrame:
     """Pairs of figures with one key (indicator, dimensions, period, unit, status group) whose intervals do
     not overlap and whose bases do not say they measure different things."""
-    a = cur.select("obs_id", "lo", "hi", "basis", k=_figure_key(cur))
+    # joined on the key's columns; the key as one string only for the pairs that conflict
+    a = cur.select("obs_id", "lo", "hi", "basis", *_KEY)
     b = a.view()
-    j = a.join(b, (a.k == b.k) & (a.obs_id < b.obs_id))
+    j = a.join(b, [*(a[c] == b[c] for c in _KEY), a.obs_id < b.obs_id])
     j = j.filter(_basis_ok(a.basis, b.basis) & _disjoint(a.lo, a.hi, b.lo, b.hi))
-    return j.select(key=a.k, a=a.obs_id, b=b.obs_id).execute()
+    j = j.select(*(a[c] for c in _KEY), a=a.obs_id, b=b.obs_id)
+    return j.mutate(key=_figure_key(j)).execute()
 
 
-def conflict_members(cur: ir.Table, keys: list[str]) -> ir.Table:
-    """Every figure under the conflicting keys, consistent ones too: a finding shows them all."""
-    wanted = ibis.memtable(pd.DataFrame({"key": keys}, dtype="str"))
-    t = cur.mutate(key=_figure_key(cur))
-    return t.semi_join(wanted, "key")
+def conflict_members(cur: ir.Table, pairs: pd.DataFrame) -> ir.Table:
+    """Every figure under the keys of the conflicting `pairs`, consistent ones too: a finding shows them all."""
+    wanted = ibis.memtable(pairs[_KEY].drop_duplicates().rename(columns=lambda c: "w_" + c))
+    t = cur.join(wanted, [cur[c] == wanted["w_" + c] for c in _KEY]).select("obs_id", *_KEY)
+    return t.mutate(key=_figure_key(t))
 
 
 # ---- changes (growth, CAGR, differences over time) ------------------------------------------------
@@ -81,12 +86,26 @@ def check_changes(cur: ir.Table, rules: RuleSet, combos: ir.Table | None = None)
     if not rules.changes:
         return pd.DataFrame()
     j = change_combinations(cur, rules) if combos is None else combos
-    g = j.group_by(["c_id", "r_rule", "r_kind", "r_severity"]).aggregate(
+    g = j.group_by(["c_id", "r_n"]).aggregate(
         all_bad=j.bad.all(), x_lo=j.x_lo.argmin(j.gap), x_hi=j.x_hi.argmin(j.gap),
         l1_id=j.l1_id.argmin(j.gap), l0_id=j.l0_id.argmin(j.gap),
-        l1_ids=j.l1_id.collect(), l0_ids=j.l0_id.collect(),
     )
-    return g.filter(g.all_bad).drop("all_bad").execute()
+    out = g.filter(g.all_bad).drop("all_bad").execute()
+    if not len(out):
+        return out
+    # Every candidate level of the failing figures only (lists built for every change figure cost more than
+    # the check), read in a second, small query.
+    failing = ibis.memtable(out[["c_id", "r_n"]].rename(columns={"c_id": "f_c", "r_n": "f_n"}))
+    cand = j.join(failing, [j.c_id == failing.f_c, j.r_n == failing.f_n]).select("c_id", "r_n", "l1_id", "l0_id")
+    cand = cand.execute().groupby(["c_id", "r_n"])
+    idx = pd.MultiIndex.from_frame(out[["c_id", "r_n"]])
+    out["l1_ids"] = list(cand["l1_id"].apply(list).reindex(idx))
+    out["l0_ids"] = list(cand["l0_id"].apply(list).reindex(idx))
+    rule = [rules.changes[int(n)] for n in out["r_n"]]
+    out["r_rule"] = [f"{r.kind}:{r.change}" for r in rule]
+    out["r_kind"] = [r.kind for r in rule]
+    out["r_severity"] = [r.severity for r in rule]
+    return out[["c_id", "r_rule", "r_kind", "r_severity", "x_lo", "x_hi", "l1_id", "l0_id", "l1_ids", "l0_ids"]]
 
 
 def vouched(cur: ir.Table, rules: RuleSet, ids: list[int], combos: ir.Table | None = None) -> set[int]:
@@ -103,9 +122,8 @@ def vouched(cur: ir.Table, rules: RuleSet, ids: list[int], combos: ir.Table | No
 
 def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
     """Every (change figure, level at the end, level at the start) combination, with the computed change."""
-    mapping = ibis.memtable(pd.DataFrame([{"r_change": r.change, "r_level": r.level, "r_kind": r.kind,
-                                           "r_severity": r.severity, "r_rule": f"{r.kind}:{r.change}"}
-                                          for r in rules.changes]))
+    mapping = ibis.memtable(pd.DataFrame([{"r_n": n, "r_change": r.change, "r_level": r.level, "r_kind": r.kind}
+                                          for n, r in enumerate(rules.changes)]))
     chg = cur.join(mapping, cur.indicator == mapping.r_change)
     exempt = ibis.literal(False)
     for word in rules.settings.exempt_bases:
@@ -119,9 +137,9 @@ def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
     chg = chg.mutate(p1=p1, p0=p0, years=years)
     chg = chg.filter((chg.r_kind != "cagr") | span)
     chg = chg.select(c_id=chg.obs_id, c_lo=chg.lo, c_hi=chg.hi, c_basis=chg.basis, c_src=chg.source_id,
-                     c_subject=chg.subject, c_dkey=chg.dkey, r_level=chg.r_level, r_kind=chg.r_kind,
-                     r_severity=chg.r_severity, r_rule=chg.r_rule, p0=chg.p0, p1=chg.p1, years=chg.years)
-    lv = cur.filter(~cur.period.contains("/"))
+                     c_subject=chg.subject, c_dkey=chg.dkey, r_n=chg.r_n, r_level=chg.r_level, r_kind=chg.r_kind,
+                     p0=chg.p0, p1=chg.p1, years=chg.years)
+    lv = cur.filter(cur.indicator.isin(sorted({r.level for r in rules.changes})) & ~cur.period.contains("/"))
     l1 = lv.select(l1_id=lv.obs_id, l1_ind=lv.indicator, l1_src=lv.source_id, l1_subject=lv.subject,
                    l1_dkey=lv.dkey, l1_period=lv.period, l1_lo=lv.lo, l1_hi=lv.hi, l1_basis=lv.basis)
     l0 = lv.select(l0_id=lv.obs_id, l0_ind=lv.indicator, l0_src=lv.source_id, l0_subject=lv.subject,
@@ -142,7 +160,9 @@ def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
                     (j.r_kind == "growth", ibis.ifelse(ratio_ok, (r_hi - 1) * 100, INF)),
                     else_=ibis.ifelse(ratio_ok, (r_hi.pow(inv) - 1) * 100, INF))
     j = j.mutate(x_lo=_clean(lo, -INF), x_hi=_clean(hi, INF))
-    return j.mutate(bad=_disjoint(j.c_lo, j.c_hi, j.x_lo, j.x_hi), gap=_gap(j.c_lo, j.c_hi, j.x_lo, j.x_hi))
+    # only what the check and `vouched` read (the rule as its index in `rules.changes`)
+    return j.select("c_id", "r_n", "l1_id", "l0_id", "x_lo", "x_hi", bad=_disjoint(j.c_lo, j.c_hi, j.x_lo, j.x_hi),
+                    gap=_gap(j.c_lo, j.c_hi, j.x_lo, j.x_hi))
 
 
 # ---- identities between indicators ----------------------------------------------------------------
@@ -264,14 +284,13 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     m = ibis.memtable(pd.DataFrame(rows))
     j = cur.join(m, [cur.indicator == m.m_ind, cur.subject == m.m_subject, cur.dkey == m.m_dkey])
     j = j.filter((j.m_source == "") | (j.m_source == j.source_id))
+    j = j.select("decl", "role", "part", "source_id", "period", "obs_id", "lo", "hi")
     parts = j.filter(j.role == "part")
     # A part stated in two passages of one source: the values it can take are the intersection.
-    per_part = parts.group_by(["decl", "source_id", "period", "part"]).aggregate(
-        lo=parts.lo.max(), hi=parts.hi.min(), ids=parts.obs_id.collect())
+    per_part = parts.group_by(["decl", "source_id", "period", "part"]).aggregate(lo=parts.lo.max(), hi=parts.hi.min())
     agg = per_part.group_by(["decl", "source_id", "period"]).aggregate(
         n_parts=per_part.count(), s_lo=per_part.lo.sum(), s_hi=per_part.hi.sum(), min_lo=per_part.lo.min(),
-        max_hi=per_part.hi.max(), max_lo=per_part.lo.max(), empty=(per_part.lo > per_part.hi).any(),
-        part_ids=per_part.ids.collect())
+        max_hi=per_part.hi.max(), max_lo=per_part.lo.max(), empty=(per_part.lo > per_part.hi).any())
     agg = agg.filter(~agg.empty)
     wholes = j.filter(j.role == "whole").select(w_decl="decl", w_src="source_id", w_period="period",
                                                w_id="obs_id", w_lo="lo", w_hi="hi")
@@ -279,18 +298,15 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     spec = ibis.memtable(pd.DataFrame([{"s_decl": n, "n_decl": len(d.parts), "complete": d.complete,
                                         "overlapping": d.overlapping, "mean": d.aggregate == "mean"}
                                        for n, d in enumerate(rules.part_whole)]))
-    frames = []
     agg = agg.join(spec, agg.decl == spec.s_decl)
-    with_whole = agg.join(wholes, [agg.decl == wholes.w_decl, agg.source_id == wholes.w_src,
-                                   agg.period == wholes.w_period])
-    with_whole = with_whole.select(*agg.columns, "w_id", "w_lo", "w_hi")
-    frames.append(with_whole)
+    w = wholes.select(k_decl="w_decl", k_src="w_src", k_period="w_period", w_id="w_id", w_lo="w_lo", w_hi="w_hi")
+    u = agg.join(w, [agg.decl == w.k_decl, agg.source_id == w.k_src, agg.period == w.k_period])
+    u = u.select(*agg.columns, "w_id", "w_lo", "w_hi")
     if totals:
         tot = ibis.memtable(pd.DataFrame(totals))
         t = agg.join(tot, agg.decl == tot.w_decl)
-        frames.append(t.select(*agg.columns, w_id=ibis.null("int64"), w_lo=t.w_total.cast("float64"),
-                               w_hi=t.w_total.cast("float64")))
-    u = frames[0] if len(frames) == 1 else frames[0].union(frames[1])
+        u = u.union(t.select(*agg.columns, w_id=ibis.null("int64"), w_lo=t.w_total.cast("float64"),
+                             w_hi=t.w_total.cast("float64")))
     full = u.complete & (u.n_parts == u.n_decl)
     bad = ibis.cases(
         (u.mean, full & _disjoint(u.w_lo, u.w_hi, u.min_lo, u.max_hi)),
@@ -304,6 +320,20 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     u = u.mutate(gap=_gap(u.w_lo, u.w_hi, u.x_lo, u.x_hi))
     g = u.group_by(["decl", "source_id", "period"]).aggregate(
         all_bad=u.bad.all(), x_lo=u.x_lo.argmin(u.gap), x_hi=u.x_hi.argmin(u.gap), w_id=u.w_id.argmin(u.gap),
-        w_ids=u.w_id.collect(), part_ids=u.part_ids.argmin(u.gap), full=u.full.argmin(u.gap),
-        w_lo=u.w_lo.argmin(u.gap), w_hi=u.w_hi.argmin(u.gap))
-    return g.filter(g.all_bad).drop("all_bad").execute()
+        full=u.full.argmin(u.gap), w_lo=u.w_lo.argmin(u.gap), w_hi=u.w_hi.argmin(u.gap))
+    out = g.filter(g.all_bad).drop("all_bad").execute()
+    if not len(out):
+        return out
+    # The figures of the failing groups only (lists built over every group cost more than the check): every
+    # whole and every part of the group, read in a second, small query.
+    failing = ibis.memtable(out[["decl", "source_id", "period"]].rename(
+        columns={"decl": "f_decl", "source_id": "f_src", "period": "f_period"}))
+    ids = j.join(failing, [j.decl == failing.f_decl, j.source_id == failing.f_src, j.period == failing.f_period])
+    ids = ids.select("decl", "source_id", "period", "role", "obs_id").execute()
+    key = ["decl", "source_id", "period"]
+    whole_ids = ids[ids["role"] == "whole"].groupby(key)["obs_id"].apply(sorted)
+    part_ids = ids[ids["role"] == "part"].groupby(key)["obs_id"].apply(sorted)
+    idx = pd.MultiIndex.from_frame(out[key])
+    out["w_ids"] = [list(x) if isinstance(x, list) else [] for x in whole_ids.reindex(idx)]
+    out["part_ids"] = [list(x) if isinstance(x, list) else [] for x in part_ids.reindex(idx)]
+    return out

@@ -22,9 +22,9 @@ _SHOW = ["obs_id", "indicator", "subject", "region", "product", "application", "
          "unit_as_printed", "status", "source_id", "quote", "location", "basis", "factor"]
 
 
-_CHECKED = ["obs_id", "indicator", "subject", "region", "product", "application", "company", "country", "tier",
-            "scenario", "period", "unit", "value", "qualifier", "status", "source_id", "location", "basis",
-            "lo", "hi", "factor", "dkey", "grp"]
+# What the checks read: the dimensions only as `dkey`, the value only as its interval.
+_CHECKED = ["obs_id", "indicator", "subject", "period", "unit", "source_id", "location", "basis", "lo", "hi", "dkey",
+            "grp"]
 
 
 def _applicable(rules: RuleSet, present: set[str]) -> RuleSet:
@@ -68,9 +68,12 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     catalog = catalog or load_catalog()
     rules = rules or rules_of(store, catalog=catalog)
     vid = store.resolve(as_of)
-    obs = store.observations(as_of)
-    # Only what the checks read is materialised; quotes and notes are fetched for the figures a finding shows.
-    cur = with_intervals(obs, rules.settings).select(_CHECKED).cache()
+    # The as-of window sorts only the figure keys (carrying every column through it costs more than the rest of
+    # the build); the current rows are then read from the table by id. Only what the checks read is
+    # materialised; quotes and notes are fetched for the figures a finding shows.
+    current = store.observations(as_of).select("obs_id")
+    rows = store.table("observations")
+    cur = with_intervals(rows.semi_join(current, "obs_id"), rules.settings).select(_CHECKED).cache()
     combos = None
     try:
         present = set(cur.select("indicator").distinct().execute()["indicator"])
@@ -82,7 +85,7 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         pairs = checks.check_conflicts(cur)
         members = pd.DataFrame()
         if len(pairs):
-            members = checks.conflict_members(cur, sorted(set(pairs["key"]))).select("key", "obs_id").execute()
+            members = checks.conflict_members(cur, pairs).select("key", "obs_id").execute()
         # every (change, level, level) combination, computed once for the check and for vouching
         combos = checks.change_combinations(cur, rules).cache() if rules.changes else None
         changes = checks.check_changes(cur, rules, combos)
@@ -103,7 +106,6 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
             wanted |= {int(x) for x in identities["r_id"]}
         if wanted:
             # the ids are of current rows already: read them from the table, not through the as-of window again
-            rows = store.table("observations")
             ids = ibis.memtable(pd.DataFrame({"obs_id": sorted(wanted)}, dtype="int64"))  # a join: no literal list to compile
             shown = with_intervals(rows.semi_join(ids, "obs_id"), rules.settings)
             figs = figures_from(shown.select(_SHOW).execute())
