@@ -412,13 +412,17 @@ def step_dv_sectorscope(p: dict) -> dict:
         store = Store(path)
         figs = dmod.figures_with_intervals(store.observations(), rules_of(store).settings)
         out = dmod.derive(figs, catalog, derivations=derivations)
+    # untimed: the size of the SQL Ibis generates for each derivation (what DuckDB has to parse and plan)
+    import ibis
+
+    sql_chars = {d.indicator: len(ibis.to_sql(dmod._expression(figs, d, dict(d.params)))) for d in derivations}
     store.close()
     res = out[["indicator", "subject", "product", "period", "value", "bound_low", "bound_high"]].copy()
     res["i0"] = [ids[0] for ids in out["input_ids"]]
     res["i1"] = [ids[1] for ids in out["input_ids"]]
     res.to_parquet(DV_WORK / f"result_sectorscope_{p['n']}.parquet")
     return m.result(rows=len(out), by_indicator=out["indicator"].value_counts().to_dict(),
-                    derived_rows_seconds=spent["derived_rows"],
+                    derived_rows_seconds=spent["derived_rows"], sql_chars=sql_chars,
                     open_or_missing_bounds=int((out["bound_low"].isna() | out["bound_high"].isna()).sum()))
 
 
@@ -523,7 +527,10 @@ def section_derived(args: argparse.Namespace) -> list[str]:
         if "error" not in s:
             notes.append(f"{n:,}: of sectorscope's {s['seconds']:.1f} s, {s['derived_rows_seconds']:.1f} s in "
                          "`derived_rows` (the per-row pandas/Python part: clipping, qualifiers, printed values, "
-                         "input-id lists); the rest is the Ibis → DuckDB SQL and fetching")
+                         "input-id lists); the rest is the Ibis → DuckDB SQL and fetching; the SQL Ibis generates "
+                         "is " + ", ".join(f"{k} {v / 1000:,.0f} kB" for k, v in s.get("sql_chars", {}).items())
+                         + " (the interval stages inlined into each other), which DuckDB parses and plans on "
+                         "every call: a fixed cost of seconds per derivation, most of the time at 100 k")
         if cmp:
             notes.append(f"{n:,}: matched on (indicator, input ids): {cmp['both']:,} in both, "
                          f"{cmp['only_sectorscope']:,} only in sectorscope, {cmp['only_peer']:,} only in the peer, "
