@@ -292,36 +292,35 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
         n_parts=per_part.count(), s_lo=per_part.lo.sum(), s_hi=per_part.hi.sum(), min_lo=per_part.lo.min(),
         max_hi=per_part.hi.max(), max_lo=per_part.lo.max(), empty=(per_part.lo > per_part.hi).any())
     agg = agg.filter(~agg.empty)
-    wholes = j.filter(j.role == "whole").select(w_decl="decl", w_src="source_id", w_period="period",
-                                               w_id="obs_id", w_lo="lo", w_hi="hi")
-    totals = [{"w_decl": n, "w_total": d.total} for n, d in enumerate(rules.part_whole) if d.total is not None]
     spec = ibis.memtable(pd.DataFrame([{"s_decl": n, "n_decl": len(d.parts), "complete": d.complete,
-                                        "overlapping": d.overlapping, "mean": d.aggregate == "mean"}
+                                        "overlapping": d.overlapping, "mean": d.aggregate == "mean",
+                                        "has_total": d.total is not None,
+                                        "total": float(d.total) if d.total is not None else 0.0}
                                        for n, d in enumerate(rules.part_whole)]))
     agg = agg.join(spec, agg.decl == spec.s_decl)
-    w = wholes.select(k_decl="w_decl", k_src="w_src", k_period="w_period", w_id="w_id", w_lo="w_lo", w_hi="w_hi")
-    u = agg.join(w, [agg.decl == w.k_decl, agg.source_id == w.k_src, agg.period == w.k_period])
-    u = u.select(*agg.columns, "w_id", "w_lo", "w_hi")
-    if totals:
-        tot = ibis.memtable(pd.DataFrame(totals))
-        t = agg.join(tot, agg.decl == tot.w_decl)
-        u = u.union(t.select(*agg.columns, w_id=ibis.null("int64"), w_lo=t.w_total.cast("float64"),
-                             w_hi=t.w_total.cast("float64")))
+    # Each group against every whole stated for it and against the declared total, in one row per whole (a
+    # left join, the total a column): the sums above are computed once, not once per kind of whole.
+    w = j.filter(j.role == "whole").select(k_decl="decl", k_src="source_id", k_period="period", w_id="obs_id",
+                                           w_lo="lo", w_hi="hi")
+    u = agg.left_join(w, [agg.decl == w.k_decl, agg.source_id == w.k_src, agg.period == w.k_period])
+    u = u.filter(u.w_id.notnull() | u.has_total)
     full = u.complete & (u.n_parts == u.n_decl)
-    bad = ibis.cases(
-        (u.mean, full & _disjoint(u.w_lo, u.w_hi, u.min_lo, u.max_hi)),
-        (u.overlapping, (u.max_lo > u.w_hi + u.w_hi.abs() * _EPS).fill_null(False)),
-        (full, _disjoint(u.w_lo, u.w_hi, u.s_lo, u.s_hi)),
-        else_=(u.s_lo > u.w_hi + u.w_hi.abs() * _EPS).fill_null(False),
-    )
-    u = u.mutate(bad=bad, x_lo=ibis.cases((u.mean, u.min_lo), (u.overlapping, u.max_lo), else_=u.s_lo),
-                 x_hi=ibis.cases((u.mean, u.max_hi), (u.overlapping, u.max_hi), else_=u.s_hi),
-                 full=full)
-    u = u.mutate(gap=_gap(u.w_lo, u.w_hi, u.x_lo, u.x_hi))
+
+    def bad(w_lo, w_hi):
+        return ibis.cases(
+            (u.mean, full & _disjoint(w_lo, w_hi, u.min_lo, u.max_hi)),
+            (u.overlapping, (u.max_lo > w_hi + w_hi.abs() * _EPS).fill_null(False)),
+            (full, _disjoint(w_lo, w_hi, u.s_lo, u.s_hi)),
+            else_=(u.s_lo > w_hi + w_hi.abs() * _EPS).fill_null(False),
+        )
+
+    ok = (u.w_id.notnull() & ~bad(u.w_lo, u.w_hi)) | (u.has_total & ~bad(u.total, u.total))
+    u = u.mutate(ok=ok, x_lo=ibis.cases((u.mean, u.min_lo), (u.overlapping, u.max_lo), else_=u.s_lo),
+                 x_hi=ibis.cases((u.mean, u.max_hi), (u.overlapping, u.max_hi), else_=u.s_hi), full=full)
+    # a group fails when no whole and no total agrees; what is computed (x_lo, x_hi, full) is the group's own
     g = u.group_by(["decl", "source_id", "period"]).aggregate(
-        all_bad=u.bad.all(), x_lo=u.x_lo.argmin(u.gap), x_hi=u.x_hi.argmin(u.gap), w_id=u.w_id.argmin(u.gap),
-        full=u.full.argmin(u.gap), w_lo=u.w_lo.argmin(u.gap), w_hi=u.w_hi.argmin(u.gap))
-    out = g.filter(g.all_bad).drop("all_bad").execute()
+        any_ok=u.ok.any(), x_lo=u.x_lo.max(), x_hi=u.x_hi.max(), full=u.full.any())
+    out = g.filter(~g.any_ok).drop("any_ok").execute()
     if not len(out):
         return out
     # The figures of the failing groups only (lists built over every group cost more than the check): every
