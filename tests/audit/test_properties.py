@@ -127,6 +127,8 @@ def test_one_figure_beyond_its_rounding_yields_exactly_one_finding_that_names_it
     moved = replace(f, true=f.true + sign * shift)
     if f.indicator in ("market_size", "capacity", "output") and moved.true <= 0:
         moved = replace(f, true=f.true + shift)
+    if f.indicator in ("market_share", "capacity_utilisation") and not 0 <= moved.true <= 100:
+        moved = replace(f, true=f.true - sign * shift)  # a percentage outside [0, 100] is refused at loading
     result, ids = _audit(figs, {i: moved.printed()})
     assert len(result.findings) == 1, [(x.rule, x.message_en) for x in result.findings]
     finding = result.findings[0]
