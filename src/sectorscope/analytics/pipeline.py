@@ -232,6 +232,7 @@ def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: objec
             subject = str(figs.filter(figs.source_id == inst.source_id).subject.mode().execute())
         frames.append(index_rows(inst, runs, vid, subject))
     dt_table, dt_rows = run_dual_track(figs, config, catalog, vid)
+    figs.release()  # the cached table lives in the read connection, which the write below closes
     if len(dt_rows):
         frames.append(dt_rows)
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -17,6 +17,7 @@ from ..model.catalog import load_catalog
 from ..report import write_report
 from ..store import Store
 from ..audit import run_audit
+from ..analytics.derived import DERIVED_SOURCE
 from ..analytics.output import write_outputs
 from ..analytics.pipeline import analyse, read_config
 from .analyse import analyse_command
@@ -75,10 +76,12 @@ def run(
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
         _print_summary(summary, store)
         audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
+        report = write_report(store, out_dir / "report.zh.html", lang="zh")
+        stated = store.observations()
+        stated = stated.filter(stated.source_id != DERIVED_SOURCE)  # the data's own figures, not the analysis's
+        counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         analysed = analyse(store, read_config(default_dataset_dir()))
         analytics_paths = write_outputs(analysed, out_dir)
-        report = write_report(store, out_dir / "report.zh.html", lang="zh")
-        counts = store.observations().group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         store.close()
     except SectorscopeError as exc:
         _fail(exc)
