@@ -76,9 +76,9 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     cur = with_intervals(rows.semi_join(current, "obs_id"), rules.settings).select(_CHECKED).cache()
     combos = None
     try:
-        present = set(cur.select("indicator").distinct().execute()["indicator"])
-        rules = _applicable(rules, present)
-        n = int(cur.count().execute())
+        per_indicator = cur.group_by("indicator").aggregate(n=cur.count()).execute()
+        rules = _applicable(rules, set(per_indicator["indicator"]))
+        n = int(per_indicator["n"].sum())
         raw: list[Finding] = []
         wanted: set[int] = set()
         bounds = checks.check_bounds(cur, catalog)
