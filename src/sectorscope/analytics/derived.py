@@ -22,7 +22,7 @@ from ..model.catalog import Catalog, Derivation
 from ..model.observation import DIMENSIONS
 from ..model.rules import Settings
 from ..model.units import canonical_unit
-from .formulas import INF, interval_expr, lag_name, point_expr
+from .formulas import INF, interval_staged, lag_name, point_expr
 
 __all__ = ["Scenario", "DERIVED_SOURCE", "derive", "figures_with_intervals", "display", "derived_rows"]
 
@@ -78,15 +78,15 @@ def _expression(figs: ir.Table, d: Derivation, params: Mapping[str, float],
                        per == o[f"i{n}_per"]])
         j = j.drop(f"i{n}_src", f"i{n}_subj", f"i{n}_dk", f"i{n}_per")
     points = {c: j[f"i{n}_v"] for n, c in enumerate(codes)}
-    bounds = {c: (j[f"i{n}_lo"], j[f"i{n}_hi"]) for n, c in enumerate(codes)}
+    bounds = {c: (f"i{n}_lo", f"i{n}_hi") for n, c in enumerate(codes)}
     same = sum(ibis.ifelse((j[f"i{n}_tbl"] == j.i0_tbl) & (j.i0_tbl != ""), 1, 0) for n in range(len(codes)))
     id_sum = sum(j[f"i{n}_id"] for n in range(len(codes)))
     j = j.mutate(d_value=point_expr(f, points, params), _same=same, _idsum=id_sum,
                  input_ids=ibis.array([j[f"i{n}_id"] for n in range(len(codes))]),
                  any_about=ibis.or_(*[j[f"i{n}_q"] == "about" for n in range(len(codes))]))
     open_ = scenario.at_least if scenario else ()
-    lo, hi = interval_expr(f, bounds, {k: (v, INF if k in open_ else v) for k, v in params.items()})
-    j = j.mutate(d_lo=lo, d_hi=hi)
+    j, lo, hi = interval_staged(j, f, bounds, {k: (v, INF if k in open_ else v) for k, v in params.items()})
+    j = j.mutate(d_lo=j[lo], d_hi=j[hi])
     w = ibis.window(group_by=[j.source_id, j.subject, j.i0_dk, j.period],
                     order_by=[ibis.desc(j._same), j._idsum])
     j = j.mutate(_rn=ibis.row_number().over(w))
@@ -173,9 +173,15 @@ def derive(figs: ir.Table, catalog: Catalog, *, scenarios: Mapping[str, Sequence
     scenarios = scenarios or {}
     frames = []
     present = set(figs.select("indicator").distinct().execute()["indicator"])
-    for d in derivations if derivations is not None else catalog.derivations():
-        if not set(d.formula.indicators) <= present:
-            continue
+    todo = [d for d in (derivations if derivations is not None else catalog.derivations())
+            if set(d.formula.indicators) <= present]
+    if not todo:
+        return pd.DataFrame()
+    # The inputs, intervals computed once and kept: each formula then joins a small table instead of
+    # re-deriving every figure's interval in its own (very long) query.
+    needed = sorted({c for d in todo for c in d.formula.indicators})
+    figs = figs.filter(figs.indicator.isin(needed)).cache()
+    for d in todo:
         fixed = {k: v for k, v in d.params.items() if v is not None}
         runs: list[tuple[Scenario | None, dict[str, float]]] = []
         if d.free_parameters:
@@ -188,6 +194,7 @@ def derive(figs: ir.Table, catalog: Catalog, *, scenarios: Mapping[str, Sequence
             rows = derived_rows(raw, d, catalog, params, sc, vintage_id)
             if len(rows):
                 frames.append(rows)
+    figs.release()
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
