@@ -327,7 +327,8 @@ def check_part_whole(cur: ir.Table, rules: RuleSet) -> pd.DataFrame:
     # whole and every part of the group, read in a second, small query.
     failing = ibis.memtable(out[["decl", "source_id", "period"]].rename(
         columns={"decl": "f_decl", "source_id": "f_src", "period": "f_period"}))
-    ids = j.join(failing, [j.decl == failing.f_decl, j.source_id == failing.f_src, j.period == failing.f_period])
+    ids = j.join(failing, [j.decl == failing.f_decl, j.source_id.identical_to(failing.f_src),
+                           j.period.identical_to(failing.f_period)])
     ids = ids.select("decl", "source_id", "period", "role", "obs_id").execute()
     key = ["decl", "source_id", "period"]
     whole_ids = ids[ids["role"] == "whole"].groupby(key)["obs_id"].apply(sorted)
