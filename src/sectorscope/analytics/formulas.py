@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from ..model.formula import Formula
 
-__all__ = ["point_expr", "interval_expr", "interval_staged", "lag_name", "INF"]
+__all__ = ["point_expr", "interval_staged", "lag_name", "INF"]
 
 INF = float("inf")
 Num = ir.NumericValue
@@ -79,61 +79,11 @@ def _mult(a_lo: Num, a_hi: Num, b_lo: Num, b_hi: Num) -> tuple[Num, Num]:
     return _finite_or(ibis.least(*clean), -INF), _finite_or(ibis.greatest(*clean), INF)
 
 
-def interval_expr(f: Formula, cols: Mapping[str, tuple[Num, Num]],
-                  params: Mapping[str, float | tuple[float, float]]) -> tuple[Num, Num]:
-    """The formula's [low, high] when each input column pair (low, high) holds its figure; a parameter is
-    a number or an interval (a target of at least 55 % is (55, inf))."""
-
-    def ev(node: ast.AST) -> tuple[Num, Num]:
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant):
-            c = ibis.literal(float(node.value))
-            return c, c
-        if isinstance(node, ast.Name):
-            if node.id in params:
-                p = params[node.id]
-                a, b = p if isinstance(p, tuple) else (p, p)
-                return ibis.literal(float(a)), ibis.literal(float(b))
-            return cols[node.id]
-        if isinstance(node, ast.UnaryOp):
-            lo, hi = ev(node.operand)
-            return (-hi, -lo) if isinstance(node.op, ast.USub) else (lo, hi)
-        if isinstance(node, ast.Call):
-            fn = node.func.id  # type: ignore[attr-defined]
-            if fn == "lag":
-                return cols[lag_name(_arg_name(node.args[0]))]
-            args = [ev(a) for a in node.args]
-            if fn == "min":
-                return ibis.least(args[0][0], args[1][0]), ibis.least(args[0][1], args[1][1])
-            if fn == "max":
-                return ibis.greatest(args[0][0], args[1][0]), ibis.greatest(args[0][1], args[1][1])
-            (x_lo, x_hi), (b_lo, _), (_, b_hi) = args  # band_gap: non-decreasing in x
-
-            def gap(x: Num) -> Num:
-                return ibis.cases((x > b_hi, x - b_hi), (x < b_lo, x - b_lo), else_=ibis.literal(0.0))
-
-            return gap(x_lo), gap(x_hi)
-        assert isinstance(node, ast.BinOp)
-        (a_lo, a_hi), (b_lo, b_hi) = ev(node.left), ev(node.right)
-        if isinstance(node.op, ast.Add):
-            return a_lo + b_lo, a_hi + b_hi
-        if isinstance(node.op, ast.Sub):
-            return a_lo - b_hi, a_hi - b_lo
-        if isinstance(node.op, ast.Mult):
-            return _mult(a_lo, a_hi, b_lo, b_hi)
-        spans_zero = (b_lo <= 0) & (b_hi >= 0)
-        m_lo, m_hi = _mult(a_lo, a_hi, 1.0 / b_hi, 1.0 / b_lo)
-        return ibis.ifelse(spans_zero, -INF, m_lo), ibis.ifelse(spans_zero, INF, m_hi)
-
-    lo, hi = ev(f.tree)
-    return _finite_or(lo, -INF), _finite_or(hi, INF)
-
-
 def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]],
                     params: Mapping[str, float | tuple[float, float]]) -> tuple[ir.Table, str, str]:
-    """interval_expr, one projection per operation: `t` gains the columns of each node, and the names of
-    the result's low and high columns are returned.
+    """The formula's [low, high] when each input column pair holds its figure (a parameter is a number or an
+    interval: a target of at least 55 % is (55, inf)), one projection per operation: `t` gains the columns of
+    each node, and the names of the result's low and high columns are returned.
 
     Why: a node's ends are used up to four times by its parent (the corners of a product), so one nested
     expression grows fourfold per level and the SQL for utilisation reaches hundreds of kB; staged, each
