@@ -56,7 +56,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Meter, progress, ram_gib, run_child  # noqa: E402
+from harness import Meter, observation_frame, progress, ram_gib, run_child  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 SEED = 20251123
@@ -313,38 +313,14 @@ def dv_frame(c: dict, lo: int, hi: int):
     quote = pc.binary_join_element_wise(period, pa.scalar("年"), subjects, product, take(DV_NAMES, ind),
                                         pa.scalar("为"), printed, uap, "")
     strs = pa.table({"subject": subjects, "product": product, "location": location, "indicator": take(DV_IND, ind),
-                     "period": period, "source_id": sources, "unit": take(DV_UNIT, ind), "printed": printed,
-                     "uap": uap, "quote": quote,
+                     "period": period, "source_id": sources, "unit": take(DV_UNIT, ind), "value_as_printed": printed,
+                     "unit_as_printed": uap, "quote": quote,
                      "status": take(["actual", "estimate"], (np.array(DV_YEARS)[year] >= 2025).astype(np.int64)),
                      }).to_pandas()
-    idx = pd.RangeIndex(n)
-
-    def nan_str():
-        return pd.Series(np.nan, index=idx, dtype="str")
-
     parsed = [parse_period(str(y)) for y in DV_YEARS]
     starts = np.array([x.start for x in parsed], dtype=object)
     ends = np.array([x.end for x in parsed], dtype=object)
-    value = v10 * np.array(DV_SCALE)[ind]
-    cols = {
-        "subject": strs["subject"], "region": pd.Series(np.full(n, "中国", dtype=object), index=idx).astype("str"),
-        "product": strs["product"],
-        **{k: nan_str() for k in ("application", "company", "country", "tier", "scenario")},
-        "location": strs["location"], "basis": nan_str(), "note": nan_str(), "indicator": strs["indicator"],
-        "period": strs["period"], "status": strs["status"], "source_id": strs["source_id"],
-        "qualifier": pd.Series(np.full(n, "exact", dtype=object), index=idx).astype("str"),
-        "period_start": pd.Series(starts[year], index=idx, dtype=object),
-        "period_end": pd.Series(ends[year], index=idx, dtype=object),
-        "value": pd.Series(value, index=idx), "value_high": pd.Series(np.nan, index=idx, dtype="float64"),
-        "unit": strs["unit"], "value_as_printed": strs["printed"], "value_high_as_printed": nan_str(),
-        "unit_as_printed": strs["uap"], "quote": strs["quote"], "quote_normalised": strs["quote"],
-        "quote_start": pd.Series(pd.NA, index=idx, dtype="Int64"),
-        "quote_end": pd.Series(pd.NA, index=idx, dtype="Int64"),
-        "formula": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
-        "input_ids": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
-        "withdrawn": pd.Series(np.zeros(n, dtype=bool), index=idx),
-    }
-    return pd.DataFrame(cols, index=idx)
+    return observation_frame(strs, starts[year], ends[year], v10 * np.array(DV_SCALE)[ind])
 
 
 def dv_paths(n: int) -> tuple[Path, Path]:

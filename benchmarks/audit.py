@@ -71,7 +71,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Meter, ram_gib as _ram_gib, rm as _rm, progress as _progress, run_child as _run  # noqa: E402
+from harness import Meter, observation_frame, ram_gib as _ram_gib, rm as _rm, progress as _progress, run_child as _run  # noqa: E402
 OUT = ROOT / "benchmarks" / "out"
 WORK = OUT / "audit_work"
 
@@ -257,30 +257,8 @@ def frame_chunk(c: dict, lo: int, hi: int):
         "qualifier": take(["exact", "about"], qual.astype(np.int64)),
         "unit": take(UNITS, ind), "value_as_printed": printed, "unit_as_printed": uap, "quote": quote,
     }).to_pandas()
-    idx = pd.RangeIndex(n)
-
-    def nan_str():
-        return pd.Series(np.nan, index=idx, dtype="str")
-
     value = np.where(ind == 0, v10 * 1e7, v10 / 10.0)  # 亿元 → 元; % as printed
-    cols = {
-        "subject": strs["subject"], "region": strs["region"], "product": strs["product"],
-        **{k: nan_str() for k in ("application", "company", "country", "tier", "scenario")},
-        "location": strs["location"], "basis": nan_str(), "note": nan_str(), "indicator": strs["indicator"],
-        "period": strs["period"], "status": strs["status"], "source_id": strs["source_id"],
-        "qualifier": strs["qualifier"],
-        "period_start": pd.Series(starts[per], index=idx, dtype=object),
-        "period_end": pd.Series(ends[per], index=idx, dtype=object),
-        "value": pd.Series(value, index=idx), "value_high": pd.Series(np.nan, index=idx, dtype="float64"),
-        "unit": strs["unit"], "value_as_printed": strs["value_as_printed"], "value_high_as_printed": nan_str(),
-        "unit_as_printed": strs["unit_as_printed"], "quote": strs["quote"], "quote_normalised": strs["quote"],
-        "quote_start": pd.Series(pd.NA, index=idx, dtype="Int64"),
-        "quote_end": pd.Series(pd.NA, index=idx, dtype="Int64"),
-        "formula": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
-        "input_ids": pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object),
-        "withdrawn": pd.Series(np.zeros(n, dtype=bool), index=idx),
-    }
-    return pd.DataFrame(cols, index=idx)
+    return observation_frame(strs, starts[per], ends[per], value)
 
 
 def rules_yaml(n_subjects: int) -> str:

@@ -74,3 +74,38 @@ def run_child(script: str, step: str, **params) -> dict:
         return {"error": f"{step} exited {proc.returncode}"}
     progress(f"{step} done in {time.perf_counter() - t0:.1f}s")
     return json.loads(lines[-1][len("RESULT "):])
+
+
+def observation_frame(strs, period_start, period_end, value):
+    """A synthetic batch of observations (Store.write's columns) from the columns a benchmark varies:
+    `strs` holds subject, product, location, indicator, period, status, source_id, unit,
+    value_as_printed, unit_as_printed and quote (region and qualifier optional: 中国, exact); the rest is
+    left empty with the store's dtypes."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(strs)
+    idx = pd.RangeIndex(n)
+
+    def nan_str():
+        return pd.Series(np.nan, index=idx, dtype="str")
+
+    def const(text: str):
+        return pd.Series(np.full(n, text, dtype=object), index=idx).astype("str")
+
+    none = pd.Series(np.full(n, None, dtype=object), index=idx, dtype=object)
+    cols = {
+        "subject": strs["subject"], "region": strs["region"] if "region" in strs else const("中国"),
+        "product": strs["product"], **{k: nan_str() for k in ("application", "company", "country", "tier", "scenario")},
+        "location": strs["location"], "basis": nan_str(), "note": nan_str(), "indicator": strs["indicator"],
+        "period": strs["period"], "status": strs["status"], "source_id": strs["source_id"],
+        "qualifier": strs["qualifier"] if "qualifier" in strs else const("exact"),
+        "period_start": pd.Series(period_start, index=idx, dtype=object),
+        "period_end": pd.Series(period_end, index=idx, dtype=object),
+        "value": pd.Series(value, index=idx), "value_high": pd.Series(np.nan, index=idx, dtype="float64"),
+        "unit": strs["unit"], "value_as_printed": strs["value_as_printed"], "value_high_as_printed": nan_str(),
+        "unit_as_printed": strs["unit_as_printed"], "quote": strs["quote"], "quote_normalised": strs["quote"],
+        "quote_start": pd.Series(pd.NA, index=idx, dtype="Int64"), "quote_end": pd.Series(pd.NA, index=idx, dtype="Int64"),
+        "formula": none, "input_ids": none.copy(), "withdrawn": pd.Series(np.zeros(n, dtype=bool), index=idx),
+    }
+    return pd.DataFrame(cols, index=idx)
