@@ -17,7 +17,7 @@ from ..model.catalog import Catalog
 from ..model.rules import IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
-__all__ = ["change_combinations", "vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
+__all__ = ["check_forecast_intervals", "change_combinations", "vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
            "check_part_whole"]
 
 _EPS = 1e-9
@@ -51,6 +51,18 @@ def check_bounds(cur: ir.Table, catalog: Catalog) -> pd.DataFrame:
     j = cur.join(b, cur.indicator == b.code)
     bad = j.filter((j.lo > j.upper) | (j.hi < j.lower))
     return bad.select(obs_id=bad.obs_id, lower=bad.lower, upper=bad.upper).execute()
+
+
+def check_forecast_intervals(figs: ir.Table, ours: str, derived: str) -> pd.DataFrame:
+    """A report's forecast whose interval misses sectorscope's 95 % interval for the same series and year
+    (source `ours`, no scenario). `figs` carries the interval columns (with_intervals) and lo95/hi95."""
+    mine = figs.filter((figs.source_id == ours) & figs.lo95.notnull() & figs.scenario.isnull())
+    theirs = figs.filter((figs.grp == "forecast") & ~figs.source_id.isin([ours, derived]))
+    j = theirs.join(mine, [theirs.indicator == mine.indicator, theirs.subject == mine.subject,
+                           theirs.dkey == mine.dkey, theirs.period == mine.period], rname="{name}_ours")
+    bad = j.filter((j.hi < j.lo95_ours) | (j.lo > j.hi95_ours))
+    return bad.select(obs_id=bad.obs_id, ours_id=bad.obs_id_ours, lo95=bad.lo95_ours, hi95=bad.hi95_ours,
+                      lo80=bad.lo80_ours, hi80=bad.hi80_ours, method=bad.method_ours).execute()
 
 
 # ---- conflicts ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import ibis
 import pandas as pd
 
 from ..model.catalog import Catalog, load_catalog
+from ..model.observation import FORECAST_SOURCE
 from ..model.rules import RuleSet, load_rules, packaged_rules
 from ..store import Store
 from ..store.store import AsOf
@@ -71,9 +72,16 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     # The as-of window sorts only the figure keys (carrying every column through it costs more than the rest of
     # the build); the current rows are then read from the table by id. Only what the checks read is
     # materialised; quotes and notes are fetched for the figures a finding shows.
-    current = store.observations(as_of).select("obs_id")
+    everything = store.observations(as_of)
+    # sectorscope's own forecasts are not stated figures: they are checked against the reports' forecasts
+    # (forecast_interval), not in the conflict, change or part-whole checks
+    current = everything.filter(everything.source_id != FORECAST_SOURCE).select("obs_id")
     rows = store.table("observations")
     cur = with_intervals(rows.semi_join(current, "obs_id"), rules.settings).select(_CHECKED).cache()
+    forecast_rows = everything.filter(everything.status == "forecast").select("obs_id")
+    misses = checks.check_forecast_intervals(
+        with_intervals(rows.semi_join(forecast_rows, "obs_id"), rules.settings)
+        .select(*_CHECKED, "scenario", "lo80", "hi80", "lo95", "hi95", "method"), FORECAST_SOURCE, "sectorscope")
     combos = None
     try:
         per_indicator = cur.group_by("indicator").aggregate(n=cur.count()).execute()
@@ -92,7 +100,7 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         identities = checks.check_identities(cur, rules)
         diffs = checks.check_differences(cur, rules)
         parts = checks.check_part_whole(cur, rules)
-        for frame, cols in ((bounds, ["obs_id"]), (pairs, ["a", "b"]), (members, ["obs_id"]),
+        for frame, cols in ((misses, ["obs_id", "ours_id"]), (bounds, ["obs_id"]), (pairs, ["a", "b"]), (members, ["obs_id"]),
                             (changes, ["c_id", "l1_id", "l0_id"]), (diffs, ["d_id", "a_id", "b_id"])):
             for c in cols:
                 if len(frame):
@@ -122,6 +130,7 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
         raw += _identities(identities, figs)
         raw += _differences(diffs, figs, catalog, rules)
         raw += _part_whole(parts, figs, rules)
+        raw += _forecast_misses(_sorted(misses, ["obs_id"]), figs)
         findings = sorted(consolidate(raw, lambda ids: checks.vouched(cur, rules, ids, combos)), key=Finding.sort_key)
     finally:
         if combos is not None:
@@ -165,6 +174,25 @@ def _bounds(frame: pd.DataFrame, figs, catalog: Catalog, rules: RuleSet) -> list
             f"{f.shown} 超出指标“{catalog[f.indicator].name_zh}”的界限 {b}。",
             f"{f.shown} lies outside the bounds {b} of {catalog[f.indicator].name_en}.",
             "核对原文的数值与单位。", "Check the value and unit against the source.", check="bounds"))
+    return out
+
+
+def _forecast_misses(frame: pd.DataFrame, figs) -> list[Finding]:
+    out = []
+    for r in frame.to_dict("records"):
+        f, ours = figs[int(r["obs_id"])], figs[int(r["ours_id"])]
+        shown = display_value(r["lo95"], r["hi95"], f.factor, f.unit_as_printed)
+        shown80 = display_value(r["lo80"], r["hi80"], f.factor, f.unit_as_printed)
+        out.append(Finding(
+            "forecast_interval", "warning", f.indicator, f.subject, [f.period], [f, ours],
+            f"sectorscope 95% 区间 {shown}", f"sectorscope 95 % interval {shown}",
+            f"报告预测 {f.shown} 落在 sectorscope 按历史数据所作预测的 95% 区间 {shown} 之外(80% 区间 {shown80};"
+            f"模型:{r['method']})。",
+            f"The report's forecast {f.shown} lies outside sectorscope's 95 % interval {shown} from the history "
+            f"(80 %: {shown80}; model: {r['method']}).",
+            "核对报告预测所依据的假设与口径;若口径不同,在数据中注明 basis。",
+            "Check the assumptions and scope behind the report's forecast; if the scope differs, record it as the basis.",
+            check="forecast_interval"))
     return out
 
 

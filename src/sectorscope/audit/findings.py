@@ -29,6 +29,7 @@ RULES = {
     "unit": ("单位错误", "Unit error"),
     "part_whole": ("部分与整体不符", "Parts against their whole"),
     "single_figure": ("一个数值使多项检查失败", "One figure fails several checks"),
+    "forecast_interval": ("报告预测落在本系统预测区间之外", "Report forecast outside our forecast interval"),
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -20,7 +20,10 @@ from ..audit import run_audit
 from ..analytics.derived import DERIVED_SOURCE
 from ..analytics.output import write_outputs
 from ..analytics.pipeline import analyse, read_config
+from ..forecast.output import write_outputs as write_forecast_outputs
+from ..forecast.pipeline import forecast_store, read_forecast_config
 from .analyse import analyse_command
+from .forecast import forecast_command
 from .audit import audit_app, print_counts
 from .extract import extract_command
 
@@ -34,6 +37,7 @@ err = Console(stderr=True, soft_wrap=True)
 app.command("extract")(extract_command)
 app.add_typer(audit_app, name="audit")
 app.command("analyse")(analyse_command)
+app.command("forecast")(forecast_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -69,19 +73,21 @@ def _print_summary(summary, store: Store) -> None:
 def run(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where outputs are written.")] = Path("out"),
 ) -> None:
-    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, audit it, analyse it,
-    write the report."""
+    """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, analyse it, forecast it,
+    audit it (the reports' forecasts against ours included), write the report."""
     try:
         store = Store(out_dir / "sectorscope.duckdb")
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
         _print_summary(summary, store)
-        audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
-        report = write_report(store, out_dir / "report.zh.html", lang="zh")
         stated = store.observations()
         stated = stated.filter(stated.source_id != DERIVED_SOURCE)  # the data's own figures, not the analysis's
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         analysed = analyse(store, read_config(default_dataset_dir()))
         analytics_paths = write_outputs(analysed, out_dir)
+        forecasted = forecast_store(store, read_forecast_config(default_dataset_dir()))
+        forecast_paths = write_forecast_outputs(forecasted, out_dir)
+        audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
+        report = write_report(store, out_dir / "report.zh.html", lang="zh")
         store.close()
     except SectorscopeError as exc:
         _fail(exc)
@@ -94,6 +100,10 @@ def run(
               f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)
     out.print(f"  analytics {analytics_paths[0].resolve()}  ({len(analysed.derived)} derived figures, stored with "
               f"formula and inputs; English: {analytics_paths[1].name})", highlight=False)
+    n_model = sum(1 for f in forecasted.forecasts if f.mean is not None)
+    n_out = int((~forecasted.comparisons["inside95"]).sum()) if len(forecasted.comparisons) else 0
+    out.print(f"  forecast  {forecast_paths[0].resolve()}  ({n_model} series forecast with 80/95 % intervals, "
+              f"{n_out} report forecasts outside our 95 % interval; English: {forecast_paths[1].name})", highlight=False)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
-    "DIMENSIONS", "QUALIFIERS", "ANALYSIS_COLUMNS", "STATUSES", "LOADABLE_STATUSES", "KEY_COLUMNS", "OBSERVATION_COLUMNS",
+    "DIMENSIONS", "QUALIFIERS", "FORECAST_SOURCE", "ANALYSIS_COLUMNS", "STATUSES", "LOADABLE_STATUSES", "KEY_COLUMNS", "OBSERVATION_COLUMNS",
     "Period", "parse_period", "PERIOD_PATTERN",
 ]
 
@@ -21,6 +21,9 @@ QUALIFIERS = ("exact", "about", "at_least", "at_most", "range")
 STATUSES = ("actual", "estimate", "forecast", "target", "derived")
 LOADABLE_STATUSES = ("actual", "estimate", "forecast", "target")
 DEFAULT_REGION = "中国"
+# The source id of sectorscope's own forecasts (kept apart from the reports' forecasts and from the derived
+# figures, which have source "sectorscope").
+FORECAST_SOURCE = "sectorscope-forecast"
 
 # Columns that identify a figure across vintages.
 KEY_COLUMNS = ("source_id", "indicator", *DIMENSIONS, "period", "location")
