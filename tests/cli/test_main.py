@@ -28,8 +28,9 @@ def test_run_as_a_process_writes_store_and_report(tmp_path):
     assert "缩微机械: 299 figures" in proc.stdout
     again = subprocess.run([str(exe), "run", "--out", str(out)], capture_output=True, text=True, timeout=300,
                            env={**os.environ, "COLUMNS": "200"})
-    # v2 was the first run's analysis; the second load (v3) changes nothing, and its counts leave derived figures out
-    assert again.returncode == 0 and "vintage v3" in again.stdout and "0 new, 0 revised" in again.stdout
+    # v2 and v3 were the first run's analysis and forecast; the second load (v4) changes nothing, and its counts
+    # leave derived figures out
+    assert again.returncode == 0 and "vintage v4" in again.stdout and "0 new, 0 revised" in again.stdout
     assert "缩微机械: 299 figures" in again.stdout and str((out / "analytics.md").resolve()) in again.stdout
 
 
