@@ -312,7 +312,7 @@ def _rows(done: list[SeriesForecast], vid: int) -> pd.DataFrame:
             for k, y in enumerate(f.years):
                 printed, unit = display(float(f.mean[k]), s.unit)
                 rows.append({**base, "period": str(y), "value": float(f.mean[k]), "value_as_printed": printed,
-                             "unit_as_printed": unit, "location": f"预测:模型 / h={k + 1}",
+                             "unit_as_printed": unit, "location": "预测:模型", "note": f"{base['note']};h={k + 1}",
                              "lo80": float(f.lo80[k]), "hi80": float(f.hi80[k]), "lo95": float(f.lo95[k]),
                              "hi95": float(f.hi95[k]), "method": f.method})
         for c, values in f.scenarios:
@@ -321,9 +321,9 @@ def _rows(done: list[SeriesForecast], vid: int) -> pd.DataFrame:
                 printed, unit = display(float(values[k]), s.unit)
                 rows.append({**base, "scenario": tag, "period": str(y), "value": float(values[k]),
                              "value_as_printed": printed, "unit_as_printed": unit,
-                             "location": f"预测:{tag} / h={k + 1}",
+                             "location": f"预测:{tag}",
                              "formula": f"{s.values[-1]:.6g} × (1 + {c.rate:.4f})^({y} − {s.years[-1]})",
-                             "method": f"cagr_scenario ({c.ground}): {c.why_en}", "note": f"{_note(f)};{c.why_zh}"})
+                             "method": f"cagr_scenario ({c.ground}): {c.why_en}", "note": f"{_note(f)};{c.why_zh};h={k + 1}"})
     if not rows:
         return pd.DataFrame()
     frame = pd.DataFrame(rows)
