@@ -38,7 +38,7 @@ __all__ = ["Forecast", "Calibration", "fit_calibration", "default_calibration", 
 
 WINDOW = 6  # last differences the global model sees
 MIN_WINDOW_POINTS = 3  # a training window of the global model has at least this many points of history
-ORIGINS = 3  # rolling origins (the last ORIGINS positions h steps before the end) whose errors calibrate
+ORIGINS = 2  # rolling origins (the last ORIGINS positions h steps before the end) whose errors calibrate
 SHORT_MAX = 6  # histories up to this length get the short-series treatment
 SHORT_WIDEN = 1.2  # short-history interval quantiles are widened by this factor (stated, conservative)
 DRIFT_SHRINK_SHORT = 0.5  # the drift of a short history is halved
