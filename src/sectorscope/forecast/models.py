@@ -164,6 +164,14 @@ def _fit_global(series: Sequence[np.ndarray], h: int, lam: float = 1.0, iters: i
     return W
 
 
+def _length_factor(n: int, h: int) -> np.ndarray:
+    """sqrt(1 + k / (n - 1)), k = 1..h: how much a random walk's h-step forecast error grows when its drift
+    is estimated from n points. Errors are divided by it before their quantiles are taken, and the
+    quantiles multiplied by it at forecast time, so that quantiles learned at rolling origins (shorter
+    histories) carry over to the longer history the forecast is made from."""
+    return np.sqrt(1.0 + np.arange(1, h + 1) / max(n - 1, 1))
+
+
 def _extend(a: np.ndarray, h: int, kind: str) -> np.ndarray:
     """Rows 0..h-1 of a per-horizon array fitted for fewer horizons. Quantiles grow linearly in the
     horizon from the last fitted one (q_k = q_H * k / H: faster than the sqrt(k) of a random walk, so
@@ -275,7 +283,7 @@ def fit_calibration(series: Sequence[np.ndarray], h: int, *, origins: int = ORIG
                 continue
             hist, fut = x[:n0], x[n0:n0 + h]
             f, _ = point_forecasts(hist, h, coef_j)
-            errs.append((fut - f) / _scale(hist))
+            errs.append((fut - f) / _scale(hist) / _length_factor(n0, h))
     coef = _fit_global(xs, h)
     if len(errs) < 20:
         raise ValueError(f"too few rolling-origin errors to calibrate ({len(errs)}); need series longer than "
@@ -372,7 +380,8 @@ def forecast(series: Sequence[np.ndarray], h: int, *, calibration: Calibration |
             how = (f"conformal 80/95 from rolling {n}-point histories, widened x{SHORT_WIDEN} "
                    f"({cal.source}){beyond}")
         else:
-            a80, a95 = q80, q95
+            lf = _length_factor(n, h)[:, None]
+            a80, a95 = q80 * lf, q95 * lf
             how = f"conformal 80/95 on rolling-origin errors scaled by mean|diff| ({cal.source}){beyond}"
         s = _scale(x)
         out.append(Forecast(mean=mean, lo80=mean + s * a80[:, 0], hi80=mean + s * a80[:, 1],
