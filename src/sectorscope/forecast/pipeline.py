@@ -289,7 +289,7 @@ def _note(f: SeriesForecast) -> str:
     s = f.series
     text = f"历史 {s.years[0]}–{s.years[-1]}({len(s.years)} 个观测年份"
     if f.filled:
-        text += f";{'、'.join(map(str, f.filled))} 年按{'对数' if f.scale and f.scale.kind == 'log' else ''}线性插值"
+        text += f";{'、'.join(map(str, f.filled))} 年按{'对数' if min(s.values) > 0 else ''}线性插值"
     text += ")"
     if s.unused_ids:
         text += f";同年另有表述未用(编号 {', '.join(map(str, s.unused_ids))},见审计)"
