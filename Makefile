@@ -24,6 +24,7 @@ bench: install
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/extract.py
 	$(PY) benchmarks/audit.py
+	$(PY) benchmarks/forecast.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
