@@ -128,20 +128,29 @@ def _model(s: HistorySeries, years: list[int], filled: tuple[list[int], np.ndarr
     return out
 
 
-def _stated_rates(figs, s: HistorySeries) -> list[float]:
+def _rate_figures(figs) -> pd.DataFrame:
+    """Every growth / CAGR figure with a point value, read once (a query per series costs a pass over the
+    as-of window each)."""
+    t = figs.filter(figs.indicator.endswith("_growth") | figs.indicator.endswith("_cagr"))
+    t = t.filter(t.value.notnull() & t.qualifier.isin(["exact", "about", "range"]))
+    df = t.select("source_id", "indicator", *KEY_DIMS, "period", "value", "status").execute()
+    for d in KEY_DIMS:
+        df[d] = df[d].astype(object).where(df[d].notna(), None)
+    df["end"] = [parse_period(p).end.year for p in df["period"]]
+    return df
+
+
+def _stated_rates(rates: pd.DataFrame, s: HistorySeries) -> list[float]:
     """The report's growth / CAGR figures for the series after its last observed year, in per cent."""
-    codes = [f"{s.indicator}_growth", f"{s.indicator}_cagr"]
-    t = figs.filter(figs.indicator.isin(codes) & (figs.source_id == s.source_id) & figs.value.notnull())
+    if not len(rates):
+        return []
+    m = rates["indicator"].isin([f"{s.indicator}_growth", f"{s.indicator}_cagr"]) & (rates["source_id"] == s.source_id)
     for d in KEY_DIMS:
         want = s.dims.get(d)
-        t = t.filter(t[d].isnull() if want is None else (t[d] == want))
-    df = t.select("period", "value", "status", "qualifier").execute()
-    rates = []
-    for r in df.itertuples():
-        end = parse_period(r.period).end.year
-        if end > s.years[-1] and r.qualifier in ("exact", "about", "range") and (r.status == "forecast" or "/" in r.period):
-            rates.append(float(r.value))
-    return rates
+        m &= rates[d].isna() if want is None else (rates[d] == want)
+    mine = rates[m & (rates["end"] > s.years[-1])]
+    mine = mine[(mine["status"] == "forecast") | mine["period"].str.contains("/")]
+    return [float(v) for v in mine["value"]]
 
 
 def _other(h: Hierarchy, total: HistorySeries, parts: list[HistorySeries]) -> HistorySeries | None:
@@ -220,6 +229,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
     series = [s for s in history_series(figs, catalog, exclude_sources=ours) 
               if s.indicator not in NOT_FORECAST and not s.indicator.endswith(CHANGE_SUFFIXES)]
     stated = stated_forecasts(figs, exclude_sources=ours)
+    rate_figs = _rate_figures(figs)
     skipped: list[tuple[str, str, str]] = []
     done: list[SeriesForecast] = []
     in_hierarchy: set[tuple] = set()
@@ -235,7 +245,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
         f: SeriesForecast | None = None
         if len(s.years) >= config.min_points:
             f = _model(s, years, s.filled())
-        rates = _stated_rates(figs, s)
+        rates = _stated_rates(rate_figs, s)
         if f is None and not rates:
             yrs = ", ".join(map(str, s.years))
             skipped.append((label, f"只有 {len(s.years)} 个观测年份({yrs}),且报告未给增速",
@@ -251,7 +261,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
             continue
         if min(s.values) > 0:
             scen = history_scenarios(s.years, s.values) + stated_scenarios(
-                _stated_rates(figs, s), "同一来源", "same source")
+                _stated_rates(rate_figs, s), "同一来源", "same source")
             f.scenarios = [(c, project(s.years[-1], s.values[-1], c.rate, f.years, s.upper)) for c in scen]
     comparisons = _compare(done, stated)
     rows = _rows(done, vid)
