@@ -50,7 +50,8 @@ def render_markdown(result: ForecastResult, *, lang: str = "zh", catalog: Catalo
                                 + f" {c.rate:+.1%}" for c, _ in f.scenarios)
         blocks.append({
             "title": _cell(f"{name} · {series_label(s.dims)}"), "source": s.source_id, "history": _cell(hist),
-            "ids": ", ".join(map(str, s.obs_ids)), "method": _cell(f.method) if f.mean is not None else "",
+            "ids": ", ".join(map(str, sorted(set(f.other_of[0].obs_ids).union(*(p.obs_ids for p in f.other_of[1])))
+                                 if f.other_of else s.obs_ids)), "method": _cell(f.method) if f.mean is not None else "",
             "filled": ", ".join(map(str, f.filled)), "segment": f.segment, "rows": rows, "scen_names": _cell(scen_names),
             "has_model": f.mean is not None, "unused": ", ".join(map(str, s.unused_ids)),
         })
