@@ -14,6 +14,7 @@ from rich.table import Table
 from ..errors import SectorscopeError, ValidationError
 from ..ingest import collect, default_dataset_dir, load_paths
 from ..model.catalog import load_catalog
+from ..model.observation import FORECAST_SOURCE
 from ..report import write_report
 from ..store import Store
 from ..audit import run_audit
@@ -80,7 +81,8 @@ def run(
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
         _print_summary(summary, store)
         stated = store.observations()
-        stated = stated.filter(stated.source_id != DERIVED_SOURCE)  # the data's own figures, not the analysis's
+        # the data's own figures, not the analysis's or the forecasts'
+        stated = stated.filter(~stated.source_id.isin([DERIVED_SOURCE, FORECAST_SOURCE]))
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         analysed = analyse(store, read_config(default_dataset_dir()))
         analytics_paths = write_outputs(analysed, out_dir)
