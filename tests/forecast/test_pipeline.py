@@ -3,8 +3,6 @@ segments that add up exactly, CAGR scenarios, the reports' forecasts against our
 that changes nothing."""
 from __future__ import annotations
 
-import math
-from pathlib import Path
 
 import ibis
 import numpy as np

@@ -11,6 +11,7 @@ from rich.table import Table
 from ..errors import SectorscopeError
 from ..forecast.output import write_outputs
 from ..forecast.pipeline import ForecastResult, forecast_store, read_forecast_config
+from ..forecast.series import series_label
 from ..ingest import default_dataset_dir
 from ..store import Store
 
@@ -26,7 +27,6 @@ def print_summary(result: ForecastResult, console: Console = out) -> None:
                         f"{len(result.forecasts) - len(modelled)} with CAGR scenarios only, {len(result.skipped)} too short")
     for c in ("source", "indicator", "series", "history", "to", "method"):
         table.add_column(c)
-    from ..forecast.series import series_label
     for f in modelled:
         s = f.series
         table.add_row(s.source_id, s.indicator, series_label(s.dims), f"{s.years[0]}–{s.years[-1]} ({len(s.years)})",

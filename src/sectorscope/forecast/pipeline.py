@@ -230,6 +230,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
               if s.indicator not in NOT_FORECAST and not s.indicator.endswith(CHANGE_SUFFIXES)]
     stated = stated_forecasts(figs, exclude_sources=ours)
     rate_figs = _rate_figures(figs)
+    rates = {(s.key, s.years[-1]): _stated_rates(rate_figs, s) for s in series}  # each series' once
     skipped: list[tuple[str, str, str]] = []
     done: list[SeriesForecast] = []
     in_hierarchy: set[tuple] = set()
@@ -245,8 +246,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
         f: SeriesForecast | None = None
         if len(s.years) >= config.min_points:
             f = _model(s, years, s.filled())
-        rates = _stated_rates(rate_figs, s)
-        if f is None and not rates:
+        if f is None and not rates[(s.key, s.years[-1])]:
             yrs = ", ".join(map(str, s.years))
             skipped.append((label, f"只有 {len(s.years)} 个观测年份({yrs}),且报告未给增速",
                             f"{len(s.years)} observed year(s) ({yrs}) and no stated growth rate"))
@@ -261,7 +261,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
             continue
         if min(s.values) > 0:
             scen = history_scenarios(s.years, s.values) + stated_scenarios(
-                _stated_rates(rate_figs, s), "同一来源", "same source")
+                rates.get((s.key, s.years[-1])) or _stated_rates(rate_figs, s), "同一来源", "same source")
             f.scenarios = [(c, project(s.years[-1], s.values[-1], c.rate, f.years, s.upper)) for c in scen]
     comparisons = _compare(done, stated)
     rows = _rows(done, vid)
@@ -292,7 +292,9 @@ def _compare(done: list[SeriesForecast], stated: pd.DataFrame) -> pd.DataFrame:
                 "lo95": float(lo95), "hi95": float(hi95), "unit": f.series.unit,
                 "inside80": bool(r.hi >= lo80 and r.lo <= hi80), "inside95": bool(r.hi >= lo95 and r.lo <= hi95),
             })
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    # the stated forecasts come from SQL in no particular order; sort so forecast.md is reproducible
+    return frame.sort_values(["indicator", "series", "period", "obs_id"], ignore_index=True) if len(frame) else frame
 
 
 def _note(f: SeriesForecast) -> str:

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..model.catalog import Catalog
-from ..model.observation import DIMENSIONS, FORECAST_SOURCE
+from ..model.observation import DIMENSIONS
 
-__all__ = ["FORECAST_SOURCE", "HistorySeries", "history_series", "stated_forecasts", "series_label"]
+__all__ = ["HistorySeries", "history_series", "stated_forecasts", "series_label"]
 
 HISTORY_STATUSES = ("actual", "estimate")
 POINT_QUALIFIERS = ("exact", "about", "range")
