@@ -3,8 +3,19 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+# Debian packages: Pango for WeasyPrint's PDFs, the Noto CJK font for Chinese in charts and PDFs,
+# poppler-utils (pdftotext, pdftoppm, pdffonts) for the tests that read the PDFs back.
+SYSTEM_PKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk poppler-utils
 
-.PHONY: install run test bench clean
+.PHONY: install system run test bench clean
+
+system:
+	@missing=$$(for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "apt-get install" $$missing; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sectorscope needs Python >= 3.11"'
@@ -12,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+install: system $(STAMP)
 
 run: install
 	$(VENV)/bin/sectorscope run
