@@ -18,7 +18,8 @@ CitationKind = Literal["observed", "derived", "forecast"]
 @dataclass(frozen=True)
 class Column:
     """A table column. `unit` goes into the header ("市场规模(亿元)"), never into the cells, so a workbook's
-    cells stay numbers. `kind` is "text", "number" (a float shown with `digits` decimals) or "int"."""
+    cells stay numbers. `kind` is "text", "number" (a float shown with `digits` decimals), "auto" (four
+    significant figures, for columns whose magnitudes vary) or "int"."""
 
     key: str
     label_zh: str
@@ -107,6 +108,7 @@ class ReportData:
     sections: list[Section] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     charts: dict[str, str] = field(default_factory=dict)  # key → SVG text
+    chart_cites: dict[str, list[int]] = field(default_factory=dict)  # key → the citations of the plotted figures
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
