@@ -15,7 +15,7 @@ from ..errors import SectorscopeError, ValidationError
 from ..ingest import collect, default_dataset_dir, load_paths
 from ..model.catalog import load_catalog
 from ..model.observation import FORECAST_SOURCE
-from ..report import write_report
+from ..report.publish import publish
 from ..store import Store
 from ..audit import run_audit
 from ..analytics.derived import DERIVED_SOURCE
@@ -27,6 +27,7 @@ from .analyse import analyse_command
 from .forecast import forecast_command
 from .audit import audit_app, print_counts
 from .extract import extract_command
+from .report import report_command
 
 __all__ = ["app"]
 
@@ -39,6 +40,7 @@ app.command("extract")(extract_command)
 app.add_typer(audit_app, name="audit")
 app.command("analyse")(analyse_command)
 app.command("forecast")(forecast_command)
+app.command("report")(report_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -75,7 +77,8 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where outputs are written.")] = Path("out"),
 ) -> None:
     """The main job: load the embedded default dataset into OUT/sectorscope.duckdb, analyse it, forecast it,
-    audit it (the reports' forecasts against ours included), write the report."""
+    audit it (the reports' forecasts against ours included), evaluate the alert rules, and write the reports
+    (HTML zh/en, PDF, XLSX) and the SDMX-CSV export."""
     try:
         store = Store(out_dir / "sectorscope.duckdb")
         summary = _load_with_progress(store, [default_dataset_dir()], label="default dataset", withdraw_missing=True)
@@ -89,7 +92,7 @@ def run(
         forecasted = forecast_store(store, read_forecast_config(default_dataset_dir()))
         forecast_paths = write_forecast_outputs(forecasted, out_dir)
         audited, audit_paths = run_audit(store, out_dir, langs=("zh", "en"))
-        report = write_report(store, out_dir / "report.zh.html", lang="zh")
+        published = publish(store, out_dir, rules=default_dataset_dir() / "alerts.yaml")
         store.close()
     except SectorscopeError as exc:
         _fail(exc)
@@ -97,7 +100,14 @@ def run(
         out.print(f"  {rec.subject}: {rec.n} figures", highlight=False)
     out.print("outputs:", highlight=False)
     out.print(f"  store   {store.path.resolve()}", highlight=False)
-    out.print(f"  report  {report.resolve()}  (open it in a browser)", highlight=False)
+    p = published.paths
+    out.print(f"  report  {p['report.zh.html'].resolve()}  (open it in a browser; English: {p['report.en.html'].name}, "
+              f"PDF: {p['report.zh.pdf'].name}, workbook: {p['tables.xlsx'].name})", highlight=False)
+    since = f"since v{published.since}" if published.since is not None else "first vintage"
+    n_changed = len(published.diff) if published.diff is not None else 0
+    out.print(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; changes {since}: {n_changed} figures, "
+              f"in the report's last sections)", highlight=False)
+    out.print(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)", highlight=False)
     out.print(f"  audit   {audit_paths[0].resolve()}  ({len(audited.findings)} findings; "
               f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)
     out.print(f"  analytics {analytics_paths[0].resolve()}  ({len(analysed.derived)} derived figures, stored with "

@@ -1,3 +1,5 @@
-from .html import build_report, format_figure, write_report
+"""Publishing: the report as data (content.py), rendered to HTML (and through it PDF) and XLSX; exports."""
+from .content import ReportInputs, build_report_data
+from .html import build_report, render_html, write_report
 
-__all__ = ["build_report", "write_report", "format_figure"]
+__all__ = ["ReportInputs", "build_report_data", "build_report", "render_html", "write_report"]

@@ -1,153 +1,95 @@
-"""The first report: each market's figures in simplified Chinese (English on request), every number with
-its source and quote as a footnote. Self-contained HTML: no script, font or style from outside.
+"""The report as one self-contained HTML page (no script, font, style or image from outside; the charts are
+inline SVG), in simplified Chinese by default and English on request. The same page, with its print styles,
+is what WeasyPrint turns into the PDF.
+
+Every number sits in a row or figure that names its footnotes (`data-cite`), and every footnote says where
+its number came from; tests/report/test_html.py walks the page and fails on a number without one.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+import math
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
-import pandas as pd
+from markupsafe import Markup
 
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import DIMENSIONS
+from ..analytics.derived import display
+from ..model.catalog import Catalog
 from ..store import AsOf, Store
+from .cite import fmt_number
+from .content import ReportInputs, build_report_data
+from .model import Column, ReportData
 
-__all__ = ["build_report", "write_report", "format_figure"]
+__all__ = ["build_report", "render_html", "write_report", "format_cell"]
 
-_EXTRA_DIMS = tuple(d for d in DIMENSIONS if d not in ("subject", "region"))  # the dims a detail row names
-_QUAL_ZH = {"about": "约", "at_least": "≥", "at_most": "≤"}
-_QUAL_EN = {"about": "about ", "at_least": "≥", "at_most": "≤"}
-_STATUS = {
-    "zh": {"actual": "实际", "estimate": "估计", "forecast": "预测", "target": "目标", "derived": "推算"},
-    "en": {"actual": "actual", "estimate": "estimate", "forecast": "forecast", "target": "target", "derived": "derived"},
-}
 _TEXT = {
     "zh": {
-        "title": "行业关键指标报告", "generated": "生成时间", "vintage": "数据版本", "markets": "市场",
-        "headline": "总体指标", "detail": "细分与结构指标", "indicator": "指标", "period": "时期",
-        "value": "数值", "status": "状态", "dims": "维度", "sources": "来源与引文", "note": "说明",
-        "intro": "本报告中的每个数字均标注来源:点击上标编号可查看原文引文、所在位置及来源文件。"
-                 "同一指标若出现多个来源或多处表述,全部列出,不作取舍。",
-        "figures": "项数据", "location": "位置", "chars": "字符位置", "canonical": "标准单位值",
+        "title": "行业研究数据报告", "subtitle": "MEMS、缩微机械与成像仪市场", "generated": "生成时间",
+        "vintage": "数据版本", "contents": "目录", "sources": "来源与引文", "cites": "出处",
+        "intro": "本报告的每个数字都标注出处:表格每行末尾的编号链接到脚注——观测数据给出来源、位置与原文引文,"
+                 "推算数据给出公式与所用数据编号,预测给出模型与预测区间。同一指标若有多个来源或多处表述,全部列出,不作取舍。",
+        "observed": "原文", "derived": "推算", "forecast": "预测", "formula": "公式", "inputs": "输入数据编号",
+        "interval": "区间", "method": "方法", "input_vintage": "输入数据版本", "chars": "字符位置",
+        "figure": "图", "empty": "(无)", "chart_sources": "图中数据的出处",
     },
     "en": {
-        "title": "Key industry indicators", "generated": "Generated", "vintage": "Data vintage", "markets": "Markets",
-        "headline": "Headline indicators", "detail": "Segments and structure", "indicator": "Indicator",
-        "period": "Period", "value": "Value", "status": "Status", "dims": "Dimensions", "sources": "Sources and quotes",
-        "note": "Note",
-        "intro": "Every number in this report carries its source: follow its footnote for the quoted text, where it "
-                 "stands and the document. Where sources or passages disagree, all figures are listed as stated.",
-        "figures": "figures", "location": "Location", "chars": "characters", "canonical": "canonical value",
+        "title": "Industry data report", "subtitle": "MEMS, micro-machinery and imaging-instrument markets",
+        "generated": "Generated", "vintage": "Data vintage", "contents": "Contents", "sources": "Sources and quotes",
+        "cites": "Sources",
+        "intro": "Every number in this report names its source: the numbers at the end of each row link to the notes — "
+                 "the source, location and quoted text for an observed figure, the formula and input ids for a derived "
+                 "one, the model and interval for a forecast. Where sources or passages disagree, all are listed.",
+        "observed": "quoted", "derived": "derived", "forecast": "forecast", "formula": "formula",
+        "inputs": "input figures", "interval": "interval", "method": "method", "input_vintage": "input vintage",
+        "chars": "characters", "figure": "Figure", "empty": "(none)", "chart_sources": "Sources of the plotted figures",
     },
 }
 
 
-@dataclass
-class _Row:
-    indicator: str
-    period: str
-    figure: str
-    status: str
-    status_code: str
-    dims: str
-    note: str
-    footnote: int
-    source_id: str
-    quote: str
-    canonical: str
-
-
-def format_figure(value_printed: str, high_printed: str | None, unit_printed: str, qualifier: str, lang: str = "zh") -> str:
-    """A figure as the report shows it: the printed number, its qualifier and unit ("约 12.3%", "12–18个月")."""
-    unit = unit_printed or ""
-    if qualifier == "range" and high_printed:
-        return f"{value_printed}–{high_printed}{unit}"
-    prefix = (_QUAL_EN if lang == "en" else _QUAL_ZH).get(qualifier, "")
-    return f"{prefix}{value_printed}{unit}"
-
-
-def _canonical(value: float, high: float | None, unit: str) -> str:
-    v = f"{value:,.12g}"
-    if high is not None and not pd.isna(high):
-        v += f"–{high:,.12g}"
-    return f"{v} {unit}".strip()
-
-
-def _s(value: object) -> str:
-    """Text of a cell, with missing values (None, NaN, NA) as the empty string."""
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _dims(rec: dict, keys: Iterable[str]) -> str:
-    return " · ".join(_s(rec.get(k)) for k in keys if _s(rec.get(k)))
+def format_cell(value: object, column: Column) -> str:
+    """A cell as the page prints it. Numbers keep their column's precision; missing values print as —."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—" if column.kind != "text" else ""
+    if column.kind == "int":
+        return f"{int(value):d}"
+    if column.kind == "number":
+        return fmt_number(float(value), column.digits)
+    if column.kind == "auto":
+        num, _ = display(float(value), "")
+        if "." in num:
+            whole, frac = num.split(".")
+            return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() and whole not in ("-0",) else num
+        return f"{int(num):,}" if num.lstrip("-").isdigit() else num
+    return str(value)
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("sectorscope", "report/templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["cell"] = format_cell
+    return env
 
 
-def build_report(store: Store, *, lang: str = "zh", as_of: AsOf = None, catalog: Catalog | None = None,
-                 generated: datetime | None = None) -> str:
-    """Render the report over the store as of a vintage (latest by default)."""
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}")
-    catalog = catalog or load_catalog()
-    vid = store.resolve(as_of)
-    obs = store.observations(vid).execute() if vid is not None else pd.DataFrame(columns=["subject"])
-    sources = store.sources(vid).execute().set_index("source_id") if vid is not None else pd.DataFrame()
-    order = {c: i for i, c in enumerate(catalog.codes())}
-    obs = obs.assign(_ord=obs["indicator"].map(order)).sort_values(
-        ["subject", "_ord", *_EXTRA_DIMS, "region", "period", "location"], na_position="first", kind="stable")
-    footnotes: list[dict] = []
-    markets = []
-    for subject, group in obs.groupby("subject", sort=False):
-        headline, detail = [], []
-        for rec in group.to_dict("records"):
-            footnotes.append({
-                "n": len(footnotes) + 1,
-                "source_id": rec["source_id"],
-                "title": sources.at[rec["source_id"], "title"] if rec["source_id"] in sources.index else rec["source_id"],
-                "location": _s(rec["location"]),
-                "quote": _s(rec["quote"]),
-                "start": None if pd.isna(rec["quote_start"]) else int(rec["quote_start"]),
-                "end": None if pd.isna(rec["quote_end"]) else int(rec["quote_end"]),
-            })
-            ind = catalog.get(rec["indicator"])
-            extra = _dims(rec, _EXTRA_DIMS)
-            region = _s(rec["region"]) if rec["region"] != "中国" else ""
-            row = _Row(
-                indicator=ind.name(lang) if ind else rec["indicator"],
-                period=rec["period"],
-                figure=format_figure(_s(rec["value_as_printed"]), _s(rec["value_high_as_printed"]),
-                                     _s(rec["unit_as_printed"]), rec["qualifier"], lang),
-                status=_STATUS[lang][rec["status"]],
-                status_code=rec["status"],
-                dims=" · ".join(x for x in (region, extra) if x),
-                note=_s(rec["note"]),
-                footnote=len(footnotes),
-                source_id=rec["source_id"],
-                quote=_s(rec["quote_normalised"]),
-                canonical=_canonical(rec["value"], rec["value_high"], rec["unit"]),
-            )
-            (detail if extra or region else headline).append(row)
-        markets.append({"subject": subject, "headline": headline, "detail": detail, "count": len(group)})
-    vintage = None
-    if vid is not None:
-        vt = store.vintages().execute()
-        vintage = vt[vt["vintage_id"] == vid].iloc[0].to_dict()
+def render_html(data: ReportData, *, for_print: bool = False) -> str:
+    """The page for a ReportData; `for_print` adds the paged-media rules WeasyPrint reads (page size, running
+    header, page numbers) and leaves out nothing else, so the PDF holds the same numbers as the page."""
+    charts = {k: Markup(v) for k, v in data.charts.items()}  # our own SVG, generated by matplotlib
     return _env().get_template("report.html.j2").render(
-        t=_TEXT[lang], lang=lang, markets=markets, footnotes=footnotes, vintage=vintage,
-        generated=(generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
+        d=data, t=_TEXT[data.lang], lang=data.lang, charts=charts, for_print=for_print,
     )
+
+
+def build_report(store: Store, *, lang: str = "zh", as_of: AsOf = None, inputs: ReportInputs | None = None,
+                 catalog: Catalog | None = None, generated: datetime | None = None, for_print: bool = False) -> str:
+    """Render the report over the store as of a vintage (latest by default)."""
+    data = build_report_data(store, lang=lang, as_of=as_of, inputs=inputs, catalog=catalog, generated=generated)
+    return render_html(data, for_print=for_print)
 
 
 def write_report(store: Store, path: str | Path, **kwargs) -> Path:
@@ -155,4 +97,3 @@ def write_report(store: Store, path: str | Path, **kwargs) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(build_report(store, **kwargs), encoding="utf-8")
     return path
-

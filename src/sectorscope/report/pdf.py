@@ -1,0 +1,43 @@
+"""The PDF: the HTML report with its print styles, laid out by WeasyPrint.
+
+WeasyPrint rather than a headless browser: it is a Python library with no browser to install, it reads
+the same HTML and the inline SVG charts, and it embeds (subsets) the Noto CJK font fontconfig finds — the
+font the Makefile installs from Debian. The cost is speed: laying out ~90 A4 pages takes it about 20 s,
+most of it the appendix tables (docs/decisions.md).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import SectorscopeError
+from .html import render_html
+from .model import ReportData
+
+__all__ = ["write_pdf", "PdfError"]
+
+
+class PdfError(SectorscopeError):
+    """The PDF could not be written (WeasyPrint or its system libraries missing, or the path unwritable)."""
+
+
+def write_pdf(data: ReportData, path: str | Path) -> Path:
+    """Lay out the report and write it to `path` atomically (a temporary file renamed into place)."""
+    try:
+        import weasyprint
+    except OSError as exc:  # Pango missing: WeasyPrint loads it with ctypes when imported
+        raise PdfError(f"WeasyPrint cannot load its system libraries ({exc}); run `make install`, which "
+                       "apt-gets Pango and the Noto CJK font") from exc
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    html = render_html(data, for_print=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        weasyprint.HTML(string=html).write_pdf(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
