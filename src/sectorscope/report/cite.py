@@ -13,9 +13,10 @@ import pandas as pd
 
 from ..analytics.derived import DERIVED_SOURCE
 from ..model.observation import FORECAST_SOURCE
-from .model import Citation
+from ..analytics.derived import display
+from .model import Citation, Column
 
-__all__ = ["Citations", "blank", "fmt_number", "scale_for"]
+__all__ = ["Citations", "blank", "fmt_number", "format_cell", "scale_for"]
 
 
 def blank(value: object) -> bool:
@@ -43,6 +44,23 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     return f"{value:,.{digits}f}"
+
+
+def format_cell(value: object, column: Column) -> str:
+    """A cell as the page prints it. Numbers keep their column's precision; missing values print as —."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—" if column.kind != "text" else ""
+    if column.kind == "int":
+        return f"{int(value):d}"
+    if column.kind == "number":
+        return fmt_number(float(value), column.digits)
+    if column.kind == "auto":
+        num, _ = display(float(value), "")
+        if "." in num:
+            whole, frac = num.split(".")
+            return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() and whole not in ("-0",) else num
+        return f"{int(num):,}" if num.lstrip("-").isdigit() else num
+    return str(value)
 
 
 # Display units: a canonical unit and the largest magnitude shown decide the unit a table prints in.

@@ -23,7 +23,7 @@ from ..model.catalog import Catalog, load_catalog
 from ..model.observation import DIMENSIONS, FORECAST_SOURCE
 from ..monitor.alerts import Alert, dims_label
 from ..store import AsOf, Store
-from .cite import Citations, blank, scale_for
+from .cite import Citations, blank, format_cell, scale_for
 from .model import Column, ReportData, Section, Table
 
 __all__ = ["build_report_data", "ReportInputs"]
@@ -86,7 +86,8 @@ def _ids(text: object) -> list[int]:
 class _Builder:
     def __init__(self, store: Store, vid: int, lang: str, catalog: Catalog) -> None:
         self.store, self.vid, self.lang, self.catalog = store, vid, lang, catalog
-        obs = store.observations(vid).execute()
+        # sorted: DuckDB returns rows in no fixed order, and footnotes are numbered in the order rows are read
+        obs = store.observations(vid).execute().sort_values("obs_id", kind="stable").reset_index(drop=True)
         self.obs = obs
         self.by_id = obs.set_index("obs_id", drop=False)
         self.stated = obs[~obs["source_id"].isin([DERIVED_SOURCE, FORECAST_SOURCE])]
@@ -149,7 +150,7 @@ class _Builder:
             Column("mean", "预测均值", "Mean", kind="auto"),
             Column("lo80", "80%下限", "80% low", kind="auto"), Column("hi80", "80%上限", "80% high", kind="auto"),
             Column("lo95", "95%下限", "95% low", kind="auto"), Column("hi95", "95%上限", "95% high", kind="auto"),
-            Column("reported", "报告预测", "Report's forecast", kind="auto"),
+            Column("reported", "报告预测", "Report's forecast"),
         ], note_zh="均值为模型组合的中位数;区间为校准后的预测区间。", note_en="The mean is the median of the "
                    "model combination; the intervals are calibrated prediction intervals.")
         groups = sorted(model.groupby(key, dropna=False), key=lambda kv: (
@@ -175,7 +176,7 @@ class _Builder:
                 "year": int(last["_year"]), "mean": last["value"] / factor,
                 "lo80": last["lo80"] / factor, "hi80": last["hi80"] / factor,
                 "lo95": last["lo95"] / factor, "hi95": last["hi95"] / factor,
-                "reported": float(rep_last["value"].iloc[0]) / factor if len(rep_last) else None,
+                "reported": self._reported(rep_last, factor),
             }, row_cites)
             if first["indicator"] != "market_size":
                 continue
@@ -189,7 +190,7 @@ class _Builder:
                 Column("hi80", "80%上限", "80% high", unit, kind="auto"),
                 Column("lo95", "95%下限", "95% low", unit, kind="auto"),
                 Column("hi95", "95%上限", "95% high", unit, kind="auto"),
-                Column("reported", "报告预测", "Report's forecast", unit, kind="auto"),
+                Column("reported", "报告预测", "Report's forecasts", unit),
             ])
             years = sorted({*(_year(r["period"]) for r in hist_rows), *g["_year"].astype(int), *reported["_year"].astype(int)})
             for y in years:
@@ -198,7 +199,7 @@ class _Builder:
                 rp = reported[reported["_year"] == y].sort_values("obs_id")
                 cells = {"year": y, "observed": h[0]["value"] / factor if h else None,
                          "mean": None, "lo80": None, "hi80": None, "lo95": None, "hi95": None,
-                         "reported": float(rp["value"].iloc[0]) / factor if len(rp) else None}
+                         "reported": self._reported(rp, factor)}
                 if len(f):
                     fr = f.iloc[0]
                     cells.update(mean=fr["value"] / factor, lo80=fr["lo80"] / factor, hi80=fr["hi80"] / factor,
@@ -223,6 +224,19 @@ class _Builder:
             }
         sec.tables.insert(0, summary)
         return sec, chart_inputs
+
+    def _reported(self, rows: pd.DataFrame, factor: float) -> str | None:
+        """The reports' own forecasts for one year, all of them, with their bounds: "1,050; ≥560"."""
+        if not len(rows):
+            return None
+        auto = Column("v", "", "", kind="auto")
+        out = []
+        for r in rows.sort_values("obs_id").to_dict("records"):
+            text = format_cell(float(r["value"]) / factor, auto)
+            if r["qualifier"] == "range" and not blank(r.get("value_high")):
+                text += "–" + format_cell(float(r["value_high"]) / factor, auto)
+            out.append({"about": "约", "at_least": "≥", "at_most": "≤"}.get(r["qualifier"], "") + text)
+        return "; ".join(dict.fromkeys(out))
 
     def _history(self, fc: Mapping[str, object], key: list[str]) -> list[dict]:
         """The observed years a forecast started from, one row per year. A hierarchy's remainder (其他 =

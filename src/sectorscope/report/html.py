@@ -7,19 +7,17 @@ its number came from; tests/report/test_html.py walks the page and fails on a nu
 """
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from ..analytics.derived import display
 from ..model.catalog import Catalog
 from ..store import AsOf, Store
-from .cite import fmt_number
+from .cite import format_cell
 from .content import ReportInputs, build_report_data
-from .model import Column, ReportData
+from .model import ReportData
 
 __all__ = ["build_report", "render_html", "write_report", "format_cell"]
 
@@ -45,23 +43,6 @@ _TEXT = {
         "chars": "characters", "figure": "Figure", "empty": "(none)", "chart_sources": "Sources of the plotted figures",
     },
 }
-
-
-def format_cell(value: object, column: Column) -> str:
-    """A cell as the page prints it. Numbers keep their column's precision; missing values print as —."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—" if column.kind != "text" else ""
-    if column.kind == "int":
-        return f"{int(value):d}"
-    if column.kind == "number":
-        return fmt_number(float(value), column.digits)
-    if column.kind == "auto":
-        num, _ = display(float(value), "")
-        if "." in num:
-            whole, frac = num.split(".")
-            return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() and whole not in ("-0",) else num
-        return f"{int(num):,}" if num.lstrip("-").isdigit() else num
-    return str(value)
 
 
 def _env() -> jinja2.Environment:

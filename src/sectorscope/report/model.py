@@ -56,6 +56,10 @@ class Table:
     def note(self, lang: str) -> str:
         return self.note_en if lang == "en" else self.note_zh
 
+    def all_cites(self) -> list[int]:
+        """Every citation of the table: what its title (a period, an index's source table) refers to."""
+        return sorted({n for c in self.cites for n in c})
+
     def add(self, row: dict[str, object], cites: list[int]) -> None:
         self.rows.append(row)
         self.cites.append(sorted(set(cites)))
