@@ -1,0 +1,69 @@
+"""`sectorscope export`: thin over sectorscope.report.export — any query to CSV, Parquet or SDMX-CSV."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..errors import SectorscopeError
+from ..report.export import FORMATS, export_query
+from ..store import Store
+
+__all__ = ["export_command"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def export_command(
+    path: Annotated[Path, typer.Argument(help="The file to write: *.csv, *.sdmx.csv or *.parquet.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f",
+                                            help=f"{', '.join(FORMATS)} (default: from the file name).")] = None,
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store file.",
+                                        envvar="SECTORSCOPE_STORE")] = Path("out/sectorscope.duckdb"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i",
+                                                        help="Indicator code (repeatable).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    period: Annotated[str | None, typer.Option()] = None,
+    status: Annotated[str | None, typer.Option()] = None,
+    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
+    dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
+    excel: Annotated[bool, typer.Option("--excel/--plain", help="CSV for Excel (UTF-8 BOM, text that could "
+                                        "run as a formula prefixed with ') or plain (every text exact).")] = True,
+    sdmx_version: Annotated[str, typer.Option("--sdmx-version", help="SDMX-CSV 2.0 (read by sdmx1, SDMX 3.0 "
+                                              "tools) or 1.0 (SDMX 2.1 tools).")] = "2.0",
+) -> None:
+    """Write the figures of a query (the same filters as `query`, no row limit) to a file, streamed and
+    atomically; SDMX-CSV comes with its SDMX-ML structure file beside it."""
+    dims: dict[str, str] = {}
+    for d in dim or []:
+        name, sep, value = d.partition("=")
+        if not sep:
+            _fail(f"--dim {d!r} must be NAME=VALUE")
+        dims[name.strip()] = value.strip()
+    for name, value in (("subject", subject), ("region", region)):
+        if value is not None:
+            dims[name] = value
+    try:
+        st = Store(store)
+        summary = export_query(st, path, fmt=fmt, as_of=as_of, indicator=indicator or None, status=status,
+                               period=period, source_id=source, excel=excel, sdmx_version=sdmx_version, **dims)
+        st.close()
+    except SectorscopeError as exc:
+        _fail(str(exc))
+    flavour = {"csv": "CSV for Excel" if excel else "plain CSV", "parquet": "Parquet",
+               "sdmx-csv": f"SDMX-CSV {sdmx_version}"}[summary.fmt]
+    vintage = f" (vintage v{summary.vintage_id})" if summary.vintage_id is not None else ""
+    out.print(f"{summary.rows} rows written{vintage}: {summary.path.resolve()}  ({flavour})", highlight=False)
+    if summary.structure is not None:
+        out.print(f"structure: {summary.structure.resolve()}  (SDMX-ML 2.1: dataflow, data structure, codelists)",
+                  highlight=False)
