@@ -289,6 +289,13 @@ def test_ids_are_scoped_by_key_so_charts_can_share_a_page():
         market_fan_svg(history(), EMPTY, EMPTY, title="甲", unit="亿元", key="市场")
 
 
+def test_labels_and_titles_print_as_written():
+    """Data, not markup: no TeX from "$…$", no broken XML from "<" or "&"."""
+    frame = elasticity().head(2).assign(label=["进口额 US$5亿–$8亿", "A&B <高端> x_1^2"])
+    svg = elasticity_bars_svg(frame, title="标题 <&> $x$", lang="zh")
+    assert {"进口额 US$5亿–$8亿", "A&B <高端> x_1^2(高端)", "标题 <&> $x$"} <= set(texts(svg))
+
+
 def test_matplotlib_settings_do_not_leak():
     before = {k: matplotlib.rcParams[k] for k in ("font.family", "svg.fonttype", "svg.hashsalt", "font.size")}
     all_charts("zh")
@@ -455,7 +462,7 @@ def test_bars_figure_grows_with_the_rows():
     assert height(4) < height(12) < height(24)
 
 
-CJK_LABELS = st.text(alphabet=st.sampled_from(list("市场规模传感器微机械成像仪热红外长三角珠江中游 MEMSabc0123()-、")),
+CJK_LABELS = st.text(alphabet=st.sampled_from(list("市场规模传感器微机械成像仪热红外长三角珠江中游 MEMSabc0123()-、$_^\\{}<&")),
                      min_size=1, max_size=40)
 
 

@@ -185,6 +185,7 @@ def _rc() -> dict[str, object]:
         "legend.frameon": False,
         "figure.facecolor": "white",
         "savefig.facecolor": "white",
+        "text.parse_math": False,  # labels are data: "US$5亿 – $8亿" must print as written, not as TeX
         "svg.fonttype": SVG_FONTTYPE,
         "svg.hashsalt": _HASHSALT,
         "svg.id": None,
@@ -333,10 +334,12 @@ def _year_axis(ax: Axes) -> None:
 
 
 def _no_data(ax: Axes, t: dict[str, str]) -> None:
+    """An empty chart keeps its title and says so, in a short figure: a report section with nothing to plot
+    should not spend half a page on empty axes."""
+    ax.set_axis_off()
     ax.text(0.5, 0.5, t["no_data"], transform=ax.transAxes, ha="center", va="center", color=_GREY,
             fontsize=10, gid="no-data")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.get_figure(root=True).set_size_inches(WIDTH_CM * _CM, 3.5 * _CM)
 
 
 def _title(fig: Figure, title: str) -> None:
@@ -681,11 +684,10 @@ def rank_intervals_svg(
 
     with _style():
         fig = _figure(height)
-        ax_rank, ax_score = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.08})
         if df.empty:
-            _no_data(ax_rank, t)
-            _no_data(ax_score, t)
+            _no_data(fig.add_subplot(), t)
         else:
+            ax_rank, ax_score = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.08})
             y = np.arange(len(df))
             _dot_whisker(ax_rank, df["rank"], df["rank_low"], df["rank_high"], y, "rank")
             _dot_whisker(ax_score, df["score"], df["score_low"], df["score_high"], y, "score")
