@@ -93,10 +93,10 @@ def _diff_expr(store: Store, old_vid: int | None, new_vid: int) -> ir.Table:
         (had & has & (new.obs_id != old.obs_id) & ~same, "revised"),
         else_=ibis.null("string"),
     )
-    gone = new.withdrawn  # a tombstone repeats the old content: the new side shows nothing
-
-    def side_new(col: ir.Value) -> ir.Value:
-        return ibis.ifelse(gone, ibis.null(col.type()), col)
+    # A tombstone repeats the content it withdraws; that side shows no figure, only the tombstone's id and
+    # vintage (a withdrawal, or a figure stated again after one).
+    def side(t: ir.Table, col: ir.Value) -> ir.Value:
+        return ibis.ifelse(t.withdrawn.fill_null(False), ibis.null(col.type()), col)
 
     cols: dict[str, ir.Value] = {
         "change": change, "obs_key": new.obs_key, "source_id": new.source_id, "indicator": new.indicator,
@@ -105,15 +105,16 @@ def _diff_expr(store: Store, old_vid: int | None, new_vid: int) -> ir.Table:
     for c in _PAIRED:
         o = printed_expr(old) if c == "printed" else old[c]
         n = printed_expr(new) if c == "printed" else new[c]
-        cols[f"{c}_old"] = o
-        cols[f"{c}_new"] = n if c in ("obs_id", "vintage_id") else side_new(n)
+        ids = c in ("obs_id", "vintage_id")
+        cols[f"{c}_old"] = o if ids else side(old, o)
+        cols[f"{c}_new"] = n if ids else side(new, n)
     revised = change == "revised"
     ok = revised & old.value.notnull() & new.value.notnull() & (old.value != 0)
     # multiply first: 100 × 1e9 / 1e10 is exactly 10, 1e9 / 1e10 × 100 is not
     cols["pct_change"] = ibis.ifelse(ok, (100.0 * (new.value - old.value) / old.value.abs()).round(9),
                                      ibis.null("float64"))
     t = j.select(**cols)
-    t = t.filter(t.change.notnull())
+    t = t.filter(t.change.notnull()).select(*DIFF_COLUMNS)
     rank = ibis.cases((t.change == "new", 0), (t.change == "revised", 1), else_=2)
     return t.order_by([rank, "source_id", "indicator", *DIMENSIONS, "period", "location_new", "location_old",
                        "obs_key"])
