@@ -50,7 +50,7 @@ def report_command(
         if vid is None:
             raise SectorscopeError(f"{store} holds no vintage; load data first (sectorscope run or load)")
         inputs = report_inputs(st, vid, rules=rules_path, since=since)
-        data = build_report_data(st, lang=lang, as_of=vid, inputs=inputs)
+        data = build_report_data(st, lang=lang, as_of=vid, inputs=inputs, compact=fmt == "pdf")
         target.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "html":
             target.write_text(render_html(data), encoding="utf-8")

@@ -314,7 +314,7 @@ class _Builder:
             label = _s(r["product"]) or (f"{_s(r['tier'])}(档位均值)" if self.zh() else f"{_s(r['tier'])} (tier mean)")
             table.add({"product": label, "tier": _s(r["tier"]), "index": r["value"], "low": r["bound_low"],
                        "high": r["bound_high"], "reading": _t(self.lang, _READING[read]),
-                       "components": "" if is_tier else _s(r["note"])}, self.cite([r]))
+                       "components": "" if is_tier else self._named(_s(r["note"]))}, self.cite([r]))
             if not is_tier:
                 bars.append({"label": label, "tier": _s(r["tier"]) or None, "value": r["value"],
                              "low": r["bound_low"], "high": r["bound_high"]})
@@ -322,6 +322,10 @@ class _Builder:
         sec.charts.append("elasticity")
         svg = charts.elasticity_bars_svg(pd.DataFrame(bars), title=table.title(self.lang), lang=self.lang, limit=0.2)
         return sec, {"elasticity": {"svg": svg, "cites": sorted({n for c in table.cites for n in c})}}
+
+    def _named(self, text: str) -> str:
+        """Indicator codes in a stored note ("capacity_utilisation 61.7% → -0.89") as the catalog names them."""
+        return re.sub(r"\b[a-z][a-z_]+[a-z]\b", lambda m: self.name(m.group()) if m.group() in self.catalog else m.group(), text)
 
     def bottlenecks(self) -> Section:
         sec = Section("bottlenecks", "产业链瓶颈与工艺差距", "Chain bottlenecks and process gaps",
@@ -525,7 +529,7 @@ class _Builder:
         sec.tables.append(table)
         return sec
 
-    def changes(self, diff: pd.DataFrame | None, since: int | None) -> Section:
+    def changes(self, diff: pd.DataFrame | None, since: int | None, limit: int | None = None) -> Section:
         zh = self.zh()
         if diff is None or since is None:
             return Section("changes", "自上一版本以来的变化", "What changed since the last vintage",
@@ -544,7 +548,14 @@ class _Builder:
             Column("unit", "单位", "Unit"), Column("pct", "变动", "Change", "%", kind="number"),
             Column("source", "来源", "Source"),
         ])
-        for r in diff.to_dict("records") if len(diff) else []:
+        records = diff.to_dict("records") if len(diff) else []
+        if limit is not None and len(records) > limit:
+            # revisions and withdrawals first: they change what a reader already has
+            records = sorted(records, key=lambda r: {"revised": 0, "withdrawn": 1, "new": 2}[r["change"]])[:limit]
+            table.note_zh = f"仅列前 {limit} 项(修订、撤回优先);全部 {len(diff)} 项见 HTML 报告与 tables.xlsx。"
+            table.note_en = (f"The first {limit} only (revisions and withdrawals first); all {len(diff)} are in the "
+                             "HTML report and tables.xlsx.")
+        for r in records:
             ids = [i for i in (r.get("obs_id_new"), r.get("obs_id_old")) if not blank(i)]
             row = {**r, "subject": r.get("subject")}
             table.add({"change": _t(self.lang, _CHANGE[r["change"]]), "indicator": self.name(_s(r["indicator"])),
@@ -586,9 +597,11 @@ class _Builder:
 
 
 def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inputs: ReportInputs | None = None,
-                      catalog: Catalog | None = None, generated: datetime | None = None) -> ReportData:
+                      catalog: Catalog | None = None, generated: datetime | None = None,
+                      compact: bool = False) -> ReportData:
     """Every section of the report as cited tables and charts, from the store as of a vintage (latest by
-    default)."""
+    default). `compact` (the PDF) leaves out the appendix of every stated figure and lists the first 60
+    changes only — the HTML page and the workbook keep all of them; footnotes are numbered for what is shown."""
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     inputs = inputs or ReportInputs()
@@ -608,7 +621,9 @@ def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inp
     trl, c3 = b.trl()
     reg, c4 = b.regional()
     data.sections = [market, sd, bott, loc, trl, reg, b.audit(), b.alerts(inputs.alerts),
-                     b.changes(inputs.diff, inputs.since), b.figures()]
+                     b.changes(inputs.diff, inputs.since, limit=60 if compact else None)]
+    if not compact:
+        data.sections.append(b.figures())
     data.sections = [s for s in data.sections if s.tables or s.key == "changes"]
     data.charts = {k: v["svg"] for part in (c1, c2, c3, c4) for k, v in part.items()}
     data.chart_cites = {k: v["cites"] for part in (c1, c2, c3, c4) for k, v in part.items()}

@@ -2,8 +2,9 @@
 
 WeasyPrint rather than a headless browser: it is a Python library with no browser to install, it reads
 the same HTML and the inline SVG charts, and it embeds (subsets) the Noto CJK font fontconfig finds — the
-font the Makefile installs from Debian. The cost is speed: laying out ~90 A4 pages takes it about 20 s,
-most of it the appendix tables (docs/decisions.md).
+font the Makefile installs from Debian. The cost is speed: it lays out tables slowly, so the PDF is the
+compact report (no appendix of every stated figure, the first 60 changes) with fixed table layout — about
+20 s for ~60 pages (docs/decisions.md).
 """
 from __future__ import annotations
 

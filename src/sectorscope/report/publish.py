@@ -89,7 +89,8 @@ def publish(store: Store, out_dir: str | Path, *, langs: Sequence[str] = ("zh", 
             result.paths[f"report.{lang}.html"] = path
         if "pdf" in formats and lang in pdf_langs:
             from .pdf import write_pdf
-            result.paths[f"report.{lang}.pdf"] = write_pdf(data, out / f"report.{lang}.pdf")
+            compact = build_report_data(store, lang=lang, as_of=vid, inputs=inputs, generated=generated, compact=True)
+            result.paths[f"report.{lang}.pdf"] = write_pdf(compact, out / f"report.{lang}.pdf")
         if "xlsx" in formats and lang == xlsx_lang:
             from .xlsx import write_workbook
             result.paths["tables.xlsx"] = write_workbook(data, out / "tables.xlsx")
