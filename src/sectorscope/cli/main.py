@@ -27,6 +27,8 @@ from .analyse import analyse_command
 from .forecast import forecast_command
 from .audit import audit_app, print_counts
 from .extract import extract_command
+from .export import export_command
+from .monitor import alerts_command, diff_command
 from .report import report_command
 
 __all__ = ["app"]
@@ -41,6 +43,9 @@ app.add_typer(audit_app, name="audit")
 app.command("analyse")(analyse_command)
 app.command("forecast")(forecast_command)
 app.command("report")(report_command)
+app.command("diff")(diff_command)
+app.command("alerts")(alerts_command)
+app.command("export")(export_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -103,10 +108,10 @@ def run(
     p = published.paths
     out.print(f"  report  {p['report.zh.html'].resolve()}  (open it in a browser; English: {p['report.en.html'].name}, "
               f"PDF: {p['report.zh.pdf'].name}, workbook: {p['tables.xlsx'].name})", highlight=False)
-    since = f"since v{published.since}" if published.since is not None else "first vintage"
-    n_changed = len(published.diff) if published.diff is not None else 0
-    out.print(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; changes {since}: {n_changed} figures, "
-              f"in the report's last sections)", highlight=False)
+    changed = (f"{len(published.diff)} figures changed since v{published.since}" if published.diff is not None
+               else "no earlier load to compare with")
+    out.print(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; {changed}; both also in the "
+              f"report)", highlight=False)
     out.print(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)", highlight=False)
     out.print(f"  audit   {audit_paths[0].resolve()}  ({len(audited.findings)} findings; "
               f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)

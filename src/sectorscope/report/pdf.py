@@ -37,6 +37,9 @@ def write_pdf(data: ReportData, path: str | Path) -> Path:
     os.close(fd)
     try:
         weasyprint.HTML(string=html).write_pdf(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; the PDF is as readable as any other output
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
