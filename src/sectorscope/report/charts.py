@@ -279,11 +279,12 @@ def _text_width(text: str) -> int:
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%'’&/+\-]*|\s+|.", re.DOTALL)
 _NO_LINE_START = set(",。、;:!?)】》」』,.;:!?)%")
+_NO_LINE_END = set("(【《「『(")
 
 
-def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+def _greedy_lines(text: str, width: int) -> list[str]:
     """Greedy line breaking by display width: Chinese may break between any two characters, Latin words stay
-    whole, closing punctuation never starts a line; past `max_lines` the text ends in an ellipsis."""
+    whole, closing punctuation never starts a line and an opening bracket never ends one."""
     lines: list[str] = []
     line = ""
     for tok in _TOKEN.findall(text.strip()):
@@ -292,19 +293,37 @@ def _wrap(text: str, width: int, max_lines: int = 3) -> str:
                 line += " "
             continue
         if line and _text_width(line + tok) > width and tok[0] not in _NO_LINE_START:
+            carry, line = "", line.rstrip()
+            while line[-1] in _NO_LINE_END and len(line) > 1:
+                carry, line = line[-1] + carry, line[:-1]
             lines.append(line.rstrip())
-            line = tok
+            line = carry + tok
         else:
             line += tok
     if line.strip():
         lines.append(line.rstrip())
+    return lines
+
+
+def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+    """Lines at most `width` wide. When the last line would be a stub (under a quarter of the width), the lines
+    are balanced instead: the narrowest width giving the same number of lines, so a label breaks
+    "微型振动马达 / (可穿戴设备用)" rather than "微型振动马达(可穿戴设备 / 用)". Past `max_lines` the text
+    ends in an ellipsis."""
+    lines = _greedy_lines(text, width)
+    if 1 < len(lines) <= max_lines and _text_width(lines[-1]) < width / 4:
+        for narrower in range(width - 1, width // 2, -1):
+            trial = _greedy_lines(text, narrower)
+            if len(trial) != len(lines):
+                break
+            lines = trial
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
         while last and _text_width(last + "…") > width:
             last = last[:-1]
         lines[-1] = last + "…"
-    return "\n".join(lines) or ""
+    return "\n".join(lines)
 
 
 def _truncate(text: str, width: int) -> str:
@@ -637,7 +656,7 @@ def trl_quadrant_svg(
             ax.plot([row.demand], [y[i]], ls="none", marker="o", ms=4.8, mec=colour, mew=1.2,
                     mfc="white" if hollow else colour, zorder=3, gid=f"point-{i}")
             left = hi > 0.72  # beyond the whisker's end, so the label never hides the interval
-            ax.annotate(_truncate(str(row.label), 22), (lo if left else hi, y[i]),
+            ax.annotate(_truncate(str(row.label), 26), (lo if left else hi, y[i]),
                         xytext=(-4 if left else 4, 0), textcoords="offset points",
                         ha="right" if left else "left", va="center", fontsize=7, color=_BLACK, zorder=4,
                         gid=f"label-{i}",
