@@ -135,7 +135,7 @@ def formula_like(text: str) -> bool:
 
 def csv_guard(text: str) -> str:
     """A text cell as the Excel-flavoured CSV writes it (the Python twin of the engine-side guard)."""
-    if text[:1] in _GUARDED_CSV and not _PLAIN_NUMBER_RE.match(text):
+    if text[:1] in _GUARDED_CSV and not _PLAIN_NUMBER_RE.fullmatch(text):
         return "'" + text
     return text
 

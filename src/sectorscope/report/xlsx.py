@@ -139,7 +139,7 @@ def _generated(stamp: str) -> datetime:
 
 def _header_text(text: str) -> str:
     """A page header/footer section: & is xlsxwriter's control character, and the whole is ≤ 255 chars."""
-    return text.replace("&", "&&")[:200]
+    return text[:120].replace("&", "&&")
 
 
 class _Sheet:
