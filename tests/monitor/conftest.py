@@ -66,6 +66,15 @@ def write_forecasts(store: Store, n: int, rows: list[dict]) -> VintageSummary:
     return store.write(batch, label="forecast", loaded_at=at(n))
 
 
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """A folder with a sources file, for stores a whole module reads."""
+    path = tmp_path_factory.mktemp("monitor")
+    (path / "sources.csv").write_text("source_id,title,publisher,published\nsrc-a,测试报告A,测试机构,2025-01-01\n"
+                                      "src-b,测试报告B,测试机构,2025-02-01\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def default_store(tmp_path_factory):
     """The default dataset as `sectorscope run` leaves it: v1 loaded, v2 analysed, v3 forecast."""

@@ -35,6 +35,8 @@ DEFAULT_STATUSES = {
     "forecast_miss": ("actual", "estimate"),
     "revision": STATUSES,
 }
+# What each kind may be asked to read: a forecast miss is about figures that report what happened.
+ALLOWED_STATUSES = {"threshold": STATUSES, "forecast_miss": ("actual", "estimate"), "revision": STATUSES}
 _COMMON_KEYS = {"id", "kind", "severity", "message_zh", "message_en", "title_zh", "title_en", "indicator",
                 "where", "statuses", "sources", "exclude_sources"}
 _KIND_KEYS = {
@@ -203,7 +205,7 @@ class _Rule:
         titles = {lang: self.text(e, f"title_{lang}") for lang in ("zh", "en")}
         indicators = self.indicators(e, required=kind == "threshold")
         where = self.where(e)
-        statuses = self.names(e, "statuses", allowed=DEFAULT_STATUSES[kind])
+        statuses = self.names(e, "statuses", allowed=ALLOWED_STATUSES[kind])
         sources = self.names(e, "sources")
         exclude = self.names(e, "exclude_sources")
         extra: dict[str, object] = {}
