@@ -31,11 +31,14 @@ class _Walker(HTMLParser):
         self.stack: list[tuple[str, dict]] = []
         self.numbers: list[tuple[str, list[tuple[str, dict]]]] = []
         self.ids: set[str] = set()
+        self.duplicate_ids: list[str] = []
         self.cited: set[int] = set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
+            if a["id"] in self.ids:
+                self.duplicate_ids.append(a["id"])
             self.ids.add(a["id"])
         if a.get("data-cite"):
             self.cited |= {int(n) for n in a["data-cite"].split()}
@@ -86,6 +89,7 @@ def test_every_number_in_the_page_is_cited(zh_html):
     # every citation a row or chart names exists as a footnote, and every footnote is used
     notes = {int(i[3:]) for i in w.ids if i.startswith("fn-")}
     assert w.cited and w.cited <= notes and notes == set(range(1, len(notes) + 1))
+    assert not w.duplicate_ids  # the inline charts' ids are scoped by chart
 
 
 def test_every_row_cites_the_figures_it_shows(zh, full_store):

@@ -219,7 +219,8 @@ class _Builder:
             rep = pd.DataFrame({"year": reported["_year"].astype(int), "value": reported["value"] / factor,
                                 "label": reported["source_id"]}).reset_index(drop=True)
             chart_inputs[chart_key] = {
-                "svg": charts.market_fan_svg(hist, fc, rep, title=self.series_label(first), unit=unit, lang=lang),
+                "svg": charts.market_fan_svg(hist, fc, rep, title=self.series_label(first), unit=unit, lang=lang,
+                                             key=chart_key),
                 "cites": sorted({n for c in detail.cites for n in c}),
             }
         sec.tables.insert(0, summary)
@@ -320,7 +321,8 @@ class _Builder:
                              "low": r["bound_low"], "high": r["bound_high"]})
         sec.tables.append(table)
         sec.charts.append("elasticity")
-        svg = charts.elasticity_bars_svg(pd.DataFrame(bars), title=table.title(self.lang), lang=self.lang, limit=0.2)
+        svg = charts.elasticity_bars_svg(pd.DataFrame(bars), title=table.title(self.lang), lang=self.lang, limit=0.2,
+                                         key="elasticity")
         return sec, {"elasticity": {"svg": svg, "cites": sorted({n for c in table.cites for n in c})}}
 
     def _named(self, text: str) -> str:
@@ -440,7 +442,8 @@ class _Builder:
                       self.cite([r] + ([d] if d else [])))
         sec.tables.append(table)
         sec.charts.append("trl_quadrant")
-        svg = charts.trl_quadrant_svg(pd.DataFrame(points), title=table.title(self.lang), lang=self.lang)
+        svg = charts.trl_quadrant_svg(pd.DataFrame(points), title=table.title(self.lang), lang=self.lang,
+                                      key="trl_quadrant")
         return sec, {"trl_quadrant": {"svg": svg, "cites": sorted({n for c in table.cites for n in c})}}
 
     def regional(self) -> tuple[Section, dict[str, dict]]:
@@ -482,7 +485,8 @@ class _Builder:
             sec.tables.append(table)
             key = f"ranks_{i + 1}"
             sec.charts.append(key)
-            out[key] = {"svg": charts.rank_intervals_svg(pd.DataFrame(pts), title=table.title(self.lang), lang=self.lang),
+            out[key] = {"svg": charts.rank_intervals_svg(pd.DataFrame(pts), title=table.title(self.lang), lang=self.lang,
+                                                         key=key),
                         "cites": sorted({n for c in table.cites for n in c})}
         return sec, out
 

@@ -8,6 +8,7 @@ compact report (no appendix of every stated figure, the first 60 changes) with f
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -35,6 +36,11 @@ def write_pdf(data: ReportData, path: str | Path) -> Path:
     html = render_html(data, for_print=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    # WeasyPrint warns once per inline-SVG element about CSS properties it reads from attributes instead
+    # ("Ignored `fill: …`"); the PDF is right, and hundreds of such lines would bury the run's output.
+    log = logging.getLogger("weasyprint")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         weasyprint.HTML(string=html).write_pdf(tmp)
         umask = os.umask(0)
@@ -44,4 +50,6 @@ def write_pdf(data: ReportData, path: str | Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        log.setLevel(level)
     return path
