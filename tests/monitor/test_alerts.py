@@ -224,14 +224,22 @@ def test_a_forecast_miss_names_both_figures(forecast_then_actuals):
     assert a.message_zh == "测试市场 / 甲:2025 125亿元,在预测(v2,基于v1)95%区间100亿元–120亿元之外,预测值110亿元"
 
 
-def test_the_last_forecast_before_the_figure_counts_even_once_withdrawn(forecast_then_actuals, tmp_path):
+def test_the_last_forecast_before_the_figure_counts_even_once_withdrawn(forecast_then_actuals, folder, tmp_path):
     forecast_then_actuals.close()
     shutil.copyfile(forecast_then_actuals.path, tmp_path / "s.duckdb")  # the module's store stays as it is
     s = Store(tmp_path / "s.duckdb")
-    # v4: a forecast rerun no longer forecasts 2025 (it is history now) and forecasts 己 from v3's data
-    write_forecasts(s, 4, [_fc("己", "2025", 300, 290, 310, [1], vid=3)])
+    # v4: a rerun no longer forecasts most of 2025 (it is history now); what it forecasts of 2025 it made
+    # from v3, which held the 2025 figures
+    write_forecasts(s, 4, [_fc("己", "2025", 300, 290, 310, [1], vid=3), _fc("乙", "2025", 150, 90, 200, [1], vid=3)])
     assert fired(s, rule("forecast_miss"), as_of=4) == ["丁", "甲"]
-    assert list(alerts_history(s, rules(rule("forecast_miss")))["first_vintage"]) == [3, 3]
+    # v5: 甲's figure is revised into the interval, 乙's out of it: a revision is still judged against the
+    # forecast made before the figure was first stated (v2's [100, 120]), not against v4's
+    load(s, folder, 5, [fig(product="甲", period="2025", value="118", location="表1 / 2025"),
+                        fig(product="乙", period="2025", value="95", location="表1 / 2025")], folder / "sources.csv")
+    assert fired(s, rule("forecast_miss"), as_of=5) == ["丁", "乙"]
+    h = alerts_history(s, rules(rule("forecast_miss")))
+    assert sorted(zip(h["product"], h["first_vintage"], h["last_vintage"], h["active"])) == [
+        ("丁", 3, 5, True), ("乙", 5, 5, True), ("甲", 3, 4, False)]
     s.close()
 
 

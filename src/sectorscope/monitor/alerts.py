@@ -172,6 +172,9 @@ def _forecast_miss(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
     lo_a, hi_a = figure_interval(actual)
     actual = actual.mutate(a_lo=lo_a, a_hi=hi_a)
     obs = store.table("observations")
+    # when the figure was first stated (a later revision of it is still the figure the forecast did not see)
+    seen = obs.filter(obs.vintage_id <= vid).group_by("obs_key").aggregate(a_first=obs.vintage_id.min())
+    actual = actual.join(seen, "obs_key")
     lo_col, hi_col = ("lo95", "hi95") if rule.interval == 95 else ("lo80", "hi80")
     fc = obs.filter((obs.source_id == FORECAST_SOURCE) & (obs.location == MODEL_LOCATION) & (obs.status == "forecast")
                     & ~obs.withdrawn & (obs.vintage_id <= vid) & obs.scenario.isnull()
@@ -183,7 +186,7 @@ def _forecast_miss(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
         src = obs.select(f_first_input=obs.obs_id, f_source=obs.source_id).distinct()
         fc = fc.left_join(src, "f_first_input").drop("f_first_input_right")
     preds = [actual.indicator == fc.f_indicator, actual.period == fc.f_period, actual.unit == fc.f_unit,
-             fc.f_input_vintage < actual.vintage_id,  # made before this version of the figure arrived
+             fc.f_input_vintage < actual.a_first,  # made from data that did not hold the figure yet
              *(actual[d].identical_to(fc[f"f_{d}"]) for d in SERIES_DIMS)]
     if rule.same_source:
         preds.append(actual.source_id == fc.f_source)
