@@ -143,7 +143,7 @@ class _Builder:
         stated_fc = stated_fc.assign(_year=stated_fc["period"].map(_year))
         stated_fc = stated_fc[stated_fc["_year"].notna() & stated_fc["scenario"].isna()]
         summary = Table("forecast_summary", "预测一览", "Forecasts at a glance", [
-            Column("series", "序列", "Series"), Column("unit", "单位", "Unit"),
+            Column("series", "序列", "Series", width=4), Column("unit", "单位", "Unit", width=1),
             Column("last_year", "最近观测年份", "Last observed year", kind="int"),
             Column("last_value", "最近观测值", "Last observed value", kind="auto"),
             Column("year", "预测年份", "Forecast year", kind="int"),
@@ -304,7 +304,8 @@ class _Builder:
             Column("index", "指数", "Index", kind="number", digits=2),
             Column("low", "区间下限", "Low", kind="number", digits=2),
             Column("high", "区间上限", "High", kind="number", digits=2),
-            Column("reading", "判读", "Reading"), Column("components", "分量(数值 → 贡献)", "Components (value → contribution)"),
+            Column("reading", "判读", "Reading", width=1.2),
+            Column("components", "分量(数值 → 贡献)", "Components (value → contribution)", width=7),
         ])
         tiers = sd[sd["location"].str.endswith("档位均值")]
         products = sd[~sd.index.isin(tiers.index)].sort_values("value")
@@ -421,7 +422,7 @@ class _Builder:
             Column("demand", "需求得分", "Demand score", kind="number", digits=2),
             Column("low", "区间下限", "Low", kind="number", digits=2),
             Column("high", "区间上限", "High", kind="number", digits=2),
-            Column("advice", "象限与建议", "Quadrant and advice"),
+            Column("advice", "象限与建议", "Quadrant and advice", width=4),
         ])
         points = []
         for r in trl.sort_values(["value", "product"], ascending=[False, True]).to_dict("records"):
@@ -497,11 +498,11 @@ class _Builder:
                       "involved, with their quotes in the footnotes.")
         f = self.store.findings().execute()
         table = Table("audit", "审计发现", "Audit findings", [
-            Column("id", "编号", "No.", kind="int"), Column("severity", "级别", "Severity"),
-            Column("rule", "规则", "Rule"), Column("indicator", "指标", "Indicator"),
+            Column("id", "编号", "No.", kind="int", width=0.7), Column("severity", "级别", "Severity", width=1),
+            Column("rule", "规则", "Rule", width=1.5), Column("indicator", "指标", "Indicator", width=2),
             Column("subject", "市场", "Market"), Column("periods", "时期", "Periods"),
-            Column("message", "发现", "Finding"), Column("computed", "核算", "Computed"),
-            Column("suggestion", "建议", "Suggestion"),
+            Column("message", "发现", "Finding", width=7), Column("computed", "核算", "Computed", width=4),
+            Column("suggestion", "建议", "Suggestion", width=4),
         ])
         zh = self.zh()
         for r in f.to_dict("records"):
@@ -520,9 +521,9 @@ class _Builder:
                       "Alert rules are in the dataset's alerts.yaml (thresholds, new actuals outside the last "
                       "forecast's interval, large revisions).")
         table = Table("alerts", "本版本触发的预警", "Alerts of this vintage", [
-            Column("severity", "级别", "Severity"), Column("rule", "规则", "Rule"),
+            Column("severity", "级别", "Severity", width=1.3), Column("rule", "规则", "Rule", width=2),
             Column("indicator", "指标", "Indicator"), Column("item", "对象", "Where"),
-            Column("period", "时期", "Period"), Column("message", "说明", "Message"),
+            Column("period", "时期", "Period", width=1.2), Column("message", "说明", "Message", width=8),
         ])
         for a in alerts:
             ids = [int(i) for i in (a.obs_id, a.forecast_obs_id, a.old_obs_id) if i is not None]

@@ -27,6 +27,10 @@ class Column:
     unit: str = ""
     kind: str = "text"
     digits: int = 1
+    width: float = 0.0  # relative width on paper; 0: by kind (text 3, numbers 1)
+
+    def weight(self) -> float:
+        return self.width or (3.0 if self.kind == "text" else 1.0)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -55,6 +59,13 @@ class Table:
 
     def note(self, lang: str) -> str:
         return self.note_en if lang == "en" else self.note_zh
+
+    def widths(self) -> list[float]:
+        """Column widths in % of the page, the citation column last: fixed table layout (fast in WeasyPrint)
+        needs them, or every column gets the same width."""
+        weights = [c.weight() for c in self.columns] + [1.6]
+        total = sum(weights)
+        return [round(100 * w / total, 1) for w in weights]
 
     def all_cites(self) -> list[int]:
         """Every citation of the table: what its title (a period, an index's source table) refers to."""
