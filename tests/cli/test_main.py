@@ -32,6 +32,36 @@ def test_run_as_a_process_writes_store_and_report(tmp_path):
     # leave derived figures out
     assert again.returncode == 0 and "vintage v4" in again.stdout and "0 new, 0 revised" in again.stdout
     assert "缩微机械: 299 figures" in again.stdout and str((out / "analytics.md").resolve()) in again.stdout
+    # every output of issue 8, printed where it is
+    for name in ("report.zh.html", "report.en.html", "report.zh.pdf", "tables.xlsx", "audit.md", "alerts.json",
+                 "observations.sdmx.csv", "observations.structure.xml"):
+        assert (out / name).is_file() and (out / name).stat().st_size > 1000, name
+    for name in ("report.zh.html", "alerts.json", "observations.sdmx.csv"):
+        assert str((out / name).resolve()) in again.stdout, name
+    # the second run's report compares with the first run's vintage: the load changed nothing, the reruns of
+    # the analysis and the forecasts restate their figures
+    assert "0 figures changed since v3" in again.stdout
+    assert json.loads((out / "alerts.json").read_text(encoding="utf-8"))["vintage"] == 6
+
+
+def test_report_command_builds_one_report(tmp_path, sources_csv):
+    store = tmp_path / "s.duckdb"
+    f = write_csv(tmp_path / "a.csv", [obs(), obs(period="2025", value="120", quote="规模为120亿元", location="p2")])
+    assert runner.invoke(app, ["load", str(f), "--store", str(store), "--sources", str(sources_csv)]).exit_code == 0
+    pdf = tmp_path / "r.pdf"
+    r = runner.invoke(app, ["report", "--store", str(store), "--lang", "en", "--format", "pdf", "--out", str(pdf),
+                            "--no-alerts"])
+    assert r.exit_code == 0, r.output
+    assert pdf.read_bytes().startswith(b"%PDF") and str(pdf.resolve()) in r.output.replace("\n", "")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Industry data report" in text and "Sources and quotes" in text and "规模为120亿元" in text
+    xlsx = tmp_path / "t.xlsx"
+    r = runner.invoke(app, ["report", "--store", str(store), "--format", "xlsx", "--out", str(xlsx), "--no-alerts"])
+    assert r.exit_code == 0 and xlsx.read_bytes()[:2] == b"PK"
+    r = runner.invoke(app, ["report", "--store", str(store), "--format", "docx"])
+    assert r.exit_code == 1 and "--format must be html, pdf or xlsx" in r.output
+    r = runner.invoke(app, ["report", "--store", str(tmp_path / "none.duckdb")])
+    assert r.exit_code == 1 and "no store at" in r.output and "load data first" in r.output
 
 
 def test_load_query_vintages(tmp_path, sources_csv):

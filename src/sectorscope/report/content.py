@@ -44,6 +44,7 @@ _CHANGE = {"new": ("新增", "new"), "revised": ("修订", "revised"), "withdraw
 _STATUS = {"actual": ("实际", "actual"), "estimate": ("估计", "estimate"), "forecast": ("预测", "forecast"),
            "target": ("目标", "target"), "derived": ("推算", "derived")}
 _SCENARIO_ORDER = {"低": 0, "基准": 1, "高": 2}
+_COMPACT_APPENDIX = 200  # the compact report (PDF) lists every stated figure only up to this many
 
 
 @dataclass
@@ -605,8 +606,8 @@ def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inp
                       catalog: Catalog | None = None, generated: datetime | None = None,
                       compact: bool = False) -> ReportData:
     """Every section of the report as cited tables and charts, from the store as of a vintage (latest by
-    default). `compact` (the PDF) leaves out the appendix of every stated figure and lists the first 60
-    changes only — the HTML page and the workbook keep all of them; footnotes are numbered for what is shown."""
+    default). `compact` (the PDF) leaves out the appendix of every stated figure when there are more than
+    200, and lists the first 60 changes only — the HTML page and the workbook keep all of them; footnotes are numbered for what is shown."""
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     inputs = inputs or ReportInputs()
@@ -627,9 +628,15 @@ def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inp
     reg, c4 = b.regional()
     data.sections = [market, sd, bott, loc, trl, reg, b.audit(), b.alerts(inputs.alerts),
                      b.changes(inputs.diff, inputs.since, limit=60 if compact else None)]
-    if not compact:
+    if not compact or len(b.stated) <= _COMPACT_APPENDIX:
         data.sections.append(b.figures())
-    data.sections = [s for s in data.sections if s.tables or s.key == "changes"]
+    else:
+        n = len(b.stated)
+        data.sections.append(Section(
+            "figures", "附录:各市场全部数据", "Appendix: every figure by market",
+            f"报告所述的全部 {n} 项数据见 HTML 报告与 tables.xlsx(PDF 版从略)。",
+            f"All {n} figures the reports state are in the HTML report and tables.xlsx (left out of the PDF)."))
+    data.sections = [s for s in data.sections if s.tables or s.key in ("changes", "figures")]
     data.charts = {k: v["svg"] for part in (c1, c2, c3, c4) for k, v in part.items()}
     data.chart_cites = {k: v["cites"] for part in (c1, c2, c3, c4) for k, v in part.items()}
     data.citations = b.cites.items
