@@ -65,6 +65,10 @@ def utilisation(folder):
         u("P6", "60", value_high="75", qualifier="range"), u("P7", "69", qualifier="about"),
         u("P8", "50", status="forecast"), u("P9", "40", status="target"), u("P10", "50", scenario="高"),
         u("P11", "60", source="src-b"),
+        # for the abs operators and the units
+        *[fig(indicator="price_change", unit="%", period="2025", product=p, value=v)
+          for p, v in [("A", "-12"), ("B", "12"), ("C", "10"), ("D", "-10"), ("E", "5")]],
+        fig(product="A", value="149.9"), fig(product="B", value="150"), fig(product="C", value="1.2", unit="万亿元"),
     ], folder / "sources.csv")
     yield store
     store.close()
@@ -112,22 +116,18 @@ def test_the_alert_carries_the_figure_and_its_words(utilisation):
     assert a.obs_id == int(row["obs_id"].iloc[0]) and a.obs_key == row["obs_key"].iloc[0]
 
 
-def test_abs_operators_on_both_sides(store, tmp_path, sources_csv):
-    load(store, tmp_path, 1, [fig(indicator="price_change", unit="%", period="2025", product=p, value=v)
-                              for p, v in [("A", "-12"), ("B", "12"), ("C", "10"), ("D", "-10"), ("E", "5")]],
-         sources_csv)
-    pc = {"indicator": "price_change", "value": 10}
-    assert fired(store, rule(operator="abs>", **pc)) == ["A", "B"]
-    assert fired(store, rule(operator="abs>=", **pc)) == ["A", "B", "C", "D"]
+def test_abs_operators_on_both_sides(utilisation):
+    pc = {"indicator": "price_change", "value": 10}  # −12, 12, 10, −10, 5
+    assert fired(utilisation, rule(operator="abs>", **pc)) == ["A", "B"]
+    assert fired(utilisation, rule(operator="abs>=", **pc)) == ["A", "B", "C", "D"]
 
 
-def test_a_threshold_in_a_printed_unit_is_compared_in_the_canonical_one(store, tmp_path, sources_csv):
-    load(store, tmp_path, 1, [fig(product="A", value="149.9"), fig(product="B", value="150"),
-                              fig(product="C", value="1.2", unit="万亿元")], sources_csv)
+def test_a_threshold_in_a_printed_unit_is_compared_in_the_canonical_one(utilisation):
     [r] = rules(rule(indicator="market_size", operator="<", value=150, unit="亿元"))
     assert r.value == 150 * YI and r.threshold_as_written == 150
-    assert fired(store, rule(indicator="market_size", operator="<", value=150, unit="亿元")) == ["A"]
-    assert fired(store, rule(indicator="market_size", operator=">", value=1, unit="万亿元")) == ["C"]
+    # 149.9亿元, 150亿元, 1.2万亿元
+    assert fired(utilisation, rule(indicator="market_size", operator="<", value=150, unit="亿元")) == ["A"]
+    assert fired(utilisation, rule(indicator="market_size", operator=">", value=1, unit="万亿元")) == ["C"]
 
 
 def _derived(value: float, lo: float, hi: float, product: str, inputs: list[int], vid: int) -> dict:

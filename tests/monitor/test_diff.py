@@ -34,7 +34,7 @@ def _ids(store: Store, as_of) -> dict[tuple[str, str], int]:
 # Each example is two loads of up to 18 figures (values drawn from a few, so that restated, revised, new
 # and withdrawn figures all occur). No shrinking: an example costs two store writes, and shrinking a slow
 # example takes minutes; the failing example is printed as drawn.
-@settings(max_examples=8, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@settings(max_examples=6, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(first=st.dictionaries(st.sampled_from(KEYS), st.integers(1, 4), min_size=1),
        second=st.dictionaries(st.sampled_from(KEYS), st.integers(1, 4)),
        withdraw=st.booleans())
