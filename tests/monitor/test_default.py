@@ -11,7 +11,7 @@ from sectorscope.ingest import default_dataset_dir, load_paths
 from sectorscope.model.observation import FORECAST_SOURCE
 from sectorscope.monitor import diff_vintages, summarise_diff
 from sectorscope.monitor.alerts import alerts_history, dims_label, evaluate_alerts, read_alert_rules
-from sectorscope.monitor.output import write_alerts_json
+from sectorscope.monitor.output import diff_frame, rules_to_frame, write_alerts_json
 from sectorscope.store import Store
 
 from .conftest import HEADER, fig
@@ -104,6 +104,19 @@ def test_the_default_runs_diff_is_the_analysis_then_the_forecasts(default_store)
     assert len(analysed) == v.loc[2, "n_new"]
     assert summarise_diff(forecast).forecasts == {"new": int(v.loc[3, "n_new"]), "revised": 0, "withdrawn": 0}
     assert forecast["lo95_new"].notna().sum() == (forecast["location_new"] == "预测:模型").sum() > 0
+    _, counts = diff_frame(default_store, 1)
+    assert counts.values.tolist() == [
+        ["sectorscope", v.loc[2, "n_new"], 0, 0, v.loc[2, "n_new"]],
+        [FORECAST_SOURCE, v.loc[3, "n_new"], 0, 0, v.loc[3, "n_new"]],
+        ["*", v.loc[2, "n_new"] + v.loc[3, "n_new"], 0, 0, v.loc[2, "n_new"] + v.loc[3, "n_new"]]]
+
+
+def test_the_rules_as_a_table():
+    t = rules_to_frame(RULES)
+    assert t["condition"].tolist() == [
+        "capacity_utilisation < 70%", "import_dependence > 50%", "inventory_days_gap > 0", "supply_demand_index abs> 0.2",
+        "outside the 95 % interval of sectorscope's forecast", "revised by more than 10 %", "revised by more than 20 %"]
+    assert t["title_zh"][0] == "产能利用率低于70%"
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from ..store import AsOf, Store
 from .diff import diff_vintages, printed_expr
 from .rules import AlertRule, read_alert_rules
 
-__all__ = ["Alert", "evaluate_alerts", "alerts_history", "read_alert_rules", "figure_interval", "dims_label",
-           "MODEL_LOCATION", "SEVERITY_ORDER"]
+__all__ = ["Alert", "evaluate_alerts", "alerts_history", "alerts_to_frame", "read_alert_rules", "figure_interval",
+           "dims_label", "ALERT_COLUMNS", "MODEL_LOCATION", "SEVERITY_ORDER"]
 
 # Where the forecast pipeline files its model forecasts (CAGR scenarios are 预测:CAGR-…, not forecasts to miss).
 MODEL_LOCATION = "预测:模型"
@@ -92,6 +92,27 @@ class Alert:
     def sort_key(self, order: dict[str, int]) -> tuple:
         return (SEVERITY_ORDER[self.severity], order.get(self.rule_id, 0), self.source_id, self.indicator,
                 tuple(self.dims.get(d) or "" for d in DIMENSIONS), self.period, self.obs_id)
+
+
+ALERT_COLUMNS = (
+    "rule_id", "kind", "severity", "vintage_id", "obs_id", "obs_key", "indicator", *DIMENSIONS, "period", "status",
+    "value", "printed", "unit", "threshold", "operator", "lo", "hi", "interval_level", "forecast_obs_id",
+    "forecast_value", "forecast_vintage", "input_vintage", "old_obs_id", "old_value", "old_printed", "pct_change",
+    "since_vintage", "source_id", "quote", "location", "figure_vintage", "message_zh", "message_en",
+)
+
+
+def _row(a: Alert) -> dict[str, object]:
+    d = a.to_dict()
+    dims = d.pop("dims")
+    lo, hi = a.interval if a.interval is not None else (None, None)
+    d.pop("interval")
+    return {**{k: None for k in ALERT_COLUMNS}, **d, **{k: dims.get(k) for k in DIMENSIONS}, "lo": lo, "hi": hi}
+
+
+def alerts_to_frame(alerts: Sequence[Alert]) -> pd.DataFrame:
+    """One row per alert (ALERT_COLUMNS), dimensions as columns, in the order given."""
+    return pd.DataFrame([_row(a) for a in alerts], columns=list(ALERT_COLUMNS))
 
 
 def dims_label(dims: dict[str, str]) -> str:
@@ -298,17 +319,21 @@ def _previous(store: Store, vid: int) -> int | None:
 
 
 def evaluate_alerts(store: Store, rules: Sequence[AlertRule], as_of: AsOf = None, *, since: AsOf = None,
-                    catalog: Catalog | None = None, _diffs: dict | None = None) -> list[Alert]:
+                    catalog: Catalog | None = None) -> list[Alert]:
     """Every alert the rules raise on the store as it stood at `as_of` (latest by default), sorted by
     severity, the rules' order, source, indicator, dimensions and period.
 
     Revision rules compare with `since` when given, else with the rule's own `since`, else with the
     previous vintage: a revision alert belongs to the vintage that made the revision."""
-    catalog = catalog or load_catalog()
     vid = store.resolve(as_of)
     if vid is None:
         raise StoreError(f"{store.path} holds no vintage at {as_of!r} to evaluate alerts on; load data first")
-    diffs = {} if _diffs is None else _diffs
+    return _evaluate(store, rules, vid, since, catalog or load_catalog(), {})
+
+
+def _evaluate(store: Store, rules: Sequence[AlertRule], vid: int, since: AsOf, catalog: Catalog,
+              diffs: dict) -> list[Alert]:
+    """evaluate_alerts on a resolved vintage; `diffs` caches the diffs revision rules share."""
     alerts: list[Alert] = []
     for rule in rules:
         rule_since = None
@@ -329,14 +354,12 @@ def alerts_history(store: Store, rules: Sequence[AlertRule], *, catalog: Catalog
     """The rules evaluated on every vintage: one row per alert (rule and figure key; a revision is its own
     event), the vintage it first fired in, the last it fired in and whether it still fires at the latest
     vintage, with the alert's fields as of the last vintage it fired in."""
-    from .output import alerts_to_frame  # output imports this module
-
     catalog = catalog or load_catalog()
     ids = [int(v) for v in store.vintages().vintage_id.execute()]
     seen: dict[tuple, tuple[int, int, Alert]] = {}
     diffs: dict = {}
     for vid in ids:
-        for a in evaluate_alerts(store, rules, vid, catalog=catalog, _diffs=diffs):
+        for a in _evaluate(store, rules, vid, None, catalog, diffs):
             first = seen[a.identity][0] if a.identity in seen else vid
             seen[a.identity] = (first, vid, a)
     latest = ids[-1] if ids else None

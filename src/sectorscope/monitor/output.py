@@ -1,7 +1,7 @@
 """Alerts as data for the next reader: `out/alerts.json` for machines, frames for the report layer.
 
-The JSON file is written so that two runs over the same store give the same bytes: sorted alerts, sorted
-keys, no time stamp unless the caller passes one. Wording a diff or the alerts for a publication (zh/en,
+The JSON file is written so that two runs over the same store give the same bytes: alerts sorted, fields in
+a fixed order, no time stamp unless the caller passes one. Wording a diff or the alerts for a publication (zh/en,
 tables, footnotes) is the report's job; this module hands it tidy frames.
 """
 from __future__ import annotations
@@ -14,33 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model.observation import DIMENSIONS
-from .alerts import SEVERITY_ORDER, Alert
+from ..store import AsOf, Store
+from .alerts import ALERT_COLUMNS, SEVERITY_ORDER, Alert, alerts_to_frame
 from .diff import diff_vintages, summarise_diff
 from .rules import AlertRule
 
 __all__ = ["write_alerts_json", "alerts_document", "alerts_to_frame", "rules_to_frame", "diff_frame",
            "ALERT_COLUMNS"]
-
-ALERT_COLUMNS = (
-    "rule_id", "kind", "severity", "vintage_id", "obs_id", "obs_key", "indicator", *DIMENSIONS, "period", "status",
-    "value", "printed", "unit", "threshold", "operator", "lo", "hi", "interval_level", "forecast_obs_id",
-    "forecast_value", "forecast_vintage", "input_vintage", "old_obs_id", "old_value", "old_printed", "pct_change",
-    "since_vintage", "source_id", "quote", "location", "figure_vintage", "message_zh", "message_en",
-)
-
-
-def _row(a: Alert) -> dict[str, object]:
-    d = a.to_dict()
-    dims = d.pop("dims")
-    lo, hi = a.interval if a.interval is not None else (None, None)
-    d.pop("interval")
-    return {**{k: None for k in ALERT_COLUMNS}, **d, **{k: dims.get(k) for k in DIMENSIONS}, "lo": lo, "hi": hi}
-
-
-def alerts_to_frame(alerts: Sequence[Alert]) -> pd.DataFrame:
-    """One row per alert (ALERT_COLUMNS), dimensions as columns, in the order given."""
-    return pd.DataFrame([_row(a) for a in alerts], columns=list(ALERT_COLUMNS))
 
 
 def rules_to_frame(rules: Sequence[AlertRule]) -> pd.DataFrame:
@@ -59,7 +39,7 @@ def rules_to_frame(rules: Sequence[AlertRule]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["rule_id", "kind", "severity", "title_zh", "title_en", "condition"])
 
 
-def diff_frame(store, since, until=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def diff_frame(store: Store, since: AsOf, until: AsOf = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The diff and its counts by source (a total row last, source `*`): what a report's "what changed"
     section prints."""
     d = diff_vintages(store, since, until)
