@@ -12,7 +12,7 @@ import yaml
 from sectorscope.analytics.derived import DERIVED_SOURCE
 from sectorscope.forecast.pipeline import ForecastConfig, forecast_store
 from sectorscope.model.observation import FORECAST_SOURCE, parse_period
-from sectorscope.monitor.alerts import alerts_history, evaluate_alerts
+from sectorscope.monitor.alerts import alerts_history, evaluate_alerts, previous_vintage
 from sectorscope.monitor.output import alerts_to_frame, write_alerts_json
 from sectorscope.monitor.rules import parse_alert_rules
 from sectorscope.store import Batch, Store
@@ -304,6 +304,22 @@ def test_a_revision_alert_shows_old_and_new(revised):
     assert by["丁"].pct_change is None and by["丁"].message_zh.endswith("(+inf%,自v1)")
     history = alerts_history(revised, rules(rule("revision", percent=10)))
     assert sorted(zip(history["first_vintage"], history["active"])) == [(2, False)] * 3
+
+
+def test_a_loads_revisions_are_still_seen_on_the_forecast_vintage_after_it(store, tmp_path, sources_csv):
+    load(store, tmp_path, 1, [fig(product="甲", value="100")], sources_csv)
+    write_forecasts(store, 2, [_fc("甲", "2025", 110, 100, 120, [1])])
+    load(store, tmp_path, 3, [fig(product="甲", value="120")], sources_csv)  # +20 %
+    write_forecasts(store, 4, [_fc("甲", "2025", 165, 150, 180, [2], vid=3)])  # the rerun: +50 %
+    rs = rules(rule("revision", id="figure", percent=10, exclude_sources=[FORECAST_SOURCE]),
+               rule("revision", id="forecast", percent=10, sources=[FORECAST_SOURCE]))
+    assert previous_vintage(store, 4) == previous_vintage(store, 3) == 2 and previous_vintage(store, 2) is None
+    at3, at4 = evaluate_alerts(store, rs, 3), evaluate_alerts(store, rs, 4)
+    assert [(a.rule_id, a.pct_change, a.since_vintage) for a in at3] == [("figure", 20.0, 2)]
+    assert [(a.rule_id, a.pct_change, a.since_vintage) for a in at4] == [("figure", 20.0, 2), ("forecast", 50.0, 2)]
+    h = alerts_history(store, rs)
+    assert h[["rule_id", "first_vintage", "last_vintage", "active"]].values.tolist() == [
+        ["figure", 3, 4, True], ["forecast", 4, 4, True]]
 
 
 # ---- output ----------------------------------------------------------------------------------------------------

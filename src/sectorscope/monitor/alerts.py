@@ -2,8 +2,9 @@
 
 An alert is about one figure (one version of one figure key) and one rule, so the same figure never
 raises the same rule twice. Threshold and forecast-miss alerts describe the store as it stood at a vintage —
-they keep firing while the figure stays as it is; a revision alert is an event of the vintage that made the
-revision. `alerts_history` runs the rules on every vintage and says when each alert first fired.
+they keep firing while the figure stays as it is; a revision alert is an event, seen from the vintage that
+made the revision until the next data load. `alerts_history` runs the rules on every vintage and says when
+each alert first fired.
 
 Every query is an Ibis expression on the store (filters and joins run in the engine); only the figures
 that fire are brought back to Python to be worded.
@@ -26,11 +27,13 @@ from .diff import diff_vintages, printed_expr
 from .rules import AlertRule, read_alert_rules
 
 __all__ = ["Alert", "evaluate_alerts", "alerts_history", "alerts_to_frame", "read_alert_rules", "figure_interval",
-           "dims_label", "ALERT_COLUMNS", "MODEL_LOCATION", "SEVERITY_ORDER"]
+           "dims_label", "previous_vintage", "ALERT_COLUMNS", "MODEL_LOCATION", "SEVERITY_ORDER", "SYSTEM_LABELS"]
 
 # Where the forecast pipeline files its model forecasts (CAGR scenarios are 预测:CAGR-…, not forecasts to miss).
 MODEL_LOCATION = "预测:模型"
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+# Vintages sectorscope writes itself (the analyse and forecast pipelines' labels), not data loads.
+SYSTEM_LABELS = ("analyse", "forecast")
 SERIES_DIMS = tuple(d for d in DIMENSIONS if d != "scenario")  # how forecast/series.py keys a series
 _OURS = (DERIVED_SOURCE, FORECAST_SOURCE)
 _FIGURE = ("obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "status", "value", "value_high",
@@ -313,9 +316,18 @@ def _alerts(rule: AlertRule, frame: pd.DataFrame, catalog: Catalog, vid: int, si
 
 
 # ---- evaluation ------------------------------------------------------------------------------------------------
-def _previous(store: Store, vid: int) -> int | None:
-    ids = [int(v) for v in store.vintages().vintage_id.execute() if int(v) < vid]
-    return max(ids) if ids else None
+def previous_vintage(store: Store, vid: int) -> int | None:
+    """What a revision at `vid` is measured against by default: the vintage before the latest data load
+    at or before `vid`. When every vintage is a load that is simply the previous vintage; after
+    `sectorscope run` (load, analyse, forecast) it is the state the previous run left, so the load's
+    revisions are still seen on the analyse and forecast vintages that follow it, and a forecast rerun is
+    compared with the previous run's forecasts. None when nothing came before."""
+    vt = store.vintages().select("vintage_id", "label").execute()
+    vt = vt[vt["vintage_id"] <= vid].sort_values("vintage_id")
+    loads = vt[~vt["label"].isin(SYSTEM_LABELS)]
+    start = int(loads["vintage_id"].iloc[-1]) if len(loads) else vid
+    earlier = vt[vt["vintage_id"] < start]
+    return int(earlier["vintage_id"].iloc[-1]) if len(earlier) else None
 
 
 def evaluate_alerts(store: Store, rules: Sequence[AlertRule], as_of: AsOf = None, *, since: AsOf = None,
@@ -323,8 +335,8 @@ def evaluate_alerts(store: Store, rules: Sequence[AlertRule], as_of: AsOf = None
     """Every alert the rules raise on the store as it stood at `as_of` (latest by default), sorted by
     severity, the rules' order, source, indicator, dimensions and period.
 
-    Revision rules compare with `since` when given, else with the rule's own `since`, else with the
-    previous vintage: a revision alert belongs to the vintage that made the revision."""
+    Revision rules compare with `since` when given, else with the rule's own `since`, else with
+    `previous_vintage` (the state before the latest data load)."""
     vid = store.resolve(as_of)
     if vid is None:
         raise StoreError(f"{store.path} holds no vintage at {as_of!r} to evaluate alerts on; load data first")
@@ -343,7 +355,7 @@ def _evaluate(store: Store, rules: Sequence[AlertRule], vid: int, since: AsOf, c
             frame = _forecast_miss(store, rule, vid)
         else:
             point = since if since is not None else rule.since
-            rule_since = store.resolve(point) if point is not None else _previous(store, vid)
+            rule_since = store.resolve(point) if point is not None else previous_vintage(store, vid)
             frame = _revision(store, rule, vid, rule_since, diffs)
         alerts += _alerts(rule, frame, catalog, vid, rule_since)
     order = {r.id: k for k, r in enumerate(rules)}
