@@ -120,7 +120,7 @@ def diff_command(
 def alerts_command(
     rules: Annotated[Path | None, typer.Option("--rules", "-r", help="An alert rule file (default: the embedded dataset's alerts.yaml).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate on the store as of a vintage or date (default: the latest).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Revision rules compare with this vintage (default: each rule's, else the previous vintage).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Revision rules compare with this vintage (default: the rule's own, else the vintage before the latest data load).")] = None,
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Where the alerts are written as JSON.")] = Path("out/alerts.json"),
     store: StoreOpt = DEFAULT_STORE,
 ) -> None:
