@@ -190,8 +190,9 @@ def test_format_names_and_paths(tmp_path, hand_store):
         export_query(hand_store, tmp_path / "x.csv", fmt="json")
     with pytest.raises(InputError, match="unknown SDMX-CSV version"):
         export_query(hand_store, tmp_path / "x.csv", fmt="sdmx-csv", sdmx_version="3")
-    with pytest.raises(InputError, match="is a folder; give a file name inside it"):
-        export_query(hand_store, tmp_path, fmt="csv")
+    for fmt in ("csv", None):
+        with pytest.raises(InputError, match="is a folder; give a file name inside it"):
+            export_query(hand_store, tmp_path, fmt=fmt)
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     with pytest.raises(InputError, match="cannot create the folder"):

@@ -175,11 +175,16 @@ def structure_path(path: str | Path) -> Path:
     return p.with_name(f"{stem}.structure.xml")
 
 
-def prepare_target(path: str | Path) -> Path:
-    """`path` as a file to write: refused when it is a folder; its folder created when missing."""
+def _not_a_folder(path: str | Path) -> Path:
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p} is a folder; give a file name inside it, e.g. {p / 'observations.csv'}")
+    return p
+
+
+def prepare_target(path: str | Path) -> Path:
+    """`path` as a file to write: refused when it is a folder; its folder created when missing."""
+    p = _not_a_folder(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -209,7 +214,7 @@ def export_query(store: Store, path: str | Path, *, fmt: str | None = None, as_o
     """Write the figures `Store.query` returns for these filters to `path`, in the order `sectorscope
     query` lists them. `fmt` is csv, parquet or sdmx-csv (default: from the file name, see
     `format_for_path`); `excel` applies to csv, `sdmx_version` ("2.0" or "1.0") to sdmx-csv."""
-    fmt = format_for_path(path) if fmt is None else fmt.strip().lower()
+    fmt = format_for_path(_not_a_folder(path)) if fmt is None else fmt.strip().lower()
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "sdmx-csv" and sdmx_version not in SDMX_VERSIONS:
