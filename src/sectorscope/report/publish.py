@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..monitor.alerts import Alert, evaluate_alerts
+from ..monitor.alerts import Alert, evaluate_alerts, previous_vintage
 from ..monitor.diff import diff_vintages
 from ..monitor.output import write_alerts_json
 from ..monitor.rules import read_alert_rules
@@ -24,7 +24,6 @@ from .html import render_html
 __all__ = ["Published", "publish", "report_inputs", "report_since", "FORMATS"]
 
 FORMATS = ("html", "pdf", "xlsx")
-_ANALYSIS_LABELS = ("analyse", "forecast")  # vintages the system writes itself, not data loads
 
 
 @dataclass
@@ -37,16 +36,10 @@ class Published:
 
 
 def report_since(store: Store, vid: int) -> int | None:
-    """The vintage the previous report was made from: the last vintage before the latest data load (a
-    load, not the analyse or forecast vintages that follow it). None when the store has no earlier load."""
-    vt = store.vintages().execute().sort_values("vintage_id")
-    vt = vt[vt["vintage_id"] <= vid]
-    loads = vt[~vt["label"].isin(_ANALYSIS_LABELS)]
-    if not len(loads):
-        return None
-    last_load = int(loads["vintage_id"].iloc[-1])
-    earlier = vt[vt["vintage_id"] < last_load]
-    return int(earlier["vintage_id"].iloc[-1]) if len(earlier) else None
+    """The vintage the previous report was made from: the last vintage before the latest data load (the
+    analyse and forecast vintages that follow a load are not loads) — the same baseline the revision alerts
+    use. None when the store has no earlier load."""
+    return previous_vintage(store, vid)
 
 
 def report_inputs(store: Store, vid: int, *, rules: str | Path | None = None, since: AsOf = None) -> ReportInputs:
