@@ -1,0 +1,117 @@
+"""The FastAPI application: `create_app(store_path, …)` wires the store pool, the routes under /api, the
+error handlers and the limits. `sectorscope serve` runs it under uvicorn.
+
+Why a factory: tests and benchmarks build an app for any store (and uvicorn can run
+`sectorscope.api.app:app_from_env` in a subprocess); nothing is created at import time.
+
+The dashboard (another module, `sectorscope.api.dashboard`) plugs in here: when that package exists and
+has `mount(app, settings)`, it is called and may serve `/` and its static files; this module defines no `/`.
+The dashboard reads the same JSON endpoints as any client.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from .. import __version__
+from .deps import Context
+from .limits import BodyLimitMiddleware, Limits
+from .pool import Runner, StorePool
+from .problems import PROBLEM_JSON, Problem, Scrubber, install_handlers
+from .routes import ROUTERS
+from .security import TokenStore
+from .settings import ApiSettings
+
+__all__ = ["create_app", "app_from_env", "API_PREFIX", "DASHBOARD_MODULE"]
+
+API_PREFIX = "/api"
+DASHBOARD_MODULE = "sectorscope.api.dashboard"
+log = logging.getLogger("sectorscope.api")
+
+_DESCRIPTION = """\
+The sectorscope store over HTTP: the indicator catalog, figures with their sources and quotes as of any
+vintage, the diff between vintages, audit findings, derived figures with lineage, composite indices with rank
+intervals, the supply-demand elasticity index, TRL × demand, forecasts with intervals, and alerts.
+
+Read-only unless the server runs with `--allow-writes`; a write then needs `Authorization: Bearer <token>`
+with a token from `sectorscope token create --name NAME`. Every error is `application/problem+json`
+(RFC 9457). Documentation: docs/api.md.
+"""
+
+
+def _problem_openapi(app: FastAPI) -> dict:
+    """The OpenAPI document, with every error response in application/problem+json (FastAPI would say
+    application/json)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    ref = "#/components/schemas/Problem"
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            for code, resp in op.get("responses", {}).items():
+                content = resp.get("content") or {}
+                js = content.get("application/json", {}).get("schema", {})
+                if code[:1] in ("4", "5") and js.get("$ref") == ref:
+                    resp["content"] = {PROBLEM_JSON: {"schema": {"$ref": ref}}}
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema(
+        ref_template="#/components/schemas/{model}")
+    for name, sub in list(schema["components"]["schemas"]["Problem"].pop("$defs", {}).items()):
+        schema["components"]["schemas"].setdefault(name, sub)
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, dataset_dir: str | Path | None = None,
+               rules_path: str | Path | None = None, allow_writes: bool = False, token_store: TokenStore | None = None,
+               limits: Limits | None = None) -> FastAPI:
+    """The API over the store at `store_path`. `data_dir` bounds the files a request may name (default: the
+    store's folder); `dataset_dir` gives the alert rules, analytics settings and source documents (default: the
+    embedded dataset); writes only with `allow_writes` and a token of `token_store` (default: the tokens file
+    beside the store)."""
+    settings = ApiSettings.make(store_path, data_dir=data_dir, dataset_dir=dataset_dir, rules_path=rules_path,
+                                allow_writes=allow_writes, token_store=token_store, limits=limits)
+    if settings.dataset_dir is None:
+        try:
+            from ..ingest import default_dataset_dir
+            settings = ApiSettings(**{**settings.__dict__, "dataset_dir": default_dataset_dir()})
+        except Exception:  # no embedded dataset on this machine: alerts need --rules, TRL evidence is not checked
+            pass
+    pool = StorePool(settings.store_path, settings.limits.connections)
+    runner = Runner(pool, settings.limits.workers)
+    scrub = Scrubber(settings.store_path.parent, settings.data_dir, settings.dataset_dir,
+                     Path(os.environ.get("TMPDIR", "/tmp")))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        runner.close()
+
+    app = FastAPI(title="sectorscope API", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
+                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)  # no CDN-served docs UI
+    app.state.ctx = Context(settings=settings, runner=runner, scrub=scrub)
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    install_handlers(app, scrub)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.limits.max_upload_bytes)
+    app.openapi = lambda: _problem_openapi(app)  # type: ignore[method-assign]
+    if importlib.util.find_spec(DASHBOARD_MODULE) is not None:
+        dashboard = importlib.import_module(DASHBOARD_MODULE)
+        mount = getattr(dashboard, "mount", None)
+        if callable(mount):
+            mount(app, settings)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory sectorscope.api.app:app_from_env`: the store from $SECTORSCOPE_STORE."""
+    return create_app(os.environ.get("SECTORSCOPE_STORE", "out/sectorscope.duckdb"),
+                      data_dir=os.environ.get("SECTORSCOPE_DATA_DIR") or None,
+                      allow_writes=os.environ.get("SECTORSCOPE_ALLOW_WRITES", "") == "1")

@@ -1,0 +1,153 @@
+"""Read-only stores for concurrent requests, each request's query under a deadline.
+
+Why it is built this way:
+
+- **One connection per request at a time.** A DuckDB connection must not run two queries from two threads
+  at once, so the pool holds `size` read-only `Store` objects (each with its own connection and its own
+  cache of table schemas and vintage times) and lends each to one request at a time.
+- **Writes replace the file.** A write goes to a shadow copy that `os.replace` puts in place of the store
+  (store/backend.py); open connections keep reading the old file, a consistent snapshot. DuckDB keeps one
+  database instance per path within a process while any connection to it is open, so a connection opened
+  after the replace would still see the old instance: when the file's identity (inode, mtime, size)
+  changes, the pool stops lending, waits for the requests in flight to return their stores, closes every
+  connection, and only then lends again (each store reopens on first use). This covers writes through the
+  API and writes by another process (`sectorscope load`) alike.
+- **Deadlines.** `Runner.run` runs a library call in a worker thread and waits at most `timeout` seconds;
+  past it the running query is interrupted (DuckDB's `interrupt()`), the store comes back to the pool when
+  the call unwinds, and the client gets 503 with advice to narrow the query.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from ..store import Store
+from .problems import ApiProblem
+
+__all__ = ["StorePool", "Runner", "interrupt"]
+
+T = TypeVar("T")
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def interrupt(store: Store) -> None:
+    """Stop the query running on `store`'s read connection, where the engine allows it.
+
+    Engine-specific by nature: DuckDB's connection (the Ibis backend's `con`) has `interrupt()`; on another
+    engine the query is left to finish. (A `Store.interrupt()` in store/backend.py would be its right home.)"""
+    raw = getattr(store._read, "con", None)  # noqa: SLF001 — the open connection, not a new one
+    stop = getattr(raw, "interrupt", None)
+    if callable(stop):
+        stop()
+
+
+class StorePool:
+    """`size` read-only stores of one file, lent one request at a time, reopened after the file changes."""
+
+    def __init__(self, path: str | Path, size: int = 4) -> None:
+        self.path = Path(path)
+        self._free = [Store(self.path) for _ in range(max(1, size))]
+        self._busy = 0
+        self._identity = _identity(self.path)
+        self._draining = False
+        self._cond = threading.Condition()
+
+    def acquire(self, timeout: float) -> Store:
+        """A store for this thread alone; raises ApiProblem 503 when none is free within `timeout` s."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                ident = _identity(self.path)
+                if ident != self._identity:
+                    self._draining = True
+                    if self._busy == 0:  # nobody reads the old file any more: close, then reopen lazily
+                        for s in self._free:
+                            s.close()
+                        self._identity = ident
+                        self._draining = False
+                        self._cond.notify_all()
+                if not self._draining and self._free:
+                    self._busy += 1
+                    return self._free.pop()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ApiProblem(503, "busy", "the server is busy (every store connection is in use, or the store "
+                                     "is being reopened after a write); retry in a few seconds",
+                                     headers={"Retry-After": "2"})
+                self._cond.wait(min(remaining, 0.25))
+
+    def release(self, store: Store) -> None:
+        with self._cond:
+            self._busy -= 1
+            self._free.append(store)
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            for s in self._free:
+                s.close()
+
+
+class _Lease:
+    """The store one call holds, so a timeout interrupts that call's query and no other's."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.store: Store | None = None
+
+
+class Runner:
+    """Runs library calls in worker threads, each on a pooled store, each under a deadline."""
+
+    def __init__(self, pool: StorePool, workers: int = 8) -> None:
+        self.pool = pool
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sectorscope-api")
+
+    def _work(self, lease: _Lease, fn: Callable[[Store], T], timeout: float) -> T:
+        store = self.pool.acquire(timeout)
+        with lease.lock:
+            lease.store = store
+        try:
+            return fn(store)
+        finally:
+            with lease.lock:
+                lease.store = None
+            self.pool.release(store)
+
+    async def run(self, fn: Callable[[Store], T], *, timeout: float) -> T:
+        """`fn(store)` in a worker thread; ApiProblem 503 when it takes longer than `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        lease = _Lease()
+        fut = loop.run_in_executor(self.executor, self._work, lease, fn, timeout)
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except TimeoutError:
+            with lease.lock:
+                if lease.store is not None:
+                    interrupt(lease.store)
+            fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # the interrupted call's error is expected
+            raise ApiProblem(503, "query-timeout", f"the query ran longer than {timeout:g} s and was stopped; narrow it "
+                             "(indicator=, subject=, period= …) or download it as format=csv or parquet",
+                             headers={"Retry-After": "10"}) from None
+
+    async def call(self, fn: Callable[[], T], *, timeout: float) -> T:
+        """A call that needs no pooled store (a write, which opens its own), in a worker thread."""
+        loop = asyncio.get_running_loop()
+        return await asyncio.wait_for(loop.run_in_executor(self.executor, fn), timeout)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()

@@ -1,0 +1,21 @@
+"""Forecasts with their intervals, the history, the reports' own forecasts and the CAGR scenarios."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ..deps import AsOf, ContextDep, FiltersDep
+from ..models import ForecastList
+from ..problems import problem_responses
+from ..views import forecasts as views
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["forecasts"])
+
+
+@router.get("/forecasts", response_model=ForecastList, responses=problem_responses(400, 404, 422, 503),
+            summary="Forecast series with 80/95 % intervals beside the reports' own forecasts",
+            description="Filters select series by indicator and dimensions and points by period; `source` and "
+                        "`status` do not apply (every series is sectorscope's, status forecast).")
+async def forecasts(ctx: ContextDep, f: FiltersDep, as_of: AsOf = None) -> dict:
+    return await ctx.read(lambda s: views.forecasts(s, f, as_of))

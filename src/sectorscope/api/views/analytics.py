@@ -1,0 +1,119 @@
+"""Derived figures with lineage, composite indices with rank intervals, the elasticity index and TRL ×
+demand: all stored as figures by `sectorscope analyse`, read back here and grouped as the report groups
+them (report/content.py), so the API cannot show other numbers than the report."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ...analytics.derived import DERIVED_SOURCE
+from ...analytics.pipeline import read_config
+from ...analytics.supply_demand import reading
+from ...analytics.trl import quadrant
+from ...store import Store
+from ..convert import clean
+from ..models import OBSERVATION_FIELDS
+from .common import Filters, check_filters, figures, observation_rows, resolve
+
+__all__ = ["derived", "indices", "elasticity", "trl", "balanced_within"]
+
+_DEFAULT_WITHIN = 0.2  # the balanced band of the default analytics.yaml (and of the report)
+
+
+def derived(store: Store, f: Filters, as_of: str | None, *, limit: int, after: int | None) -> dict:
+    vid = resolve(store, as_of)
+    check_filters(store, f)
+    t = store.query(vid, **{**f.query_kwargs(), "source_id": DERIVED_SOURCE, "status": "derived"})
+    if after is not None:
+        t = t.filter(t.obs_id > after)
+    frame = t.order_by("obs_id").limit(limit).select(*OBSERVATION_FIELDS).execute()
+    rows = observation_rows(frame)
+    ids = [i for r in rows for i in (r["input_ids"] or [])]
+    figs = {x["obs_id"]: x for x in figures(store, ids, vid)}
+    items = [{"observation": r, "inputs": [figs[i] for i in (r["input_ids"] or []) if i in figs]} for r in rows]
+    return {"vintage_id": vid, "count": len(items), "items": items}
+
+
+def indices(store: Store, as_of: str | None) -> dict:
+    vid = resolve(store, as_of)
+    frame = store.query(vid, indicator=["composite_index", "composite_rank"]).execute()
+    out = []
+    for index, g in sorted(frame.groupby("product"), key=lambda kv: kv[0]):
+        scores = g[g["indicator"] == "composite_index"]
+        ranks = g[g["indicator"] == "composite_rank"]
+
+        def label(r: dict) -> str:
+            return str(r.get("company") or r.get("region") or "")
+
+        rank_by = {label(r): r for r in ranks.to_dict("records")}
+        units = []
+        for r in sorted(scores.to_dict("records"), key=lambda r: (-float(r["value"]), label(r))):
+            k = rank_by.get(label(r))
+            units.append({
+                "label": label(r), "score": clean(r["value"]), "score_lo95": clean(r["lo95"]),
+                "score_hi95": clean(r["hi95"]), "score_obs_id": int(r["obs_id"]),
+                **{f"rank{s}": (None if k is None else clean(None if pd.isna(k[c]) else int(k[c])))
+                   for s, c in (("", "value"), ("_lo80", "lo80"), ("_hi80", "hi80"), ("_lo95", "lo95"),
+                                ("_hi95", "hi95"))},
+                "rank_obs_id": None if k is None else int(k["obs_id"]),
+            })
+        first = scores.iloc[0].to_dict() if len(scores) else g.iloc[0].to_dict()
+        out.append({"index": str(index), "title": clean(first.get("note")), "subject": clean(first.get("subject")),
+                    "period": str(first.get("period")), "formula": clean(first.get("formula")),
+                    "method": clean(first.get("method")), "units": units})
+    return {"vintage_id": vid, "indices": out}
+
+
+def balanced_within(dataset_dir) -> float:
+    """The dataset's balanced band of the elasticity index (analytics.yaml), else the default 0.2."""
+    try:
+        spec = read_config(dataset_dir).supply_demand if dataset_dir is not None else None
+    except Exception:  # a broken config must not break a read; the default band is the report's
+        spec = None
+    return float(spec.balanced_within) if spec is not None else _DEFAULT_WITHIN
+
+
+def elasticity(store: Store, as_of: str | None, within: float) -> dict:
+    vid = resolve(store, as_of)
+    sd = store.query(vid, indicator="supply_demand_index").order_by("obs_id").execute()
+    items = []
+    for r in sd.to_dict("records"):
+        lo = r["bound_low"] if not pd.isna(r["bound_low"]) else r["value"]
+        hi = r["bound_high"] if not pd.isna(r["bound_high"]) else r["value"]
+        tier_mean = str(r.get("location") or "").endswith("档位均值")
+        items.append({"obs_id": int(r["obs_id"]), "product": clean(r["product"]), "tier": clean(r["tier"]),
+                      "tier_mean": tier_mean, "period": str(r["period"]), "index": float(r["value"]),
+                      "low": clean(r["bound_low"]), "high": clean(r["bound_high"]),
+                      "reading": reading(float(lo), float(hi), within), "components": clean(r["note"]),
+                      "formula": clean(r["formula"]), "input_ids": clean(r["input_ids"]) or []})
+    items.sort(key=lambda x: (x["tier_mean"], x["index"], x["obs_id"]))
+    pe = store.query(vid, indicator="price_elasticity").order_by("obs_id").select(*OBSERVATION_FIELDS).execute()
+    return {"vintage_id": vid, "balanced_within": within, "items": items, "price_elasticities": observation_rows(pe)}
+
+
+def trl(store: Store, as_of: str | None) -> dict:
+    """Every TRL figure (the analysis's and those recorded through the API) beside the demand score of its
+    technology and the quadrant's advice (analytics.trl.quadrant)."""
+    vid = resolve(store, as_of)
+    frame = store.query(vid, indicator=["trl", "demand_score"]).order_by("obs_id").execute()
+    trls = frame[frame["indicator"] == "trl"]
+    dem = frame[frame["indicator"] == "demand_score"]
+    dem_by = {str(r["product"]): r for r in dem.to_dict("records")}
+    items = []
+    for r in trls.to_dict("records"):
+        tech = str(r["product"])
+        d = dem_by.get(tech)
+        value = None if d is None else float(d["value"])
+        q = quadrant(int(r["value"]), value if value is not None else float("nan"),
+                     demand_low=None if d is None else d["bound_low"], demand_high=None if d is None else d["bound_high"])
+        items.append({
+            "technology": tech, "subject": clean(r["subject"]), "trl": int(r["value"]), "period": str(r["period"]),
+            "evidence": clean(r["quote"]), "basis": clean(r["basis"]), "note": clean(r["note"]),
+            "source_id": str(r["source_id"]), "trl_obs_id": int(r["obs_id"]), "demand": value,
+            "demand_low": None if d is None else clean(d["bound_low"]),
+            "demand_high": None if d is None else clean(d["bound_high"]),
+            "demand_obs_id": None if d is None else int(d["obs_id"]),
+            "quadrant": q.code, "boundary": bool(q.boundary), "advice_zh": q.advice_zh, "advice_en": q.advice_en,
+        })
+    items.sort(key=lambda x: (-x["trl"], x["technology"], x["trl_obs_id"]))
+    return {"vintage_id": vid, "items": items}
+

@@ -1,0 +1,66 @@
+"""Forecasts with their intervals, beside the history they started from, the reports' own forecasts for the
+same series and the CAGR scenarios — the market section of the report (report/content.py), as data."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ...model.observation import DIMENSIONS, FORECAST_SOURCE
+from ...monitor.alerts import MODEL_LOCATION, SERIES_DIMS
+from ...store import Store
+from ..convert import clean
+from .common import Filters, check_filters, figures_of, resolve, with_printed, FIGURE_COLUMNS
+
+__all__ = ["forecasts"]
+
+_COLS = (*FIGURE_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95", "method", "input_ids", "input_vintage")
+
+
+def _key(r: dict) -> tuple:
+    return (r["indicator"], *(None if pd.isna(r[d]) else r[d] for d in SERIES_DIMS))
+
+
+def _frame(t) -> pd.DataFrame:
+    t = with_printed(t)
+    return t.select(*dict.fromkeys((*_COLS, "printed"))).execute()
+
+
+def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
+    """One entry per forecast series matching the filters (indicator, dimensions, period of the points)."""
+    vid = resolve(store, as_of)
+    check_filters(store, f)
+    dims = {k: v for k, v in f.dims.items() if k != "scenario"}
+    ours = _frame(store.query(vid, indicator=f.indicator or None, source_id=FORECAST_SOURCE, period=f.period, **dims))
+    model = ours[(ours["location"] == MODEL_LOCATION) & ours["scenario"].isna()]
+    scen = ours[ours["location"] != MODEL_LOCATION]
+    if not len(model):
+        return {"vintage_id": vid, "series": []}
+    inds = sorted(set(model["indicator"]))
+    stated = _frame(store.query(vid, indicator=inds, status="forecast", period=f.period, **dims))
+    stated = stated[stated["source_id"] != FORECAST_SOURCE]
+    ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
+    obs = store.table("observations")
+    hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=[*_COLS, "printed"])
+    by_key: dict[tuple, list[dict]] = {}
+    for r in model.sort_values(["period", "obs_id"]).to_dict("records"):
+        by_key.setdefault(_key(r), []).append(r)
+    out = []
+    for key, pts in sorted(by_key.items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
+        first = pts[0]
+        same = lambda fr: fr[[_key(r) == key for r in fr.to_dict("records")]] if len(fr) else fr  # noqa: E731
+        mine_ids = {int(i) for p in pts for i in (p["input_ids"] if p["input_ids"] is not None else [])}
+        h = same(hist[hist["obs_id"].isin(mine_ids)]) if len(hist) else hist
+        rep = same(stated[stated["scenario"].isna()]) if len(stated) else stated
+        sc = same(scen) if len(scen) else scen
+        out.append({
+            "indicator": first["indicator"],
+            "dims": {d: first[d] for d in SERIES_DIMS if not pd.isna(first[d])},
+            "unit": clean(first["unit"]), "method": clean(first["method"]),
+            "input_vintage": clean(first["input_vintage"]),
+            "points": [{"obs_id": int(p["obs_id"]), "period": str(p["period"]), "value": clean(p["value"]),
+                        **{c: clean(p[c]) for c in ("lo80", "hi80", "lo95", "hi95")}} for p in pts],
+            "history": figures_of(h.sort_values(["period", "obs_id"]) if len(h) else h, vid, current=False)
+            if len(h) else [],
+            "reported": figures_of(rep.sort_values(["period", "obs_id"]), vid) if len(rep) else [],
+            "scenarios": figures_of(sc.sort_values(["location", "period", "obs_id"]), vid) if len(sc) else [],
+        })
+    return {"vintage_id": vid, "series": out}

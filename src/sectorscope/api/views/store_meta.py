@@ -1,0 +1,98 @@
+"""The catalog, sources with their quotes, vintages and the diff between two of them."""
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from ...monitor.diff import CHANGES, diff_vintages
+from ...store import Store
+from ..convert import clean, records
+from ..problems import ApiProblem
+from .common import figures_of, resolve, with_printed, FIGURE_COLUMNS
+
+__all__ = ["catalog", "sources", "source_detail", "vintages", "vintage", "diff"]
+
+
+def catalog(store: Store, as_of: str | None) -> dict:
+    vid = resolve(store, as_of)
+    t = store.indicators(vid).order_by("code")
+    cols = ["code", "name_zh", "name_en", "unit_kind", "canonical_unit", "aggregation", "definition_zh",
+            "definition_en", "lower", "upper", "vintage_id"]
+    return {"vintage_id": vid, "indicators": records(t.select(*cols).execute(), cols)}
+
+
+_SOURCE_COLS = ["source_id", "title", "title_en", "publisher", "published", "document", "document_sha256", "lang",
+                "note", "vintage_id"]
+
+
+def _source_rows(store: Store, vid: int | None, source_id: str | None = None) -> list[dict]:
+    src = store.sources(vid)
+    if source_id is not None:
+        src = src.filter(src.source_id == source_id)
+    rows = records(src.order_by("source_id").select(*_SOURCE_COLS).execute(), _SOURCE_COLS)
+    obs = store.observations(vid, prefilter=(lambda t: t.filter(t.source_id == source_id)) if source_id else None)
+    counts = obs.group_by("source_id").aggregate(n=obs.count()).execute()
+    n = {r.source_id: int(r.n) for r in counts.itertuples()}
+    for r in rows:
+        r["published"] = r["published"][:10] if r["published"] else None
+        r["n_figures"] = n.get(r["source_id"], 0)
+    return rows
+
+
+def sources(store: Store, as_of: str | None) -> dict:
+    vid = resolve(store, as_of)
+    return {"vintage_id": vid, "sources": _source_rows(store, vid)}
+
+
+def source_detail(store: Store, source_id: str, as_of: str | None, *, limit: int, after: int | None) -> dict:
+    vid = resolve(store, as_of)
+    rows = _source_rows(store, vid, source_id)
+    if not rows:
+        raise ApiProblem(404, "unknown-source", f"no source {source_id!r}; /api/sources lists them")
+    t = store.query(vid, source_id=source_id)
+    if after is not None:
+        t = t.filter(t.obs_id > after)
+    frame = with_printed(t.order_by("obs_id").limit(limit + 1)).select(*FIGURE_COLUMNS, "printed").execute()
+    more = len(frame) > limit
+    quotes = figures_of(frame.iloc[:limit], vid)
+    return {"source": rows[0], "count": len(quotes), "next_after": quotes[-1]["obs_id"] if more else None,
+            "quotes": quotes}
+
+
+def _vintage_row(r: dict) -> dict:
+    files = [PurePath(f.strip()).name for f in (r.get("files") or "").split(";") if f.strip()]
+    out = {k: clean(r.get(k)) for k in ("vintage_id", "label", "sha256", "n_rows", "n_new", "n_revised", "n_unchanged",
+                                         "n_withdrawn", "note")}
+    out["loaded_at"] = clean(r["loaded_at"])
+    out["files"] = files  # names only: where the server keeps files is not the client's business
+    return out
+
+
+def vintages(store: Store) -> dict:
+    return {"vintages": [_vintage_row(r) for r in store.vintages().execute().to_dict("records")]}
+
+
+def vintage(store: Store, vintage_id: int) -> dict:
+    v = store.vintages()
+    rows = v.filter(v.vintage_id == vintage_id).execute().to_dict("records")
+    if not rows:
+        raise ApiProblem(404, "no-such-vintage", f"no vintage {vintage_id}; /api/vintages lists them")
+    return _vintage_row(rows[0])
+
+
+def diff(store: Store, since: str, until: str | None, *, source: str | None, change: str | None, offset: int,
+         limit: int) -> dict:
+    old, new = resolve(store, since), resolve(store, until)
+    if new is None:
+        raise ApiProblem(404, "no-such-vintage", f"nothing had been loaded by {until!r}; /api/vintages lists the vintages")
+    if old is not None and old > new:
+        raise ApiProblem(400, "bad-diff", f"since ({since!r} = v{old}) is after until ({until!r} = v{new}); "
+                         "a diff runs forward in time")
+    frame = diff_vintages(store, old if old is not None else since, new)
+    if source and len(frame):
+        frame = frame[frame["source_id"] == source]
+    if change and len(frame):
+        frame = frame[frame["change"] == change]
+    counts = {c: int((frame["change"] == c).sum()) if len(frame) else 0 for c in CHANGES}
+    page = frame.iloc[offset:offset + limit] if len(frame) else frame
+    return {"since_vintage": old, "until_vintage": new, "counts": counts, "count": len(frame), "offset": offset,
+            "limit": limit, "changes": records(page) if len(page) else []}
