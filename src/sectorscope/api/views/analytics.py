@@ -21,8 +21,9 @@ _DEFAULT_WITHIN = 0.2  # the balanced band of the default analytics.yaml (and of
 
 def derived(store: Store, f: Filters, as_of: str | None, *, limit: int, after: int | None) -> dict:
     vid = resolve(store, as_of)
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
-    t = store.query(vid, **{**f.query_kwargs(), "source_id": DERIVED_SOURCE, "status": "derived"})
+    t = store.query(at, **{**f.query_kwargs(), "source_id": DERIVED_SOURCE, "status": "derived"})
     if after is not None:
         t = t.filter(t.obs_id > after)
     frame = t.order_by("obs_id").limit(limit).select(*OBSERVATION_FIELDS).execute()
@@ -35,7 +36,8 @@ def derived(store: Store, f: Filters, as_of: str | None, *, limit: int, after: i
 
 def indices(store: Store, as_of: str | None) -> dict:
     vid = resolve(store, as_of)
-    frame = store.query(vid, indicator=["composite_index", "composite_rank"]).execute()
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    frame = store.query(at, indicator=["composite_index", "composite_rank"]).execute()
     out = []
     for index, g in sorted(frame.groupby("product"), key=lambda kv: kv[0]):
         scores = g[g["indicator"] == "composite_index"]
@@ -74,7 +76,8 @@ def balanced_within(dataset_dir) -> float:
 
 def elasticity(store: Store, as_of: str | None, within: float) -> dict:
     vid = resolve(store, as_of)
-    sd = store.query(vid, indicator="supply_demand_index").order_by("obs_id").execute()
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    sd = store.query(at, indicator="supply_demand_index").order_by("obs_id").execute()
     items = []
     for r in sd.to_dict("records"):
         lo = r["bound_low"] if not pd.isna(r["bound_low"]) else r["value"]
@@ -86,7 +89,7 @@ def elasticity(store: Store, as_of: str | None, within: float) -> dict:
                       "reading": reading(float(lo), float(hi), within), "components": clean(r["note"]),
                       "formula": clean(r["formula"]), "input_ids": clean(r["input_ids"]) or []})
     items.sort(key=lambda x: (x["tier_mean"], x["index"], x["obs_id"]))
-    pe = store.query(vid, indicator="price_elasticity").order_by("obs_id").select(*OBSERVATION_FIELDS).execute()
+    pe = store.query(at, indicator="price_elasticity").order_by("obs_id").select(*OBSERVATION_FIELDS).execute()
     return {"vintage_id": vid, "balanced_within": within, "items": items, "price_elasticities": observation_rows(pe)}
 
 
@@ -94,7 +97,8 @@ def trl(store: Store, as_of: str | None) -> dict:
     """Every TRL figure (the analysis's and those recorded through the API) beside the demand score of its
     technology and the quadrant's advice (analytics.trl.quadrant)."""
     vid = resolve(store, as_of)
-    frame = store.query(vid, indicator=["trl", "demand_score"]).order_by("obs_id").execute()
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    frame = store.query(at, indicator=["trl", "demand_score"]).order_by("obs_id").execute()
     trls = frame[frame["indicator"] == "trl"]
     dem = frame[frame["indicator"] == "demand_score"]
     dem_by = {str(r["product"]): r for r in dem.to_dict("records")}

@@ -27,15 +27,16 @@ def _frame(t) -> pd.DataFrame:
 def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     """One entry per forecast series matching the filters (indicator, dimensions, period of the points)."""
     vid = resolve(store, as_of)
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
     dims = {k: v for k, v in f.dims.items() if k != "scenario"}
-    ours = _frame(store.query(vid, indicator=f.indicator or None, source_id=FORECAST_SOURCE, period=f.period, **dims))
+    ours = _frame(store.query(at, indicator=f.indicator or None, source_id=FORECAST_SOURCE, period=f.period, **dims))
     model = ours[(ours["location"] == MODEL_LOCATION) & ours["scenario"].isna()]
     scen = ours[ours["location"] != MODEL_LOCATION]
     if not len(model):
         return {"vintage_id": vid, "series": []}
     inds = sorted(set(model["indicator"]))
-    stated = _frame(store.query(vid, indicator=inds, status="forecast", period=f.period, **dims))
+    stated = _frame(store.query(at, indicator=inds, status="forecast", period=f.period, **dims))
     stated = stated[stated["source_id"] != FORECAST_SOURCE]
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
     obs = store.table("observations")

@@ -22,8 +22,9 @@ def observation_page(store: Store, f: Filters, as_of: str | None, *, limit: int,
     """Up to `limit` figures with obs_id > `after`, in obs_id order (a cursor stable under new vintages,
     since the `next` link pins the vintage)."""
     vid = resolve(store, as_of)
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
-    t = store.query(vid, **f.query_kwargs())
+    t = store.query(at, **f.query_kwargs())
     if after is not None:
         t = t.filter(t.obs_id > after)
     frame = t.order_by("obs_id").limit(limit + 1).select(*OBSERVATION_FIELDS).execute()
@@ -60,10 +61,11 @@ def export_file(store: Store, f: Filters, as_of: str | None, fmt: str, *, excel:
     """The query written to a temp file the server names (never a client's name): (file, its folder to
     remove after sending, vintage)."""
     vid = resolve(store, as_of)
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
     folder = Path(tempfile.mkdtemp(prefix="sectorscope-export-"))
     try:
-        summary = export_query(store, folder / EXPORT_NAMES[fmt], fmt=fmt, as_of=vid, excel=excel, **f.query_kwargs())
+        summary = export_query(store, folder / EXPORT_NAMES[fmt], fmt=fmt, as_of=at, excel=excel, **f.query_kwargs())
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -14,7 +14,8 @@ __all__ = ["catalog", "sources", "source_detail", "vintages", "vintage", "diff"]
 
 def catalog(store: Store, as_of: str | None) -> dict:
     vid = resolve(store, as_of)
-    t = store.indicators(vid).order_by("code")
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    t = store.indicators(at).order_by("code")
     cols = ["code", "name_zh", "name_en", "unit_kind", "canonical_unit", "aggregation", "definition_zh",
             "definition_en", "lower", "upper", "vintage_id"]
     return {"vintage_id": vid, "indicators": records(t.select(*cols).execute(), cols)}
@@ -24,12 +25,12 @@ _SOURCE_COLS = ["source_id", "title", "title_en", "publisher", "published", "doc
                 "note", "vintage_id"]
 
 
-def _source_rows(store: Store, vid: int | None, source_id: str | None = None) -> list[dict]:
-    src = store.sources(vid)
+def _source_rows(store: Store, at: int | str | None, source_id: str | None = None) -> list[dict]:
+    src = store.sources(at)
     if source_id is not None:
         src = src.filter(src.source_id == source_id)
     rows = records(src.order_by("source_id").select(*_SOURCE_COLS).execute(), _SOURCE_COLS)
-    obs = store.observations(vid, prefilter=(lambda t: t.filter(t.source_id == source_id)) if source_id else None)
+    obs = store.observations(at, prefilter=(lambda t: t.filter(t.source_id == source_id)) if source_id else None)
     counts = obs.group_by("source_id").aggregate(n=obs.count()).execute()
     n = {r.source_id: int(r.n) for r in counts.itertuples()}
     for r in rows:
@@ -40,15 +41,17 @@ def _source_rows(store: Store, vid: int | None, source_id: str | None = None) ->
 
 def sources(store: Store, as_of: str | None) -> dict:
     vid = resolve(store, as_of)
-    return {"vintage_id": vid, "sources": _source_rows(store, vid)}
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    return {"vintage_id": vid, "sources": _source_rows(store, at)}
 
 
 def source_detail(store: Store, source_id: str, as_of: str | None, *, limit: int, after: int | None) -> dict:
     vid = resolve(store, as_of)
-    rows = _source_rows(store, vid, source_id)
+    at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
+    rows = _source_rows(store, at, source_id)
     if not rows:
         raise ApiProblem(404, "unknown-source", f"no source {source_id!r}; /api/sources lists them")
-    t = store.query(vid, source_id=source_id)
+    t = store.query(at, source_id=source_id)
     if after is not None:
         t = t.filter(t.obs_id > after)
     frame = with_printed(t.order_by("obs_id").limit(limit + 1)).select(*FIGURE_COLUMNS, "printed").execute()

@@ -1,0 +1,122 @@
+"""`sectorscope serve` (the HTTP API under uvicorn) and `sectorscope token` (write tokens): thin over
+sectorscope.api. Registered in cli/main.py as `app.command("serve")(serve_command)` and
+`app.command("token")(token_command)`."""
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import SectorscopeError
+from ..api import Limits, TokenStore, create_app, tokens_path_for
+
+__all__ = ["serve_command", "token_command"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
+DEFAULT_STORE = Path("out/sectorscope.duckdb")
+TOKEN_ACTIONS = ("create", "list", "revoke")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(
+    store: StoreOpt = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default; anything else is reachable "
+                                      "from the network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_writes: Annotated[bool, typer.Option("--allow-writes", help="Accept writes (loads, house views, TRL "
+                                               "assessments) from clients with a token.")] = False,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="The only folder a request may name files in "
+                                                  "(alert rule files); default: the store's folder.")] = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="The dataset whose alerts.yaml, analytics "
+                                                 "settings and documents the API uses (default: the embedded one).")]
+    = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Alert rules /api/alerts evaluates by default.")] = None,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest request body accepted.")] = 20.0,
+    query_timeout: Annotated[float, typer.Option("--query-timeout", help="Seconds a JSON query may run.")] = 30.0,
+    export_timeout: Annotated[float, typer.Option("--export-timeout", help="Seconds a download may take to "
+                                                  "write.")] = 300.0,
+    max_page: Annotated[int, typer.Option("--max-page", help="Most figures in one JSON page.")] = 10_000,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level.")] = "info",
+) -> None:
+    """Serve the store over HTTP (the API under /api; OpenAPI at /api/openapi.json), read-only unless
+    --allow-writes. Writes then need a token from `sectorscope token create --name NAME`."""
+    import uvicorn
+
+    if not store.exists():
+        _fail(f"no store at {store}; `sectorscope run` or `sectorscope load` makes one")
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: choose a port from 1 to 65535")
+    limits = Limits(max_page=max_page, max_upload_bytes=int(max_upload_mb * 1024 * 1024), query_timeout=query_timeout,
+                    export_timeout=export_timeout)
+    tokens = TokenStore(tokens_path_for(store))
+    try:
+        app = create_app(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules, allow_writes=allow_writes,
+                         token_store=tokens, limits=limits)
+    except SectorscopeError as exc:
+        _fail(str(exc))
+    if not _loopback(host):
+        err.print(f"[yellow]warning:[/] listening on {host}: the API is reachable from the network", markup=True)
+    if allow_writes:
+        n = len(tokens.records())
+        err.print(f"writes allowed with a token ({n} token(s) in {tokens.path}"
+                  f"{'; none yet: sectorscope token create --name NAME' if not n else ''})", highlight=False)
+        if tokens.loose_permissions():
+            err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)
+    out.print(f"serving {store.resolve()} on http://{host}:{port}/api  (OpenAPI: /api/openapi.json)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+
+
+def token_command(
+    action: Annotated[str, typer.Argument(help="create, list or revoke")],
+    name: Annotated[str | None, typer.Option("--name", "-n", help="The token's name (create, revoke).")] = None,
+    store: StoreOpt = DEFAULT_STORE,
+) -> None:
+    """Write tokens for `sectorscope serve --allow-writes`: `create --name NAME` prints a new token once (only
+    its scrypt hash is kept, in <store>.tokens.json beside the store, mode 0600); `list` shows names; `revoke
+    --name NAME` removes one at once."""
+    if action not in TOKEN_ACTIONS:
+        _fail(f"unknown action {action!r}; choose one of {', '.join(TOKEN_ACTIONS)}")
+    tokens = TokenStore(tokens_path_for(store))
+    try:
+        if action == "create":
+            if not name:
+                _fail("token create needs --name NAME (who or what uses the token)")
+            token, rec = tokens.create(name)
+            err.print(f"token {rec.name!r} (id {rec.id}) created; it is shown once, keep it secret. "
+                      f"Clients send: Authorization: Bearer <token>", highlight=False)
+            print(token)
+        elif action == "revoke":
+            if not name:
+                _fail("token revoke needs --name NAME (or the token's id)")
+            rec = tokens.revoke(name)
+            out.print(f"token {rec.name!r} (id {rec.id}) revoked", highlight=False)
+        else:
+            table = Table(title=f"tokens in {tokens.path}")
+            for c in ("name", "id", "created"):
+                table.add_column(c)
+            for rec in tokens.records():
+                table.add_row(rec.name, rec.id, rec.created)
+            out.print(table)
+            if tokens.loose_permissions():
+                err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)
+    except SectorscopeError as exc:
+        _fail(str(exc))
