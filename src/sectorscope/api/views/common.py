@@ -79,7 +79,13 @@ def check_filters(store: Store, f: Filters) -> None:
 
 
 def observation_rows(frame: pd.DataFrame) -> list[dict]:
-    return records(frame.reindex(columns=list(OBSERVATION_FIELDS)), OBSERVATION_FIELDS)
+    """Observation rows as the Observation model has them (the engine returns period dates as timestamps)."""
+    rows = records(frame.reindex(columns=list(OBSERVATION_FIELDS)), OBSERVATION_FIELDS)
+    for r in rows:
+        for c in ("period_start", "period_end"):
+            if r[c] is not None:
+                r[c] = r[c][:10]
+    return rows
 
 
 def figures(store: Store, ids: Iterable[int], vid: int | None) -> list[dict]:
