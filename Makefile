@@ -4,8 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 # Debian packages: Pango for WeasyPrint's PDFs, the Noto CJK font for Chinese in charts and PDFs,
-# poppler-utils (pdftotext, pdftoppm, pdffonts) for the tests that read the PDFs back.
-SYSTEM_PKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk poppler-utils
+# poppler-utils (pdftotext, pdftoppm, pdffonts) for the tests that read the PDFs back, Chromium for the
+# dashboard's browser tests (Playwright drives Debian's build; no browser is downloaded).
+SYSTEM_PKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk poppler-utils chromium
 
 .PHONY: install system run test bench clean
 

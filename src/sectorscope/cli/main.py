@@ -30,6 +30,7 @@ from .extract import extract_command
 from .export import export_command
 from .monitor import alerts_command, diff_command
 from .report import report_command
+from .serve import serve_command, token_command
 
 __all__ = ["app"]
 
@@ -46,6 +47,8 @@ app.command("report")(report_command)
 app.command("diff")(diff_command)
 app.command("alerts")(alerts_command)
 app.command("export")(export_command)
+app.command("serve")(serve_command)
+app.command("token")(token_command)
 
 StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
 DEFAULT_STORE = Path("out/sectorscope.duckdb")
@@ -113,6 +116,8 @@ def run(
     out.print(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; {changed}; both also in the "
               f"report)", highlight=False)
     out.print(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)", highlight=False)
+    out.print(f"  serve   .venv/bin/sectorscope serve --store {store.path}  (the HTTP API on http://127.0.0.1:8000/api, "
+              f"OpenAPI at /api/openapi.json)", highlight=False)
     out.print(f"  audit   {audit_paths[0].resolve()}  ({len(audited.findings)} findings; "
               f"English: {audit_paths[1].name}; also in the store's audit_findings table)", highlight=False)
     out.print(f"  analytics {analytics_paths[0].resolve()}  ({len(analysed.derived)} derived figures, stored with "
