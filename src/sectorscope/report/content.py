@@ -563,9 +563,8 @@ class _Builder:
                              "HTML report and tables.xlsx.")
         for r in records:
             ids = [i for i in (r.get("obs_id_new"), r.get("obs_id_old")) if not blank(i)]
-            row = {**r, "subject": r.get("subject")}
             table.add({"change": _t(self.lang, _CHANGE[r["change"]]), "indicator": self.name(_s(r["indicator"])),
-                       "item": " · ".join(x for x in (_s(row["subject"]), _dims(row)) if x), "period": _s(r["period"]),
+                       "item": " · ".join(x for x in (_s(r.get("subject")), _dims(r)) if x), "period": _s(r["period"]),
                        "old": None if blank(r.get("value_old")) else float(r["value_old"]),
                        "new": None if blank(r.get("value_new")) else float(r["value_new"]),
                        "unit": _s(r.get("unit")),
