@@ -63,17 +63,19 @@ def filters(
                                                  "/api/catalog lists them.")] = None,
     subject: Text = None, region: Text = None, product: Text = None, application: Text = None,
     company: Text = None, country: Text = None, tier: Text = None, scenario: Text = None,
-    period: Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="2025, 2025Q3, 2025-03 or 2025/2030.")] = None,
+    period: Annotated[str | None, Query(pattern=PERIOD_PATTERN,
+                                        description="2025, 2025Q3, 2025-03 or 2025/2030.")] = None,
     source: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN, description="Source id.")] = None,
     status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
 ) -> Filters:
     """The filters every observation-like endpoint takes: any dimension, period, source, status."""
     for code in indicator or []:
         if len(code) > 100 or any(ord(c) < 32 or ord(c) == 127 for c in code):
-            raise ApiProblem(400, "bad-parameter", f"indicator {code[:40]!r} is not an indicator code; /api/catalog lists them")
+            raise ApiProblem(400, "bad-parameter",
+                             f"indicator {code[:40]!r} is not an indicator code; /api/catalog lists them")
     values = dict(zip(DIMENSIONS, (subject, region, product, application, company, country, tier, scenario)))
-    return Filters(indicator=list(dict.fromkeys(indicator or [])), dims={k: v for k, v in values.items() if v is not None},
-                   period=period, source=source, status=status)
+    return Filters(indicator=list(dict.fromkeys(indicator or [])),
+                   dims={k: v for k, v in values.items() if v is not None}, period=period, source=source, status=status)
 
 
 FiltersDep = Annotated[Filters, Depends(filters)]

@@ -139,7 +139,8 @@ class Runner:
                 if lease.store is not None:
                     interrupt(lease.store)
             fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # the interrupted call's error is expected
-            raise ApiProblem(503, "query-timeout", f"the query ran longer than {timeout:g} s and was stopped; narrow it "
+            raise ApiProblem(503, "query-timeout",
+                             f"the query ran longer than {timeout:g} s and was stopped; narrow it "
                              "(indicator=, subject=, period= …) or download it as format=csv or parquet",
                              headers={"Retry-After": "10"}) from None
 

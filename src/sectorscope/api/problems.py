@@ -149,7 +149,8 @@ def install_handlers(app: FastAPI, scrub: Scrubber) -> None:
             errors.append(ProblemFailure(field=".".join(loc) or None, value=shown, reason=str(e.get("msg", "invalid"))))
         first = errors[0] if errors else None
         detail = (f"invalid {first.field}: {first.reason}; see /api/openapi.json for the parameters"
-                  if first and first.field else "the request does not match the API's parameters; see /api/openapi.json")
+                  if first and first.field
+                  else "the request does not match the API's parameters; see /api/openapi.json")
         return problem_response(request, 422, "invalid-parameters", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -49,8 +49,9 @@ Limit = Annotated[int, Query(ge=1, le=10_000)]
 
 
 @router.get("/vintages/{since}/diff/{until}", summary="What changed from one vintage (or date) to another",
-            description="New, revised and withdrawn figures, old and new versions side by side (monitor.diff_vintages); "
-                        "sectorscope's own forecasts and derived figures included.", **DiffParams)
+            description="New, revised and withdrawn figures, old and new versions side by side "
+                        "(monitor.diff_vintages); sectorscope's own forecasts and derived figures included.",
+            **DiffParams)
 async def diff_path(ctx: ContextDep, since: Point, until: Point, source: Source = None, change: Change = None,
                     offset: Offset = 0, limit: Limit = 1000) -> dict:
     return await _diff(ctx, since, until, source, change, offset, limit)

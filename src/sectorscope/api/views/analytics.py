@@ -108,7 +108,8 @@ def trl(store: Store, as_of: str | None) -> dict:
         d = dem_by.get(tech)
         value = None if d is None else float(d["value"])
         q = quadrant(int(r["value"]), value if value is not None else float("nan"),
-                     demand_low=None if d is None else d["bound_low"], demand_high=None if d is None else d["bound_high"])
+                     demand_low=None if d is None else d["bound_low"],
+                     demand_high=None if d is None else d["bound_high"])
         items.append({
             "technology": tech, "subject": clean(r["subject"]), "trl": int(r["value"]), "period": str(r["period"]),
             "evidence": clean(r["quote"]), "basis": clean(r["basis"]), "note": clean(r["note"]),

@@ -1,6 +1,7 @@
 """Shared reads: resolving `as_of`, checking codes against the store, and figures as references."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ import ibis
 import pandas as pd
 
 from ...errors import StoreError
+from ...model.catalog import load_catalog
 from ...model.observation import DIMENSIONS
 from ...monitor.diff import printed_expr
 from ...store import Store
@@ -16,8 +18,8 @@ from ..convert import clean, records
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
 
-__all__ = ["Filters", "resolve", "check_filters", "figures", "figures_of", "observation_rows", "with_printed", "dims_of",
-           "FIGURE_COLUMNS"]
+__all__ = ["Filters", "resolve", "check_filters", "figures", "figures_of", "observation_rows", "with_printed",
+           "dims_of", "FIGURE_COLUMNS"]
 
 _DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
 FIGURE_COLUMNS = ("obs_id", "indicator", "subject", "period", "value", "unit", "status", "source_id", "quote",
@@ -57,20 +59,40 @@ def resolve(store: Store, as_of: str | None) -> int | None:
     except StoreError as exc:
         text = str(exc)
         if text.startswith("no vintage"):
-            raise ApiProblem(404, "no-such-vintage", f"as_of {as_of!r}: no such vintage; /api/vintages lists them") from None
+            raise ApiProblem(404, "no-such-vintage",
+                             f"as_of {as_of!r}: no such vintage; /api/vintages lists them") from None
         raise ApiProblem(400, "bad-as-of", f"as_of {as_of!r} is neither a vintage (3, v3) nor an ISO date "
                          "(2025-06-30, 2025-06-30T12:00:00Z)") from None
 
 
+_KNOWN: dict[tuple, set[str]] = {}  # (store file identity, table, column) → the codes; a write changes the identity
+
+
 def _known(store: Store, table: str, column: str) -> set[str]:
+    """The distinct codes of a small reference table, cached until the store file changes (every write
+    replaces it), so a filter check costs no query on a hot path."""
+    try:
+        st = os.stat(store.path)
+        key = (str(store.path), st.st_ino, st.st_mtime_ns, st.st_size, table, column)
+    except OSError:
+        key = None
+    if key is not None and key in _KNOWN:
+        return _KNOWN[key]
     t = store.table(table)
-    return set(t.select(column).distinct().execute()[column])
+    codes = set(t.select(column).distinct().execute()[column])
+    if key is not None:
+        if len(_KNOWN) > 64:
+            _KNOWN.clear()
+        _KNOWN[key] = codes
+    return codes
 
 
 def check_filters(store: Store, f: Filters) -> None:
     """Unknown indicator or source codes are errors a user can fix (an empty answer would hide the typo)."""
     if f.indicator:
-        bad = sorted(set(f.indicator) - _known(store, "indicators", "code"))
+        # the package's catalog first (no query), then the store's own (a dataset may bring its indicators)
+        unknown = set(f.indicator) - set(load_catalog().codes())
+        bad = sorted(unknown - _known(store, "indicators", "code")) if unknown else []
         if bad:
             raise ApiProblem(400, "unknown-indicator", f"unknown indicator {', '.join(map(repr, bad))}; "
                              "/api/catalog lists the indicator codes")

@@ -86,7 +86,8 @@ def diff(store: Store, since: str, until: str | None, *, source: str | None, cha
          limit: int) -> dict:
     old, new = resolve(store, since), resolve(store, until)
     if new is None:
-        raise ApiProblem(404, "no-such-vintage", f"nothing had been loaded by {until!r}; /api/vintages lists the vintages")
+        raise ApiProblem(404, "no-such-vintage",
+                         f"nothing had been loaded by {until!r}; /api/vintages lists the vintages")
     if old is not None and old > new:
         raise ApiProblem(400, "bad-diff", f"since ({since!r} = v{old}) is after until ({until!r} = v{new}); "
                          "a diff runs forward in time")

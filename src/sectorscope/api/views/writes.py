@@ -33,7 +33,8 @@ __all__ = ["load_files", "record_house_view", "record_trl", "TRL_SOURCE", "TRL_S
 TRL_SOURCE = "sectorscope-trl"
 TRL_LOCATION = "TRL评估(API)"
 TRL_SOURCE_ROW = {
-    "source_id": TRL_SOURCE, "title": "通过 API 记录的技术成熟度评估", "title_en": "TRL assessments recorded through the API",
+    "source_id": TRL_SOURCE, "title": "通过 API 记录的技术成熟度评估",
+    "title_en": "TRL assessments recorded through the API",
     "publisher": "sectorscope", "lang": "zh",
     "note": "证据引文与评估人见每条 trl 数据 / evidence quote and assessor on every trl figure",
 }
