@@ -91,8 +91,8 @@ def token_command(
     store: StoreOpt = DEFAULT_STORE,
 ) -> None:
     """Write tokens for `sectorscope serve --allow-writes`: `create --name NAME` prints a new token once (only
-    its scrypt hash is kept, in out/sectorscope.tokens.json for out/sectorscope.duckdb: beside the store, mode 0600); `list` shows names; `revoke
-    --name NAME` removes one at once."""
+    its scrypt hash is kept, beside the store: out/sectorscope.tokens.json for out/sectorscope.duckdb, mode
+    0600); `list` shows the names; `revoke --name NAME` removes one, at once."""
     if action not in TOKEN_ACTIONS:
         _fail(f"unknown action {action!r}; choose one of {', '.join(TOKEN_ACTIONS)}")
     tokens = TokenStore(tokens_path_for(store))
