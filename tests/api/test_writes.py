@@ -199,3 +199,25 @@ def test_a_revoked_token_is_refused(writable):
     assert run_cli("token", "revoke", "--name", "temp", "--store", str(srv.store)).returncode == 0
     r = srv.client.post("/api/audit/house-views", headers=auth(token), json={"obs_id": 1, "reason": "x"})
     assert r.status_code == 401
+
+
+def test_write_operations_conform_to_the_openapi_document(writable):
+    """schemathesis on the three writes with a valid token: whatever it sends is either written (201) or refused
+    with a documented problem; never a server error. Bounded: 10 examples per operation and mode."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis import GenerationMode
+
+    from .test_schemathesis import CHECKS
+
+    srv, token = writable
+    schema = schemathesis.openapi.from_url(f"{srv.base}/api/openapi.json")
+    for path in ("/api/vintages", "/api/audit/house-views", "/api/trl/assessments"):
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            @given(case=schema[path]["POST"].as_strategy(generation_mode=mode))
+            @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+                      database=None)
+            def run(case):
+                case.call_and_validate(base_url=srv.base, headers=auth(token), checks=CHECKS, timeout=60)
+
+            run()

@@ -15,8 +15,13 @@ __all__ = ["forecasts"]
 _COLS = (*FIGURE_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95", "method", "input_ids", "input_vintage")
 
 
-def _key(r: dict) -> tuple:
-    return (r["indicator"], *(None if pd.isna(r[d]) else r[d] for d in SERIES_DIMS))
+def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
+    """The rows of `frame` by series key (indicator and every dimension but scenario), in one pass."""
+    if not len(frame):
+        return {}
+    cols = [frame["indicator"], *(frame[d].astype(object).where(frame[d].notna(), None) for d in SERIES_DIMS)]
+    keys = pd.Series(list(zip(*cols)), index=frame.index)
+    return {k: frame.loc[idx] for k, idx in keys.groupby(keys, sort=False).groups.items()}
 
 
 def _frame(t) -> pd.DataFrame:
@@ -41,26 +46,27 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
     obs = store.table("observations")
     hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=[*_COLS, "printed"])
-    by_key: dict[tuple, list[dict]] = {}
-    for r in model.sort_values(["period", "obs_id"]).to_dict("records"):
-        by_key.setdefault(_key(r), []).append(r)
+    hist_by = _keyed(hist)
+    stated_by = _keyed(stated[stated["scenario"].isna()]) if len(stated) else {}
+    scen_by = _keyed(scen)
+    empty = model.iloc[:0]
     out = []
-    for key, pts in sorted(by_key.items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
-        first = pts[0]
-        same = lambda fr: fr[[_key(r) == key for r in fr.to_dict("records")]] if len(fr) else fr  # noqa: E731
-        mine_ids = {int(i) for p in pts for i in (p["input_ids"] if p["input_ids"] is not None else [])}
-        h = same(hist[hist["obs_id"].isin(mine_ids)]) if len(hist) else hist
-        rep = same(stated[stated["scenario"].isna()]) if len(stated) else stated
-        sc = same(scen) if len(scen) else scen
+    for key, pts in sorted(_keyed(model).items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
+        pts = pts.sort_values(["period", "obs_id"])
+        first = pts.iloc[0].to_dict()
+        mine_ids = {int(i) for v in pts["input_ids"] if v is not None for i in v}
+        h = hist_by.get(key, empty)
+        h = h[h["obs_id"].isin(mine_ids)] if len(h) else h
+        rep, sc = stated_by.get(key, empty), scen_by.get(key, empty)
         out.append({
             "indicator": first["indicator"],
             "dims": {d: first[d] for d in SERIES_DIMS if not pd.isna(first[d])},
             "unit": clean(first["unit"]), "method": clean(first["method"]),
             "input_vintage": clean(first["input_vintage"]),
             "points": [{"obs_id": int(p["obs_id"]), "period": str(p["period"]), "value": clean(p["value"]),
-                        **{c: clean(p[c]) for c in ("lo80", "hi80", "lo95", "hi95")}} for p in pts],
-            "history": figures_of(h.sort_values(["period", "obs_id"]) if len(h) else h, vid, current=False)
-            if len(h) else [],
+                        **{c: clean(p[c]) for c in ("lo80", "hi80", "lo95", "hi95")}}
+                       for p in pts.to_dict("records")],
+            "history": figures_of(h.sort_values(["period", "obs_id"]), vid, current=False) if len(h) else [],
             "reported": figures_of(rep.sort_values(["period", "obs_id"]), vid) if len(rep) else [],
             "scenarios": figures_of(sc.sort_values(["location", "period", "obs_id"]), vid) if len(sc) else [],
         })
