@@ -422,8 +422,13 @@ def test_api_errors_are_shown(page, dash, shots):
     want = dash.client.get("/api/diff", params={"since": "v99"}).json()
     assert want["status"] == 404
     assert want["detail"] in page.inner_text("#diff-body")
-    assert want["detail"] in page.inner_text("#errors")
+    assert page.locator("#errors [data-testid=problem]").count() == 0  # shown in place, not twice
     shoot(page, shots, "changes-error")
+    page.click("[data-testid=tab-overview]")  # elsewhere, the banner keeps it until dismissed
+    page.wait_for_selector("#errors [data-testid=problem]")
+    assert want["detail"] in page.inner_text("#errors")
+    page.click("#errors [data-dismiss]")
+    assert page.locator("#errors [data-testid=problem]").count() == 0
     page.watch.assert_clean(allow=("404",))
     assert [t for k, t in page.watch.console if k == "error"]  # the failed request was logged, and only it
 

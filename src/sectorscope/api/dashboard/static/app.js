@@ -80,9 +80,13 @@ function errorBox(key) {
     + `<p>${esc(e.detail)}</p></div>`;
 }
 
+// the error each view shows in place (the banner lists the others)
+const INLINE = { overview: "observations", forecast: "forecasts", elasticity: "elasticity", trl: "trl",
+  indices: "indices", audit: "findings", changes: "diff" };
+
 function showErrors() {
   const box = $("#errors");
-  const list = Object.entries(data.errors).filter(([, e]) => e);
+  const list = Object.entries(data.errors).filter(([key, e]) => e && key !== INLINE[state.view]);
   box.innerHTML = list.map(([key, e]) =>
     `<div class="problem" data-testid="problem" data-key="${esc(key)}"><b>${esc(t().error)}:</b> `
     + `${esc(t().requestFailed(e.url, `${e.status} ${e.title}`))} — <span class="detail">${esc(e.detail)}</span>`
@@ -231,7 +235,7 @@ function keyFigures(rows) {
     const rank = HEADLINE.indexOf(code);
     cards.push({ code, period: latest, region: main, values, rank: rank < 0 ? HEADLINE.length : rank });
   }
-  cards.sort((a, b) => a.rank - b.rank || indName(a.code).localeCompare(indName(b.code)));
+  cards.sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code)); // the same cards in either language
   return cards.slice(0, MAX_CARDS);
 }
 
@@ -281,7 +285,7 @@ function renderFigureTable(rows) {
   const body = shown.map((o) => `<tr>
       <td>${esc(indName(o.indicator))}</td><td>${esc(dimsText(o))}</td><td class="num">${esc(o.period)}</td>
       <td class="num">${figButton(printed(o), o.obs_id)}</td><td>${statusBadge(o.status)}</td>
-      <td class="small">${esc(o.source_id)}</td><td class="small">${esc(o.location || "")}</td></tr>`).join("");
+      <td class="small nowrap">${esc(o.source_id)}</td><td class="small">${esc(o.location || "")}</td></tr>`).join("");
   $("#fig-table").innerHTML = `<table class="data" data-testid="figure-table"><thead><tr>
       <th>${esc(s.cols.indicator)}</th><th>${esc(s.cols.dims)}</th><th>${esc(s.cols.period)}</th><th>${esc(s.cols.value)}</th>
       <th>${esc(s.cols.status)}</th><th>${esc(s.cols.source)}</th><th>${esc(s.cols.location)}</th></tr></thead>
@@ -574,7 +578,7 @@ async function changes(root) {
       <td>${esc(indName(c.indicator))}</td><td>${esc(dimsText(c))}</td><td class="num">${esc(c.period)}</td>
       <td class="num">${c.printed_old != null ? figButton(c.printed_old, c.obs_id_old) : "—"}</td>
       <td class="num">${c.printed_new != null ? figButton(c.printed_new, c.obs_id_new) : "—"}</td>
-      <td class="num">${esc(pct(c.pct_change))}</td><td class="small">${esc(c.source_id)}</td></tr>`).join("");
+      <td class="num">${esc(pct(c.pct_change))}</td><td class="small nowrap">${esc(c.source_id)}</td></tr>`).join("");
   body.innerHTML = `<div class="counts" data-testid="diff-counts">
       ${kinds.map((k) => `<div class="count ch-${k}" data-change="${k}"><span class="n" data-testid="count-${k}">${diff.counts[k] ?? 0}</span>
         <span class="muted">${esc(s.counts[k])}</span></div>`).join("")}
@@ -582,7 +586,7 @@ async function changes(root) {
         <span class="muted" data-testid="diff-market-count">${esc(s.ofMarket(mine.length))}</span></div></div>
     <div class="filters"><select id="change-pick"><option value="">${esc(s.kindAll)}</option>${kinds.map((k) =>
       `<option value="${k}"${state.change === k ? " selected" : ""}>${esc(s.changeKinds[k])}</option>`).join("")}</select></div>
-    ${picked.length ? `<table class="data" data-testid="diff-table"><thead><tr><th>${esc(s.cols.change)}</th>
+    ${picked.length ? `<table class="data compact" data-testid="diff-table"><thead><tr><th>${esc(s.cols.change)}</th>
       <th>${esc(s.cols.indicator)}</th><th>${esc(s.cols.dims)}</th><th>${esc(s.cols.period)}</th><th>${esc(s.cols.old)}</th>
       <th>${esc(s.cols.new)}</th><th>${esc(s.cols.pct)}</th><th>${esc(s.cols.source)}</th></tr></thead><tbody>${rows}</tbody></table>
     <div class="pager"><span class="muted">${esc(s.rows(shown.length, picked.length))} · ${esc(s.page(state.cpage, pages))}</span>
@@ -639,7 +643,7 @@ function renderPanel(detail, alsoIds) {
       ${row(s.location, esc(o.location), ' data-testid="panel-location"')}
       ${row(s.cols.dims, dims)}
       ${row(s.canonical, o.value == null ? "" : `${esc(num(o.value, 6))}${o.value_high != null ? `–${esc(num(o.value_high, 6))}` : ""} ${esc(o.unit || "")}`)}
-      ${row(s.cols.status, esc(s.qualifier[o.qualifier] || o.qualifier || ""))}
+      ${row(s.qualifierLabel, esc(s.qualifier[o.qualifier] || o.qualifier || ""))}
       ${row(s.interval80, o.lo80 != null ? esc(`${interval(o.lo80, o.hi80)} ${o.unit || ""}`) : "")}
       ${row(s.interval95, o.lo95 != null ? esc(`${interval(o.lo95, o.hi95)} ${o.unit || ""}`) : "")}
       ${row(s.bounds, o.bound_low != null && o.bound_high != null ? esc(`${interval(o.bound_low, o.bound_high)} ${o.unit || ""}`) : "")}

@@ -135,7 +135,10 @@ export function elasticityOption(items, within, labels, t) {
     ...base(),
     grid: { left: 8, right: 40, top: 16, bottom: 32, containLabel: true },
     tooltip: { trigger: "item", formatter: (p) => p.data && p.data.tip ? p.data.tip : "" },
-    xAxis: { type: "value", splitLine: { lineStyle: { color: COLORS.grid } } },
+    // room beyond the longest bar for its label
+    xAxis: { type: "value", splitLine: { lineStyle: { color: COLORS.grid } },
+      min: (v) => Math.floor(Math.min(v.min, -within) * 10 - 1.5) / 10,
+      max: (v) => Math.ceil(Math.max(v.max, within) * 10 + 1.5) / 10 },
     yAxis: { type: "category", data: labels, inverse: true, axisTick: { show: false },
       axisLabel: { width: 220, overflow: "truncate" } },
     series: [
