@@ -144,6 +144,10 @@ def test_sections_mirror_the_seed_reports(zh, inputs):
     alerts = next(t for t in zh.tables() if t.key == "alerts")
     assert len(alerts.rows) == len(inputs.alerts) > 0
     assert set(zh.charts) >= {"fan_1", "elasticity", "trl_quadrant", "ranks_1"}
+    # the manufacturing index ranks foundries and packaging houses separately; 无锡XX公司 is in both
+    ranks = {r["label"]: r["rank"] for r in next(t for t in zh.tables() if t.key == "index_1").rows}
+    assert ranks["无锡XX公司(代工)"] == 2 and ranks["无锡XX公司(封测)"] == 5
+    assert ranks["苏州XX公司(代工)"] == 4 and ranks["苏州XX公司(封测)"] == 3
 
 
 def test_english_on_request(full_store, inputs):

@@ -460,7 +460,12 @@ class _Builder:
         for i, (index, g) in enumerate(sorted(comp.groupby("product"), key=lambda kv: kv[0])):
             scores = g[g["indicator"] == "composite_index"]
             ranks = g[g["indicator"] == "composite_rank"]
-            label_of = (lambda r: _s(r["company"]) or _s(r["region"]))
+            # a unit is its company or region within its tier: the manufacturing index ranks foundries and
+            # packaging houses separately, and 无锡XX公司 is in both
+            def label_of(r: Mapping[str, object]) -> str:
+                name = _s(r["company"]) or _s(r["region"])
+                return f"{name}({_s(r['tier'])})" if _s(r.get("tier")) else name
+
             rank_by = {label_of(r): r for r in ranks.to_dict("records")}
             title = _s(scores["note"].iloc[0]) if len(scores) and self.zh() else str(index)
             table = Table(f"index_{i + 1}", title, str(index), [
@@ -474,7 +479,7 @@ class _Builder:
                 Column("rank_hi95", "名次95%区间止", "Rank 95% to", kind="int"),
             ])
             pts = []
-            for r in sorted(scores.to_dict("records"), key=lambda r: (-float(r["value"]), label_of(r))):
+            for r in sorted(scores.to_dict("records"), key=lambda r: (_s(r.get("tier")), -float(r["value"]), label_of(r))):
                 k = rank_by.get(label_of(r))
                 table.add({"label": label_of(r), "score": r["value"], "score_lo": r["lo95"], "score_hi": r["hi95"],
                            "rank": int(k["value"]) if k else None, "rank_lo80": int(k["lo80"]) if k else None,
