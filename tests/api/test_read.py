@@ -178,12 +178,22 @@ def test_analytics_equal_the_stored_figures(server, library):
     cur = library.observations().execute()
     idx = server.client.get("/api/indices").json()["indices"]
     assert {i["index"] for i in idx} == set(cur[cur.indicator == "composite_index"]["product"])
+    by_id = cur.set_index("obs_id")
     for ix in idx:
+        assert len({(u["label"], u["tier"]) for u in ix["units"]}) == len(ix["units"])
         for u in ix["units"]:
-            s = cur.set_index("obs_id").loc[u["score_obs_id"]]
+            s = by_id.loc[u["score_obs_id"]]
             assert (u["score"], u["score_lo95"], u["score_hi95"]) == (s["value"], s["lo95"], s["hi95"])
-            k = cur.set_index("obs_id").loc[u["rank_obs_id"]]
+            k = by_id.loc[u["rank_obs_id"]]
             assert (u["rank"], u["rank_lo95"], u["rank_hi95"]) == (k["value"], k["lo95"], k["hi95"])
+            # the rank is the same unit's: company or region, and tier
+            for d in ("company", "region", "tier"):
+                assert (None if pd.isna(k[d]) else k[d]) == (None if pd.isna(s[d]) else s[d]), (u, d)
+    mfg = [ix for ix in idx if ix["index"] == "mems_manufacturing"][0]
+    twice = [u for u in mfg["units"] if u["label"] == "无锡XX公司"]
+    assert len(twice) == 2 and {u["tier"] for u in twice} == set(
+        cur[(cur.indicator == "composite_index") & (cur.company == "无锡XX公司")]["tier"])
+    assert twice[0]["rank_obs_id"] != twice[1]["rank_obs_id"]
     el = server.client.get("/api/elasticity").json()
     sd = cur[cur.indicator == "supply_demand_index"].set_index("obs_id")
     assert {i["obs_id"] for i in el["items"]} == set(sd.index)

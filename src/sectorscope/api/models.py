@@ -310,7 +310,10 @@ class DerivedList(_Model):
 
 
 class IndexUnit(_Model):
+    """One ranked unit: a company or region within its tier (an index may rank tiers separately)."""
+
     label: str
+    tier: Str
     score: Num
     score_lo95: Num
     score_hi95: Num

@@ -44,14 +44,20 @@ def indices(store: Store, as_of: str | None) -> dict:
         ranks = g[g["indicator"] == "composite_rank"]
 
         def label(r: dict) -> str:
-            return str(r.get("company") or r.get("region") or "")
+            return str(clean(r.get("company")) or clean(r.get("region")) or "")
 
-        rank_by = {label(r): r for r in ranks.to_dict("records")}
+        def unit(r: dict) -> tuple[str, str]:
+            # a unit is its company or region within its tier: the manufacturing index ranks foundries and
+            # packaging houses separately, and one company can be in both
+            return label(r), str(clean(r.get("tier")) or "")
+
+        rank_by = {unit(r): r for r in ranks.to_dict("records")}
         units = []
-        for r in sorted(scores.to_dict("records"), key=lambda r: (-float(r["value"]), label(r))):
-            k = rank_by.get(label(r))
+        for r in sorted(scores.to_dict("records"), key=lambda r: (unit(r)[1], -float(r["value"]), label(r))):
+            k = rank_by.get(unit(r))
             units.append({
-                "label": label(r), "score": clean(r["value"]), "score_lo95": clean(r["lo95"]),
+                "label": label(r), "tier": clean(r.get("tier")), "score": clean(r["value"]),
+                "score_lo95": clean(r["lo95"]),
                 "score_hi95": clean(r["hi95"]), "score_obs_id": int(r["obs_id"]),
                 **{f"rank{s}": (None if k is None else clean(None if pd.isna(k[c]) else int(k[c])))
                    for s, c in (("", "value"), ("_lo80", "lo80"), ("_hi80", "hi80"), ("_lo95", "lo95"),
