@@ -37,6 +37,7 @@ bench: install
 	$(PY) benchmarks/extract.py
 	$(PY) benchmarks/audit.py
 	$(PY) benchmarks/forecast.py
+	$(PY) benchmarks/api.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
