@@ -10,6 +10,7 @@ from rich.console import Console
 from ..errors import SectorscopeError
 from ..report.export import FORMATS, export_query
 from ..store import Store
+from .options import parse_dims
 
 __all__ = ["export_command"]
 
@@ -44,15 +45,10 @@ def export_command(
 ) -> None:
     """Write the figures of a query (the same filters as `query`, no row limit) to a file, streamed and
     atomically; SDMX-CSV comes with its SDMX-ML structure file beside it."""
-    dims: dict[str, str] = {}
-    for d in dim or []:
-        name, sep, value = d.partition("=")
-        if not sep:
-            _fail(f"--dim {d!r} must be NAME=VALUE")
-        dims[name.strip()] = value.strip()
-    for name, value in (("subject", subject), ("region", region)):
-        if value is not None:
-            dims[name] = value
+    try:
+        dims = parse_dims(dim, subject=subject, region=region)
+    except ValueError as exc:
+        _fail(str(exc))
     try:
         st = Store(store)
         summary = export_query(st, path, fmt=fmt, as_of=as_of, indicator=indicator or None, status=status,

@@ -29,6 +29,7 @@ from .audit import audit_app, print_counts
 from .extract import extract_command
 from .export import export_command
 from .monitor import alerts_command, diff_command
+from .options import parse_dims
 from .report import report_command
 from .serve import serve_command, token_command
 
@@ -165,16 +166,11 @@ def query(
     if fmt not in ("table", "csv", "json"):
         err.print("error: --format must be table, csv or json")
         raise typer.Exit(1)
-    dims: dict[str, str] = {}
-    for d in dim or []:
-        name, sep, value = d.partition("=")
-        if not sep:
-            err.print(f"error: --dim {d!r} must be NAME=VALUE")
-            raise typer.Exit(1)
-        dims[name.strip()] = value.strip()
-    for name, value in (("subject", subject), ("region", region)):
-        if value is not None:
-            dims[name] = value
+    try:
+        dims = parse_dims(dim, subject=subject, region=region)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1)
     try:
         st = Store(store)
         t = st.query(as_of, indicator=indicator or None, status=status, period=period, source_id=source, **dims)
