@@ -160,15 +160,8 @@ class ObservationDetail(_Model):
     inputs: list[Figure]
 
 
-class Source(_Model):
-    source_id: str
-    title: Str
-    title_en: Str
-    publisher: Str
-    published: date | None
-    document: Str
+class Source(SourceRef):
     document_sha256: Str
-    lang: Str
     note: Str
     vintage_id: int
     n_figures: int

@@ -30,7 +30,7 @@ from typing import TypeVar
 from ..store import Store
 from .problems import ApiProblem
 
-__all__ = ["StorePool", "Runner", "interrupt"]
+__all__ = ["StorePool", "Runner"]
 
 T = TypeVar("T")
 
@@ -41,17 +41,6 @@ def _identity(path: Path) -> tuple[int, int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def interrupt(store: Store) -> None:
-    """Stop the query running on `store`'s read connection, where the engine allows it.
-
-    Engine-specific by nature: DuckDB's connection (the Ibis backend's `con`) has `interrupt()`; on another
-    engine the query is left to finish. (A `Store.interrupt()` in store/backend.py would be its right home.)"""
-    raw = getattr(store._read, "con", None)  # noqa: SLF001 — the open connection, not a new one
-    stop = getattr(raw, "interrupt", None)
-    if callable(stop):
-        stop()
 
 
 class StorePool:
@@ -137,7 +126,7 @@ class Runner:
         except TimeoutError:
             with lease.lock:
                 if lease.store is not None:
-                    interrupt(lease.store)
+                    lease.store.interrupt()
             fut.add_done_callback(lambda f: f.cancelled() or f.exception())  # the interrupted call's error is expected
             raise ApiProblem(503, "query-timeout",
                              f"the query ran longer than {timeout:g} s and was stopped; narrow it "

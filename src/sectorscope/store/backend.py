@@ -19,7 +19,7 @@ from ibis.backends import BaseBackend
 
 from ..errors import StoreError
 
-__all__ = ["connect_read", "write_session", "add_missing_columns"]
+__all__ = ["connect_read", "interrupt", "write_session", "add_missing_columns"]
 
 
 def connect_read(path: Path) -> BaseBackend:
@@ -30,6 +30,14 @@ def connect_read(path: Path) -> BaseBackend:
         return ibis.duckdb.connect(str(path), read_only=True)
     except Exception as exc:  # duckdb raises its own IOException for a corrupt or foreign file
         raise StoreError(f"{path} is not a sectorscope store DuckDB can open: {exc}") from None
+
+
+def interrupt(con: BaseBackend) -> None:
+    """Stop the query running on a read connection, from another thread. DuckDB's connection (the Ibis
+    backend's `con`) has `interrupt()`; on an engine without one the query is left to finish."""
+    stop = getattr(getattr(con, "con", None), "interrupt", None)
+    if callable(stop):
+        stop()
 
 
 @contextlib.contextmanager

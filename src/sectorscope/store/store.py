@@ -122,6 +122,12 @@ class Store:
                 raise StoreError(f"{self.path} is not a sectorscope store (missing tables: {', '.join(missing)})")
         return self._read
 
+    def interrupt(self) -> None:
+        """Stop the query this store's read connection is running (called from another thread, e.g. when a
+        request's deadline passes); nothing happens when no connection is open."""
+        if self._read is not None:
+            backend.interrupt(self._read)
+
     def close(self) -> None:
         if self._read is not None:
             self._read.disconnect()
