@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1
 # dashboard's browser tests (Playwright drives Debian's build; no browser is downloaded).
 SYSTEM_PKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk poppler-utils chromium
 
-.PHONY: install system run test bench clean
+.PHONY: install system run test lint typecheck bench clean
 
 system:
 	@missing=$$(for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -31,6 +31,12 @@ run: install
 
 test: install
 	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) benchmarks/store.py
