@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,27 @@ OBS_HEADER = ["indicator", "subject", "region", "period", "product", "value", "v
               "status", "source", "quote", "location", "note"]
 
 
+FIXED = datetime(2026, 1, 1, tzinfo=UTC)  # the load time of the shared store, for golden files
+
+
 @pytest.fixture(scope="session")
 def catalog():
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def main_job(tmp_path_factory):
+    """The default dataset through the main job (`sectorscope.run`: v1 the load at FIXED, v2 the analysis,
+    v3 the forecasts, audited) without publishing, built once for every suite that reads a full store.
+    Read it, never write to it: copy `main_job.store_path` first."""
+    import sectorscope
+
+    return sectorscope.run(out_dir=tmp_path_factory.mktemp("main-job"), loaded_at=FIXED, publish=False)
+
+
+@pytest.fixture(scope="session")
+def default_store_path(main_job) -> Path:
+    return main_job.store_path
 
 
 def write_csv(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:

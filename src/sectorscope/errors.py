@@ -1,49 +1,118 @@
 """The errors sectorscope raises, one tree under one base a caller can catch.
 
-    SectorscopeError
-    ├── InputError          a file cannot be read, or is not in a format sectorscope knows
-    │   └── ValidationError rows of a readable file break the format, the catalog or the units;
-    │                       carries every failure (file, row, field, value, reason)
-    ├── UnitError           a unit that is unknown, or does not fit the indicator's unit kind
-    ├── CatalogError        the indicator catalog itself is inconsistent
-    └── StoreError          the store is missing, locked, or asked for a vintage it does not have
+    SectorscopeError                 every error raised on purpose; `.reason` is a `Reason` code
+    ├── InputError                   a file or argument cannot be used as given (exit code 2)
+    │   ├── ValidationError          rows of a readable file break the format, the catalog or the units;
+    │   │   │                        carries every failure (file, row, field, value, reason)
+    │   │   └── AlertRulesError      an alert-rule file, every problem of every rule
+    │   ├── UsageError               an option or argument value the command cannot take
+    │   ├── UnknownCodeError         an indicator, dimension value or source the store does not know
+    │   ├── UnitError                a unit that is unknown, or does not fit the indicator's unit kind
+    │   ├── CompositeError           a composite index cannot be built from its spec and data
+    │   └── QuestionnaireError       TRL answers or a questionnaire that do not fit each other
+    ├── CatalogError                 the indicator catalog itself is inconsistent
+    ├── StoreError                   the store is missing, locked, corrupt, or lacks the vintage asked for
+    ├── AnalysisError                an analysis or forecast cannot be computed from the data it was given
+    └── PublishError                 an output cannot be written
+        ├── FontError                the CJK font is missing, so Chinese would print as boxes
+        └── PdfError                 WeasyPrint or its system libraries are missing, or the path is unwritable
+
+Why one tree: a user of the library catches `SectorscopeError` and knows that everything else is a bug; the
+CLI maps the tree onto two documented exit codes (`exit_code`); the API maps it onto problem types. Why a
+reason code beside the message: the message is for people and may be reworded or translated, the code
+(`Reason`, in the manner of pandera's `SchemaErrorReason`) is what a program branches on and what tests pin.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar, Protocol
 
 __all__ = [
-    "SectorscopeError",
-    "InputError",
-    "ValidationError",
-    "RowFailure",
-    "UnitError",
+    "AlertRulesError",
+    "AnalysisError",
     "CatalogError",
+    "CompositeError",
+    "FontError",
+    "InputError",
+    "PdfError",
+    "PublishError",
+    "QuestionnaireError",
+    "Reason",
+    "RowFailure",
+    "SectorscopeError",
     "StoreError",
+    "UnitError",
+    "UnknownCodeError",
+    "UsageError",
+    "ValidationError",
 ]
 
 
+class Reason(StrEnum):
+    """Why something failed, as data. Stable: programs and tests branch on these values."""
+
+    # input files and arguments
+    FILE_NOT_FOUND = "file_not_found"
+    UNREADABLE = "unreadable"            # not decodable, not a known format, corrupt container
+    WRONG_SHAPE = "wrong_shape"          # missing/extra columns, a row with the wrong number of cells
+    MISSING_VALUE = "missing_value"
+    BAD_VALUE = "bad_value"              # a value of the right field that cannot be read or is out of range
+    UNKNOWN_CODE = "unknown_code"        # an indicator, dimension value, source or question not known
+    DUPLICATE = "duplicate"
+    INCONSISTENT = "inconsistent"        # fields that contradict each other (value vs quote, bounds vs unit)
+    UNIT_MISMATCH = "unit_mismatch"
+    BAD_ARGUMENT = "bad_argument"        # an option or parameter value the call cannot take
+    # the store
+    NO_STORE = "no_store"
+    NO_VINTAGE = "no_vintage"
+    STORE_LOCKED = "store_locked"
+    STORE_CORRUPT = "store_corrupt"
+    # computing and writing
+    NOT_COMPUTABLE = "not_computable"    # too little data, degenerate input
+    MISSING_DEPENDENCY = "missing_dependency"  # a system library or font is not installed
+    WRITE_FAILED = "write_failed"
+    CATALOG_INVALID = "catalog_invalid"
+    OTHER = "other"
+
+
 class SectorscopeError(Exception):
-    """Base of every error sectorscope raises on purpose."""
+    """Base of every error sectorscope raises on purpose.
+
+    `reason` says why as a `Reason`; `exit_code` is what the CLI exits with (1: the job failed; 2: the input
+    given to it cannot be used — the same in every command)."""
+
+    default_reason: ClassVar[Reason] = Reason.OTHER
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, message: str = "", *, reason: Reason | None = None) -> None:
+        self.reason = reason or self.default_reason
+        super().__init__(message)
 
 
 class InputError(SectorscopeError):
-    """A file cannot be read or is not in a known layout."""
+    """A file or argument cannot be used as given. `file` names it when there is one."""
 
-    def __init__(self, message: str, *, file: str | None = None) -> None:
+    default_reason = Reason.UNREADABLE
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None, reason: Reason | None = None) -> None:
         self.file = file
-        super().__init__(f"{file}: {message}" if file else message)
+        super().__init__(f"{file}: {message}" if file else message, reason=reason)
 
 
 @dataclass(frozen=True)
 class RowFailure:
-    """One reason one row was refused. `row` is the 1-based line (CSV, header = 1) or sheet row (XLSX)."""
+    """One reason one row was refused. `row` is the 1-based line (CSV, header = 1) or sheet row (XLSX);
+    `code` is the reason as data, `reason` the sentence a user reads."""
 
     file: str
     row: int | None
     field: str | None
     value: str | None
     reason: str
+    code: Reason = Reason.BAD_VALUE
 
     def __str__(self) -> str:
         where = self.file
@@ -55,27 +124,114 @@ class RowFailure:
         return f"{where}: {self.reason}{shown}"
 
 
+class _Failure(Protocol):
+    @property
+    def row(self) -> object: ...
+
+
 class ValidationError(InputError):
     """Rows failed validation; nothing was written. `failures` lists every one of them."""
 
-    def __init__(self, failures: list[RowFailure], *, file: str | None = None, limit: int = 50) -> None:
-        self.failures = failures
-        shown = "\n".join(f"  - {f}" for f in failures[:limit])
-        more = f"\n  … and {len(failures) - limit} more" if len(failures) > limit else ""
-        rows = {f.row for f in failures}
-        msg = (
-            f"{len(failures)} problem(s) in {len(rows)} row(s); nothing was loaded.\n{shown}{more}"
-        )
-        super().__init__(msg, file=file)
+    default_reason = Reason.BAD_VALUE
+    what = "row"
+    consequence = "nothing was loaded"
+
+    def __init__(self, failures: Sequence[_Failure], *, file: str | None = None, limit: int = 50) -> None:
+        self.failures = list(failures)
+        shown = "\n".join(f"  - {f}" for f in self.failures[:limit])
+        more = f"\n  … and {len(self.failures) - limit} more" if len(self.failures) > limit else ""
+        n_where = len({f.row for f in self.failures})
+        msg = f"{len(self.failures)} problem(s) in {n_where} {self.what}(s); {self.consequence}.\n{shown}{more}"
+        codes = {getattr(f, "code", None) for f in self.failures} - {None}
+        reason = codes.pop() if len(codes) == 1 else None
+        super().__init__(msg, file=file, reason=reason if isinstance(reason, Reason) else None)
 
 
-class UnitError(SectorscopeError, ValueError):
-    """A unit string sectorscope does not know, or one that does not fit the indicator."""
+class AlertRulesError(ValidationError):
+    """The rule file has problems; `failures` lists every one. No rule was evaluated."""
+
+    what = "rule"
+    consequence = "no rule was evaluated"
+
+    def __init__(self, failures: Sequence[_Failure], *, file: str | None = None) -> None:
+        super().__init__(failures, file=file, limit=len(failures) or 1)
+
+
+class UsageError(InputError):
+    """An option or argument value the command or function cannot take (say which values it can)."""
+
+    default_reason = Reason.BAD_ARGUMENT
+
+
+class UnknownCodeError(InputError):
+    """A code the store or the catalog does not know. `suggestions` are the nearest known codes."""
+
+    default_reason = Reason.UNKNOWN_CODE
+
+    def __init__(self, what: str, value: str, known: Sequence[str], *, file: str | None = None) -> None:
+        import difflib
+
+        self.what, self.value = what, value
+        self.suggestions = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown {what} {value!r}{hint}", file=file)
+
+
+class UnitError(InputError, ValueError):
+    """A unit string sectorscope does not know, or one that does not fit the indicator.
+
+    Also a ValueError, because the unit parser is used where a ValueError is the contract."""
+
+    default_reason = Reason.UNIT_MISMATCH
+
+    def __init__(self, message: str, *, file: str | None = None, reason: Reason | None = None) -> None:
+        super().__init__(message, file=file, reason=reason)
+
+
+class CompositeError(InputError):
+    """A composite index cannot be computed from what was passed (bad spec, frame, interval or method).
+
+    An `InputError`, so a caller that already catches bad input catches this too; the message names the index,
+    unit or indicator and says what to change."""
+
+    default_reason = Reason.BAD_ARGUMENT
+
+
+class QuestionnaireError(InputError, ValueError):
+    """Answers that name a question the questionnaire does not have, or are not yes/no; or a bad questionnaire."""
+
+    default_reason = Reason.BAD_VALUE
 
 
 class CatalogError(SectorscopeError):
     """The indicator catalog is inconsistent (duplicate code, bad unit kind, bad bounds)."""
 
+    default_reason = Reason.CATALOG_INVALID
+
 
 class StoreError(SectorscopeError):
-    """The store cannot do what was asked: missing file, locked, unknown vintage."""
+    """The store cannot do what was asked: missing file, locked, corrupt, unknown vintage."""
+
+    default_reason = Reason.NO_STORE
+
+
+class AnalysisError(SectorscopeError):
+    """An analysis or forecast cannot be computed from the data it was given (too short, degenerate)."""
+
+    default_reason = Reason.NOT_COMPUTABLE
+
+
+class PublishError(SectorscopeError):
+    """A report, workbook or export cannot be written."""
+
+    default_reason = Reason.WRITE_FAILED
+
+
+class FontError(PublishError):
+    """The Noto Sans CJK font is not installed, so Chinese text cannot be drawn (it would show as boxes)."""
+
+    default_reason = Reason.MISSING_DEPENDENCY
+
+
+class PdfError(PublishError):
+    """The PDF could not be written (WeasyPrint or its system libraries missing, or the path unwritable)."""

@@ -5,37 +5,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from ..errors import SectorscopeError
-from ..report.export import FORMATS, export_query
-from ..store import Store
+from .common import DEFAULT_STORE, StoreOpt, open_store, out
 from .options import parse_dims
 
 __all__ = ["export_command"]
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    raise typer.Exit(1)
-
 
 def export_command(
     path: Annotated[Path, typer.Argument(help="The file to write: *.csv, *.sdmx.csv or *.parquet.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f",
-                                            help=f"{', '.join(FORMATS)} (default: from the file name).")] = None,
-    store: Annotated[Path, typer.Option("--store", "-s", help="The store file.",
-                                        envvar="SECTORSCOPE_STORE")] = Path("out/sectorscope.duckdb"),
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or sdmx-csv (default: from the "
+                                            "file name).")] = None,
+    store: StoreOpt = DEFAULT_STORE,
     as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
-    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i",
-                                                        help="Indicator code (repeatable).")] = None,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")]
+    = None,
     subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
-    region: Annotated[str | None, typer.Option()] = None,
-    period: Annotated[str | None, typer.Option()] = None,
-    status: Annotated[str | None, typer.Option()] = None,
+    region: Annotated[str | None, typer.Option(help="Region.")] = None,
+    period: Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030).")] = None,
+    status: Annotated[str | None, typer.Option(help="actual, estimate, forecast, target or derived.")] = None,
     source: Annotated[str | None, typer.Option(help="Source id.")] = None,
     dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
     excel: Annotated[bool, typer.Option("--excel/--plain", help="CSV for Excel (UTF-8 BOM, text that could "
@@ -45,17 +33,15 @@ def export_command(
 ) -> None:
     """Write the figures of a query (the same filters as `query`, no row limit) to a file, streamed and
     atomically; SDMX-CSV comes with its SDMX-ML structure file beside it."""
-    try:
-        dims = parse_dims(dim, subject=subject, region=region)
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        st = Store(store)
-        summary = export_query(st, path, fmt=fmt, as_of=as_of, indicator=indicator or None, status=status,
-                               period=period, source_id=source, excel=excel, sdmx_version=sdmx_version, **dims)
-        st.close()
-    except SectorscopeError as exc:
-        _fail(str(exc))
+    from ..report.export import export_query
+    from ..store.codes import check_codes
+
+    dims = parse_dims(dim, subject=subject, region=region)
+    st = open_store(store)
+    check_codes(st, indicator=indicator, source_id=source, dims=dims)
+    summary = export_query(st, path, fmt=fmt, as_of=as_of, indicator=indicator or None, status=status,
+                           period=period, source_id=source, excel=excel, sdmx_version=sdmx_version, **dims)
+    st.close()
     flavour = {"csv": "CSV for Excel" if excel else "plain CSV", "parquet": "Parquet",
                "sdmx-csv": f"SDMX-CSV {sdmx_version}"}[summary.fmt]
     vintage = f" (vintage v{summary.vintage_id})" if summary.vintage_id is not None else ""

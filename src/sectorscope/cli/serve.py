@@ -8,24 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..errors import SectorscopeError
-from ..api import Limits, TokenStore, create_app, tokens_path_for
+from .common import DEFAULT_STORE, StoreOpt, check_choice, err, fail, open_store, out, print_table
 
 __all__ = ["serve_command", "token_command"]
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-StoreOpt = Annotated[Path, typer.Option("--store", "-s", help="The store file.", envvar="SECTORSCOPE_STORE")]
-DEFAULT_STORE = Path("out/sectorscope.duckdb")
 TOKEN_ACTIONS = ("create", "list", "revoke")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _loopback(host: str) -> bool:
@@ -61,18 +49,16 @@ def serve_command(
     --allow-writes. Writes then need a token from `sectorscope token create --name NAME`."""
     import uvicorn
 
-    if not store.exists():
-        _fail(f"no store at {store}; `sectorscope run` or `sectorscope load` makes one")
+    from ..api import Limits, TokenStore, create_app, tokens_path_for
+
+    open_store(store).close()  # a missing store is an error here, not an empty API
     if not 0 < port < 65536:
-        _fail(f"--port {port}: choose a port from 1 to 65535")
+        fail(f"--port {port}: choose a port from 1 to 65535")
     limits = Limits(max_page=max_page, max_upload_bytes=int(max_upload_mb * 1024 * 1024), query_timeout=query_timeout,
                     export_timeout=export_timeout)
     tokens = TokenStore(tokens_path_for(store))
-    try:
-        app = create_app(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules, allow_writes=allow_writes,
-                         token_store=tokens, limits=limits)
-    except SectorscopeError as exc:
-        _fail(str(exc))
+    app = create_app(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules, allow_writes=allow_writes,
+                     token_store=tokens, limits=limits)
     if not _loopback(host):
         err.print(f"[yellow]warning:[/] listening on {host}: the API is reachable from the network", markup=True)
     if allow_writes:
@@ -93,30 +79,24 @@ def token_command(
     """Write tokens for `sectorscope serve --allow-writes`: `create --name NAME` prints a new token once (only
     its scrypt hash is kept, beside the store: out/sectorscope.tokens.json for out/sectorscope.duckdb, mode
     0600); `list` shows the names; `revoke --name NAME` removes one, at once."""
-    if action not in TOKEN_ACTIONS:
-        _fail(f"unknown action {action!r}; choose one of {', '.join(TOKEN_ACTIONS)}")
+    from ..api import TokenStore, tokens_path_for
+
+    check_choice("token action", action, TOKEN_ACTIONS)
     tokens = TokenStore(tokens_path_for(store))
-    try:
-        if action == "create":
-            if not name:
-                _fail("token create needs --name NAME (who or what uses the token)")
-            token, rec = tokens.create(name)
-            err.print(f"token {rec.name!r} (id {rec.id}) created; it is shown once, keep it secret. "
-                      f"Clients send: Authorization: Bearer <token>", highlight=False)
-            print(token)
-        elif action == "revoke":
-            if not name:
-                _fail("token revoke needs --name NAME (or the token's id)")
-            rec = tokens.revoke(name)
-            out.print(f"token {rec.name!r} (id {rec.id}) revoked", highlight=False)
-        else:
-            table = Table(title=f"tokens in {tokens.path}")
-            for c in ("name", "id", "created"):
-                table.add_column(c)
-            for rec in tokens.records():
-                table.add_row(rec.name, rec.id, rec.created)
-            out.print(table)
-            if tokens.loose_permissions():
-                err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)
-    except SectorscopeError as exc:
-        _fail(str(exc))
+    if action == "create":
+        if not name:
+            fail("token create needs --name NAME (who or what uses the token)")
+        token, rec = tokens.create(name)
+        err.print(f"token {rec.name!r} (id {rec.id}) created; it is shown once, keep it secret. "
+                  f"Clients send: Authorization: Bearer <token>", highlight=False)
+        print(token)
+    elif action == "revoke":
+        if not name:
+            fail("token revoke needs --name NAME (or the token's id)")
+        rec = tokens.revoke(name)
+        out.print(f"token {rec.name!r} (id {rec.id}) revoked", highlight=False)
+    else:
+        print_table(f"tokens in {tokens.path}", ("name", "id", "created"),
+                    ((r.name, r.id, r.created) for r in tokens.records()))
+        if tokens.loose_permissions():
+            err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)

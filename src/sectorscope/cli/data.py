@@ -1,0 +1,145 @@
+"""`sectorscope load`, `query`, `vintages` and `catalog`: the store's own commands."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    DEFAULT_STORE,
+    FormatOpt,
+    LangOpt,
+    StoreOpt,
+    check_choice,
+    console,
+    emit_records,
+    open_store,
+    out,
+    print_table,
+    resolve_as_of,
+)
+from .options import parse_dims
+
+__all__ = ["catalog_command", "load_command", "query_command", "vintages_command"]
+
+QUERY_COLUMNS = ("obs_id", "vintage_id", "indicator", "subject", "region", "product", "application", "company",
+                 "country", "tier", "scenario", "period", "value", "value_high", "qualifier", "unit",
+                 "value_as_printed", "unit_as_printed", "status", "source_id", "quote", "location")
+VINTAGE_COLUMNS = ("vintage_id", "loaded_at", "label", "n_rows", "n_new", "n_revised", "n_unchanged", "n_withdrawn",
+                   "files")
+FORMATS = ("table", "json", "csv")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console("err"), transient=True) as progress:
+        task = progress.add_task("validating", total=total)
+
+        def step(f: Path) -> None:
+            progress.update(task, advance=1, description=f"validated {f.name}")
+
+        yield step
+
+
+def load_command(
+    paths: Annotated[list[Path], typer.Argument(help="Observation files (CSV/XLSX) or dataset folders.")],
+    store: StoreOpt = DEFAULT_STORE,
+    sources: Annotated[Path | None, typer.Option(help="A sources.csv for the observation files.")] = None,
+    label: Annotated[str, typer.Option(help="A label for the new vintage.")] = "",
+    note: Annotated[str, typer.Option(help="A note for the new vintage.")] = "",
+    withdraw_missing: Annotated[bool, typer.Option(help="Withdraw figures of these sources the files no longer "
+                                                   "state.")] = False,
+) -> None:
+    """Validate files and load them as one new vintage; nothing is written if any row fails."""
+    from ..ingest import collect, load_paths
+    from ..store import Store
+
+    st = Store(store)
+    with _progress(len(collect(paths, sources).all_files())) as step:
+        summary = load_paths(st, paths, sources=sources, label=label, note=note, withdraw_missing=withdraw_missing,
+                             on_file=step)
+    out.print(f"vintage v{summary.vintage_id} written to {st.path}: {summary.n_rows} rows read, "
+              f"{summary.n_new} new, {summary.n_revised} revised, {summary.n_unchanged} unchanged, "
+              f"{summary.n_withdrawn} withdrawn", highlight=False)
+
+
+def query_command(
+    store: StoreOpt = DEFAULT_STORE,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")]
+    = None,
+    subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region.")] = None,
+    period: Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030).")] = None,
+    status: Annotated[str | None, typer.Option(help="actual, estimate, forecast, target or derived.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
+    dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
+    fmt: FormatOpt = "table",
+    limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 200,
+) -> None:
+    """Figures as they stood at a vintage or date (latest by default)."""
+    from ..model.observation import STATUSES
+    from ..store.codes import check_codes
+
+    check_choice("--format", fmt, FORMATS)
+    if status is not None:
+        check_choice("--status", status, STATUSES)
+    dims = parse_dims(dim, subject=subject, region=region)
+    st = open_store(store)
+    check_codes(st, indicator=indicator, source_id=source, dims=dims)
+    vid = resolve_as_of(st, as_of)
+    t = st.query(vid if as_of is not None else None, indicator=indicator or None, status=status, period=period,
+                 source_id=source, **dims)
+    t = t.order_by(["indicator", "subject", "period", "obs_id"])
+    if limit:
+        t = t.limit(limit)
+    frame = t.select(list(QUERY_COLUMNS)).execute()
+    st.close()
+    records = frame.to_dict("records")
+    if fmt != "table":
+        emit_records(records, fmt, QUERY_COLUMNS)
+        return
+    shown = ("obs_id", "indicator", "subject", "period", "value_as_printed", "unit_as_printed", "qualifier",
+             "status", "source_id", "quote")
+    print_table(None, ("id", "indicator", "subject", "period", "value", "unit", "qualifier", "status", "source",
+                       "quote"), ([r[c] for c in shown] for r in records), wrap=("quote",))
+    out.print(f"{len(frame)} row(s)", highlight=False)
+
+
+def vintages_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") -> None:
+    """Every vintage of the store: when it was loaded, from what, and what it changed."""
+    check_choice("--format", fmt, FORMATS)
+    st = open_store(store)
+    records = st.vintages().execute().to_dict("records")
+    st.close()
+    if fmt != "table":
+        emit_records(records, fmt, VINTAGE_COLUMNS)
+        return
+    print_table(None, VINTAGE_COLUMNS, ([r[c] for c in VINTAGE_COLUMNS] for r in records),
+                wrap=("label", "files"))
+
+
+def catalog_command(lang: LangOpt = "zh", fmt: FormatOpt = "table") -> None:
+    """The indicator catalog: codes, names, unit kinds and bounds."""
+    from ..model.catalog import load_catalog
+    from ..model.units import UNIT_KINDS
+
+    check_choice("--lang", lang, ("zh", "en"))
+    check_choice("--format", fmt, FORMATS)
+    cat = load_catalog()
+    columns = ("code", "name", "unit_kind", "canonical_unit", "aggregation", "bounds")
+    records = [{"code": i.code, "name": i.name(lang), "unit_kind": i.unit_kind,
+                "canonical_unit": UNIT_KINDS[i.unit_kind], "aggregation": i.aggregation,
+                "bounds": i.bounds_text()} for i in cat]
+    if fmt != "table":
+        emit_records(records, fmt, columns)
+        return
+    print_table(None, ("code", "name", "unit kind", "aggregation", "bounds"),
+                ([r["code"], r["name"], r["unit_kind"], r["aggregation"], r["bounds"]] for r in records),
+                wrap=("name",))

@@ -1,0 +1,80 @@
+"""`sectorscope run`: the main job (`sectorscope.run`) and a summary of where everything went."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import OutDirOpt, console, out
+
+if TYPE_CHECKING:
+    from ..job import RunResult
+
+__all__ = ["run_command"]
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console("err"), transient=True) as progress:
+        task = progress.add_task("validating", total=total)
+
+        def step(f: Path) -> None:
+            progress.update(task, advance=1, description=f"validated {f.name}")
+
+        yield step
+
+
+def run_command(
+    out_dir: OutDirOpt = Path("out"),
+    data: Annotated[Path | None, typer.Option("--data", help="A dataset folder (default: the embedded default "
+                                              "dataset).", file_okay=False, exists=True)] = None,
+) -> None:
+    """The main job: load the dataset into OUT/sectorscope.duckdb, analyse it, forecast it, audit it (the
+    reports' forecasts against ours included), evaluate the alert rules, and write the reports (HTML zh/en,
+    PDF, XLSX), the SDMX-CSV export and the audit, analytics and forecast notes."""
+    from ..ingest import collect, default_dataset_dir
+    from ..job import run
+
+    files = collect([data or default_dataset_dir()]).all_files()
+    with _progress(len(files)) as step:
+        result = run(data, out_dir, on_file=step)
+    w = result.loaded
+    out.print(f"vintage v{w.vintage_id} written to {result.store_path}: {w.n_rows} rows read, {w.n_new} new, "
+              f"{w.n_revised} revised, {w.n_unchanged} unchanged, {w.n_withdrawn} withdrawn", highlight=False)
+    for subject, n in result.stated_counts.items():
+        out.print(f"  {subject}: {n} figures", highlight=False)
+    _print_outputs(result)
+
+
+def say(text: str) -> None:
+    out.print(text, highlight=False)
+
+
+def _print_outputs(result: RunResult) -> None:
+    p, published = result.outputs, result.published
+    assert published is not None  # run() publishes unless told not to
+    say("outputs:")
+    say(f"  store   {result.store_path.resolve()}")
+    say(f"  report  {p['report.zh.html'].resolve()}  (open it in a browser; English: {p['report.en.html'].name}, "
+        f"PDF: {p['report.zh.pdf'].name}, workbook: {p['tables.xlsx'].name})")
+    changed = (f"{len(published.diff)} figures changed since v{published.since}" if published.diff is not None
+               else "no earlier load to compare with")
+    say(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; {changed}; both also in the report)")
+    say(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)")
+    say(f"  serve   .venv/bin/sectorscope serve --store {result.store_path}  (the HTTP API on "
+        "http://127.0.0.1:8000/api, OpenAPI at /api/openapi.json)")
+    say(f"  audit   {p['audit.md'].resolve()}  ({len(result.audit.findings)} findings; English: "
+        f"{p['audit.en.md'].name}; also in the store's audit_findings table)")
+    say(f"  analytics {p['analytics.md'].resolve()}  ({len(result.analysis.derived)} derived figures, stored with "
+        f"formula and inputs; English: {p['analytics.en.md'].name})")
+    fc = result.forecast
+    n_model = sum(1 for f in fc.forecasts if f.mean is not None)
+    n_out = int((~fc.comparisons["inside95"]).sum()) if len(fc.comparisons) else 0
+    say(f"  forecast  {p['forecast.md'].resolve()}  ({n_model} series forecast with 80/95 % intervals, "
+        f"{n_out} report forecasts outside our 95 % interval; English: {p['forecast.en.md'].name})")

@@ -1,0 +1,106 @@
+"""The main job: load → analyse → forecast → audit → monitor → publish, as one library call.
+
+It lives here, not in the CLI, so that a notebook, a scheduler, the tests and `sectorscope run` all run the
+same sequence and get the same result object; the CLI only prints what `run` returns. Every step is a call
+of its layer's library; this module adds nothing but the order and the bookkeeping of what was written.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .analytics.pipeline import AnalysisResult
+    from .audit import AuditResult
+    from .forecast import ForecastResult
+    from .report.publish import Published
+    from .store import VintageSummary
+
+__all__ = ["RunResult", "run"]
+
+
+@dataclass
+class RunResult:
+    """What one run of the main job did and wrote.
+
+    `outputs` maps a name ("report.zh.html", "audit.md", "store" …) to the file written; `stated_counts` is
+    the number of the data's own figures (not derived, not forecast) per subject, as the store holds them."""
+
+    store_path: Path
+    loaded: VintageSummary
+    analysis: AnalysisResult
+    forecast: ForecastResult
+    audit: AuditResult
+    published: Published | None
+    stated_counts: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def run(
+    data_dir: str | Path | None = None,
+    out_dir: str | Path = "out",
+    *,
+    store_path: str | Path | None = None,
+    label: str = "",
+    loaded_at: datetime | None = None,
+    publish: bool = True,
+    langs: Sequence[str] = ("zh", "en"),
+    generated: datetime | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> RunResult:
+    """Run the main job on a dataset folder (the embedded default dataset when `data_dir` is None).
+
+    The dataset is loaded into `store_path` (default `out_dir/sectorscope.duckdb`) as a new vintage,
+    withdrawing what it no longer states; it is then analysed (its `analytics.yaml`), forecast (its
+    `forecast.yaml`), audited (findings saved in the store), and, with `publish`, reported: HTML in `langs`,
+    the zh PDF, the workbook, `alerts.json` under the dataset's `alerts.yaml`, the SDMX-CSV export and the
+    audit, analytics and forecast Markdown. `loaded_at` and `generated` pin the timestamps (tests, golden
+    files). Raises a `SectorscopeError` subclass on bad input or a failed step; a failed load writes nothing.
+    """
+    # Imported here: `import sectorscope` must stay cheap (the CLI's start-up), and these pull in pandas,
+    # statsforecast and the report stack.
+    from .analytics.derived import DERIVED_SOURCE
+    from .analytics.output import write_outputs as write_analytics
+    from .analytics.pipeline import analyse, read_config
+    from .audit import run_audit
+    from .forecast.output import write_outputs as write_forecast
+    from .forecast.pipeline import forecast_store, read_forecast_config
+    from .ingest import default_dataset_dir, load_paths
+    from .model.observation import FORECAST_SOURCE
+    from .report.publish import publish as publish_reports
+    from .store import Store
+
+    dataset = Path(data_dir) if data_dir is not None else default_dataset_dir()
+    out = Path(out_dir)
+    store = Store(Path(store_path) if store_path is not None else out / "sectorscope.duckdb")
+    outputs: dict[str, Path] = {"store": store.path}
+    try:
+        default_label = "default dataset" if data_dir is None else dataset.name
+        loaded = load_paths(store, [dataset], label=label or default_label, withdraw_missing=True,
+                            loaded_at=loaded_at, on_file=on_file)
+        stated = store.observations()
+        stated = stated.filter(~stated.source_id.isin([DERIVED_SOURCE, FORECAST_SOURCE]))
+        counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
+        analysis = analyse(store, read_config(dataset))
+        forecast = forecast_store(store, read_forecast_config(dataset))
+        audited, audit_paths = run_audit(store, out if publish else None, langs=tuple(langs))
+        published = None
+        if publish:
+            for path in write_analytics(analysis, out, tuple(langs)):
+                outputs[path.name] = path
+            for path in write_forecast(forecast, out):
+                outputs[path.name] = path
+            for path in audit_paths:
+                outputs[path.name] = path
+            rules = dataset / "alerts.yaml"
+            published = publish_reports(store, out, langs=langs, rules=rules if rules.exists() else None,
+                                        generated=generated)
+            outputs.update(published.paths)
+    finally:
+        store.close()
+    return RunResult(store_path=store.path, loaded=loaded, analysis=analysis, forecast=forecast,
+                     audit=audited, published=published,
+                     stated_counts={str(r.subject): int(r.n) for r in counts.itertuples()}, outputs=outputs)
