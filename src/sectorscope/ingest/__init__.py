@@ -10,15 +10,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .load import collect, default_dataset_dir, load_default, load_paths, read_fx, read_sources
+    from .dataset import collect, default_dataset_dir
+    from .load import load_default, load_paths
     from .read import read_rows
+    from .reference_files import read_fx, read_sources
     from .validate import normalise_rows
 
 __all__ = ["collect", "default_dataset_dir", "load_default", "load_paths", "normalise_rows", "read_fx", "read_rows",
            "read_sources"]
 
-_HOME = {"collect": "load", "default_dataset_dir": "load", "load_default": "load", "load_paths": "load",
-         "read_fx": "load", "read_sources": "load", "read_rows": "read", "normalise_rows": "validate"}
+_HOME = {"collect": "dataset", "default_dataset_dir": "dataset", "load_default": "load", "load_paths": "load",
+         "read_fx": "reference_files", "read_sources": "reference_files", "read_rows": "read",
+         "normalise_rows": "validate"}
 
 
 def __getattr__(name: str) -> Any:

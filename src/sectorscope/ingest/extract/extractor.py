@@ -15,6 +15,7 @@ from .candidate import Ambiguity, Candidate
 from .document import MAX_REPORT_BYTES, Document, read_report
 from .lexicon import Lexicon, load_lexicon
 from .prose import find_figures, report_year
+from .tables import Table, find_tables
 
 __all__ = ["Extraction", "extract", "extract_file", "ACCEPT_CONFIDENCE"]
 
@@ -28,7 +29,7 @@ class Extraction:
     document: Document
     candidates: list[Candidate]
     ambiguities: list[Ambiguity] = field(default_factory=list)
-    tables: list = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     subject: str = ""
     year: int | None = None
 
@@ -57,7 +58,7 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None) -> None:
         return
     c.unit, c.unit_kind = unit.canonical, unit.kind
     factor = unit.factor
-    if unit.needs_fx:
+    if unit.needs_fx and unit.currency is not None:
         year = int(c.period[-4:]) if c.period[-4:].isdigit() else None
         try:
             if fx is None or year is None:
@@ -76,8 +77,6 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None) -> None:
 def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog | None = None,
             fx: FxTable | None = None, year: int | None = None) -> Extraction:
     """Candidate observations of one report, with every table rebuilt and every ambiguity listed."""
-    from .tables import find_tables  # tables is a sibling module; imported here to keep startup light
-
     catalog = catalog or load_catalog()
     lexicon = lexicon or load_lexicon()
     year = year or report_year(doc)
