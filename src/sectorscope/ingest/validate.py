@@ -20,7 +20,13 @@ from ..model.catalog import Catalog
 from ..model.fx import FxTable
 from ..model.numbers import parse_number
 from ..model.observation import (
-    DEFAULT_REGION, DIMENSIONS, KEY_COLUMNS, LOADABLE_STATUSES, PERIOD_PATTERN, QUALIFIERS, parse_period,
+    DEFAULT_REGION,
+    DIMENSIONS,
+    KEY_COLUMNS,
+    LOADABLE_STATUSES,
+    PERIOD_PATTERN,
+    QUALIFIERS,
+    parse_period,
 )
 from ..model.text import normalise_many
 from ..model.units import canonical_unit, parse_unit

@@ -10,6 +10,17 @@ from .extractor import ACCEPT_CONFIDENCE, Extraction, extract, extract_file
 from .lexicon import Lexicon, load_lexicon
 
 __all__ = [
-    "Ambiguity", "Candidate", "TableCell", "MAX_REPORT_BYTES", "Document", "decode_report", "read_report",
-    "ACCEPT_CONFIDENCE", "Extraction", "extract", "extract_file", "Lexicon", "load_lexicon",
+    "ACCEPT_CONFIDENCE",
+    "MAX_REPORT_BYTES",
+    "Ambiguity",
+    "Candidate",
+    "Document",
+    "Extraction",
+    "Lexicon",
+    "TableCell",
+    "decode_report",
+    "extract",
+    "extract_file",
+    "load_lexicon",
+    "read_report",
 ]

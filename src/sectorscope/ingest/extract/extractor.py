@@ -17,7 +17,7 @@ from .lexicon import Lexicon, load_lexicon
 from .prose import find_figures, report_year
 from .tables import Table, find_tables
 
-__all__ = ["Extraction", "extract", "extract_file", "ACCEPT_CONFIDENCE"]
+__all__ = ["ACCEPT_CONFIDENCE", "Extraction", "extract", "extract_file"]
 
 ACCEPT_CONFIDENCE = 0.7
 """Candidates at or above this confidence are accepted by default (`--load` loads them; the review file

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from ...store import Store, VintageSummary
 
-__all__ = ["source_id_for", "load_extraction", "load_review"]
+__all__ = ["load_extraction", "load_review", "source_id_for"]
 
 _LONG = {*REQUIRED, *OPTIONAL}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

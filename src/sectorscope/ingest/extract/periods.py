@@ -89,7 +89,7 @@ def is_year_token(text: str, start: int, end: int, num: str) -> bool:
     if not re.fullmatch(_YEAR, num):
         return False
     after = text[end : end + 2]
-    return not after or after[0] in "年–—-~～至到/)(（）Q、,，" or after[0].isspace() or after[0].isalpha() and not after[0].isascii()
+    return not after or after[0] in "年–—-~～至到/)(（）Q、,，" or after[0].isspace() or (after[0].isalpha() and not after[0].isascii())
 
 
 def _span_end(text: str, periods: list[Period], s: int, fs: int, form: str | None, why: list[str]) -> str | None:

@@ -15,7 +15,7 @@ from .extractor import ACCEPT_CONFIDENCE, Extraction
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REVIEW_COLUMNS", "to_rows", "write_review", "read_review", "location_of"]
+__all__ = ["REVIEW_COLUMNS", "location_of", "read_review", "to_rows", "write_review"]
 
 REVIEW_COLUMNS = ("accept", "confidence", "kind", "why", "table", "row_header", "column_header", "sentence",
                   "start", "end")

@@ -87,7 +87,7 @@ def _key_hits(text: str, lexicon: Lexicon) -> list[tuple[int, int, str, str, str
         c = _CAPTION.search(text, max(0, m.start() - 70), m.start())
         if c:
             out.append((m.start(), m.end(), m.group(0), lexicon.row_keys[m.group(0)],
-                        c.group(0).strip(" ::"), c.start()))
+                        c.group(0).strip(" :"), c.start()))
     return out
 
 

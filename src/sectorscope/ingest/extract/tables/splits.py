@@ -72,7 +72,7 @@ def _numbers_at(text: str, i: int, limit: int) -> list[int]:
     out = []
     j = i
     stop = min(limit, i + 14)
-    while j < stop and (text[j].isdigit() and text[j].isascii() or text[j] in ".,"):
+    while j < stop and ((text[j].isdigit() and text[j].isascii()) or text[j] in ".,"):
         j += 1
         if _NUMBER.match(text[i:j]):
             out.append(j)
@@ -93,7 +93,7 @@ def _cells_at(text: str, i: int, limit: int, col: Column) -> list[Cell]:
         for e in _numbers_at(text, pos, limit):
             sign = prefix if (not nums and prefix and prefix[-1] in "+-−") else ""
             num = Num(pos - len(sign), e, sign + text[pos:e], len(text[pos:e].partition(".")[2]))
-            got = nums + (num,)
+            got = (*nums, num)
             if need > 1:
                 if e < limit and text[e] == "/":
                     rec(e + 1, got, need - 1)
@@ -146,7 +146,7 @@ def row_splits(text: str, start: int, limit: int, cols: list[Column], last: bool
                 out.append(Split(acc, pos, -1, left if pos != limit else ""))
             return
         for cell in cells(pos, ci):
-            rec(cell.end, ci + 1, acc + (cell,))
+            rec(cell.end, ci + 1, (*acc, cell))
 
     rec(start, 0, ())
     return out

@@ -89,7 +89,7 @@ def cell_run_end(text: str, i: int, limit: int) -> int:
     """End of the run of characters a flattened row of values is made of."""
     while i < limit:
         ch = text[i]
-        if ch.isascii() and ch.isdigit() or ch in ".,/" or ch in PREFIX:
+        if (ch.isascii() and ch.isdigit()) or ch in ".,/" or ch in PREFIX:
             i += 1
             continue
         m = UNIT_SUFFIX.match(text, i)
