@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -147,7 +148,7 @@ def load_paths(
     return write_batch(store, batch, label=label, note=note, loaded_at=loaded_at)
 
 
-def write_batch(store: Store, batch: Batch, **kwargs) -> VintageSummary:
+def write_batch(store: Store, batch: Batch, **kwargs: Any) -> VintageSummary:
     """`store.write`, with an engine error turned into one that says nothing was changed."""
     try:
         return store.write(batch, **kwargs)
@@ -157,7 +158,7 @@ def write_batch(store: Store, batch: Batch, **kwargs) -> VintageSummary:
         raise SectorscopeError(f"writing to {store.path} failed, nothing was changed: {exc}") from exc
 
 
-def load_default(store: Store, **kwargs) -> VintageSummary:
+def load_default(store: Store, **kwargs: Any) -> VintageSummary:
     """Load the embedded default dataset (data/default) as a vintage; figures it dropped are withdrawn."""
     kwargs.setdefault("label", "default dataset")
     kwargs.setdefault("withdraw_missing", True)

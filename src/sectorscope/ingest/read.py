@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..model.observation import PERIOD_PATTERN
 from .columns import ROW_COLUMN
 
-__all__ = ["ROW_COLUMN", "read_rows", "read_table"]  # ROW_COLUMN is defined in columns.py
+__all__ = ["MAX_BYTES", "ROW_COLUMN", "read_rows", "read_table"]  # ROW_COLUMN is defined in columns.py
 _PERIOD_HEADER = re.compile(PERIOD_PATTERN)
 MAX_BYTES = 2 * 1024**3
 

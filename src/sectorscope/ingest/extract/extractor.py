@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...errors import UnitError
 from ...model.catalog import Catalog, load_catalog
@@ -94,6 +95,6 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
     return Extraction(doc, candidates, tables.ambiguities, tables.tables, subject, year)
 
 
-def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs) -> Extraction:
+def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs: Any) -> Extraction:
     """`extract` of a report file (UTF-8, GB18030/GBK or Big5 text)."""
     return extract(read_report(path, max_bytes=max_bytes), **kwargs)

@@ -22,7 +22,7 @@ from ...model.catalog import Catalog, load_catalog
 from ...model.observation import DIMENSIONS, QUALIFIERS
 from ...model.text import normalise
 
-__all__ = ["IndicatorTerm", "Lexicon", "TermHit", "load_lexicon"]
+__all__ = ["FORMS", "IndicatorTerm", "Lexicon", "TermHit", "build_lexicon", "load_lexicon"]
 
 FORMS = ("growth", "cagr", "change")
 
