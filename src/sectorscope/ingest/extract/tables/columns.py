@@ -21,6 +21,7 @@ _CHANGE_WORDS = ("增长率", "增速", "同比", "变动", "变化", "差距", 
 
 
 def is_unit(text: str) -> bool:
+    """Is the text of a header's parenthesised group a unit (a count word such as 个 included)?"""
     t = text.strip()
     if t in ("%", "‰", "百分点", "pp"):
         return True
@@ -40,11 +41,14 @@ def unit_of(header: str) -> str:
 
 
 def unit_or_year(paren: str) -> bool:
+    """A group that ends a column header: a unit, or a year (销量(2025年))."""
     return is_unit(paren) or bool(YEAR_IN.search(paren))
 
 
 @dataclass
 class Column:
+    """One value column: its header, unit, slash sub-labels, and whether it holds shares or signed changes."""
+
     header: str
     unit: str
     parts: list[str]          # sub-labels of a slash column (55/25/20), else []
@@ -57,16 +61,18 @@ class Column:
 
 
 def header_base(header: str) -> str:
+    """The header without its last parenthesised group (its unit or sub-labels)."""
     return re.sub(r"\([^()]*\)\s*$", "", header)
 
 
 def make_column(header: str) -> Column:
+    """The column a printed header describes."""
     unit = unit_of(header)
     parts: list[str] = []
     m = re.search(r"\(([^()]*)\)\s*$", header)
     if m and "/" in m.group(1) and not unit:
         parts = [p.strip() for p in m.group(1).split("/") if p.strip()]
-    base = re.sub(r"\([^()]*\)\s*$", "", header)
+    base = header_base(header)
     share = (unit == "%" or (not unit and any(w in base for w in SHARE_OF_WHOLE))) and \
         any(w in base for w in _SHARE_WORDS) and not any(w in base for w in _CHANGE_WORDS)
     signed = any(w in base for w in _CHANGE_WORDS)

@@ -21,6 +21,8 @@ _NUMBER = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
 
 @dataclass(frozen=True)
 class Num:
+    """One number of a cell."""
+
     start: int        # normalised offsets of the number (sign included)
     end: int
     text: str         # as printed, sign included, '+' kept
