@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,11 +19,17 @@ from sectorscope.store import Store
 
 from ..conftest import DEFAULT_DATA
 
-SOURCES = {r["source_id"]: r for r in csv.DictReader(open(DEFAULT_DATA / "sources.csv", encoding="utf-8"))}
+
+def _records(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+SOURCES = {r["source_id"]: r for r in _records(DEFAULT_DATA / "sources.csv")}
 ROWS = [
     (f.name, i, r)
     for f in sorted((DEFAULT_DATA / "observations").glob("*.csv"))
-    for i, r in enumerate(csv.DictReader(open(f, encoding="utf-8")), start=2)
+    for i, r in enumerate(_records(f), start=2)
 ]
 DOCS = {sid: (DEFAULT_DATA / s["document"]).read_text(encoding="utf-8") for sid, s in SOURCES.items() if s["document"]}
 NORMALISED_DOCS = {sid: normalise(text) for sid, text in DOCS.items()}

@@ -92,7 +92,7 @@ def test_unreadable_files_are_clear_errors(tmp_path, sources_csv, content, messa
 
 def test_unknown_file_type_and_missing_file(tmp_path, sources_csv):
     (tmp_path / "x.json").write_text("{}")
-    with pytest.raises(InputError, match="unknown file type '.json'"):
+    with pytest.raises(InputError, match=r"unknown file type '.json'"):
         load_paths(Store(tmp_path / "s.duckdb"), [tmp_path / "x.json"], sources=sources_csv)
     with pytest.raises(InputError, match="no such file"):
         load_paths(Store(tmp_path / "s.duckdb"), [tmp_path / "nope.csv"], sources=sources_csv)

@@ -11,10 +11,9 @@ import pandas as pd
 
 from ..errors import InputError
 from ..model.observation import PERIOD_PATTERN
+from .columns import ROW_COLUMN
 
-__all__ = ["read_rows", "read_table", "ROW_COLUMN"]
-
-ROW_COLUMN = "_row"  # the 1-based line (CSV, header = 1) or sheet row a record came from
+__all__ = ["MAX_BYTES", "ROW_COLUMN", "read_rows", "read_table"]  # ROW_COLUMN is defined in columns.py
 _PERIOD_HEADER = re.compile(PERIOD_PATTERN)
 MAX_BYTES = 2 * 1024**3
 

@@ -9,30 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from ..errors import InputError, RowFailure, UnitError, ValidationError
 from ..model.catalog import Catalog
 from ..model.fx import FxTable
 from ..model.numbers import parse_number
 from ..model.observation import (
-    DEFAULT_REGION, DIMENSIONS, KEY_COLUMNS, LOADABLE_STATUSES, PERIOD_PATTERN, QUALIFIERS, parse_period,
+    DEFAULT_REGION,
+    DIMENSIONS,
+    KEY_COLUMNS,
+    LOADABLE_STATUSES,
+    PERIOD_PATTERN,
+    QUALIFIERS,
+    parse_period,
 )
 from ..model.text import normalise_many
 from ..model.units import canonical_unit, parse_unit
-from .read import ROW_COLUMN
+from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
 
-__all__ = ["REQUIRED", "OPTIONAL", "normalise_rows", "SourceInfo"]
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
-REQUIRED = ("indicator", "subject", "period", "value", "unit", "status", "source")
-OPTIONAL = (
-    "region", "product", "application", "company", "country", "tier", "scenario", "value_high", "qualifier",
-    "quote", "quote_start", "quote_end", "value_text", "location", "basis", "note",
-)
+__all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows"]  # REQUIRED, OPTIONAL: defined in columns.py
+
 _ARABIC = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
 
@@ -90,6 +94,8 @@ def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series
 
 
 def _field_schema(catalog: Catalog) -> pa.DataFrameSchema:
+    import pandera.pandas as pa  # pandera takes ~0.3 s to import: only loading a file pays for it
+
     def number(s: pd.Series) -> pd.Series:
         return _numeric(s).notna()
 
@@ -130,19 +136,32 @@ def _field_schema(catalog: Catalog) -> pa.DataFrameSchema:
     )
 
 
-def normalise_rows(
-    rows: pd.DataFrame,
-    *,
-    file: str,
-    catalog: Catalog,
-    fx: FxTable,
-    sources: Mapping[str, SourceInfo],
-) -> pd.DataFrame:
-    """Validate text rows (long layout) and return them as store-ready observations.
+class _Failures:
+    """Every failure of every row of one file, and which rows have one (later checks skip those rows)."""
 
-    Raises InputError for a file-level problem (missing or unknown columns) and ValidationError with
-    every failing row otherwise.
-    """
+    def __init__(self, df: pd.DataFrame, file: str) -> None:
+        self.df = df
+        self.file = file
+        self.row_no = df[ROW_COLUMN]
+        self.items: list[RowFailure] = []
+        self.bad = pd.Series(False, index=df.index)
+
+    def row(self, i: object, field: str, value: str, reason: str) -> None:
+        """One failure of the row at index `i` (the caller marks the row bad if later checks must skip it)."""
+        self.items.append(RowFailure(self.file, int(self.row_no[i]), field, value, reason))
+
+    def add(self, mask: pd.Series, field: str, reason: str, value: pd.Series | None = None) -> None:
+        """A failure for every row in `mask`, quoting `value` (default: the row's `field`)."""
+        idx = mask[mask].index
+        vals = self.df.loc[idx, field] if value is None else value.loc[idx]
+        for i in idx:
+            self.row(i, field, str(vals[i]), reason)
+        self.bad = self.bad | mask
+
+
+def _with_columns(rows: pd.DataFrame, file: str) -> pd.DataFrame:
+    """The rows with every optional column present (as text); InputError for missing or unknown columns
+    or a file without rows."""
     columns = [c for c in rows.columns if c != ROW_COLUMN]
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
@@ -160,18 +179,12 @@ def normalise_rows(
         df[c] = df[c].fillna("").astype(str)
     if len(df) == 0:
         raise InputError("the file has a header but no rows", file=file)
-    row_no = df[ROW_COLUMN]
+    return df
 
-    failures: list[RowFailure] = []
-    bad = pd.Series(False, index=df.index)
 
-    def fail(mask: pd.Series, field: str, reason: str, value: pd.Series | None = None) -> None:
-        nonlocal bad
-        idx = mask[mask].index
-        vals = df.loc[idx, field] if value is None else value.loc[idx]
-        for i in idx:
-            failures.append(RowFailure(file, int(row_no[i]), field, str(vals[i]), reason))
-        bad = bad | mask
+def _check_fields(df: pd.DataFrame, catalog: Catalog, failures: _Failures) -> None:
+    """Each field on its own (the pandera schema): every failing cell, each row marked bad."""
+    from pandera.errors import SchemaErrors
 
     try:
         _field_schema(catalog).validate(df, lazy=True)
@@ -180,27 +193,30 @@ def normalise_rows(
         fc = fc[fc["index"].notna()]
         for rec in fc.itertuples(index=False):
             i = int(rec.index)
-            reason = str(rec.check)
-            failures.append(RowFailure(file, int(row_no[i]), rec.column, str(rec.failure_case), reason))
-            bad.loc[i] = True
+            failures.row(i, rec.column, str(rec.failure_case), str(rec.check))
+            failures.bad.loc[i] = True
 
-    # ---- normalised text -------------------------------------------------------------------------
-    def norm(col: str) -> pd.Series:
-        return _per_distinct(df[col], normalise_many)
 
+def _texts(df: pd.DataFrame) -> pd.DataFrame:
+    """The output frame's text columns: dimensions and notes normalised (once per distinct value), the
+    default region filled in, codes copied as given."""
     out = pd.DataFrame(index=df.index)
     for col in _TEXT_COLUMNS:
-        out[col] = norm(col)
+        out[col] = _per_distinct(df[col], normalise_many)
     out["region"] = out["region"].mask(out["region"] == "", DEFAULT_REGION)
     out["indicator"] = df["indicator"]
     out["period"] = df["period"]
     out["status"] = df["status"]
     out["source_id"] = df["source"]
     out["qualifier"] = df["qualifier"].mask(df["qualifier"] == "", "exact")
+    return out
 
-    # ---- periods -------------------------------------------------------------------------------
-    def periods(texts: list[str]) -> list[tuple]:
-        parsed = []
+
+def _periods(df: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
+    """Period start and end into `out`, parsed once per distinct period; returns each row's year (0 where
+    the period did not parse)."""
+    def parse(texts: list[str]) -> list[tuple[date | None, date | None, int]]:
+        parsed: list[tuple[date | None, date | None, int]] = []
         for p in texts:
             try:
                 q = parse_period(p)
@@ -209,22 +225,25 @@ def normalise_rows(
                 parsed.append((None, None, 0))
         return parsed
 
-    per = _per_distinct(df["period"], periods)  # (start, end, year) per row, parsed once per period
+    per = _per_distinct(df["period"], parse)  # (start, end, year) per row
     out["period_start"] = per.str[0]
     out["period_end"] = per.str[1]
-    year = per.str[2].astype(int)
+    return per.str[2].astype(int)
 
-    # ---- units, values, FX -----------------------------------------------------------------------
-    value = _numeric(df["value"])
-    value_high = _numeric(df["value_high"])  # NaN where empty
+
+def _unit_factors(df: pd.DataFrame, catalog: Catalog, fx: FxTable, year: pd.Series, failures: _Failures
+                  ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(factor to the canonical unit, canonical unit, FX note) per row: one parse per distinct (unit,
+    indicator), one FX lookup per currency and year. A unit that does not fit its indicator, or money
+    without a rate, fails its row."""
     known = df["indicator"].isin(catalog.codes())
     factor = pd.Series(np.nan, index=df.index)
     canon = pd.Series("", index=df.index, dtype=object)
     fx_note = pd.Series("", index=df.index, dtype=object)
     unit_bad = pd.Series(False, index=df.index)
-    unit_reason: dict[int, str] = {}
+    unit_reason: dict[object, str] = {}
     sub = df.loc[known]
-    # one parse per distinct (unit, indicator); rows are addressed through groupby indices, not masks
+    # rows are addressed through groupby indices, not masks
     for (unit_text, code), pos in sub.groupby(["unit", "indicator"], sort=False).indices.items():
         idx = sub.index[pos]
         try:
@@ -234,7 +253,7 @@ def normalise_rows(
             unit_reason.update(dict.fromkeys(idx, str(exc)))
             continue
         canon.loc[idx] = u.canonical
-        if not u.needs_fx:
+        if not u.needs_fx or u.currency is None:
             factor.loc[idx] = u.factor
             continue
         years = year.loc[idx].to_numpy()
@@ -249,24 +268,26 @@ def normalise_rows(
             factor.loc[yidx] = u.factor * rate.cny_per_unit
             fx_note.loc[yidx] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
     for i in unit_bad[unit_bad].index:
-        failures.append(RowFailure(file, int(row_no[i]), "unit", df.at[i, "unit"], unit_reason[i]))
-    bad |= unit_bad
+        failures.row(i, "unit", df.at[i, "unit"], unit_reason[i])
+    failures.bad |= unit_bad
+    return factor, canon, fx_note
 
-    out["value"] = _scale(value, df["value"], factor)
-    out["value_high"] = _scale(value_high, df["value_high"], factor)
-    out["unit"] = canon
-    out["value_as_printed"] = df["value"]
-    out["value_high_as_printed"] = df["value_high"].replace("", None)
-    out["unit_as_printed"] = df["unit"]
-    out["note"] = out["note"].where(fx_note == "", (out["note"] + "; " + fx_note).str.lstrip("; "))
 
-    # ---- ranges and bounds -----------------------------------------------------------------------
+def _check_ranges(df: pd.DataFrame, value: pd.Series, value_high: pd.Series, out: pd.DataFrame,
+                  failures: _Failures) -> None:
+    """A range has an upper end above its value; only a range has one."""
     is_range = out["qualifier"] == "range"
-    fail(is_range & df["value_high"].eq("") & ~bad, "value_high", "a range needs value_high (the upper end)")
-    fail(~is_range & df["value_high"].ne("") & ~bad, "value_high",
-         "value_high is only for qualifier 'range'; set qualifier to range or leave value_high empty")
-    fail(is_range & (value_high < value) & ~bad, "value_high", "the upper end of the range is below value")
-    checkable = known & ~bad & out["value"].notna()
+    failures.add(is_range & df["value_high"].eq("") & ~failures.bad, "value_high",
+                 "a range needs value_high (the upper end)")
+    failures.add(~is_range & df["value_high"].ne("") & ~failures.bad, "value_high",
+                 "value_high is only for qualifier 'range'; set qualifier to range or leave value_high empty")
+    failures.add(is_range & (value_high < value) & ~failures.bad, "value_high",
+                 "the upper end of the range is below value")
+
+
+def _check_bounds(df: pd.DataFrame, out: pd.DataFrame, catalog: Catalog, failures: _Failures) -> None:
+    """Stored values (and upper ends) within their indicator's bounds, in its canonical unit."""
+    checkable = df["indicator"].isin(catalog.codes()) & ~failures.bad & out["value"].notna()
     chk = df.loc[checkable]
     for code, pos in chk.groupby("indicator", sort=False).indices.items():
         ind = catalog[code]
@@ -275,22 +296,30 @@ def normalise_rows(
         idx = chk.index[pos]
         for col, printed in (("value", df["value"]), ("value_high", df["value_high"])):
             v = out.loc[idx, col]
-            outside = (v < ind.lower if ind.lower is not None else False) | (v > ind.upper if ind.upper is not None else False)
+            outside = pd.Series(False, index=v.index)
+            if ind.lower is not None:
+                outside |= v < ind.lower
+            if ind.upper is not None:
+                outside |= v > ind.upper
             if outside.any():
                 mask = pd.Series(False, index=df.index)
                 mask.loc[idx[outside.to_numpy()]] = True
-                fail(mask, col, f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}", printed)
+                failures.add(mask, col, f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}",
+                             printed)
 
-    # ---- sources and quotes ----------------------------------------------------------------------
-    fail(~df["source"].isin(list(sources)) & (df["source"] != ""), "source",
-         "unknown source: add it to the sources file loaded with the data")
+
+def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures: _Failures) -> pd.Series:
+    """Every source known; quote offsets consistent with the quote and, where the source's document is
+    at hand, pointing at it; the quote containing the value as printed. Returns the quote starts."""
+    failures.add(~df["source"].isin(list(sources)) & (df["source"] != ""), "source",
+                 "unknown source: add it to the sources file loaded with the data")
     has_start = df["quote_start"] != ""
     start = pd.to_numeric(df["quote_start"].where(has_start), errors="coerce")
     end = pd.to_numeric(df["quote_end"].where(df["quote_end"] != ""), errors="coerce")
     qlen = df["quote"].str.len()
-    fail(has_start & (df["quote"] == ""), "quote_start", "offsets given without a quote")
-    fail(has_start & end.notna() & (end != start + qlen) & (df["quote"] != ""), "quote_end",
-         "quote_end must be quote_start + the quote's length")
+    failures.add(has_start & (df["quote"] == ""), "quote_start", "offsets given without a quote")
+    failures.add(has_start & end.notna() & (end != start + qlen) & (df["quote"] != ""), "quote_end",
+                 "quote_end must be quote_start + the quote's length")
     for sid in df.loc[has_start & (df["quote"] != ""), "source"].unique():
         info = sources.get(sid)
         if info is None or info.document_text is None:
@@ -301,35 +330,77 @@ def normalise_rows(
         for i in m[m].index:
             s = int(start[i])
             wrong[i] = doc[s : s + len(df.at[i, "quote"])] != df.at[i, "quote"]
-        fail(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document")
+        failures.add(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document")
     printed = df["value_text"].where(df["value_text"] != "", df["value"])
     has_quote = df["quote"] != ""
     not_in = has_quote & ~pd.Series([p in q for p, q in zip(printed, df["quote"], strict=True)], index=df.index)
-    fail(not_in, "quote", "the quote does not contain the value as printed (set value_text to the printed form)",
-         printed)
+    failures.add(not_in, "quote", "the quote does not contain the value as printed (set value_text to the printed form)",
+                 printed)
+    return start
 
-    # ---- a figure stated twice in one file --------------------------------------------------------
+
+def _check_repeats(df: pd.DataFrame, out: pd.DataFrame, failures: _Failures) -> None:
+    """A figure stated twice in one file (same source, indicator, dimensions, period and location)."""
     key = out.assign(source_id=df["source"])[list(KEY_COLUMNS)].fillna("")
-    dup = key.duplicated(keep=False) & ~bad
-    if dup.any():
-        for _, group in key[dup].groupby(list(KEY_COLUMNS), dropna=False):
-            first = int(row_no[group.index[0]])
-            for i in group.index[1:]:
-                failures.append(RowFailure(file, int(row_no[i]), "location", df.at[i, "location"],
-                                           f"repeats the figure of row {first} (same source, indicator, dimensions, "
-                                           "period and location); give each passage its own location"))
+    dup = key.duplicated(keep=False) & ~failures.bad
+    if not dup.any():
+        return
+    for _, group in key[dup].groupby(list(KEY_COLUMNS), dropna=False):
+        first = int(failures.row_no[group.index[0]])
+        for i in group.index[1:]:
+            failures.row(i, "location", df.at[i, "location"],
+                         f"repeats the figure of row {first} (same source, indicator, dimensions, "
+                         "period and location); give each passage its own location")
 
-    if failures:
-        failures.sort(key=lambda f: (f.row or 0, f.field or ""))
-        raise ValidationError(failures, file=file)
 
+def _finish(df: pd.DataFrame, out: pd.DataFrame, start: pd.Series) -> pd.DataFrame:
+    """The store's columns: quotes and offsets, empty texts as nulls, no lineage (a stated figure)."""
+    has_start = df["quote_start"] != ""
     out["quote"] = df["quote"].replace("", None)
     out["quote_normalised"] = _per_distinct(df["quote"], normalise_many).replace("", None)
     out["quote_start"] = start.astype("Int64")
-    out["quote_end"] = (start + qlen).where(has_start).astype("Int64")
+    out["quote_end"] = (start + df["quote"].str.len()).where(has_start).astype("Int64")
     for col in (*DIMENSIONS, "location", "basis", "note"):
         out[col] = out[col].replace("", None)
     out["formula"] = None
     out["input_ids"] = None
     out["withdrawn"] = False
     return out.reset_index(drop=True)
+
+
+def normalise_rows(
+    rows: pd.DataFrame,
+    *,
+    file: str,
+    catalog: Catalog,
+    fx: FxTable,
+    sources: Mapping[str, SourceInfo],
+) -> pd.DataFrame:
+    """Validate text rows (long layout) and return them as store-ready observations.
+
+    Raises InputError for a file-level problem (missing or unknown columns) and ValidationError with
+    every failing row otherwise.
+    """
+    df = _with_columns(rows, file)
+    failures = _Failures(df, file)
+    _check_fields(df, catalog, failures)
+    out = _texts(df)
+    year = _periods(df, out)
+    value = _numeric(df["value"])
+    value_high = _numeric(df["value_high"])  # NaN where empty
+    factor, canon, fx_note = _unit_factors(df, catalog, fx, year, failures)
+    out["value"] = _scale(value, df["value"], factor)
+    out["value_high"] = _scale(value_high, df["value_high"], factor)
+    out["unit"] = canon
+    out["value_as_printed"] = df["value"]
+    out["value_high_as_printed"] = df["value_high"].replace("", None)
+    out["unit_as_printed"] = df["unit"]
+    out["note"] = out["note"].where(fx_note == "", (out["note"] + "; " + fx_note).str.lstrip("; "))
+    _check_ranges(df, value, value_high, out, failures)
+    _check_bounds(df, out, catalog, failures)
+    start = _check_quotes(df, sources, failures)
+    _check_repeats(df, out, failures)
+    if failures.items:
+        failures.items.sort(key=lambda f: (f.row or 0, f.field or ""))
+        raise ValidationError(failures.items, file=file)
+    return _finish(df, out, start)

@@ -56,7 +56,9 @@ def _curated(csv_name: str) -> list[dict]:
 
 def _number(c) -> str:
     """The number of a cell as printed: commas kept, a minus kept, '+', qualifiers and units dropped."""
-    return re.search(r"-?\d[\d,]*(?:\.\d+)?", c.value_as_printed).group(0)
+    m = re.search(r"-?\d[\d,]*(?:\.\d+)?", c.value_as_printed)
+    assert m, c.value_as_printed
+    return m.group(0)
 
 
 def _key(c) -> tuple[str, str, str, str]:
@@ -147,7 +149,7 @@ def test_brief_example_rows(lexicon):
     assert rows[0] == ("2025", ["850", "720", "84.7", "780", "32.5"])
     assert rows[-1] == ("2029", ["1,130", "1,000", "88.5", "1,040", "37.5"])
     assert not res.ambiguities
-    s, e = res.spans[0]
+    _, e = res.spans[0]
     assert text[e:].startswith("一、")
 
 
@@ -207,7 +209,7 @@ def _tables(draw):
         for i in range(nrows):
             v = min(base * (1 + growth) ** i, 99.0) if u == "%" else base * (1 + growth) ** i
             if j == signed_col:
-                v = draw(st.floats(-30, 30).filter(lambda x: abs(x) >= 10 ** -dp))
+                v = draw(st.floats(-30, 30).filter(lambda x, dp=dp: abs(x) >= 10 ** -dp))
             cells.append(_fmt(round(v, dp), dp, commas and dp == 0 and j != signed_col, j == signed_col))
         name = f"{_NAMES[j]}变动({u})" if j == signed_col else f"{_NAMES[j]}({u})"
         cols.append((name, cells))
@@ -228,7 +230,7 @@ def test_random_tables_recovered_or_reported(table):
     got = res.tables[0].rows
     assert [r for r, _ in got] == [r for r, _ in rows], text
     ambiguous = {a.row for a in res.ambiguities}
-    for (label, cells), (_, truth) in zip(got, rows):
+    for (label, cells), (_, truth) in zip(got, rows, strict=True):
         if cells:
             assert cells == truth, text
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Candidate", "TableCell", "Ambiguity"]
+__all__ = ["Ambiguity", "Candidate", "TableCell"]
 
 
 @dataclass

@@ -19,7 +19,7 @@ import numpy as np
 from ...errors import InputError
 from ...model.text import ARTEFACT, simplify_text
 
-__all__ = ["Document", "read_report", "decode_report", "MAX_REPORT_BYTES"]
+__all__ = ["MAX_REPORT_BYTES", "Document", "decode_report", "read_report"]
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 """A report larger than this is refused (override with `max_bytes`): the seeds are 30–90 KB, a 50 MB

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...errors import UnitError
 from ...model.catalog import Catalog, load_catalog
@@ -15,8 +16,9 @@ from .candidate import Ambiguity, Candidate
 from .document import MAX_REPORT_BYTES, Document, read_report
 from .lexicon import Lexicon, load_lexicon
 from .prose import find_figures, report_year
+from .tables import Table, find_tables
 
-__all__ = ["Extraction", "extract", "extract_file", "ACCEPT_CONFIDENCE"]
+__all__ = ["ACCEPT_CONFIDENCE", "Extraction", "extract", "extract_file"]
 
 ACCEPT_CONFIDENCE = 0.7
 """Candidates at or above this confidence are accepted by default (`--load` loads them; the review file
@@ -28,7 +30,7 @@ class Extraction:
     document: Document
     candidates: list[Candidate]
     ambiguities: list[Ambiguity] = field(default_factory=list)
-    tables: list = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     subject: str = ""
     year: int | None = None
 
@@ -57,7 +59,7 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None) -> None:
         return
     c.unit, c.unit_kind = unit.canonical, unit.kind
     factor = unit.factor
-    if unit.needs_fx:
+    if unit.needs_fx and unit.currency is not None:
         year = int(c.period[-4:]) if c.period[-4:].isdigit() else None
         try:
             if fx is None or year is None:
@@ -76,8 +78,6 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None) -> None:
 def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog | None = None,
             fx: FxTable | None = None, year: int | None = None) -> Extraction:
     """Candidate observations of one report, with every table rebuilt and every ambiguity listed."""
-    from .tables import find_tables  # tables is a sibling module; imported here to keep startup light
-
     catalog = catalog or load_catalog()
     lexicon = lexicon or load_lexicon()
     year = year or report_year(doc)
@@ -95,6 +95,6 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
     return Extraction(doc, candidates, tables.ambiguities, tables.tables, subject, year)
 
 
-def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs) -> Extraction:
+def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs: Any) -> Extraction:
     """`extract` of a report file (UTF-8, GB18030/GBK or Big5 text)."""
     return extract(read_report(path, max_bytes=max_bytes), **kwargs)

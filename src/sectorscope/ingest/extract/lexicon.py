@@ -22,7 +22,7 @@ from ...model.catalog import Catalog, load_catalog
 from ...model.observation import DIMENSIONS, QUALIFIERS
 from ...model.text import normalise
 
-__all__ = ["Lexicon", "TermHit", "IndicatorTerm", "load_lexicon"]
+__all__ = ["FORMS", "IndicatorTerm", "Lexicon", "TermHit", "build_lexicon", "load_lexicon"]
 
 FORMS = ("growth", "cagr", "change")
 
@@ -158,99 +158,142 @@ def _norm_term(term: str, lang: str) -> str:
     return normalise(term) if lang == "zh" else term.strip()
 
 
-def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
-    ind: dict[str, list] = {}
-    dims: dict[str, list] = {}
-    forms: dict[str, dict[str, list]] = {f: {} for f in FORMS}
-    qb: dict[str, str] = {}
-    qa: dict[str, str] = {}
-    status: dict[str, list] = {}
-    decrease: list[str] = []
-    increase: list[str] = []
-    row_keys: dict[str, str] = {}
-    modifiers: list = []
-    subjects: dict[str, list[str]] = {}
-    for name, text in docs:
-        try:
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-        except yaml.YAMLError as exc:
-            raise CatalogError(f"{name}: not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise CatalogError(f"{name}: a lexicon file is a mapping with keys such as indicators, dimensions, cues")
-        unknown = set(data) - {"indicators", "dimensions", "forms", "qualifiers", "status", "signs", "row_keys",
-                               "modifiers"}
-        if unknown:
-            raise CatalogError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
-        for i, entry in enumerate(data.get("indicators") or [], start=1):
-            where = f"{name}: indicators entry {i}"
-            if not isinstance(entry, dict) or "code" not in entry:
-                raise CatalogError(f"{where}: needs a code")
-            code = entry["code"]
+_SECTIONS = {"indicators", "dimensions", "forms", "qualifiers", "status", "signs", "row_keys", "modifiers"}
+
+
+@dataclass
+class _Parts:
+    """The lexicon's tables as they are gathered, file after file."""
+
+    ind: dict[str, list] = field(default_factory=dict)
+    dims: dict[str, list] = field(default_factory=dict)
+    forms: dict[str, dict[str, list]] = field(default_factory=lambda: {f: {} for f in FORMS})
+    qb: dict[str, str] = field(default_factory=dict)
+    qa: dict[str, str] = field(default_factory=dict)
+    status: dict[str, list] = field(default_factory=dict)
+    decrease: list[str] = field(default_factory=list)
+    increase: list[str] = field(default_factory=list)
+    row_keys: dict[str, str] = field(default_factory=dict)
+    modifiers: list = field(default_factory=list)
+    subjects: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _parse(name: str, text: str) -> dict:
+    """One lexicon file's YAML: a mapping of known sections."""
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise CatalogError(f"{name}: a lexicon file is a mapping with keys such as indicators, dimensions, cues")
+    unknown = set(data) - _SECTIONS
+    if unknown:
+        raise CatalogError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
+    return data
+
+
+def _indicators(parts: _Parts, name: str, entries: list, catalog: Catalog) -> None:
+    """Indicator terms: each entry a catalog code, its zh / en terms and the codes of its forms."""
+    for i, entry in enumerate(entries, start=1):
+        where = f"{name}: indicators entry {i}"
+        if not isinstance(entry, dict) or "code" not in entry:
+            raise CatalogError(f"{where}: needs a code")
+        code = entry["code"]
+        if code not in catalog:
+            raise CatalogError(f"{where}: {code!r} is not an indicator of the catalog")
+        fm = []
+        for f in FORMS:
+            if entry.get(f):
+                if entry[f] not in catalog:
+                    raise CatalogError(f"{where}: {f} → {entry[f]!r} is not an indicator of the catalog")
+                fm.append((f, entry[f]))
+        bad = set(entry) - {"code", "zh", "en", *FORMS}
+        if bad:
+            raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+        for lang in ("zh", "en"):
+            for t in _strings(entry.get(lang), f"{where} {lang}"):
+                parts.ind.setdefault(_norm_term(t, lang), []).append(IndicatorTerm(code, t, lang, tuple(fm)))
+
+
+def _dimensions(parts: _Parts, name: str, section: dict) -> None:
+    """Dimension terms: dimension → value → the terms that name it (the value itself when none)."""
+    for dim, values in section.items():
+        if dim not in DIMENSIONS:
+            raise CatalogError(f"{name}: dimensions: {dim!r} is not a dimension ({', '.join(DIMENSIONS)})")
+        for value, terms in (values or {}).items():
+            terms = _strings(terms, f"{name}: dimensions.{dim}.{value}") or [str(value)]
+            if dim == "subject":
+                parts.subjects.setdefault(str(value), []).extend(terms)
+            for t in terms:
+                parts.dims.setdefault(normalise(t), []).append((dim, str(value)))
+
+
+def _cues(parts: _Parts, name: str, data: dict) -> None:
+    """The cue sections: form words, qualifier cues before and after a figure, status cues, sign words."""
+    for f, langs in (data.get("forms") or {}).items():
+        if f not in FORMS:
+            raise CatalogError(f"{name}: forms: {f!r} is not one of {', '.join(FORMS)}")
+        for lang in ("zh", "en"):
+            for t in _strings((langs or {}).get(lang), f"{name}: forms.{f}.{lang}"):
+                parts.forms[f].setdefault(_norm_term(t, lang), []).append(f)
+    for q, where_terms in (data.get("qualifiers") or {}).items():
+        if q not in QUALIFIERS:
+            raise CatalogError(f"{name}: qualifiers: {q!r} is not one of {', '.join(QUALIFIERS)}")
+        for t in _strings((where_terms or {}).get("before"), f"{name}: qualifiers.{q}.before"):
+            parts.qb[normalise(t)] = q
+        for t in _strings((where_terms or {}).get("after"), f"{name}: qualifiers.{q}.after"):
+            parts.qa[normalise(t)] = q
+    for st, terms in (data.get("status") or {}).items():
+        if st not in ("actual", "estimate", "forecast", "target"):
+            raise CatalogError(f"{name}: status: {st!r} is not actual, estimate, forecast or target")
+        for t in _strings(terms, f"{name}: status.{st}"):
+            parts.status.setdefault(normalise(t), []).append(st)
+    signs = data.get("signs") or {}
+    parts.decrease += [normalise(t) for t in _strings(signs.get("decrease"), f"{name}: signs.decrease")]
+    parts.increase += [normalise(t) for t in _strings(signs.get("increase"), f"{name}: signs.increase")]
+
+
+def _modifiers(parts: _Parts, name: str, entries: list, catalog: Catalog) -> None:
+    """Modifier words that turn one indicator into another (国产 … 市场份额 → domestic_share)."""
+    for i, mod in enumerate(entries, start=1):
+        where = f"{name}: modifiers entry {i}"
+        if not isinstance(mod, dict) or not {"words", "from", "to"} <= set(mod):
+            raise CatalogError(f"{where}: needs words, from (indicator codes) and to (an indicator code)")
+        targets = _strings(mod["from"], f"{where} from")
+        for code in (*targets, mod["to"]):
             if code not in catalog:
                 raise CatalogError(f"{where}: {code!r} is not an indicator of the catalog")
-            fm = []
-            for f in FORMS:
-                if entry.get(f):
-                    if entry[f] not in catalog:
-                        raise CatalogError(f"{where}: {f} → {entry[f]!r} is not an indicator of the catalog")
-                    fm.append((f, entry[f]))
-            bad = set(entry) - {"code", "zh", "en", *FORMS}
-            if bad:
-                raise CatalogError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
-            for lang in ("zh", "en"):
-                for t in _strings(entry.get(lang), f"{where} {lang}"):
-                    ind.setdefault(_norm_term(t, lang), []).append(IndicatorTerm(code, t, lang, tuple(fm)))
-        for dim, values in (data.get("dimensions") or {}).items():
-            if dim not in DIMENSIONS:
-                raise CatalogError(f"{name}: dimensions: {dim!r} is not a dimension ({', '.join(DIMENSIONS)})")
-            for value, terms in (values or {}).items():
-                terms = _strings(terms, f"{name}: dimensions.{dim}.{value}") or [str(value)]
-                if dim == "subject":
-                    subjects.setdefault(str(value), []).extend(terms)
-                for t in terms:
-                    dims.setdefault(normalise(t), []).append((dim, str(value)))
-        for f, langs in (data.get("forms") or {}).items():
-            if f not in FORMS:
-                raise CatalogError(f"{name}: forms: {f!r} is not one of {', '.join(FORMS)}")
-            for lang in ("zh", "en"):
-                for t in _strings((langs or {}).get(lang), f"{name}: forms.{f}.{lang}"):
-                    forms[f].setdefault(_norm_term(t, lang), []).append(f)
-        for q, where_terms in (data.get("qualifiers") or {}).items():
-            if q not in QUALIFIERS:
-                raise CatalogError(f"{name}: qualifiers: {q!r} is not one of {', '.join(QUALIFIERS)}")
-            for t in _strings((where_terms or {}).get("before"), f"{name}: qualifiers.{q}.before"):
-                qb[normalise(t)] = q
-            for t in _strings((where_terms or {}).get("after"), f"{name}: qualifiers.{q}.after"):
-                qa[normalise(t)] = q
-        for st, terms in (data.get("status") or {}).items():
-            if st not in ("actual", "estimate", "forecast", "target"):
-                raise CatalogError(f"{name}: status: {st!r} is not actual, estimate, forecast or target")
-            for t in _strings(terms, f"{name}: status.{st}"):
-                status.setdefault(normalise(t), []).append(st)
-        signs = data.get("signs") or {}
-        decrease += [normalise(t) for t in _strings(signs.get("decrease"), f"{name}: signs.decrease")]
-        increase += [normalise(t) for t in _strings(signs.get("increase"), f"{name}: signs.increase")]
-        for i, mod in enumerate(data.get("modifiers") or [], start=1):
-            where = f"{name}: modifiers entry {i}"
-            if not isinstance(mod, dict) or not {"words", "from", "to"} <= set(mod):
-                raise CatalogError(f"{where}: needs words, from (indicator codes) and to (an indicator code)")
-            targets = _strings(mod["from"], f"{where} from")
-            for code in (*targets, mod["to"]):
-                if code not in catalog:
-                    raise CatalogError(f"{where}: {code!r} is not an indicator of the catalog")
-            modifiers.append((tuple(normalise(w) for w in _strings(mod["words"], f"{where} words")),
-                              frozenset(targets), mod["to"]))
-        for dim, terms in (data.get("row_keys") or {}).items():
-            if dim not in DIMENSIONS and dim != "period":
-                raise CatalogError(f"{name}: row_keys: {dim!r} is not a dimension or period")
-            for t in _strings(terms, f"{name}: row_keys.{dim}"):
-                row_keys[normalise(t)] = dim
+        parts.modifiers.append((tuple(normalise(w) for w in _strings(mod["words"], f"{where} words")),
+                                frozenset(targets), mod["to"]))
+
+
+def _row_keys(parts: _Parts, name: str, section: dict) -> None:
+    """Table row-key headers: dimension (or period) → the headers that key rows by it."""
+    for dim, terms in section.items():
+        if dim not in DIMENSIONS and dim != "period":
+            raise CatalogError(f"{name}: row_keys: {dim!r} is not a dimension or period")
+        for t in _strings(terms, f"{name}: row_keys.{dim}"):
+            parts.row_keys[normalise(t)] = dim
+
+
+def build_lexicon(docs: list[tuple[str, str]], catalog: Catalog) -> Lexicon:
+    """The lexicon of the YAML texts `docs` ((name, text) pairs, read in order), checked against the
+    catalog. Raises CatalogError naming the file and entry of any mistake."""
+    parts = _Parts()
+    for name, text in docs:
+        data = _parse(name, text)
+        _indicators(parts, name, data.get("indicators") or [], catalog)
+        _dimensions(parts, name, data.get("dimensions") or {})
+        _cues(parts, name, data)
+        _modifiers(parts, name, data.get("modifiers") or [], catalog)
+        _row_keys(parts, name, data.get("row_keys") or {})
     return Lexicon(
-        indicators=_Matcher(ind), dimensions=_Matcher(dims), forms={f: _Matcher(v) for f, v in forms.items()},
-        qualifier_before=qb, qualifier_after=qa, status_cues=_Matcher(status),
-        decrease=tuple(sorted(set(decrease), key=len, reverse=True)),
-        increase=tuple(sorted(set(increase), key=len, reverse=True)),
-        row_keys=row_keys, modifiers=modifiers, subjects=subjects, files=[n for n, _ in docs],
+        indicators=_Matcher(parts.ind), dimensions=_Matcher(parts.dims),
+        forms={f: _Matcher(v) for f, v in parts.forms.items()},
+        qualifier_before=parts.qb, qualifier_after=parts.qa, status_cues=_Matcher(parts.status),
+        decrease=tuple(sorted(set(parts.decrease), key=len, reverse=True)),
+        increase=tuple(sorted(set(parts.increase), key=len, reverse=True)),
+        row_keys=parts.row_keys, modifiers=parts.modifiers, subjects=parts.subjects, files=[n for n, _ in docs],
     )
 
 

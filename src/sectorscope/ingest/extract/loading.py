@@ -6,22 +6,22 @@ import hashlib
 import re
 from datetime import datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ...errors import InputError
 from ...model.catalog import Catalog, load_catalog
 from ...model.fx import FxTable
 from ...model.text import normalise
-from ...store import Batch, Store, VintageSummary
-from ..load import default_dataset_dir, fx_rates_of, read_fx, read_sources, write_batch
-from ..read import ROW_COLUMN
-from ..validate import OPTIONAL, REQUIRED, SourceInfo, normalise_rows
+from ..columns import OPTIONAL, REQUIRED, ROW_COLUMN
 from .document import Document
 from .extractor import ACCEPT_CONFIDENCE, Extraction
-from .review import read_review, to_rows
 
-__all__ = ["source_id_for", "load_extraction", "load_review"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ...store import Store, VintageSummary
+
+__all__ = ["load_extraction", "load_review", "source_id_for"]
 
 _LONG = {*REQUIRED, *OPTIONAL}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -46,6 +46,9 @@ def _title(doc: Document) -> str:
 def _fx(store: Store) -> tuple[FxTable, pd.DataFrame | None, pd.DataFrame | None]:
     """The store's FX table; on a store without one, the default dataset's (loaded with its source), so
     figures in 美元 convert the same way the default dataset's do."""
+    from ..dataset import default_dataset_dir
+    from ..reference_files import fx_rates_of, read_fx, read_sources
+
     if store.exists():
         rates = fx_rates_of(store.fx_rates().execute())
         if rates:
@@ -59,6 +62,14 @@ def _fx(store: Store) -> tuple[FxTable, pd.DataFrame | None, pd.DataFrame | None
 
 def _write(store: Store, rows: pd.DataFrame, doc: Document, *, file: str, source_id: str, title: str | None,
            catalog: Catalog | None, label: str, note: str, loaded_at: datetime | None) -> VintageSummary:
+    """Validate the rows as an observation file of the report, then write them, the report's source (and
+    the default FX table's, when the store has none) as one vintage."""
+    import pandas as pd  # pandas, pandera and the store: only loading pays for them, not `extract`
+
+    from ...store import Batch
+    from ..load import write_batch
+    from ..validate import SourceInfo, normalise_rows
+
     catalog = catalog or load_catalog()
     if rows.empty:
         raise InputError("no accepted candidates to load (lower --min-confidence, or accept rows in a review file)",
@@ -87,6 +98,8 @@ def load_extraction(store: Store, extraction: Extraction, *, source_id: str | No
                     min_confidence: float = ACCEPT_CONFIDENCE, catalog: Catalog | None = None,
                     label: str = "", note: str = "", loaded_at: datetime | None = None) -> VintageSummary:
     """Load the accepted candidates of `extraction` as one vintage with the report as their source."""
+    from .review import to_rows
+
     doc = extraction.document
     sid = source_id or source_id_for(doc)
     frame = to_rows(extraction, sid, candidates=extraction.accepted(min_confidence))
@@ -99,6 +112,8 @@ def load_review(store: Store, review: str | Path, doc: Document, *, source_id: s
                 title: str | None = None, catalog: Catalog | None = None, label: str = "", note: str = "",
                 loaded_at: datetime | None = None) -> VintageSummary:
     """Load an analyst's corrected review file (its rows with accept = yes) for the report `doc`."""
+    from .review import read_review
+
     rows = read_review(review)
     sid = source_id or source_id_for(doc)
     if "source" in rows.columns:

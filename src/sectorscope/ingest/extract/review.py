@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ...errors import InputError
-from ..read import ROW_COLUMN, read_table
-from ..validate import OPTIONAL, REQUIRED
+from ..columns import OPTIONAL, REQUIRED, ROW_COLUMN
 from .candidate import Candidate
 from .extractor import ACCEPT_CONFIDENCE, Extraction
 
-__all__ = ["REVIEW_COLUMNS", "to_rows", "write_review", "read_review", "location_of"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REVIEW_COLUMNS", "location_of", "read_review", "to_rows", "write_review"]
 
 REVIEW_COLUMNS = ("accept", "confidence", "kind", "why", "table", "row_header", "column_header", "sentence",
                   "start", "end")
@@ -47,6 +48,8 @@ def to_rows(extraction: Extraction, source_id: str, *, min_confidence: float = A
             candidates: list[Candidate] | None = None) -> pd.DataFrame:
     """One long-format row per candidate, with the review columns; `accept` is yes for candidates at or
     above `min_confidence` that have an indicator and a period."""
+    import pandas as pd  # only the review file and --format csv need a frame, not `extract` itself
+
     rows = []
     for c in extraction.candidates if candidates is None else candidates:
         ok = c.confidence >= min_confidence and bool(c.indicator) and bool(c.period)
@@ -97,6 +100,8 @@ def write_review(extraction: Extraction, path: str | Path, source_id: str, *,
 def read_review(path: str | Path) -> pd.DataFrame:
     """The accepted rows of a review file, in the long format `normalise_rows` validates (row numbers kept
     so errors point at the analyst's file). Raises InputError for an `accept` that is neither yes nor no."""
+    from ..read import read_table
+
     p = Path(path)
     frame = read_table(p)
     if "accept" not in frame.columns:

@@ -1,0 +1,50 @@
+"""What a figure looks like in running text: a number (Arabic, with thousands separators, or a small
+Chinese numeral), an optional sign, `余`/`多`, a unit from the unit table, and an optional second number
+that makes it a range.
+
+Why one compiled pattern built from the unit table: every unit the model layer can convert is a unit the
+prose reader must recognise, and nothing else; base units that would swallow model names, years and dates
+are left out here, in one list.
+"""
+from __future__ import annotations
+
+import re
+
+from ...model.units import CURRENCIES, PREFIXES, base_units
+
+__all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE"]
+
+# Base units that are a single ASCII letter (t, m, g, h, K, W) or a calendar word (年, 月, 日) or ASCII
+# currency signs read as units would swallow model names ("3.0T"), years and dates: leave them out.
+_SKIP_BASES = {"", "分", "点", "年", "月", "日", "t", "m", "g", "h", "K", "W", "$", "year", "years", "day", "days",
+               "month", "months", "percent", "pixel", "px", "inch", "Pa", "um", "pp", "pct", "ppt", "起", "名", "部",
+               "支", "块", "处", "座", "轮", "笔", "只", "人次"}
+
+
+def _unit_alternatives() -> list[str]:
+    bases = {b: prefixed for b, prefixed in base_units().items() if b not in _SKIP_BASES}
+    out = set(bases)
+    for base, prefixed in bases.items():
+        if prefixed:
+            for p in PREFIXES:
+                out.add(p + base)
+    money = [c for c in CURRENCIES if not c.isascii()]
+    counters = ["台", "个", "片", "套", "件", "颗", "只", "块", "吨", "平方米"]
+    for m in money:
+        for p in ("", "万", "亿", "千", "百万"):
+            for c in counters:
+                out.add(f"{p}{m}/{c}")
+    out |= {"个百分点", "百分点", "%", "‰", "倍", "个月", "°C"}
+    return sorted(out, key=len, reverse=True)
+
+
+_UNIT = "|".join(map(re.escape, _unit_alternatives()))
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_SEP = r"\s*(?:–|—|-|~|～|至|到)\s*"
+FIGURE_RE = re.compile(
+    rf"(?P<pm>±)?(?P<sign>[+\-−])?(?P<num>{_NUM})(?P<more>余|多)?\s?(?P<u1>{_UNIT})?"
+    rf"(?:(?P<sep>{_SEP})(?P<sign2>[+\-−])?(?P<num2>{_NUM})\s?(?P<u2>{_UNIT})?)?"
+)
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CN_UNITS = ("家", "项", "所", "条", "倍", "款", "种", "次", "周", "个月", "个百分点", "座", "套", "台")
+CN_FIGURE_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_UNITS)})")

@@ -1,0 +1,35 @@
+"""Tables of a report, rebuilt from its text.
+
+Why tables are read apart from the prose: a table's figures get their meaning from its header and row
+keys, not from the words around them, and a flattened row (`202585072084.778032.5`, its cell separators
+lost when the report became text) would read as prose as one absurd number. Three readers:
+
+- `flattened`: flattened tables, rebuilt by enumerating every split that obeys the hard rules (`splits`)
+  and narrowing them by evidence (`resolve`: column formats, `identities`, magnitudes); a row that stays
+  ambiguous is reported as an Ambiguity and never guessed;
+- `rank_layout`: whitespace tables numbered by rank (`序号 公司名称 …`), read line by line;
+- `dimension_layout`: line-layout tables whose rows are named by dimension values; the prose reader reads
+  their figures and takes each one's row from it.
+
+`find_tables` runs the first two and returns their cells and the spans the prose reader must skip.
+"""
+from __future__ import annotations
+
+from ..document import Document
+from ..lexicon import Lexicon
+from .flattened import read_flattened
+from .rank_layout import read_rank_layout
+from .result import Table, TableResult
+
+__all__ = ["Table", "TableResult", "find_tables"]
+
+
+def find_tables(doc: Document, lexicon: Lexicon) -> TableResult:
+    """Rebuild the flattened and whitespace-layout tables of a report; one Candidate per resolved cell,
+    one Ambiguity per row whose split stays open."""
+    res = TableResult()
+    read_flattened(doc, lexicon, res)
+    read_rank_layout(doc, lexicon, res)
+    res.tables.sort(key=lambda t: t.start)
+    res.spans.sort()
+    return res
