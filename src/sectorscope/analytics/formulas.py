@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.types as ir
 
 from ..model.formula import Formula
 
-__all__ = ["point_expr", "interval_staged", "lag_name", "INF"]
+__all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 
 INF = float("inf")
-Num = ir.NumericValue
+Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
 
 
 def lag_name(code: str) -> str:
@@ -32,6 +33,12 @@ def _arg_name(node: ast.AST) -> str:
     return node.id
 
 
+def _number(node: ast.Constant) -> float:
+    """A constant of a formula: a number (model/formula.py refuses any other when it parses the formula)."""
+    assert isinstance(node.value, (int, float))
+    return float(node.value)
+
+
 def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float]) -> Num:
     """The formula on point values: `cols` maps indicator codes (and lag names) to columns."""
 
@@ -39,7 +46,7 @@ def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float])
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):
-            return ibis.literal(float(node.value))
+            return ibis.literal(_number(node))
         if isinstance(node, ast.Name):
             return ibis.literal(float(params[node.id])) if node.id in params else cols[node.id]
         if isinstance(node, ast.UnaryOp):
@@ -99,12 +106,12 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
             return ev(node.body, t)
         if isinstance(node, (ast.Constant, ast.Name)) and not (isinstance(node, ast.Name) and node.id not in params):
             if isinstance(node, ast.Constant):
-                a = b = float(node.value)
+                v_lo = v_hi = _number(node)
             else:
                 p = params[node.id]
-                a, b = p if isinstance(p, tuple) else (p, p)
+                v_lo, v_hi = p if isinstance(p, tuple) else (p, p)
             lo, hi = fresh()
-            return t.mutate(**{lo: ibis.literal(float(a)), hi: ibis.literal(float(b))}), lo, hi
+            return t.mutate(**{lo: ibis.literal(float(v_lo)), hi: ibis.literal(float(v_hi))}), lo, hi
         if isinstance(node, ast.Name):
             return (t, *cols[node.id])
         if isinstance(node, ast.Call) and node.func.id == "lag":  # type: ignore[attr-defined]
@@ -118,8 +125,8 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
         if isinstance(node, ast.Call):
             fn = node.func.id  # type: ignore[attr-defined]
             args = []
-            for a in node.args:
-                t, x, y = ev(a, t)
+            for arg in node.args:
+                t, x, y = ev(arg, t)
                 args.append((x, y))
             if fn in ("min", "max"):
                 g = ibis.least if fn == "min" else ibis.greatest
