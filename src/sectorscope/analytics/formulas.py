@@ -20,7 +20,7 @@ from ..model.formula import Formula
 __all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 
 INF = float("inf")
-Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
+_Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
 
 
 def lag_name(code: str) -> str:
@@ -39,10 +39,10 @@ def _number(node: ast.Constant) -> float:
     return float(node.value)
 
 
-def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float]) -> Num:
+def point_expr(f: Formula, cols: Mapping[str, _Num], params: Mapping[str, float]) -> _Num:
     """The formula on point values: `cols` maps indicator codes (and lag names) to columns."""
 
-    def ev(node: ast.AST) -> Num:
+    def ev(node: ast.AST) -> _Num:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):
@@ -76,11 +76,11 @@ def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float])
     return ev(f.tree)
 
 
-def _finite_or(x: Num, default: float) -> Num:
+def _finite_or(x: _Num, default: float) -> _Num:
     return ibis.ifelse(x.isnull() | x.isnan(), default, x)
 
 
-def _mult(a_lo: Num, a_hi: Num, b_lo: Num, b_hi: Num) -> tuple[Num, Num]:
+def _mult(a_lo: _Num, a_hi: _Num, b_lo: _Num, b_hi: _Num) -> tuple[_Num, _Num]:
     corners = [a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi]
     clean = [ibis.ifelse(c.isnan(), None, c) for c in corners]  # 0 × ∞ bounds nothing from that corner
     return _finite_or(ibis.least(*clean), -INF), _finite_or(ibis.greatest(*clean), INF)
@@ -133,7 +133,7 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
                 return t.mutate(**{lo: g(t[args[0][0]], t[args[1][0]]), hi: g(t[args[0][1]], t[args[1][1]])}), lo, hi
             (x_lo, x_hi), (b_lo, _), (_, b_hi) = args
 
-            def gap(x: Num) -> Num:
+            def gap(x: _Num) -> _Num:
                 return ibis.cases((x > t[b_hi], x - t[b_hi]), (x < t[b_lo], x - t[b_lo]), else_=ibis.literal(0.0))
 
             return t.mutate(**{lo: gap(t[x_lo]), hi: gap(t[x_hi])}), lo, hi
