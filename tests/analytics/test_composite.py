@@ -1,4 +1,4 @@
-"""Composite indices (analytics/composite.py): invariances and monotonicity of the normalisations (hypothesis),
+"""Composite indices (analytics/composite/): invariances and monotonicity of the normalisations (hypothesis),
 PCA weights, a hand-computed 3 × 2 example, missing data, errors that name the culprit, and the Monte-Carlo
 rank intervals and sensitivity."""
 from __future__ import annotations
@@ -289,7 +289,7 @@ def test_errors_name_the_index_unit_or_indicator():
         score(POINT.assign(x=[1.0, np.nan, 2.0], y=[1.0, np.nan, 2.0]), spec())
     upper = POINT.copy()
     upper.loc["C", "y"] = 4.0
-    with pytest.raises(CompositeError, match="unit C, indicator y.*lower ≤ point ≤ upper"):
+    with pytest.raises(CompositeError, match=r"unit C, indicator y.*lower ≤ point ≤ upper"):
         uncertainty(POINT, None, upper, spec(), n_draws=10)
     with pytest.raises(CompositeError, match="unknown choice"):
         uncertainty(POINT, None, None, spec(), {"normalization": ["minmax"]}, n_draws=10)

@@ -35,7 +35,7 @@ def test_supply_demand_reads_low_end_surplus_high_end_shortage_from_the_data(ana
 
 def test_regional_index_ranks_with_intervals(analysed):
     _, r = analysed
-    inst, runs = next((i, runs) for i, runs in r.extra["composites"] if i.name == "regional_mems_capability")
+    _, runs = next((i, runs) for i, runs in r.extra["composites"] if i.name == "regional_mems_capability")
     summ = runs[0][1].summary()
     assert list(summ.index) == ["华东", "中南", "华北", "西北", "西南", "东北"]
     assert (summ["rank_95_lower"] <= summ["rank"]).all() and (summ["rank"] <= summ["rank_95_upper"]).all()

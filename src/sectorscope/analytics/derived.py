@@ -24,7 +24,7 @@ from ..model.rules import Settings
 from ..model.units import canonical_unit
 from .formulas import INF, interval_staged, lag_name, point_expr
 
-__all__ = ["Scenario", "DERIVED_SOURCE", "derive", "figures_with_intervals", "display", "derived_rows"]
+__all__ = ["DERIVED_SOURCE", "Scenario", "derive", "derived_rows", "display", "figures_with_intervals"]
 
 DERIVED_SOURCE = "sectorscope"  # the source id of every figure sectorscope computes
 
@@ -107,7 +107,7 @@ def display(value: float, unit: str) -> tuple[str, str]:
 def _num(v: float) -> str:
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    digits = max(0, 3 - int(math.floor(math.log10(abs(v)))))
+    digits = max(0, 3 - math.floor(math.log10(abs(v))))
     s = f"{v:.{min(digits, 6)}f}"
     return s.rstrip("0").rstrip(".") if "." in s else s
 
@@ -189,9 +189,9 @@ def derive(figs: ir.Table, catalog: Catalog, *, scenarios: Mapping[str, Sequence
                 runs.append((sc, {**fixed, **{k: float(v) for k, v in sc.params.items()}}))
         else:
             runs.append((None, fixed))
-        for sc, params in runs:
-            raw = _expression(figs, d, params, sc).execute()
-            rows = derived_rows(raw, d, catalog, params, sc, vintage_id)
+        for scenario, params in runs:
+            raw = _expression(figs, d, params, scenario).execute()
+            rows = derived_rows(raw, d, catalog, params, scenario, vintage_id)
             if len(rows):
                 frames.append(rows)
     figs.release()

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.types as ir
 
 from ..model.formula import Formula
 
-__all__ = ["point_expr", "interval_staged", "lag_name", "INF"]
+__all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 
 INF = float("inf")
-Num = ir.NumericValue
+_Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
 
 
 def lag_name(code: str) -> str:
@@ -32,14 +33,20 @@ def _arg_name(node: ast.AST) -> str:
     return node.id
 
 
-def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float]) -> Num:
+def _number(node: ast.Constant) -> float:
+    """A constant of a formula: a number (model/formula.py refuses any other when it parses the formula)."""
+    assert isinstance(node.value, (int, float))
+    return float(node.value)
+
+
+def point_expr(f: Formula, cols: Mapping[str, _Num], params: Mapping[str, float]) -> _Num:
     """The formula on point values: `cols` maps indicator codes (and lag names) to columns."""
 
-    def ev(node: ast.AST) -> Num:
+    def ev(node: ast.AST) -> _Num:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):
-            return ibis.literal(float(node.value))
+            return ibis.literal(_number(node))
         if isinstance(node, ast.Name):
             return ibis.literal(float(params[node.id])) if node.id in params else cols[node.id]
         if isinstance(node, ast.UnaryOp):
@@ -69,11 +76,11 @@ def point_expr(f: Formula, cols: Mapping[str, Num], params: Mapping[str, float])
     return ev(f.tree)
 
 
-def _finite_or(x: Num, default: float) -> Num:
+def _finite_or(x: _Num, default: float) -> _Num:
     return ibis.ifelse(x.isnull() | x.isnan(), default, x)
 
 
-def _mult(a_lo: Num, a_hi: Num, b_lo: Num, b_hi: Num) -> tuple[Num, Num]:
+def _mult(a_lo: _Num, a_hi: _Num, b_lo: _Num, b_hi: _Num) -> tuple[_Num, _Num]:
     corners = [a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi]
     clean = [ibis.ifelse(c.isnan(), None, c) for c in corners]  # 0 × ∞ bounds nothing from that corner
     return _finite_or(ibis.least(*clean), -INF), _finite_or(ibis.greatest(*clean), INF)
@@ -99,12 +106,12 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
             return ev(node.body, t)
         if isinstance(node, (ast.Constant, ast.Name)) and not (isinstance(node, ast.Name) and node.id not in params):
             if isinstance(node, ast.Constant):
-                a = b = float(node.value)
+                v_lo = v_hi = _number(node)
             else:
                 p = params[node.id]
-                a, b = p if isinstance(p, tuple) else (p, p)
+                v_lo, v_hi = p if isinstance(p, tuple) else (p, p)
             lo, hi = fresh()
-            return t.mutate(**{lo: ibis.literal(float(a)), hi: ibis.literal(float(b))}), lo, hi
+            return t.mutate(**{lo: ibis.literal(float(v_lo)), hi: ibis.literal(float(v_hi))}), lo, hi
         if isinstance(node, ast.Name):
             return (t, *cols[node.id])
         if isinstance(node, ast.Call) and node.func.id == "lag":  # type: ignore[attr-defined]
@@ -118,15 +125,15 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
         if isinstance(node, ast.Call):
             fn = node.func.id  # type: ignore[attr-defined]
             args = []
-            for a in node.args:
-                t, x, y = ev(a, t)
+            for arg in node.args:
+                t, x, y = ev(arg, t)
                 args.append((x, y))
             if fn in ("min", "max"):
                 g = ibis.least if fn == "min" else ibis.greatest
                 return t.mutate(**{lo: g(t[args[0][0]], t[args[1][0]]), hi: g(t[args[0][1]], t[args[1][1]])}), lo, hi
             (x_lo, x_hi), (b_lo, _), (_, b_hi) = args
 
-            def gap(x: Num) -> Num:
+            def gap(x: _Num) -> _Num:
                 return ibis.cases((x > t[b_hi], x - t[b_hi]), (x < t[b_lo], x - t[b_lo]), else_=ibis.literal(0.0))
 
             return t.mutate(**{lo: gap(t[x_lo]), hi: gap(t[x_hi])}), lo, hi

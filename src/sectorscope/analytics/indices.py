@@ -22,7 +22,7 @@ from ..errors import InputError
 from .composite import IndexSpec, Uncertainty, uncertainty
 from .derived import DERIVED_SOURCE, display
 
-__all__ = ["IndexInstance", "parse_indices", "build_inputs", "run_index", "index_rows"]
+__all__ = ["IndexInstance", "build_inputs", "index_rows", "parse_indices", "run_index"]
 
 _METHOD_KEYS = ("normalisation", "weighting", "aggregation", "missing", "draws", "open_bound_factor")
 
@@ -59,7 +59,7 @@ def parse_indices(raw: object, file: str, folder: Path) -> list[IndexInstance]:
             raise InputError(f"{where} ({e['name']}): every indicator needs a code", file=file)
         codes = [i["code"] for i in inds]
         method = {k: e[k] for k in _METHOD_KEYS if k in e}
-        spec = IndexSpec(name=str(e["name"]), indicators=codes, directions={c: int(i.get("direction", 1)) for c, i in zip(codes, inds)},
+        spec = IndexSpec(name=str(e["name"]), indicators=codes, directions={c: int(i.get("direction", 1)) for c, i in zip(codes, inds, strict=True)},
                          **method)
         out.append(IndexInstance(str(e["name"]), str(e.get("title_zh", e["name"])), str(e.get("title_en", e["name"])),
                                  str(e.get("unit", "region")), inds, spec, e.get("source_id"), e.get("table"),
@@ -136,7 +136,7 @@ def index_rows(inst: IndexInstance, runs: list, vid: int, subject: str) -> pd.Da
     for group, res, ids, units in runs:
         summ = res.summary()
         sq = res.score_quantiles
-        example = dict(zip(units["unit"], units["example"]))
+        example = dict(zip(units["unit"], units["example"], strict=True))
         varied = ", ".join(k + "∈{" + "/".join(v) + "}" for k, v in res.alternatives.items())
         method = (f"composite {inst.spec.normalisation}/{inst.spec.weighting}/{inst.spec.aggregation}; Monte-Carlo "
                   f"{res.n_draws} draws over {varied}; seed {res.seed}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -16,16 +17,19 @@ import yaml
 from ..audit.engine import rules_of
 from ..errors import InputError, StoreError
 from ..ingest import read_sources
-from ..model.observation import DIMENSIONS
 from ..model.catalog import Catalog, load_catalog
-from ..model.observation import parse_period
-from ..store import Batch, Store, VintageSummary
+from ..model.observation import DIMENSIONS, parse_period
+from ..store import AsOf, Batch, Store, VintageSummary
 from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
-from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
 from .indices import IndexInstance, index_rows, parse_indices, run_index
+from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
 from .trl import demand_score, dual_track, read_assessments, read_dual_track, select_components
 
-__all__ = ["AnalyticsConfig", "AnalysisResult", "read_config", "config_dir", "analyse", "SOURCE_ROW"]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["SOURCE_ROW", "TRL_FORMULA", "AnalysisResult", "AnalyticsConfig", "analyse", "config_dir", "read_config",
+           "run_dual_track"]
 
 SOURCE_ROW = {
     "source_id": DERIVED_SOURCE, "title": "sectorscope 派生计算", "title_en": "Figures computed by sectorscope",
@@ -104,7 +108,7 @@ class AnalysisResult:
     derived: pd.DataFrame  # the rows written (observation columns)
     supply_demand: pd.DataFrame = field(default_factory=pd.DataFrame)
     tiers: pd.DataFrame = field(default_factory=pd.DataFrame)
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # scenarios, dual_track, composites (see analyse)
     written: VintageSummary | None = None
 
 
@@ -156,7 +160,7 @@ def _texts(dataset: Path | None) -> dict[str, str]:
     return {k: v.document_text for k, v in infos.items() if v.document_text}
 
 
-def run_dual_track(figs, config: AnalyticsConfig, catalog: Catalog, vid: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_dual_track(figs: ir.Table, config: AnalyticsConfig, catalog: Catalog, vid: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The TRL × demand table and the rows it is stored as: each assessment as a `trl` figure (status
     estimate, the evidence as its quote) and each demand score as a derived figure with its inputs."""
     folder = config.folder
@@ -204,7 +208,7 @@ def run_dual_track(figs, config: AnalyticsConfig, catalog: Catalog, vid: int) ->
     return table, pd.DataFrame(rows)
 
 
-def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: object = None,
+def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: AsOf = None,
             catalog: Catalog | None = None, save: bool = True) -> AnalysisResult:
     """Run every analysis on the figures as they stood at `as_of` (latest by default); with `save`, write
     the results as one new vintage (withdrawing derived figures no longer produced)."""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["Component", "SupplyDemandSpec", "component_value", "supply_demand_index", "tier_summary", "parse_spec", "reading"]
+__all__ = ["Component", "SupplyDemandSpec", "component_value", "parse_spec", "reading", "supply_demand_index", "tier_summary"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,6 @@ def tier_summary(index: pd.DataFrame, within: float = 0.2) -> pd.DataFrame:
     g = tiered.groupby("tier", sort=False)
     out = pd.DataFrame({"index": g["index"].mean(), "index_low": g["index_low"].mean(),
                         "index_high": g["index_high"].mean(), "products": g["product"].agg(list)}).reset_index()
-    out["reading"] = [reading(lo, hi, within) for lo, hi in zip(out["index_low"], out["index_high"])]
+    out["reading"] = [reading(lo, hi, within) for lo, hi in zip(out["index_low"], out["index_high"], strict=True)]
     return out
 
