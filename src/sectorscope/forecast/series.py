@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -102,7 +103,7 @@ def _frame(figs, statuses: tuple[str, ...], exclude_sources: tuple[str, ...]) ->
     return df
 
 
-def history_series(figs, catalog: Catalog, *, exclude_sources: tuple[str, ...] = ()) -> list[HistorySeries]:
+def history_series(figs: ir.Table, catalog: Catalog, *, exclude_sources: tuple[str, ...] = ()) -> list[HistorySeries]:
     """Every figure key with at least one annual point value of status actual or estimate (point values
     only: a bound such as 以上 says where a value is not, not where it is)."""
     df = _frame(figs, HISTORY_STATUSES, exclude_sources)
@@ -123,7 +124,7 @@ def history_series(figs, catalog: Catalog, *, exclude_sources: tuple[str, ...] =
     return out
 
 
-def stated_forecasts(figs, *, exclude_sources: tuple[str, ...] = ()) -> pd.DataFrame:
+def stated_forecasts(figs: ir.Table, *, exclude_sources: tuple[str, ...] = ()) -> pd.DataFrame:
     """The reports' own forecasts (status forecast, annual), each with its interval (lo, hi) as printed:
     a bound such as 以上 is an open interval."""
     df = _frame(figs, ("forecast",), exclude_sources)
