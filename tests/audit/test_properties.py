@@ -70,11 +70,11 @@ def datasets(draw) -> list[Fig]:
     for g in growth:
         levels.append(levels[-1] * (1 + g))
     figs = []
-    for i, (y, lv) in enumerate(zip(years, levels)):
+    for i, (y, lv) in enumerate(zip(years, levels, strict=True)):
         figs.append(Fig("market_size", str(y), lv, dec, "亿元", f"表:A / {y} / 市场规模"))
         if i:
             figs.append(Fig("market_size_growth", str(y), (lv / levels[i - 1] - 1) * 100, 1, "%", f"表:A / {y} / 增长率"))
-        for p, s in zip(PRODUCTS, shares):
+        for p, s in zip(PRODUCTS, shares, strict=True):
             figs.append(Fig("market_size", str(y), lv * s, dec, "亿元", f"表:B / {y} / {p}", p))
             figs.append(Fig("market_share", str(y), s * 100, 1, "%", f"表:C / {y} / {p}", p))
         cap = capacity * (1 + 0.05 * i)

@@ -4,6 +4,7 @@ metrics on a hand-computed example."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sectorscope.forecast.models import (SHORT_MAX, Calibration, Forecast, default_calibration, fit_calibration,
-                                         forecast)
+from sectorscope.forecast.models import (
+    SHORT_MAX,
+    Calibration,
+    Forecast,
+    default_calibration,
+    fit_calibration,
+    forecast,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _ordered(f: Forecast) -> bool:
     arrays = (f.lo95, f.lo80, f.mean, f.hi80, f.hi95)
     return all(np.all(np.isfinite(a)) for a in arrays) and all(
-        np.all(a <= b + 1e-9 * (1 + np.abs(b))) for a, b in zip(arrays, arrays[1:]))
+        np.all(a <= b + 1e-9 * (1 + np.abs(b))) for a, b in itertools.pairwise(arrays))
 
 
 def _random_walks(rng: np.random.Generator, n_series: int, length: int) -> np.ndarray:
@@ -47,8 +54,8 @@ def test_coverage_on_a_known_process_is_near_nominal():
     test = _random_walks(rng, 300, length + h)
     fcs = forecast(list(test[:, :length]), h, calibration=cal)
     y = test[:, length:]
-    cov80 = np.mean([(yy >= f.lo80) & (yy <= f.hi80) for yy, f in zip(y, fcs)])
-    cov95 = np.mean([(yy >= f.lo95) & (yy <= f.hi95) for yy, f in zip(y, fcs)])
+    cov80 = np.mean([(yy >= f.lo80) & (yy <= f.hi80) for yy, f in zip(y, fcs, strict=True)])
+    cov95 = np.mean([(yy >= f.lo95) & (yy <= f.hi95) for yy, f in zip(y, fcs, strict=True)])
     assert 0.74 <= cov80 <= 0.88, cov80
     assert 0.915 <= cov95 <= 0.99, cov95
     assert all(_ordered(f) for f in fcs)

@@ -3,7 +3,6 @@ segments that add up exactly, CAGR scenarios, the reports' forecasts against our
 that changes nothing."""
 from __future__ import annotations
 
-
 import ibis
 import numpy as np
 import pandas as pd
@@ -152,7 +151,7 @@ def test_stated_scenarios_and_projection():
 
 # ---- the default dataset ----------------------------------------------------------------------------------
 def test_default_dataset_forecasts_are_stored_with_intervals_method_and_lineage(forecasted):
-    store, r = forecasted
+    store, _ = forecasted
     t = store.observations()
     ours = t.filter(t.source_id == FORECAST_SOURCE).execute()
     model = ours[ours["scenario"].isna()]

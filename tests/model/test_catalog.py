@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sectorscope.errors import CatalogError
@@ -28,7 +30,7 @@ def test_duplicate_code_is_refused(tmp_path):
     entry = "- {code: x, name_zh: 甲, name_en: X, unit_kind: percent, aggregation: none, bounds: [0, 100]}\n"
     (tmp_path / "common.yaml").write_text(entry, encoding="utf-8")
     (tmp_path / "other.yaml").write_text(entry, encoding="utf-8")
-    with pytest.raises(CatalogError, match="'x' is defined twice: in common.yaml and in other.yaml"):
+    with pytest.raises(CatalogError, match=re.escape("'x' is defined twice: in common.yaml and in other.yaml")):
         load_catalog(tmp_path)
 
 

@@ -30,6 +30,7 @@ def test_packaged_rules_load_and_name_only_catalog_codes(catalog):
     # A few values read from the file, not defaults.
     util = next(i for i in rules.identities if i.name == "utilisation")
     assert (util.result, util.operands) == ("capacity_utilisation", ("output", "capacity"))
+    assert util.formula.text == "output / capacity * 100"  # parsed by model/formula.py
     demand = next(i for i in rules.identities if i.name == "market_from_demand")
     assert (demand.tolerance, demand.severity) == (0.3, "warning")
     assert rules.settings.about_units == 1.0 and "同口径" in rules.settings.exempt_bases
@@ -106,6 +107,11 @@ BROKEN = [
     ("attribute of a code", "identities:\n  - {result: market_size, formula: \"demand.real * unit_price\"}",
      "identities entry 1", "may hold only"),
     ("power", "identities:\n  - {result: market_size, formula: \"demand ** 2\"}", "identities entry 1", "may hold only"),
+    # the catalog's formula grammar has these; an identity's (its arithmetic core) does not
+    ("unary minus", "identities:\n  - {result: market_size, formula: \"-demand * unit_price\"}",
+     "identities entry 1", "may hold only"),
+    ("catalog function", "identities:\n  - {result: market_size, formula: \"max(demand, unit_price)\"}",
+     "identities entry 1", "may hold only"),
     ("not an expression", "identities:\n  - {result: market_size, formula: \"demand *\"}",
      "identities entry 1", "not an expression"),
     ("no indicators", "identities:\n  - {result: market_size, formula: \"100 * 2\"}",

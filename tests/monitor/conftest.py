@@ -3,7 +3,7 @@ them), hand-made forecast rows written the way the forecast pipeline writes them
 loaded, analysed and forecast once per session."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from sectorscope.store import Batch, Store, VintageSummary
 
 from ..conftest import OBS_HEADER, obs, write_csv
 
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 HEADER = [*OBS_HEADER, "tier", "scenario"]
 
 

@@ -11,13 +11,12 @@ import yaml
 
 from sectorscope.analytics.derived import DERIVED_SOURCE
 from sectorscope.forecast.pipeline import ForecastConfig, forecast_store
+from sectorscope.ingest import load_paths
 from sectorscope.model.observation import FORECAST_SOURCE, parse_period
+from sectorscope.monitor.alert_rules import parse_alert_rules
 from sectorscope.monitor.alerts import alerts_history, evaluate_alerts, previous_vintage
 from sectorscope.monitor.output import alerts_to_frame, write_alerts_json
-from sectorscope.monitor.rules import parse_alert_rules
 from sectorscope.store import Batch, Store
-
-from sectorscope.ingest import load_paths
 
 from ..conftest import write_csv
 from .conftest import HEADER, at, fig, load, write_forecasts
@@ -238,7 +237,7 @@ def test_the_last_forecast_before_the_figure_counts_even_once_withdrawn(forecast
                         fig(product="乙", period="2025", value="95", location="表1 / 2025")], folder / "sources.csv")
     assert fired(s, rule("forecast_miss"), as_of=5) == ["丁", "乙"]
     h = alerts_history(s, rules(rule("forecast_miss")))
-    assert sorted(zip(h["product"], h["first_vintage"], h["last_vintage"], h["active"])) == [
+    assert sorted(zip(h["product"], h["first_vintage"], h["last_vintage"], h["active"], strict=True)) == [
         ("丁", 3, 5, True), ("乙", 5, 5, True), ("甲", 3, 4, False)]
     s.close()
 
@@ -303,7 +302,7 @@ def test_a_revision_alert_shows_old_and_new(revised):
     assert by["甲"].message_zh == "测试市场 / 甲:2024 由100亿元修订为111亿元(+11.0%,自v1)"
     assert by["丁"].pct_change is None and by["丁"].message_zh.endswith("(+inf%,自v1)")
     history = alerts_history(revised, rules(rule("revision", percent=10)))
-    assert sorted(zip(history["first_vintage"], history["active"])) == [(2, False)] * 3
+    assert sorted(zip(history["first_vintage"], history["active"], strict=True)) == [(2, False)] * 3
 
 
 def test_a_loads_revisions_are_still_seen_on_the_forecast_vintage_after_it(store, tmp_path, sources_csv):

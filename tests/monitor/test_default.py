@@ -14,8 +14,8 @@ from sectorscope.monitor.alerts import alerts_history, dims_label, evaluate_aler
 from sectorscope.monitor.output import diff_frame, rules_to_frame, write_alerts_json
 from sectorscope.store import Store
 
-from .conftest import HEADER, fig
 from ..conftest import write_csv
+from .conftest import HEADER, fig
 
 RULES = read_alert_rules(default_dataset_dir() / "alerts.yaml")
 T = "表:1.1节 产品类别供需指标表 / "
@@ -83,7 +83,7 @@ def test_the_default_messages_read(alerts):
 
 def test_the_default_alerts_began_with_the_data_and_the_analysis(default_store):
     h = alerts_history(default_store, RULES)
-    assert sorted(zip(h["rule_id"], h["first_vintage"])) == sorted(
+    assert sorted(zip(h["rule_id"], h["first_vintage"], strict=True)) == sorted(
         [(r[0], 1) for r in SEEDED] + [(r[0], 2) for r in DERIVED])
     assert h["active"].all()
 

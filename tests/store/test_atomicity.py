@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from sectorscope.errors import SectorscopeError, ValidationError
 from sectorscope.ingest import load_paths
-from sectorscope.store import Store, store as store_module
+from sectorscope.store import Store
+from sectorscope.store import store as store_module
 
 from ..conftest import obs, write_csv
 

@@ -1,7 +1,7 @@
 """Vintage semantics: as-of returns exactly what was loaded then; corrections keep old values reachable."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -14,7 +14,7 @@ from sectorscope.store import Store
 
 from ..conftest import obs, write_csv
 
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 KEYS = ["2021", "2022", "2023", "2024"]
 
 

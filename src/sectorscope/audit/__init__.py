@@ -3,8 +3,8 @@ against its quoted sources. `audit(store)` is the library call; `sectorscope aud
 from .engine import AuditResult, audit, rules_of
 from .findings import Figure, Finding
 
-__all__ = ["audit", "AuditResult", "rules_of", "Finding", "Figure"]
+__all__ = ["AuditResult", "Figure", "Finding", "audit", "rules_of"]
 from .house_view import choose, house_view_rows
 from .output import findings_frame, render_markdown, run_audit
 
-__all__ += ["choose", "house_view_rows", "run_audit", "render_markdown", "findings_frame"]
+__all__ += ["choose", "findings_frame", "house_view_rows", "render_markdown", "run_audit"]

@@ -17,8 +17,18 @@ from ..model.catalog import Catalog
 from ..model.rules import IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
-__all__ = ["check_forecast_intervals", "change_combinations", "vouched", "conflict_members", "check_bounds", "check_conflicts", "check_changes", "check_identities", "check_differences",
-           "check_part_whole"]
+__all__ = [
+    "change_combinations",
+    "check_bounds",
+    "check_changes",
+    "check_conflicts",
+    "check_differences",
+    "check_forecast_intervals",
+    "check_identities",
+    "check_part_whole",
+    "conflict_members",
+    "vouched",
+]
 
 _EPS = 1e-9
 
@@ -179,13 +189,15 @@ def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
 
 # ---- identities between indicators ----------------------------------------------------------------
 def _interval(node: ast.AST, cols: dict[str, tuple[ir.NumericValue, ir.NumericValue]]):
+    """The interval of an identity's formula (model/formula.py checked it holds only names, numbers, + − × ÷)."""
     if isinstance(node, ast.Expression):
         return _interval(node.body, cols)
     if isinstance(node, ast.Name):
         return cols[node.id]
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         c = ibis.literal(float(node.value))
         return c, c
+    assert isinstance(node, ast.BinOp), node
     a_lo, a_hi = _interval(node.left, cols)
     b_lo, b_hi = _interval(node.right, cols)
     if isinstance(node.op, ast.Add):
@@ -229,7 +241,7 @@ def _identity(cur: ir.Table, rule: IdentityRule) -> pd.DataFrame:
         ids.append(f"o{n}_id")
     for n, op in enumerate(rule.operands):
         cols[op] = (j[f"o{n}_lo"], j[f"o{n}_hi"])
-    lo, hi = _interval(ast.parse(rule.formula, mode="eval"), cols)
+    lo, hi = _interval(rule.formula.tree, cols)
     lo, hi = _clean(lo, -INF), _clean(hi, INF)
     if rule.tolerance:
         lo, hi = lo - lo.abs() * rule.tolerance, hi + hi.abs() * rule.tolerance
@@ -248,7 +260,7 @@ def _identity(cur: ir.Table, rule: IdentityRule) -> pd.DataFrame:
     out = out[["r_id", "x_lo", "x_hi", "input_ids", "candidate_ids"]].copy()
     out["rule"] = rule.name
     out["result"] = rule.result
-    out["formula"] = rule.formula
+    out["formula"] = rule.formula.text
     out["tolerance"] = rule.tolerance
     out["severity"] = rule.severity
     return out

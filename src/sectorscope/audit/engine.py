@@ -16,7 +16,7 @@ from . import checks
 from .findings import Figure, Finding, consolidate, display_value, figures_from
 from .intervals import with_intervals
 
-__all__ = ["audit", "AuditResult", "rules_of"]
+__all__ = ["AuditResult", "audit", "rules_of"]
 
 _SHOW = ["obs_id", "indicator", "subject", "region", "product", "application", "company", "country", "tier",
          "scenario", "period", "value", "value_high", "qualifier", "value_as_printed", "value_high_as_printed",
@@ -146,7 +146,7 @@ def _sorted(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 def _flat(xs) -> list:
     out = []
     for x in list(xs) if xs is not None else []:
-        if isinstance(x, (list, tuple)) or hasattr(x, "__len__") and not isinstance(x, str):
+        if isinstance(x, (list, tuple)) or (hasattr(x, "__len__") and not isinstance(x, str)):
             out += _flat(x)
         else:
             out.append(x)
@@ -197,14 +197,14 @@ def _forecast_misses(frame: pd.DataFrame, figs) -> list[Finding]:
 
 
 def _conflicts(pairs: pd.DataFrame, members: pd.DataFrame, figs, rules: RuleSet) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     if not len(pairs):
         return out
     ids_of = members.groupby("key")["obs_id"].apply(list).to_dict()
     for key, grp in pairs.groupby("key", sort=True):
         ids = ids_of.get(key, [])
         group = sorted(_order(figs, ids), key=lambda f: (f.value, f.obs_id))
-        bad = [(figs[int(a)], figs[int(b)]) for a, b in zip(grp["a"], grp["b"])]
+        bad = [(figs[int(a)], figs[int(b)]) for a, b in zip(grp["a"], grp["b"], strict=True)]
         bounded = all(x.shown[:1] in "≥≤" or y.shown[:1] in "≥≤" for x, y in bad)
         rule = "qualifier" if bounded else "conflict"
         f0 = group[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Finding", "Figure", "RULES", "display_value", "passage"]
+__all__ = ["RULES", "Figure", "Finding", "display_value", "passage"]
 
 # rule → (zh, en) label
 RULES = {
@@ -210,10 +210,7 @@ def _merge_series(findings: list[Finding]) -> list[Finding]:
     merged: dict[tuple, Finding] = {}
     order = []
     for f in findings:
-        if f.rule in ("single_figure", "bounds"):
-            k = (id(f),)
-        else:
-            k = _series_key(f)
+        k = (id(f),) if f.rule in ("single_figure", "bounds") else _series_key(f)
         if k not in merged:
             merged[k] = f
             order.append(k)

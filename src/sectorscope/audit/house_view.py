@@ -11,11 +11,11 @@ import pandas as pd
 
 from ..errors import StoreError
 from ..model.observation import DIMENSIONS
+from ..model.rules import packaged_rules
 from ..store import Batch, Store, VintageSummary
 from ..store.store import AsOf
 from .findings import figures_from
 from .intervals import with_intervals
-from ..model.rules import packaged_rules
 
 __all__ = ["choose", "house_view_rows"]
 

@@ -14,7 +14,7 @@ from ..model.observation import DIMENSIONS
 from ..model.rules import Settings
 from ..model.units import counter_units
 
-__all__ = ["with_intervals", "dims_key", "dims_key_of", "SEP", "INF"]
+__all__ = ["INF", "SEP", "dims_key", "dims_key_of", "with_intervals"]
 
 SEP = "\x1f"
 INF = float("inf")

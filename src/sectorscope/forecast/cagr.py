@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CagrScenario", "history_scenarios", "stated_scenarios", "project"]
+__all__ = ["CagrScenario", "history_scenarios", "project", "stated_scenarios"]
 
 
 @dataclass(frozen=True)

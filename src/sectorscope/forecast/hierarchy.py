@@ -10,13 +10,11 @@ in-sample fits that a three-point history cannot give.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import warnings
-
 import numpy as np
-from hierarchicalforecast.methods import MinTrace
 
 from ..errors import InputError
 
@@ -70,6 +68,10 @@ def summing_matrix(n_bottom: int) -> np.ndarray:
 def reconcile(means: np.ndarray, bounds: Sequence[np.ndarray] = ()) -> tuple[np.ndarray, list[np.ndarray]]:
     """`means` is (1 + n_bottom) × h, the total first. Returns the reconciled means, which add up exactly,
     and each array of `bounds` (same shape) moved in proportion to its series' mean."""
+    # here, not at the top: hierarchicalforecast brings scipy, sklearn and matplotlib (~2 s), and most
+    # callers of the forecast layer never reconcile
+    from hierarchicalforecast.methods import MinTrace
+
     means = np.asarray(means, dtype=float)
     n_bottom = means.shape[0] - 1
     S = summing_matrix(n_bottom)

@@ -24,7 +24,6 @@ multiplicative or bounded model; nothing here takes logs.
 """
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,8 +32,18 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Forecast", "Calibration", "fit_calibration", "default_calibration", "forecast", "point_forecasts",
-           "SHORT_MAX", "SHORT_WIDEN", "ORIGINS", "WINDOW"]
+__all__ = [
+    "ORIGINS",
+    "SHORT_MAX",
+    "SHORT_WIDEN",
+    "WINDOW",
+    "Calibration",
+    "Forecast",
+    "default_calibration",
+    "fit_calibration",
+    "forecast",
+    "point_forecasts",
+]
 
 WINDOW = 6  # last differences the global model sees
 MIN_WINDOW_POINTS = 3  # a training window of the global model has at least this many points of history
@@ -202,7 +211,7 @@ def _statsforecast_members(x: np.ndarray, h: int) -> dict[str, np.ndarray]:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 m = np.asarray(model.forecast(y=x, h=h)["mean"], dtype=float)
-        except Exception:  # noqa: BLE001 -- a member that cannot be fitted is left out of the median
+        except Exception:  # a member that cannot be fitted is left out of the median
             continue
         if m.shape == (h,) and np.all(np.isfinite(m)):
             out[name] = m

@@ -20,15 +20,22 @@ from ..analytics.derived import DERIVED_SOURCE, display
 from ..errors import InputError, StoreError
 from ..model.catalog import Catalog, load_catalog
 from ..model.observation import FORECAST_SOURCE, parse_period
-from ..store import Batch, Store, VintageSummary
+from ..store import AsOf, Batch, Store, VintageSummary
 from . import models
 from .cagr import CagrScenario, history_scenarios, project, stated_scenarios
 from .hierarchy import Hierarchy, parse_hierarchies, reconcile
 from .series import KEY_DIMS, HistorySeries, history_series, series_label, stated_forecasts
 from .transforms import Scale, scale_for
 
-__all__ = ["ForecastConfig", "SeriesForecast", "ForecastResult", "read_forecast_config", "forecast_store",
-           "SOURCE_ROW", "NOT_FORECAST"]
+__all__ = [
+    "NOT_FORECAST",
+    "SOURCE_ROW",
+    "ForecastConfig",
+    "ForecastResult",
+    "SeriesForecast",
+    "forecast_store",
+    "read_forecast_config",
+]
 
 SOURCE_ROW = {
     "source_id": FORECAST_SOURCE, "title": "sectorscope 预测", "title_en": "Forecasts made by sectorscope",
@@ -92,6 +99,12 @@ class SeriesForecast:
     scenarios: list[tuple[CagrScenario, np.ndarray]] = field(default_factory=list)
     other_of: tuple[HistorySeries, list[HistorySeries]] | None = None  # the remainder's total and named parts
 
+    def model(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(mean, lo80, hi80, lo95, hi95) of the model forecast; None when only scenarios could be made."""
+        if self.mean is None or self.lo80 is None or self.hi80 is None or self.lo95 is None or self.hi95 is None:
+            return None
+        return self.mean, self.lo80, self.hi80, self.lo95, self.hi95
+
 
 @dataclass
 class ForecastResult:
@@ -119,13 +132,13 @@ def _match(frame: pd.DataFrame, s: HistorySeries) -> pd.Series:
 
 
 def _model(s: HistorySeries, years: list[int], filled: tuple[list[int], np.ndarray, list[int]]) -> SeriesForecast:
-    fy, fv, gaps = filled
+    _, fv, gaps = filled
     scale = scale_for(fv, s.lower, s.upper)
     z = scale.forward(fv)
     fc = models.forecast([z], len(years))[0]
-    out = SeriesForecast(s, years, scale, *(scale.back(a) for a in (fc.mean, fc.lo80, fc.hi80, fc.lo95, fc.hi95)),
-                         method=f"{fc.method}; {scale.describe('en')}", filled=gaps)
-    return out
+    return SeriesForecast(s, years, scale, mean=scale.back(fc.mean), lo80=scale.back(fc.lo80),
+                          hi80=scale.back(fc.hi80), lo95=scale.back(fc.lo95), hi95=scale.back(fc.hi95),
+                          method=f"{fc.method}; {scale.describe('en')}", filled=gaps)
 
 
 def _rate_figures(figs) -> pd.DataFrame:
@@ -177,9 +190,10 @@ def _find(series: Sequence[HistorySeries], source: str, indicator: str, dims) ->
 def _hierarchy(h: Hierarchy, series: list[HistorySeries], stated, config: ForecastConfig,
                skipped: list[tuple[str, str, str]]) -> list[SeriesForecast]:
     total = _find(series, h.source_id, h.indicator, h.total)
-    parts = [_find(series, h.source_id, h.indicator, p) for p in h.parts]
-    if total is None or any(p is None for p in parts):
-        missing = [series_label(d) for d, p in zip(h.parts, parts, strict=True) if p is None]
+    found = [_find(series, h.source_id, h.indicator, p) for p in h.parts]
+    parts = [p for p in found if p is not None]
+    if total is None or len(parts) < len(found):
+        missing = [series_label(d) for d, p in zip(h.parts, found, strict=True) if p is None]
         skipped.append((h.name, "层级缺少历史:" + ("总量" if total is None else "、".join(missing)),
                         "hierarchy lacks a history for " + ("the total" if total is None else ", ".join(missing))))
         return []
@@ -204,8 +218,8 @@ def _hierarchy(h: Hierarchy, series: list[HistorySeries], stated, config: Foreca
         return []
     years = _horizon(trimmed[0], stated, config.horizon_end)
     base = [_model(m, years, m.filled()) for m in trimmed]
-    rec, (lo80, hi80, lo95, hi95) = reconcile(np.vstack([b.mean for b in base]),
-                                              [np.vstack([getattr(b, a) for b in base]) for a in ("lo80", "hi80", "lo95", "hi95")])
+    rec, (lo80, hi80, lo95, hi95) = reconcile(_stacked(base, "mean"),
+                                              [_stacked(base, a) for a in ("lo80", "hi80", "lo95", "hi95")])
     roles = ["total"] + ["part"] * len(parts) + ["other"]
     for k, b in enumerate(base):
         b.mean, b.lo80, b.hi80, b.lo95, b.hi95 = rec[k], lo80[k], hi80[k], lo95[k], hi95[k]
@@ -215,7 +229,12 @@ def _hierarchy(h: Hierarchy, series: list[HistorySeries], stated, config: Foreca
     return base
 
 
-def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of: object = None,
+def _stacked(base: list[SeriesForecast], name: str) -> np.ndarray:
+    """One array of the members' model forecasts (`mean`, `lo80` …), a row per member."""
+    return np.vstack([getattr(b, name) for b in base])
+
+
+def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of: AsOf = None,
                    catalog: Catalog | None = None, save: bool = True) -> ForecastResult:
     """Forecast every annual series of the figures as they stood at `as_of` (latest by default); with
     `save`, write them as one new vintage (withdrawing forecasts no longer produced)."""
@@ -226,7 +245,7 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
         raise StoreError(f"{store.path} holds no vintage to forecast from; load data first")
     figs = store.observations(vid)
     ours = (DERIVED_SOURCE, FORECAST_SOURCE)
-    series = [s for s in history_series(figs, catalog, exclude_sources=ours) 
+    series = [s for s in history_series(figs, catalog, exclude_sources=ours)
               if s.indicator not in NOT_FORECAST and not s.indicator.endswith(CHANGE_SUFFIXES)]
     stated = stated_forecasts(figs, exclude_sources=ours)
     rate_figs = _rate_figures(figs)
@@ -276,19 +295,21 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
 def _compare(done: list[SeriesForecast], stated: pd.DataFrame) -> pd.DataFrame:
     out = []
     for f in done:
-        if f.mean is None or not len(stated):
+        model = f.model()
+        if model is None or not len(stated):
             continue
+        mean, lo80s, hi80s, lo95s, hi95s = model
         mine = stated[_match(stated, f.series)]
         for r in mine.itertuples():
             if r.year not in f.years:
                 continue
             k = f.years.index(r.year)
-            lo95, hi95, lo80, hi80 = f.lo95[k], f.hi95[k], f.lo80[k], f.hi80[k]
+            lo95, hi95, lo80, hi80 = lo95s[k], hi95s[k], lo80s[k], hi80s[k]
             out.append({
                 "obs_id": int(r.obs_id), "source_id": r.source_id, "indicator": r.indicator,
                 "series": series_label(f.series.dims), "period": r.period, "value": float(r.value),
                 "value_as_printed": r.value_as_printed, "unit_as_printed": r.unit_as_printed, "qualifier": r.qualifier,
-                "location": r.location, "mean": float(f.mean[k]), "lo80": float(lo80), "hi80": float(hi80),
+                "location": r.location, "mean": float(mean[k]), "lo80": float(lo80), "hi80": float(hi80),
                 "lo95": float(lo95), "hi95": float(hi95), "unit": f.series.unit,
                 "inside80": bool(r.hi >= lo80 and r.lo <= hi80), "inside95": bool(r.hi >= lo95 and r.lo <= hi95),
             })
@@ -320,13 +341,15 @@ def _rows(done: list[SeriesForecast], vid: int) -> pd.DataFrame:
         if f.other_of is not None:
             base["input_ids"] = sorted(set(f.other_of[0].obs_ids).union(*(p.obs_ids for p in f.other_of[1])))
             base["formula"] = f"{s.dims.get('product')} = 总量 − Σ 分项 (historical years), then forecast"
-        if f.mean is not None:
+        model = f.model()
+        if model is not None:
+            mean, lo80, hi80, lo95, hi95 = model
             for k, y in enumerate(f.years):
-                printed, unit = display(float(f.mean[k]), s.unit)
-                rows.append({**base, "period": str(y), "value": float(f.mean[k]), "value_as_printed": printed,
+                printed, unit = display(float(mean[k]), s.unit)
+                rows.append({**base, "period": str(y), "value": float(mean[k]), "value_as_printed": printed,
                              "unit_as_printed": unit, "location": "预测:模型", "note": f"{base['note']};h={k + 1}",
-                             "lo80": float(f.lo80[k]), "hi80": float(f.hi80[k]), "lo95": float(f.lo95[k]),
-                             "hi95": float(f.hi95[k]), "method": f.method})
+                             "lo80": float(lo80[k]), "hi80": float(hi80[k]), "lo95": float(lo95[k]),
+                             "hi95": float(hi95[k]), "method": f.method})
         for c, values in f.scenarios:
             tag = ("CAGR-" if c.ground == "history" else "报告CAGR-") + c.name
             for k, y in enumerate(f.years):

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from ..model.catalog import Catalog
 from ..model.observation import DIMENSIONS
 
-__all__ = ["HistorySeries", "history_series", "stated_forecasts", "series_label"]
+__all__ = ["HistorySeries", "history_series", "series_label", "stated_forecasts"]
 
 HISTORY_STATUSES = ("actual", "estimate")
 POINT_QUALIFIERS = ("exact", "about", "range")
@@ -57,13 +59,13 @@ class HistorySeries:
         return years, out, [y for y in years if y not in self.years]
 
 
-def series_label(dims: dict[str, str]) -> str:
+def series_label(dims: Mapping[str, str | None]) -> str:
     """subject / product / application …, as a reader scans them."""
     return " / ".join(str(dims[d]) for d in KEY_DIMS if dims.get(d))
 
 
 def _prefix(a: str, b: str) -> int:
-    return len(os.path.commonprefix([a or "", b or ""]))
+    return len(os.path.commonprefix([a or "", b or ""]))  # noqa: RUF071 -- characters of a location, not a path
 
 
 def _point(r) -> float | None:
@@ -101,7 +103,7 @@ def _frame(figs, statuses: tuple[str, ...], exclude_sources: tuple[str, ...]) ->
     return df
 
 
-def history_series(figs, catalog: Catalog, *, exclude_sources: tuple[str, ...] = ()) -> list[HistorySeries]:
+def history_series(figs: ir.Table, catalog: Catalog, *, exclude_sources: tuple[str, ...] = ()) -> list[HistorySeries]:
     """Every figure key with at least one annual point value of status actual or estimate (point values
     only: a bound such as 以上 says where a value is not, not where it is)."""
     df = _frame(figs, HISTORY_STATUSES, exclude_sources)
@@ -112,17 +114,17 @@ def history_series(figs, catalog: Catalog, *, exclude_sources: tuple[str, ...] =
     df = df[np.isfinite(df["point"].astype(float))]
     out = []
     keys = ["source_id", "indicator", *KEY_DIMS, "unit"]
-    for key, g in df.groupby([df[k].fillna("\x00") for k in keys], sort=True):
+    for _, g in df.groupby([df[k].fillna("\x00") for k in keys], sort=True):
         first = g.iloc[0]
         years, values, ids, unused = _pick(g)
-        ind = catalog[first["indicator"]] if first["indicator"] in catalog else None
+        ind = catalog.get(first["indicator"])
         dims = {d: first[d] for d in KEY_DIMS if first[d] is not None}
         out.append(HistorySeries(first["source_id"], first["indicator"], dims, first["unit"], years, values, ids,
                                  unused, getattr(ind, "lower", None), getattr(ind, "upper", None)))
     return out
 
 
-def stated_forecasts(figs, *, exclude_sources: tuple[str, ...] = ()) -> pd.DataFrame:
+def stated_forecasts(figs: ir.Table, *, exclude_sources: tuple[str, ...] = ()) -> pd.DataFrame:
     """The reports' own forecasts (status forecast, annual), each with its interval (lo, hi) as printed:
     a bound such as 以上 is an open interval."""
     df = _frame(figs, ("forecast",), exclude_sources)

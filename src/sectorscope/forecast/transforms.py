@@ -27,17 +27,23 @@ class Scale:
     lower: float | None = None
     upper: float | None = None
 
+    def _bounds(self) -> tuple[float, float]:
+        assert self.lower is not None and self.upper is not None, self  # scale_for sets both for a logit
+        return self.lower, self.upper
+
     def forward(self, v: np.ndarray) -> np.ndarray:
         v = np.asarray(v, dtype=float)
         if self.kind == "logit":
-            p = np.clip((v - self.lower) / (self.upper - self.lower), EDGE, 1 - EDGE)
+            lower, upper = self._bounds()
+            p = np.clip((v - lower) / (upper - lower), EDGE, 1 - EDGE)
             return np.log(p / (1 - p))
         return v.copy()
 
     def back(self, z: np.ndarray) -> np.ndarray:
         z = np.asarray(z, dtype=float)
         if self.kind == "logit":
-            return self.lower + (self.upper - self.lower) / (1 + np.exp(-z))
+            lower, upper = self._bounds()
+            return lower + (upper - lower) / (1 + np.exp(-z))
         lo = -np.inf if self.lower is None else self.lower
         hi = np.inf if self.upper is None else self.upper
         return np.clip(z, lo, hi)

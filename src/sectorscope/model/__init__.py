@@ -6,5 +6,19 @@ from .observation import DIMENSIONS, QUALIFIERS, STATUSES, Period, parse_period
 from .text import normalise
 from .units import Unit, parse_unit
 
-__all__ = ["Catalog", "Indicator", "load_catalog", "FxRate", "FxTable", "parse_number", "DIMENSIONS", "QUALIFIERS",
-           "STATUSES", "Period", "parse_period", "normalise", "Unit", "parse_unit"]
+__all__ = [
+           "DIMENSIONS",
+           "QUALIFIERS",
+           "STATUSES",
+           "Catalog",
+           "FxRate",
+           "FxTable",
+           "Indicator",
+           "Period",
+           "Unit",
+           "load_catalog",
+           "normalise",
+           "parse_number",
+           "parse_period",
+           "parse_unit",
+]

@@ -17,7 +17,7 @@ from ..errors import CatalogError
 from .formula import Formula, parse_formula
 from .units import UNIT_KINDS
 
-__all__ = ["Indicator", "Derivation", "Catalog", "load_catalog"]
+__all__ = ["Catalog", "Derivation", "Indicator", "load_catalog"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, 10× faster
 AGGREGATIONS = ("sum", "mean", "none")

@@ -4,6 +4,10 @@ A formula is a small arithmetic expression over indicator codes, named parameter
 few functions an analyst needs (`lag`, `band_gap`, `min`, `max`). It is parsed here, once, into a tree
 the analytics layer evaluates as Ibis expressions — on points and on intervals — so a formula is data, not
 code, and a typo fails the catalog load rather than a report build.
+
+The audit's identities (`model/rules.py`) are formulas of the same grammar restricted to its arithmetic
+core — indicator codes, numbers and + − × ÷, which is all the audit's interval evaluator knows — so they
+are parsed here too, with `arithmetic=True`.
 """
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from dataclasses import dataclass, field
 
 from ..errors import CatalogError
 
-__all__ = ["Formula", "parse_formula", "FUNCTIONS"]
+__all__ = ["FUNCTIONS", "Formula", "parse_formula"]
 
 # name → number of arguments. Each is monotone in every argument on the intervals it is used on, which
 # is what lets interval evaluation stay exact (see analytics/formula_eval.py).
 FUNCTIONS = {"lag": 1, "band_gap": 3, "min": 2, "max": 2}
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+_ARITHMETIC = (ast.Expression, ast.BinOp, ast.Name, ast.Load, *_OPS)
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,29 @@ def _walk(node: ast.AST, where: str, names: list[str], lagged: list[str]) -> Non
         raise CatalogError(f"{where}: {type(node).__name__} is not allowed in a formula")
 
 
+def _check_arithmetic(tree: ast.Expression, text: str, where: str) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, _ARITHMETIC):
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            continue
+        raise CatalogError(f"{where}: formula {text!r} may hold only indicator codes, numbers and + − × ÷")
+
+
 def parse_formula(text: str, where: str, *, indicators: set[str] | frozenset[str],
-                  parameters: set[str] | frozenset[str] = frozenset()) -> Formula:
+                  parameters: set[str] | frozenset[str] = frozenset(), arithmetic: bool = False) -> Formula:
     """Parse `text`; every name must be a known indicator code or a declared parameter.
 
-    `where` names the file and entry for the error message."""
+    `where` names the file and entry for the error message. `arithmetic`: only indicator codes, numbers
+    and + − × ÷ (no functions, no sign), the grammar of the audit's identities."""
     if not isinstance(text, str) or not text.strip():
         raise CatalogError(f"{where}: a formula must be a non-empty expression")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise CatalogError(f"{where}: formula {text!r} is not an expression: {exc.msg}") from None
+    if arithmetic:
+        _check_arithmetic(tree, text, where)
     names: list[str] = []
     lagged: list[str] = []
     _walk(tree, where, names, lagged)
@@ -88,7 +105,7 @@ def parse_formula(text: str, where: str, *, indicators: set[str] | frozenset[str
                            "catalog nor a declared parameter")
     inds = tuple(dict.fromkeys(n for n in names if n in indicators and n not in parameters))
     if not inds:
-        raise CatalogError(f"{where}: formula {text!r} reads no indicator")
+        raise CatalogError(f"{where}: formula {text!r} names no indicator")
     plain = [n for n in names if n in inds]
     for n in lagged:
         plain.remove(n)

@@ -11,8 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
-    "DIMENSIONS", "QUALIFIERS", "FORECAST_SOURCE", "ANALYSIS_COLUMNS", "STATUSES", "LOADABLE_STATUSES", "KEY_COLUMNS", "OBSERVATION_COLUMNS",
-    "Period", "parse_period", "PERIOD_PATTERN",
+    "ANALYSIS_COLUMNS",
+    "DIMENSIONS",
+    "FORECAST_SOURCE",
+    "KEY_COLUMNS",
+    "LOADABLE_STATUSES",
+    "OBSERVATION_COLUMNS",
+    "PERIOD_PATTERN",
+    "QUALIFIERS",
+    "STATUSES",
+    "Period",
+    "parse_period",
 ]
 
 # Dimensions besides indicator and period; subject is required, the rest optional.

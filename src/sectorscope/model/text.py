@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import opencc
+if TYPE_CHECKING:
+    import opencc
 
-__all__ = ["ARTEFACT", "strip_artefacts", "to_simplified", "simplify_text", "normalise", "normalise_many"]
+__all__ = ["ARTEFACT", "normalise", "normalise_many", "simplify_text", "strip_artefacts", "to_simplified"]
 
 _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _ARTEFACT = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\([{_PINYIN}]{{1,7}}\)")
@@ -35,6 +37,8 @@ def strip_artefacts(text: str) -> str:
 
 @functools.cache
 def _converter() -> opencc.OpenCC:
+    import opencc  # on first use: every layer imports the model, not every one converts text
+
     return opencc.OpenCC("t2s")
 
 

@@ -10,15 +10,23 @@ docs/decisions.md).
 from __future__ import annotations
 
 import functools
-
 import unicodedata
 from dataclasses import dataclass
 
 from ..errors import UnitError
 from .text import normalise
 
-__all__ = ["Unit", "UNIT_KINDS", "PREFIXES", "CURRENCIES", "parse_unit", "canonical_unit", "known_units", "base_units",
-           "counter_units"]
+__all__ = [
+    "CURRENCIES",
+    "PREFIXES",
+    "UNIT_KINDS",
+    "Unit",
+    "base_units",
+    "canonical_unit",
+    "counter_units",
+    "known_units",
+    "parse_unit",
+]
 
 # Chinese scale prefixes, longest first so 百万 wins over 百.
 PREFIXES: dict[str, float] = {

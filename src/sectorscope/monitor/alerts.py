@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TypedDict, TypeVar
 
 import ibis
 import ibis.expr.types as ir
@@ -23,11 +24,23 @@ from ..errors import StoreError
 from ..model.catalog import Catalog, load_catalog
 from ..model.observation import DEFAULT_REGION, DIMENSIONS, FORECAST_SOURCE
 from ..store import AsOf, Store
+from .alert_rules import AlertRule, read_alert_rules
 from .diff import diff_vintages, printed_expr
-from .rules import AlertRule, read_alert_rules
 
-__all__ = ["Alert", "evaluate_alerts", "alerts_history", "alerts_to_frame", "read_alert_rules", "figure_interval",
-           "dims_label", "previous_vintage", "ALERT_COLUMNS", "MODEL_LOCATION", "SEVERITY_ORDER", "SYSTEM_LABELS"]
+__all__ = [
+    "ALERT_COLUMNS",
+    "MODEL_LOCATION",
+    "SEVERITY_ORDER",
+    "SYSTEM_LABELS",
+    "Alert",
+    "alerts_history",
+    "alerts_to_frame",
+    "dims_label",
+    "evaluate_alerts",
+    "figure_interval",
+    "previous_vintage",
+    "read_alert_rules",
+]
 
 # Where the forecast pipeline files its model forecasts (CAGR scenarios are 预测:CAGR-…, not forecasts to miss).
 MODEL_LOCATION = "预测:模型"
@@ -36,6 +49,7 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 SYSTEM_LABELS = ("analyse", "forecast")
 SERIES_DIMS = tuple(d for d in DIMENSIONS if d != "scenario")  # how forecast/series.py keys a series
 _OURS = (DERIVED_SOURCE, FORECAST_SOURCE)
+_T = TypeVar("_T")
 _FIGURE = ("obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "status", "value", "value_high",
            "qualifier", "unit", "source_id", "quote", "location")
 
@@ -107,7 +121,8 @@ ALERT_COLUMNS = (
 
 def _row(a: Alert) -> dict[str, object]:
     d = a.to_dict()
-    dims = d.pop("dims")
+    dims = a.dims
+    d.pop("dims")
     lo, hi = a.interval if a.interval is not None else (None, None)
     d.pop("interval")
     return {**{k: None for k in ALERT_COLUMNS}, **d, **{k: dims.get(k) for k in DIMENSIONS}, "lo": lo, "hi": hi}
@@ -184,6 +199,7 @@ def _threshold(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
     if "forecast" not in rule.statuses and "derived" in rule.statuses:
         figs = figs.anti_join(_from_expectations(store, figs), "obs_id")
     lo, hi = figure_interval(figs)
+    assert rule.operator is not None and rule.value is not None, rule  # alert_rules.py requires both
     hits = figs.filter(_condition(rule.operator, rule.value, lo, hi, rule.basis))
     return hits.select(*_FIGURE, printed=printed_expr(hits)).execute()
 
@@ -268,12 +284,30 @@ def _fields(rule: AlertRule, r: dict, catalog: Catalog, vid: int) -> dict[str, o
     }
 
 
-def _none(v: object) -> object:
+def _none(v: _T) -> _T | None:
     return None if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v
 
 
+class _KindFields(TypedDict, total=False):
+    """The fields of Alert that only one kind of rule sets."""
+
+    threshold: float | None
+    operator: str | None
+    interval: tuple[float, float] | None
+    interval_level: int | None
+    forecast_obs_id: int | None
+    forecast_value: float | None
+    forecast_vintage: int | None
+    input_vintage: int | None
+    old_obs_id: int | None
+    old_value: float | None
+    old_printed: str | None
+    pct_change: float | None
+    since_vintage: int | None
+
+
 def _alerts(rule: AlertRule, frame: pd.DataFrame, catalog: Catalog, vid: int, since: int | None) -> list[Alert]:
-    out = []
+    out: list[Alert] = []
     if not len(frame):
         return out
     frame = frame.astype(object).where(frame.notna(), None)
@@ -283,7 +317,7 @@ def _alerts(rule: AlertRule, frame: pd.DataFrame, catalog: Catalog, vid: int, si
                  "value": r["value_new"], "value_high": r["value_high_new"], "printed": r["printed_new"],
                  "quote": r["quote_new"], "location": r["location_new"]}
         f = _fields(rule, r, catalog, vid)
-        extra: dict[str, object] = {}
+        extra: _KindFields
         if rule.kind == "threshold":
             f.update(operator=rule.operator, threshold=rule.threshold_as_written,
                      threshold_unit=rule.unit if rule.unit is not None else r["unit"] or "")

@@ -23,8 +23,15 @@ from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE
 from ..store import AsOf, Store
 from ..store.store import CONTENT_COLUMNS
 
-__all__ = ["CHANGES", "COMPARED_COLUMNS", "DIFF_COLUMNS", "DiffSummary", "diff_vintages", "summarise_diff",
-           "printed_expr"]
+__all__ = [
+    "CHANGES",
+    "COMPARED_COLUMNS",
+    "DIFF_COLUMNS",
+    "DiffSummary",
+    "diff_vintages",
+    "printed_expr",
+    "summarise_diff",
+]
 
 CHANGES = ("new", "revised", "withdrawn")
 # Bookkeeping a recomputation rewrites without changing what the figure says.

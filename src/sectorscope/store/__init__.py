@@ -1,4 +1,4 @@
 """The store layer: a vintaged, source-cited indicator store over Ibis (DuckDB by default)."""
 from .store import AsOf, Batch, Store, VintageSummary
 
-__all__ = ["Store", "Batch", "VintageSummary", "AsOf"]
+__all__ = ["AsOf", "Batch", "Store", "VintageSummary"]

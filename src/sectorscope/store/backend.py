@@ -19,7 +19,7 @@ from ibis.backends import BaseBackend
 
 from ..errors import StoreError
 
-__all__ = ["connect_read", "interrupt", "write_session", "add_missing_columns"]
+__all__ = ["add_missing_columns", "connect_read", "interrupt", "write_session"]
 
 
 def connect_read(path: Path) -> BaseBackend:

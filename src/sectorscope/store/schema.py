@@ -6,7 +6,7 @@ import ibis.expr.datatypes as dt
 
 from ..model.observation import DIMENSIONS
 
-__all__ = ["SCHEMAS", "SCHEMA_VERSION", "OPTIONAL_TABLES", "REFERENCE_KEYS"]
+__all__ = ["OPTIONAL_TABLES", "REFERENCE_KEYS", "SCHEMAS", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 2  # 2: observations gained bound_low … input_vintage (derived figures and forecasts)
 

@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import ibis
@@ -28,7 +28,7 @@ from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, KEY_COLUMNS, OBSER
 from . import backend
 from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
 
-__all__ = ["Store", "Batch", "VintageSummary", "AsOf"]
+__all__ = ["AsOf", "Batch", "Store", "VintageSummary"]
 
 AsOf = int | str | date | datetime | None
 
@@ -194,7 +194,7 @@ class Store:
         if not isinstance(as_of, datetime):
             as_of = datetime.combine(as_of, time.max)
         if as_of.tzinfo is None:
-            as_of = as_of.replace(tzinfo=timezone.utc)
+            as_of = as_of.replace(tzinfo=UTC)
         before = times[times["loaded_at"] <= pd.Timestamp(as_of)]
         return int(before["vintage_id"].iloc[-1]) if len(before) else None
 
@@ -290,9 +290,9 @@ class Store:
     def write(self, batch: Batch, *, label: str = "", note: str = "", loaded_at: datetime | None = None) -> VintageSummary:
         """Write `batch` as one new vintage, atomically. On any error the store file is untouched."""
         self.close()  # the file is about to be replaced; a cached read connection would see the old one
-        loaded_at = loaded_at or datetime.now(timezone.utc)
+        loaded_at = loaded_at or datetime.now(UTC)
         if loaded_at.tzinfo is None:
-            loaded_at = loaded_at.replace(tzinfo=timezone.utc)
+            loaded_at = loaded_at.replace(tzinfo=UTC)
         with backend.write_session(self.path) as con:
             for name, schema in SCHEMAS.items():
                 if name not in con.list_tables():

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from sectorscope.errors import InputError, ValidationError
-from sectorscope.monitor.rules import AlertRulesError, parse_alert_rules, read_alert_rules
 from sectorscope.ingest import default_dataset_dir
+from sectorscope.monitor.alert_rules import AlertRulesError, parse_alert_rules, read_alert_rules
 
 GOOD = {"id": "low", "kind": "threshold", "severity": "warning", "indicator": "capacity_utilisation",
         "operator": "<", "value": 70, "message_zh": "{dims} {printed}", "message_en": "{dims} {printed}"}
