@@ -5,7 +5,8 @@
     │   ├── ValidationError          rows of a readable file break the format, the catalog or the units;
     │   │   │                        carries every failure (file, row, field, value, reason)
     │   │   └── AlertRulesError      an alert-rule file, every problem of every rule
-    │   ├── UsageError               an option or argument value the command cannot take
+    │   ├── UsageError               an option or argument value the command or function cannot take
+    │   ├── ParseError               a printed number or a period that cannot be read
     │   ├── UnknownCodeError         an indicator, dimension value or source the store does not know
     │   ├── UnitError                a unit that is unknown, or does not fit the indicator's unit kind
     │   ├── CompositeError           a composite index cannot be built from its spec and data
@@ -25,7 +26,7 @@ reason code beside the message: the message is for people and may be reworded or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
@@ -36,6 +37,7 @@ __all__ = [
     "CompositeError",
     "FontError",
     "InputError",
+    "ParseError",
     "PdfError",
     "PublishError",
     "QuestionnaireError",
@@ -112,7 +114,7 @@ class RowFailure:
     field: str | None
     value: str | None
     reason: str
-    code: Reason = Reason.BAD_VALUE
+    code: Reason = field(default=Reason.BAD_VALUE, kw_only=True)
 
     def __str__(self) -> str:
         where = self.file
@@ -161,6 +163,13 @@ class UsageError(InputError):
     """An option or argument value the command or function cannot take (say which values it can)."""
 
     default_reason = Reason.BAD_ARGUMENT
+
+
+class ParseError(InputError, ValueError):
+    """A printed number or a period that cannot be read. Also a ValueError: the parsers are used where a
+    ValueError is the contract (pandas converters, validators that collect failures)."""
+
+    default_reason = Reason.BAD_VALUE
 
 
 class UnknownCodeError(InputError):
@@ -215,8 +224,10 @@ class StoreError(SectorscopeError):
     default_reason = Reason.NO_STORE
 
 
-class AnalysisError(SectorscopeError):
-    """An analysis or forecast cannot be computed from the data it was given (too short, degenerate)."""
+class AnalysisError(SectorscopeError, ValueError):
+    """An analysis or forecast cannot be computed from the data or parameters it was given (a series too
+    short, values not finite, a horizon below 1, anchors that do not rise). Also a ValueError, the contract
+    of the numeric functions that raise it."""
 
     default_reason = Reason.NOT_COMPUTABLE
 

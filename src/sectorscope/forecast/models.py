@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import AnalysisError, InputError
+
 __all__ = [
     "ORIGINS",
     "SHORT_MAX",
@@ -98,7 +100,7 @@ class Calibration:
     @classmethod
     def from_dict(cls, d: dict) -> Calibration:
         if int(d.get("window", WINDOW)) != WINDOW:
-            raise ValueError(f"calibration window {d['window']} != {WINDOW}")
+            raise InputError(f"calibration window {d['window']} != {WINDOW}")
         a = lambda v: np.asarray(v, dtype=float)  # noqa: E731
         return cls(h=int(d["h"]), coef=a(d["coef"]), q80=a(d["q80"]), q95=a(d["q95"]),
                    short_q80={int(k): a(v) for k, v in d["short_q80"].items()},
@@ -262,7 +264,7 @@ def _clean(series: Sequence[np.ndarray]) -> list[np.ndarray]:
     for i, s in enumerate(series):
         x = np.asarray(s, dtype=float).ravel()
         if not np.all(np.isfinite(x)):
-            raise ValueError(f"series {i} has NaN or infinite values; fill or drop them before forecasting")
+            raise AnalysisError(f"series {i} has NaN or infinite values; fill or drop them before forecasting")
         out.append(x)
     return out
 
@@ -278,7 +280,7 @@ def fit_calibration(series: Sequence[np.ndarray], h: int, *, origins: int = ORIG
     quantiles come from every window of 2..SHORT_MAX points in the series (the short forecaster is
     cheap), scored against the h values after it. The returned global model is fitted on the full series."""
     if h < 1:
-        raise ValueError(f"h must be >= 1, got {h}")
+        raise AnalysisError(f"h must be >= 1, got {h}")
     xs = [x for x in _clean(series) if len(x) >= 2]
     errs: list[np.ndarray] = []
     for j in range(origins):
@@ -295,7 +297,7 @@ def fit_calibration(series: Sequence[np.ndarray], h: int, *, origins: int = ORIG
             errs.append((fut - f) / _scale(hist) / _length_factor(n0, h))
     coef = _fit_global(xs, h)
     if len(errs) < 20:
-        raise ValueError(f"too few rolling-origin errors to calibrate ({len(errs)}); need series longer than "
+        raise AnalysisError(f"too few rolling-origin errors to calibrate ({len(errs)}); need series longer than "
                          f"{SHORT_MAX + h} points")
     E = np.vstack(errs)
     q80, q95 = _nest(_quantiles(E, 80), _quantiles(E, 95))
@@ -370,12 +372,12 @@ def forecast(series: Sequence[np.ndarray], h: int, *, calibration: Calibration |
 
     Raises ValueError for h < 1, a series of fewer than 2 points or one with NaN / infinite values."""
     if h < 1:
-        raise ValueError(f"h must be >= 1, got {h}")
+        raise AnalysisError(f"h must be >= 1, got {h}")
     cal = calibration or default_calibration()
     xs = _clean(series)
     for i, x in enumerate(xs):
         if len(x) < 2:
-            raise ValueError(f"series {i} has {len(x)} point(s); at least 2 are needed to forecast")
+            raise AnalysisError(f"series {i} has {len(x)} point(s); at least 2 are needed to forecast")
     coef = cal.coef
     q80, q95 = _extend(cal.q80, h, "quantile"), _extend(cal.q95, h, "quantile")
     beyond = f"; horizons {cal.h + 1}-{h} widened linearly" if h > cal.h else ""

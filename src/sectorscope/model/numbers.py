@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..errors import ParseError
+
 __all__ = ["parse_number"]
 
 _ARABIC = re.compile(r"^[+\-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -25,7 +27,7 @@ def parse_number(text: str) -> float:
         try:
             return parse_number(num) / parse_number(den)
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"not a number: {text!r}") from None
+            raise ParseError(f"not a number: {text!r}") from None
     if s and all(ch in "零〇一二两三四五六七八九十百千万亿点负" for ch in s):
         if s[0] in "万亿":  # 突破万亿: a bare scale word means one of it
             s = "一" + s
@@ -35,4 +37,4 @@ def parse_number(text: str) -> float:
             return float(cn2an.cn2an(s, "smart"))
         except ValueError:
             pass
-    raise ValueError(f"not a number: {text!r}")
+    raise ParseError(f"not a number: {text!r}")

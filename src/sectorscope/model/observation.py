@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import ParseError
+
 __all__ = [
     "ANALYSIS_COLUMNS",
     "DIMENSIONS",
@@ -74,7 +76,7 @@ def parse_period(text: str) -> Period:
     """`2025`, `2025Q3`, `2025-03` or a span `2025/2030`. Raises ValueError otherwise."""
     s = str(text).strip()
     if not _PERIOD.match(s):
-        raise ValueError(f"period {text!r} is not YYYY, YYYYQn, YYYY-MM or YYYY/YYYY")
+        raise ParseError(f"period {text!r} is not YYYY, YYYYQn, YYYY-MM or YYYY/YYYY")
     y = int(s[:4])
     if len(s) == 4:
         return Period(s, date(y, 1, 1), date(y, 12, 31))
@@ -86,5 +88,5 @@ def parse_period(text: str) -> Period:
         return Period(s, date(y, m, 1), _month_end(y, m))
     y2 = int(s[5:9])
     if y2 <= y:
-        raise ValueError(f"period span {text!r} must end after it starts")
+        raise ParseError(f"period span {text!r} must end after it starts")
     return Period(s, date(y, 1, 1), date(y2, 12, 31))

@@ -18,7 +18,7 @@ from typing import TypedDict
 
 import yaml
 
-from ..errors import InputError, RowFailure, UnitError, ValidationError
+from ..errors import AlertRulesError, InputError, RowFailure, UnitError
 from ..model.catalog import Catalog, load_catalog
 from ..model.observation import DIMENSIONS, STATUSES
 from ..model.units import parse_unit
@@ -135,17 +135,6 @@ class RuleFailure(RowFailure):
             where += f", field '{self.field}'"
         shown = "" if self.value in (None, "") else f" (got {self.value!r})"
         return f"{where}: {self.reason}{shown}"
-
-
-class AlertRulesError(ValidationError):
-    """The rule file has problems; `failures` lists every one. No rule was evaluated."""
-
-    def __init__(self, failures: list[RuleFailure], *, file: str | None = None) -> None:
-        self.failures = list(failures)
-        shown = "\n".join(f"  - {f}" for f in failures)
-        rules = {f.row for f in failures}
-        InputError.__init__(self, f"{len(failures)} problem(s) in {len(rules)} rule(s); no rule was evaluated.\n{shown}",
-                            file=file)
 
 
 def read_alert_rules(path: str | Path, *, catalog: Catalog | None = None) -> list[AlertRule]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import CompositeError
 
 __all__ = [
     "AGGREGATIONS",
@@ -41,13 +41,6 @@ _METHODS = {"normalisation": NORMALISATIONS, "weighting": WEIGHTINGS, "aggregati
             "missing": MISSING}
 #: Quantiles reported for scores and ranks.
 QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
-
-
-class CompositeError(InputError):
-    """A composite index cannot be computed from what was passed (bad spec, frame, interval or method).
-
-    An `InputError`, so a caller that already catches bad input catches this too; the message names the index,
-    unit or indicator and says what to change."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ...errors import AnalysisError
+
 __all__ = ["COMPONENTS", "DEFAULT_ANCHORS", "components_wide", "demand_score"]
 
 COMPONENTS = ("growth", "import_dependence", "order_share")
@@ -58,7 +60,7 @@ def demand_score(
     for comp in COMPONENTS:
         lo, hi = anchors[comp]
         if not hi > lo:
-            raise ValueError(f"anchors of {comp} must rise: {lo} to {hi}")
+            raise AnalysisError(f"anchors of {comp} must rise: {lo} to {hi}")
         value = components[comp].astype(float) if comp in components else pd.Series(np.nan, index=components.index)
         lower = components[f"{comp}_lower"].astype(float) if f"{comp}_lower" in components else value
         upper = components[f"{comp}_upper"].astype(float) if f"{comp}_upper" in components else value
@@ -67,7 +69,7 @@ def demand_score(
         bad = value.notna() & ((lower > value) | (upper < value))
         if bad.any():
             techs = ", ".join(map(str, components.loc[bad, "technology"]))
-            raise ValueError(f"{comp}: the interval does not contain the value for {techs}")
+            raise AnalysisError(f"{comp}: the interval does not contain the value for {techs}")
         out[f"{comp}_norm"] = _norm(value, lo, hi)
         out[f"{comp}_norm_low"] = _norm(lower, lo, hi).where(value.notna())
         out[f"{comp}_norm_high"] = _norm(upper, lo, hi).where(value.notna())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...errors import AnalysisError
+
 __all__ = ["QUADRANTS", "Quadrant", "dual_track", "quadrant"]
 
 QUADRANTS: dict[str, tuple[str, str]] = {
@@ -62,7 +64,7 @@ def quadrant(
     reaches both sides of the cut (demand_low < demand_cut ≤ demand_high) is flagged boundary (边界).
     """
     if isinstance(trl, bool) or not float(trl).is_integer() or not 1 <= int(trl) <= 9:
-        raise ValueError(f"TRL must be a whole number from 1 to 9, got {trl!r}")
+        raise AnalysisError(f"TRL must be a whole number from 1 to 9, got {trl!r}")
     if demand is None or pd.isna(demand):
         zh, en = QUADRANTS["unrated"]
         return Quadrant("unrated", zh, en)

@@ -11,16 +11,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ...errors import SectorscopeError
+from ...errors import QuestionnaireError
 
 __all__ = ["QUESTIONNAIRE_PATH", "QuestionnaireError", "load_questionnaire", "question_ids", "trl_from_answers"]
 
 # kept beside the analytics modules (package data analytics/*.yaml; docs/trl.md points there)
 QUESTIONNAIRE_PATH = Path(__file__).parent.parent / "questionnaire.yaml"
-
-
-class QuestionnaireError(SectorscopeError, ValueError):
-    """Answers that name a question the questionnaire does not have, or are not yes/no; or a bad questionnaire."""
 
 
 def load_questionnaire(path: str | Path | None = None) -> dict[int, dict]:

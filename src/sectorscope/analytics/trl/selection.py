@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ...errors import InputError, RowFailure, ValidationError
+from ...errors import InputError, RowFailure, UnitError, ValidationError
 from ...model.observation import DEFAULT_REGION, DIMENSIONS
 from ...model.text import normalise
 from .demand import COMPONENTS
@@ -209,7 +209,7 @@ def select_components(observations: pd.DataFrame, selectors: Mapping[str, list[d
                 if hit.empty:
                     continue
                 if "unit" in hit and not hit["unit"].isin(["%"]).all():
-                    raise ValueError(f"{tech} / {comp}: selector {sel} matches a figure not in % "
+                    raise UnitError(f"{tech} / {comp}: selector {sel} matches a figure not in % "
                                      f"({', '.join(map(str, hit['unit'].unique()))})")
                 lower, upper = _bounds(hit)
                 parts.append((float(hit["value"].astype(float).mean()), float(lower.min()), float(upper.max())))
