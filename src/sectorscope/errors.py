@@ -35,6 +35,7 @@ __all__ = [
     "AnalysisError",
     "CatalogError",
     "CompositeError",
+    "INPUT_REASONS",
     "FontError",
     "InputError",
     "ParseError",
@@ -79,25 +80,41 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
+# Reasons that mean "the input given cannot be used", whatever the error's class: a vintage that does not
+# exist is a StoreError, but the user typed it.
+INPUT_REASONS = frozenset({
+    Reason.FILE_NOT_FOUND, Reason.UNREADABLE, Reason.WRONG_SHAPE, Reason.MISSING_VALUE, Reason.BAD_VALUE,
+    Reason.UNKNOWN_CODE, Reason.DUPLICATE, Reason.INCONSISTENT, Reason.UNIT_MISMATCH, Reason.BAD_ARGUMENT,
+    Reason.NO_VINTAGE,
+})
+
+
 class SectorscopeError(Exception):
     """Base of every error sectorscope raises on purpose.
 
-    `reason` says why as a `Reason`; `exit_code` is what the CLI exits with (1: the job failed; 2: the input
-    given to it cannot be used — the same in every command)."""
+    `reason` says why as a `Reason`; `exit_code` is what the CLI exits with: 2 when the input given cannot
+    be used (an `InputError`, or any error whose reason is an input reason), else 1 — the same in every
+    command."""
 
     default_reason: ClassVar[Reason] = Reason.OTHER
-    exit_code: ClassVar[int] = 1
 
     def __init__(self, message: str = "", *, reason: Reason | None = None) -> None:
         self.reason = reason or self.default_reason
         super().__init__(message)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.reason in INPUT_REASONS else 1
 
 
 class InputError(SectorscopeError):
     """A file or argument cannot be used as given. `file` names it when there is one."""
 
     default_reason = Reason.UNREADABLE
-    exit_code = 2
+
+    @property
+    def exit_code(self) -> int:
+        return 2
 
     def __init__(self, message: str, *, file: str | None = None, reason: Reason | None = None) -> None:
         self.file = file

@@ -1,22 +1,19 @@
-"""`sectorscope diff` and `sectorscope alerts` as a user runs them, through a local Typer app (the lead
-registers the same functions in cli/main.py)."""
+"""`sectorscope diff` and `sectorscope alerts` as a user runs them, through the CLI's own app (its error
+handling included)."""
 from __future__ import annotations
 
 import json
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
-from sectorscope.cli.monitor import alerts_command, default_rules_path, diff_command
+from sectorscope.cli.main import app
+from sectorscope.cli.monitor import default_rules_path
 from sectorscope.store import Store
 
 from .conftest import fig, load
 
-app = typer.Typer()
-app.command("diff")(diff_command)
-app.command("alerts")(alerts_command)
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}
 
@@ -64,12 +61,13 @@ def test_diff_as_json_and_csv_with_filters(store_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["--since", "v9"], "error: no vintage 9 in "),
     (["--since", "v2", "--until", "v1"], "is after --until"),
-    (["--since", "v1", "-f", "xml"], "error: --format must be table, csv or json"),
-    (["--since", "v1", "--change", "moved"], "error: --change moved: changes are new, revised, withdrawn"),
+    (["--since", "v1", "-f", "xml"], "error: --format 'xml': choose one of table, json, csv"),
+    (["--since", "v1", "--change", "moved"], "error: --change 'moved': choose one of new, revised, withdrawn"),
 ])
 def test_diff_errors_are_one_line_without_a_traceback(store_path, args, message):
+    # all four are input the user typed: exit 2, the CLI's code for bad input
     r = _diff(store_path, *args)
-    assert r.exit_code == 1 and message in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 2 and message in r.stderr and "Traceback" not in r.output
 
 
 def test_diff_without_a_store(tmp_path):
@@ -88,29 +86,30 @@ def _rules(tmp_path, **over) -> str:
 
 def test_alerts_prints_and_writes_json(store_path, tmp_path):
     out = tmp_path / "out" / "alerts.json"
-    r = runner.invoke(app, ["alerts", "-s", str(store_path), "--rules", _rules(tmp_path), "-o", str(out)], env=ENV)
+    r = runner.invoke(app, ["alerts", "-s", str(store_path), "--rules", _rules(tmp_path), "-o", str(out.parent)],
+                      env=ENV)
     assert r.exit_code == 0, r.output
     assert "alerts on vintage v2: 2 from 1 rules" in r.output and "测试市场 / A:2025 产能利用率60%" in r.output
     assert "2 critical, 0 warning, 0 info; written to" in r.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert (doc["vintage"], doc["counts"]["total"]) == (2, 2)
     assert [(a["dims"]["product"], a["value"]) for a in doc["alerts"]] == [("A", 60.0), ("D", 50.0)]
-    r = runner.invoke(app, ["alerts", "-s", str(store_path), "--rules", _rules(tmp_path), "-o", str(out),
+    r = runner.invoke(app, ["alerts", "-s", str(store_path), "--rules", _rules(tmp_path), "-o", str(out.parent),
                             "--as-of", "v1"], env=ENV)
     assert r.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["alerts"][0]["value"] == 65.0
 
 
 def test_alerts_with_a_bad_rule_file_names_the_field(store_path, tmp_path):
     r = runner.invoke(app, ["alerts", "-s", str(store_path), "--rules", _rules(tmp_path, operator="=<"),
-                            "-o", str(tmp_path / "a.json")], env=ENV)
+                            "-o", str(tmp_path / "a")], env=ENV)
     assert r.exit_code == 2
     assert "rule 1 (low), field 'operator': operator must be one of" in r.stderr
-    assert not (tmp_path / "a.json").exists()
+    assert not (tmp_path / "a" / "alerts.json").exists()
 
 
 def test_alerts_default_to_the_default_datasets_rules(default_store, tmp_path):
     default_store.close()
-    r = runner.invoke(app, ["alerts", "-s", str(default_store.path), "-o", str(tmp_path / "alerts.json")], env=ENV)
+    r = runner.invoke(app, ["alerts", "-s", str(default_store.path), "-o", str(tmp_path)], env=ENV)
     assert r.exit_code == 0, r.output
     assert default_rules_path().name == "alerts.yaml"
     doc = json.loads((tmp_path / "alerts.json").read_text(encoding="utf-8"))

@@ -18,7 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..errors import StoreError
+from ..errors import Reason, StoreError
 from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE
 from ..store import AsOf, Store
 from ..store.store import CONTENT_COLUMNS
@@ -76,7 +76,7 @@ def diff_vintages(store: Store, since: AsOf, until: AsOf = None) -> pd.DataFrame
         raise StoreError(f"nothing had been loaded into {store.path} by {until!r}; `sectorscope vintages` lists the vintages")
     if old_vid is not None and old_vid > new_vid:
         raise StoreError(f"--since ({since!r} = v{old_vid}) is after --until ({until!r} = v{new_vid}); "
-                         "a diff runs forward in time")
+                         "a diff runs forward in time", reason=Reason.BAD_ARGUMENT)
     frame = _diff_expr(store, old_vid, new_vid).execute()
     frame = _tidy(frame)
     frame.attrs.update({"since_vintage": old_vid, "until_vintage": new_vid})

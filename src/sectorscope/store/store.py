@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from ..errors import StoreError
+from ..errors import Reason, StoreError
 from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
 from . import backend
 from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
@@ -176,7 +176,7 @@ class Store:
             return self.latest_vintage()
         times = self._times()
         if isinstance(as_of, bool):
-            raise StoreError(f"as_of must be a vintage or a date, not {as_of!r}")
+            raise StoreError(f"as_of must be a vintage or a date, not {as_of!r}", reason=Reason.BAD_ARGUMENT)
         if isinstance(as_of, str):
             s = as_of.strip()
             m = re.fullmatch(r"v?(\d{1,9})", s)
@@ -186,10 +186,12 @@ class Store:
                 try:
                     as_of = datetime.fromisoformat(s) if ("T" in s or " " in s) else date.fromisoformat(s)
                 except ValueError:
-                    raise StoreError(f"as_of {s!r} is neither a vintage (3, v3) nor an ISO date (2025-06-30)") from None
+                    raise StoreError(f"as_of {s!r} is neither a vintage (3, v3) nor an ISO date (2025-06-30)",
+                                     reason=Reason.BAD_ARGUMENT) from None
         if isinstance(as_of, int):
             if as_of not in set(times["vintage_id"]):
-                raise StoreError(f"no vintage {as_of} in {self.path}; `sectorscope vintages` lists them")
+                raise StoreError(f"no vintage {as_of} in {self.path}; `sectorscope vintages` lists them",
+                                 reason=Reason.NO_VINTAGE)
             return as_of
         if not isinstance(as_of, datetime):
             as_of = datetime.combine(as_of, time.max)
