@@ -198,4 +198,11 @@ def derive(figs: ir.Table, catalog: Catalog, *, scenarios: Mapping[str, Sequence
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["indicator", "location", "subject", "period"], kind="stable").reset_index(drop=True)
+    # A total order: the engine returns each formula's rows in any order, and rows that tie on indicator,
+    # location, subject and period (a product's figure and the market's) would take each other's obs_id
+    # from run to run. Every dimension, then the inputs, break the tie.
+    dims = [d for d in DIMENSIONS if d != "subject" and d in out]
+    key = out.assign(_ids=out["input_ids"].map(lambda ids: ",".join(f"{i:012d}" for i in ids)))
+    order = key.sort_values(["indicator", "location", "subject", "period", *dims, "_ids"], kind="stable",
+                            na_position="first").index
+    return out.loc[order].reset_index(drop=True)
