@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from sectorscope.errors import InputError
-from sectorscope.report.model import Citation, Column, ReportData, Section, Table
+from sectorscope.report.document import Citation, Column, ReportData, Section, Table
 from sectorscope.report.xlsx import display_width, number_format, sheet_names, write_workbook
 
 GOLDEN = Path(__file__).with_name("golden") / "xlsx"

@@ -14,7 +14,7 @@ import pandas as pd
 from ..analytics.derived import DERIVED_SOURCE
 from ..model.observation import FORECAST_SOURCE
 from ..analytics.derived import display
-from .model import Citation, Column
+from .document import Citation, Column
 
 __all__ = ["Citations", "blank", "fmt_number", "format_cell", "scale_for"]
 

@@ -24,7 +24,7 @@ from ..model.observation import DIMENSIONS, FORECAST_SOURCE
 from ..monitor.alerts import Alert, dims_label
 from ..store import AsOf, Store
 from .cite import Citations, blank, format_cell, scale_for
-from .model import Column, ReportData, Section, Table
+from .document import Column, ReportData, Section, Table
 
 __all__ = ["build_report_data", "ReportInputs"]
 

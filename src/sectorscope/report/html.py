@@ -18,7 +18,7 @@ from ..model.catalog import Catalog
 from ..store import AsOf, Store
 from .cite import format_cell
 from .content import ReportInputs, build_report_data
-from .model import ReportData
+from .document import ReportData
 
 __all__ = ["build_report", "render_html", "write_report", "format_cell"]
 

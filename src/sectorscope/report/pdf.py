@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import SectorscopeError
 from .html import render_html
-from .model import ReportData
+from .document import ReportData
 
 __all__ = ["write_pdf", "PdfError"]
 

@@ -36,7 +36,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError
 from .export import atomic_path, formula_like, prepare_target
-from .model import Citation, Column, ReportData, Table
+from .document import Citation, Column, ReportData, Table
 
 __all__ = ["write_workbook", "sheet_names", "display_width", "number_format", "SOURCES_SHEET", "CONTENTS_SHEET"]
 
