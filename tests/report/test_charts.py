@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from sectorscope.errors import SectorscopeError
 from sectorscope.report import charts, fonts
+from sectorscope.report.charts import text as chart_text
 from sectorscope.report.charts import (
     elasticity_bars_svg,
     market_fan_svg,
@@ -231,7 +232,7 @@ def test_chinese_titles_axis_labels_and_data_labels_are_text(zh):
     # the long label wraps onto lines, none wider than the label column allows, and loses nothing
     long = "MEMS 惯性传感器(加速度计与陀螺仪)用于消费电子和汽车电子的高端型号(高端)"
     i = next(i for i, s in enumerate(bars) if long.startswith(s) and len(s) > 6)
-    assert "".join(bars[i:i + 3]) == long and all(charts._text_width(s) <= 24 for s in bars[i:i + 3])
+    assert "".join(bars[i:i + 3]) == long and all(chart_text.text_width(s) <= 24 for s in bars[i:i + 3])
     assert {"关键技术 TRL × 需求四象限", "规模化推进", "加大研发投入", "持续观察/市场培育", "暂缓/退出",
             "需求评分(0–1)", "技术成熟度(TRL)", "硅基微镜", "压电 MEMS 超声换能器"} <= set(trl)
     assert any("微纳 3D 打印" in s and "未定位" in s for s in trl)  # no demand score: named, not placed
@@ -587,23 +588,23 @@ def test_random_rank_frames_render_one_row_each(rows, lang):
 
 @given(st.text(alphabet=st.sampled_from(list("传感器成像仪,。、)((MEMS sensor ")), max_size=80), st.integers(8, 40))
 def test_wrap_keeps_every_character_within_the_width(text, width):
-    out = charts._wrap(text, width, max_lines=99)
+    out = chart_text.wrap(text, width, max_lines=99)
     lines = out.split("\n") if out else []
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for k, line in enumerate(lines):
         # a line overruns only by the closing punctuation it must keep, the opening bracket it carried over,
         # or a Latin word longer than the width
         core = re.sub(r"^[((]+|[,。、)]+$", "", line)
-        assert charts._text_width(core) <= width or any(len(w) > width - 2 for w in re.findall(r"[A-Za-z]+", line))
+        assert chart_text.text_width(core) <= width or any(len(w) > width - 2 for w in re.findall(r"[A-Za-z]+", line))
         assert k == 0 or line[0] not in ",。、)"
         assert k == len(lines) - 1 or line[-1] not in "((" or len(line) == 1
 
 
 def test_wrap_balances_a_stub_and_keeps_brackets_with_their_text():
-    assert charts._wrap("微型振动马达(可穿戴设备用)", 24) == "微型振动马达\n(可穿戴设备用)"
-    assert charts._wrap("MEMS执行器(半导体封装用)(高端)", 24) == "MEMS执行器(半导体封装用)\n(高端)"
-    assert charts._wrap("Middle Reaches of the Yangtze River", 20) == "Middle Reaches of\nthe Yangtze River"
-    assert charts._wrap("长" * 40, 10, max_lines=2) == "长" * 5 + "\n" + "长" * 4 + "…"
+    assert chart_text.wrap("微型振动马达(可穿戴设备用)", 24) == "微型振动马达\n(可穿戴设备用)"
+    assert chart_text.wrap("MEMS执行器(半导体封装用)(高端)", 24) == "MEMS执行器(半导体封装用)\n(高端)"
+    assert chart_text.wrap("Middle Reaches of the Yangtze River", 20) == "Middle Reaches of\nthe Yangtze River"
+    assert chart_text.wrap("长" * 40, 10, max_lines=2) == "长" * 5 + "\n" + "长" * 4 + "…"
 
 
 # ---------------------------------------------------------------------------------------------------------
