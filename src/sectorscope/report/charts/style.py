@@ -11,13 +11,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from ..fonts import FontError, cjk_font_family, cjk_font_path
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "BLACK",
@@ -73,7 +76,7 @@ def _register_font() -> str:
     return family
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     family = _register_font()
     return {
         "font.family": [family, "DejaVu Sans"],  # DejaVu only for a glyph Noto CJK lacks

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["texts", "text_width", "truncate", "wrap"]
+__all__ = ["text_width", "texts", "truncate", "wrap"]
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
