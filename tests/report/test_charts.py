@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from sectorscope.errors import SectorscopeError
 from sectorscope.report import charts, fonts
-from sectorscope.report.charts import text as chart_text
 from sectorscope.report.charts import (
     elasticity_bars_svg,
     market_fan_svg,
     rank_intervals_svg,
     trl_quadrant_svg,
 )
+from sectorscope.report.charts import text as chart_text
 from sectorscope.report.fonts import FontError, cjk_font_family, cjk_font_path
 
 GOLDEN = Path(__file__).with_name("golden") / "charts"
@@ -140,22 +140,22 @@ def by_id(root: ET.Element, ident: str) -> ET.Element:
 
 
 def ids_matching(root: ET.Element, pattern: str) -> list[str]:
-    return [e.get("id") for e in root.iter() if e.get("id") and re.fullmatch(pattern, e.get("id"))]
+    return [i for e in root.iter() if (i := e.get("id")) and re.fullmatch(pattern, i)]
 
 
 def markers(group: ET.Element) -> list[tuple[float, float]]:
     """The positions of the markers (<use> of the marker path) in an artist's group."""
-    return [(float(u.get("x")), float(u.get("y"))) for u in group.iter(f"{SVG}use")]
+    return [(float(u.attrib["x"]), float(u.attrib["y"])) for u in group.iter(f"{SVG}use")]
 
 
 def path_xs(group: ET.Element) -> list[float]:
-    d = next(group.iter(f"{SVG}path")).get("d")
+    d = next(group.iter(f"{SVG}path")).attrib["d"]
     nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
     return nums[0::2]
 
 
 def path_ys(group: ET.Element) -> list[float]:
-    d = next(group.iter(f"{SVG}path")).get("d")
+    d = next(group.iter(f"{SVG}path")).attrib["d"]
     nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
     return nums[1::2]
 
@@ -306,7 +306,7 @@ def test_matplotlib_settings_do_not_leak():
 def test_bad_language_and_missing_columns_are_refused():
     with pytest.raises(ValueError, match="lang"):
         elasticity_bars_svg(elasticity(), title="x", lang="fr")
-    with pytest.raises(ValueError, match="missing column.*high"):
+    with pytest.raises(ValueError, match=r"missing column.*high"):
         elasticity_bars_svg(elasticity().drop(columns="high"), title="x")
 
 
@@ -458,7 +458,7 @@ def test_bars_refuse_a_value_outside_its_interval():
 def test_bars_figure_grows_with_the_rows():
     def height(n: int) -> float:
         frame = pd.concat([elasticity()] * 4, ignore_index=True).iloc[:n]
-        return float(parse(elasticity_bars_svg(frame, title="x")).get("height").removesuffix("pt"))
+        return float(parse(elasticity_bars_svg(frame, title="x")).attrib["height"].removesuffix("pt"))
 
     assert height(4) < height(12) < height(24)
 
@@ -509,13 +509,13 @@ def test_quadrant_one_point_per_placed_row_where_its_values_say(zh):
 def test_quadrant_names_match_the_analytics_advice():
     from sectorscope.analytics.trl import QUADRANTS
 
-    assert charts.QUADRANT_NAMES == {k: v for k, v in QUADRANTS.items() if k != "unrated"}
+    assert {k: v for k, v in QUADRANTS.items() if k != "unrated"} == charts.QUADRANT_NAMES
 
 
 def test_quadrant_refuses_a_bad_trl_and_renders_empty():
     bad = technologies()
     bad.loc[1, "trl"] = 10
-    with pytest.raises(ValueError, match="硅基微镜.*TRL"):
+    with pytest.raises(ValueError, match=r"硅基微镜.*TRL"):
         trl_quadrant_svg(bad, title="x")
     svg = trl_quadrant_svg(technologies().iloc[:0], title="无技术")
     assert "规模化推进" in texts(svg) and not ids_matching(parse(svg), r"trl-quadrant-point-\d+")

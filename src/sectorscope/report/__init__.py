@@ -2,4 +2,4 @@
 from .content import ReportInputs, build_report_data
 from .html import build_report, render_html, write_report
 
-__all__ = ["ReportInputs", "build_report_data", "build_report", "render_html", "write_report"]
+__all__ = ["ReportInputs", "build_report", "build_report_data", "render_html", "write_report"]

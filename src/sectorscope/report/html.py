@@ -20,7 +20,7 @@ from .cite import format_cell
 from .content import ReportInputs, build_report_data
 from .document import ReportData
 
-__all__ = ["build_report", "render_html", "write_report", "format_cell"]
+__all__ = ["build_report", "format_cell", "render_html", "write_report"]
 
 _TEXT = {
     "zh": {
