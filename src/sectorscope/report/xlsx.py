@@ -32,6 +32,7 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError
@@ -197,9 +198,9 @@ class _Book:
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "nan_inf_to_errors": False,
         })
-        self._formats: dict[tuple, object] = {}
+        self._formats: dict[tuple[str, bool, bool, bool], Format] = {}
 
-    def fmt(self, *, num_format: str = "General", wrap: bool = False, guard: bool = False, header: bool = False):
+    def fmt(self, *, num_format: str = "General", wrap: bool = False, guard: bool = False, header: bool = False) -> Format:
         key = (num_format, wrap, guard, header)
         if key not in self._formats:
             spec: dict[str, object] = {"valign": "top"}
