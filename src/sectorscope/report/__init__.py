@@ -1,4 +1,4 @@
-"""Publishing: the report as data (content.py), rendered to HTML (and through it PDF) and XLSX; exports."""
+"""Publishing: the report as data (content/, with charts/), rendered to HTML (and through it PDF) and XLSX; exports."""
 from .content import ReportInputs, build_report_data
 from .html import build_report, render_html, write_report
 
