@@ -88,13 +88,14 @@ def _series(ctx: Context, model: pd.DataFrame) -> Iterator[_Series]:
         kv[0][0] != "market_size", tuple("" if blank(v) else str(v) for v in kv[0])))
     for gkey, g in groups:
         g = g.sort_values("_year")
-        hist_rows = _history(ctx, g.iloc[0].to_dict(), _KEY)
+        first = g.iloc[0].to_dict()
+        hist_rows = _history(ctx, first, _KEY)
         same = pd.Series(True, index=stated_fc.index)
         for col, val in zip(_KEY, gkey, strict=True):
             same &= stated_fc[col].isna() if blank(val) else (stated_fc[col] == val)
         reported = stated_fc[same]
         values = [*g["hi95"].tolist(), *[r["value"] for r in hist_rows], *reported["value"].tolist()]
-        factor, unit = scale_for(as_text(g.iloc[0].to_dict().get("unit")), values)
+        factor, unit = scale_for(as_text(first.get("unit")), values)
         yield _Series(gkey, g, hist_rows, reported, factor, unit)
 
 
