@@ -2,7 +2,7 @@
 report tests: the report shows all of it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from sectorscope.forecast.pipeline import forecast_store, read_forecast_config
 from sectorscope.ingest import default_dataset_dir, load_default
 from sectorscope.store import Store
 
-FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 RULES = default_dataset_dir() / "alerts.yaml"
 
 

@@ -8,7 +8,7 @@ import json
 import math
 import tempfile
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -27,13 +27,27 @@ from sectorscope.errors import InputError, StoreError
 from sectorscope.ingest import load_default
 from sectorscope.model.observation import DIMENSIONS, OBSERVATION_COLUMNS, parse_period
 from sectorscope.report import export as ex
+from sectorscope.report import files
 from sectorscope.report.export import (
-    EXPORT_COLUMNS, EXPORT_ORDER, SDMX_ATTRIBUTES, SDMX_DIMENSIONS, SDMX_FLOW, csv_guard, csv_unguard,
-    export_query, format_for_path, formula_like, sdmx_time_period, structure_path,
+    EXPORT_COLUMNS,
+    EXPORT_ORDER,
+    csv_guard,
+    csv_unguard,
+    export_query,
+    format_for_path,
+    formula_like,
+)
+from sectorscope.report.sdmx_export import (
+    SDMX_ATTRIBUTES,
+    SDMX_DIMENSIONS,
+    SDMX_FLOW,
+    sdmx_structure,
+    sdmx_time_period,
+    structure_path,
 )
 from sectorscope.store import Batch, Store
 
-FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "'quoted", "\tTab", "\rCR", "-6.5e3", "-"]
 
 
@@ -48,7 +62,7 @@ def default_store(tmp_path_factory):
 
 def _row(**kw) -> dict:
     """One store-ready observation (what `Store.write` takes); keywords override."""
-    row = {c: None for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")}
+    row: dict[str, object] = {c: None for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")}
     row.update(indicator="market_size", subject="测试市场", region="中国", period="2024", value=1e10,
                qualifier="exact", unit="元", value_as_printed="100", unit_as_printed="亿元", status="actual",
                source_id="src-a", quote="市场规模为100亿元", location="p1", withdrawn=False)
@@ -164,9 +178,9 @@ def test_csv_guard_round_trips_and_disarms(text):
 def test_filters_and_as_of_are_the_query_filters(tmp_path):
     store = _store(tmp_path / "v.duckdb", [_row(), _row(indicator="growth_rate", unit="%", value=5.0, location="g")])
     store.write(Batch(observations=pd.DataFrame([_row(value=2e10), _row(period="2025", location="p2")])),
-                loaded_at=datetime(2026, 2, 1, tzinfo=timezone.utc))
+                loaded_at=datetime(2026, 2, 1, tzinfo=UTC))
     got = pq.read_table(export_query(store, tmp_path / "a.parquet", indicator="market_size").path)
-    assert sorted(zip(got["period"].to_pylist(), got["value"].to_pylist())) == [("2024", 2e10), ("2025", 1e10)]
+    assert sorted(zip(got["period"].to_pylist(), got["value"].to_pylist(), strict=True)) == [("2024", 2e10), ("2025", 1e10)]
     old = export_query(store, tmp_path / "b.parquet", as_of="v1", indicator="market_size")
     assert old.vintage_id == 1 and pq.read_table(old.path)["value"].to_pylist() == [1e10]
     by_date = export_query(store, tmp_path / "c.csv", as_of="2026-01-15", status="actual", subject="测试市场")
@@ -216,7 +230,7 @@ def test_a_failed_export_leaves_no_half_file(hand_store, tmp_path, monkeypatch, 
 
         return pa.RecordBatchReader.from_batches(reader.schema, gen())
 
-    monkeypatch.setattr(ex, "_batches", broken)
+    monkeypatch.setattr(files, "_batches", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         export_query(hand_store, target, fmt=fmt)
     assert target.read_bytes() == b"before"
@@ -227,8 +241,10 @@ def test_a_failed_export_leaves_no_half_file(hand_store, tmp_path, monkeypatch, 
 def _read_sdmx(summary) -> tuple[list[tuple], object]:
     """(key values…, TIME_PERIOD, OBS_VALUE, attributes) per observation, read by the sdmx1 client."""
     structure = sdmx.read_sdmx(summary.structure)
+    assert isinstance(structure, sdmx.message.StructureMessage)
     flow = structure.dataflow["OBSERVATIONS"]
     message = sdmx.read_sdmx(summary.path, structure=flow)
+    assert isinstance(message, sdmx.message.DataMessage)
     assert len(message.data) == 1
     out = []
     for obs in message.data[0].obs:
@@ -308,10 +324,10 @@ def test_sdmx_time_periods():
 
 def test_sdmx_structure_is_deterministic_and_codes_only_valid_ids():
     names = [("market_size", "Market size", "市场规模")]
-    a = ex.sdmx_structure(names, prepared=FIXED, vintage_id=3)
-    assert a == ex.sdmx_structure(names, prepared=FIXED, vintage_id=3)
+    a = sdmx_structure(names, prepared=FIXED, vintage_id=3)
+    assert a == sdmx_structure(names, prepared=FIXED, vintage_id=3)
     assert b"<mes:Prepared>2026-01-01T00:00:00Z</mes:Prepared>" in a and b'id="CL_INDICATOR"' in a
-    odd = ex.sdmx_structure([("市场 规模", "x", "y")], prepared=FIXED)
+    odd = sdmx_structure([("市场 规模", "x", "y")], prepared=FIXED)
     assert b'id="CL_INDICATOR"' not in odd  # not a valid SDMX id: the dimension is left uncoded
     flow = sdmx.read_sdmx(io.BytesIO(odd)).dataflow["OBSERVATIONS"]
     assert flow.structure.dimensions.get("INDICATOR").local_representation.enumerated is None

@@ -95,7 +95,7 @@ def test_every_number_in_the_page_is_cited(zh_html):
 def test_every_row_cites_the_figures_it_shows(zh, full_store):
     cites = {c.n: c for c in zh.citations}
     for table in zh.tables():
-        for row, ns in zip(table.rows, table.cites):
+        for row, ns in zip(table.rows, table.cites, strict=True):
             assert ns, (table.key, row)
             assert all(n in cites for n in ns)
     kinds = {c.kind for c in zh.citations}

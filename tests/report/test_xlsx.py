@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from sectorscope.errors import InputError
-from sectorscope.report.model import Citation, Column, ReportData, Section, Table
+from sectorscope.report.document import Citation, Column, ReportData, Section, Table
 from sectorscope.report.xlsx import display_width, number_format, sheet_names, write_workbook
 
 GOLDEN = Path(__file__).with_name("golden") / "xlsx"
@@ -72,18 +72,19 @@ def _read_back(path: Path) -> dict:
     header, column widths and every cell (value, type, number format of numbers, quote prefix, link)."""
     wb = openpyxl.load_workbook(path)
     props = wb.properties
+    sheets: list[dict[str, object]] = []
     out = {"properties": {"title": props.title, "subject": props.subject, "creator": props.creator,
                           "description": props.description, "created": props.created.isoformat()},
-           "sheets": []}
+           "sheets": sheets}
     for ws in wb.worksheets:
         rows = []
         for row in ws.iter_rows():
-            cells = []
+            cells: list[dict[str, object] | None] = []
             for c in row:
                 if c.value is None:
                     cells.append(None)
                     continue
-                cell = {"v": c.value, "t": c.data_type}
+                cell: dict[str, object] = {"v": c.value, "t": c.data_type}
                 if c.data_type == "n":
                     cell["fmt"] = c.number_format
                 if c.quotePrefix:
@@ -94,7 +95,7 @@ def _read_back(path: Path) -> dict:
                     cell["link"] = c.hyperlink.location
                 cells.append(cell)
             rows.append(cells)
-        out["sheets"].append({
+        sheets.append({
             "name": ws.title, "freeze": ws.freeze_panes, "autofilter": ws.auto_filter.ref,
             "print_header": ws.oddHeader.center.text,
             "widths": {k: round(d.width, 2) for k, d in sorted(ws.column_dimensions.items())},

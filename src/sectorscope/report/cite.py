@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
-from ..analytics.derived import DERIVED_SOURCE
+from ..analytics.derived import DERIVED_SOURCE, display
 from ..model.observation import FORECAST_SOURCE
-from ..analytics.derived import display
-from .model import Citation, Column
+from .document import Citation, CitationKind, Column
 
 __all__ = ["Citations", "blank", "fmt_number", "format_cell", "scale_for"]
 
@@ -35,7 +35,7 @@ def _text(value: object) -> str:
     return "" if blank(value) else str(value)
 
 
-def _int(value: object) -> int | None:
+def _int(value: Any) -> int | None:
     return None if blank(value) else int(value)
 
 
@@ -46,7 +46,7 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def format_cell(value: object, column: Column) -> str:
+def format_cell(value: Any, column: Column) -> str:
     """A cell as the page prints it. Numbers keep their column's precision; missing values print as —."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—" if column.kind != "text" else ""
@@ -91,12 +91,13 @@ class Citations:
         self._by_obs: dict[int, int] = {}
         self.items: list[Citation] = []
 
-    def cite(self, row: Mapping[str, object]) -> int:
+    def cite(self, row: Mapping[str, Any]) -> int:
         obs_id = int(row["obs_id"])
         if obs_id in self._by_obs:
             return self._by_obs[obs_id]
         n = len(self.items) + 1
         source = _text(row.get("source_id"))
+        kind: CitationKind
         if source == FORECAST_SOURCE:
             kind = "forecast"
         elif source == DERIVED_SOURCE or row.get("status") == "derived":
@@ -119,5 +120,5 @@ class Citations:
         self._by_obs[obs_id] = n
         return n
 
-    def cite_all(self, rows: list[Mapping[str, object]]) -> list[int]:
+    def cite_all(self, rows: list[Mapping[str, Any]]) -> list[int]:
         return [self.cite(r) for r in rows]

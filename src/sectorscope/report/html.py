@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -18,9 +19,9 @@ from ..model.catalog import Catalog
 from ..store import AsOf, Store
 from .cite import format_cell
 from .content import ReportInputs, build_report_data
-from .model import ReportData
+from .document import ReportData
 
-__all__ = ["build_report", "render_html", "write_report", "format_cell"]
+__all__ = ["build_report", "format_cell", "render_html", "write_report"]
 
 _TEXT = {
     "zh": {
@@ -80,7 +81,8 @@ def build_report(store: Store, *, lang: str = "zh", as_of: AsOf = None, inputs: 
     return render_html(data, for_print=for_print)
 
 
-def write_report(store: Store, path: str | Path, **kwargs) -> Path:
+def write_report(store: Store, path: str | Path, **kwargs: Any) -> Path:
+    """The HTML page `build_report` renders (same keywords), written to `path`; its folder is created."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(build_report(store, **kwargs), encoding="utf-8")

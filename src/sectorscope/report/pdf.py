@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import SectorscopeError
+from .document import ReportData
 from .html import render_html
-from .model import ReportData
 
-__all__ = ["write_pdf", "PdfError"]
+__all__ = ["PdfError", "write_pdf"]
 
 
 class PdfError(SectorscopeError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,7 @@ from ..store import AsOf, Store
 from .content import ReportInputs, build_report_data
 from .html import render_html
 
-__all__ = ["Published", "publish", "report_inputs", "report_since", "FORMATS"]
+__all__ = ["FORMATS", "Published", "publish", "report_inputs", "report_since"]
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -66,7 +66,7 @@ def publish(store: Store, out_dir: str | Path, *, langs: Sequence[str] = ("zh", 
     if vid is None:
         from ..errors import StoreError
         raise StoreError(f"{store.path} holds no vintage to report on; load data first (sectorscope load or run)")
-    generated = generated or datetime.now(timezone.utc)
+    generated = generated or datetime.now(UTC)
     result = Published(vid)
     inputs = report_inputs(store, vid, rules=rules, since=since)
     result.alerts, result.diff, result.since = list(inputs.alerts), inputs.diff, inputs.since

@@ -27,18 +27,20 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError
-from .export import atomic_path, formula_like, prepare_target
-from .model import Citation, Column, ReportData, Table
+from .document import Citation, Column, ReportData, Table
+from .export import formula_like
+from .files import atomic_path, prepare_target
 
-__all__ = ["write_workbook", "sheet_names", "display_width", "number_format", "SOURCES_SHEET", "CONTENTS_SHEET"]
+__all__ = ["CONTENTS_SHEET", "SOURCES_SHEET", "display_width", "number_format", "sheet_names", "write_workbook"]
 
 SOURCES_SHEET = "sources"
 CONTENTS_SHEET = "contents"
@@ -131,10 +133,10 @@ def _generated(stamp: str) -> datetime:
     for parse in (lambda s: datetime.strptime(s, "%Y-%m-%d %H:%M"), datetime.fromisoformat):
         try:
             dt = parse(text)
-            return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+            return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
         except ValueError:
             continue
-    return datetime(2000, 1, 1, tzinfo=timezone.utc)
+    return datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _header_text(text: str) -> str:
@@ -196,9 +198,9 @@ class _Book:
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "nan_inf_to_errors": False,
         })
-        self._formats: dict[tuple, object] = {}
+        self._formats: dict[tuple[str, bool, bool, bool], Format] = {}
 
-    def fmt(self, *, num_format: str = "General", wrap: bool = False, guard: bool = False, header: bool = False):
+    def fmt(self, *, num_format: str = "General", wrap: bool = False, guard: bool = False, header: bool = False) -> Format:
         key = (num_format, wrap, guard, header)
         if key not in self._formats:
             spec: dict[str, object] = {"valign": "top"}
@@ -240,7 +242,7 @@ def _contents_sheet(book: _Book, report: ReportData, names: Sequence[str], words
         sh.header(c, words[key])
     r = 0
     tables = [(section, table) for section in report.sections for table in section.tables]
-    for r, ((section, table), name) in enumerate(zip(tables, names), start=1):
+    for r, ((section, table), name) in enumerate(zip(tables, names, strict=True), start=1):
         sh.ws.write_url(r, 0, f"internal:'{name}'!A1", string=name)
         sh._fit(0, name)
         sh.cell(r, 1, section.title(report.lang))
@@ -286,7 +288,7 @@ def write_workbook(report: ReportData, path: str | Path) -> Path:
                 "created": _generated(report.generated),
             })
             _contents_sheet(book, report, names, words)
-            for name, table in zip(names, tables):
+            for name, table in zip(names, tables, strict=True):
                 _table_sheet(book, name, table, lang, words)
             _sources_sheet(book, report.citations, words)
             book.wb.close()

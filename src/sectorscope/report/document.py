@@ -4,13 +4,15 @@ HTML, PDF and XLSX are renderings of one `ReportData`, so the workbook's sheets 
 disagree. Every row names the citations (footnote numbers) of the figures it shows; every citation says where
 its number came from: a quote for an observed figure, the formula and inputs for a derived one, the model and
 interval for a forecast.
+
+(The module is `document`, not `model`: `sectorscope.model` is the data model of the store's figures.)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Column", "Table", "Citation", "Section", "ReportData"]
+__all__ = ["Citation", "CitationKind", "Column", "ReportData", "Section", "Table"]
 
 CitationKind = Literal["observed", "derived", "forecast"]
 
