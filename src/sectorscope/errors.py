@@ -15,6 +15,7 @@
     ├── StoreError                   the store is missing, locked, corrupt, or lacks the vintage asked for
     ├── AnalysisError                an analysis or forecast cannot be computed from the data it was given
     └── PublishError                 an output cannot be written
+        ├── ChartError               a chart given data it cannot draw honestly (bands out of order …)
         ├── FontError                the CJK font is missing, so Chinese would print as boxes
         └── PdfError                 WeasyPrint or its system libraries are missing, or the path is unwritable
 
@@ -31,11 +32,12 @@ from enum import StrEnum
 from typing import ClassVar, Protocol
 
 __all__ = [
+    "INPUT_REASONS",
     "AlertRulesError",
     "AnalysisError",
     "CatalogError",
+    "ChartError",
     "CompositeError",
-    "INPUT_REASONS",
     "FontError",
     "InputError",
     "ParseError",
@@ -176,8 +178,9 @@ class AlertRulesError(ValidationError):
         super().__init__(failures, file=file, limit=len(failures) or 1)
 
 
-class UsageError(InputError):
-    """An option or argument value the command or function cannot take (say which values it can)."""
+class UsageError(InputError, ValueError):
+    """An option or argument value the command or function cannot take (say which values it can). Also a
+    ValueError: that is what a bad argument value is in Python."""
 
     default_reason = Reason.BAD_ARGUMENT
 
@@ -253,6 +256,13 @@ class PublishError(SectorscopeError):
     """A report, workbook or export cannot be written."""
 
     default_reason = Reason.WRITE_FAILED
+
+
+class ChartError(PublishError, ValueError):
+    """A chart was given data it cannot draw honestly: a missing column, a value outside its own interval,
+    forecast bands out of order, a TRL outside 1–9. Also a ValueError (bad values passed to a function)."""
+
+    default_reason = Reason.BAD_VALUE
 
 
 class FontError(PublishError):

@@ -48,20 +48,25 @@ def test_report_command_builds_one_report(tmp_path, sources_csv):
     store = tmp_path / "s.duckdb"
     f = write_csv(tmp_path / "a.csv", [obs(), obs(period="2025", value="120", quote="规模为120亿元", location="p2")])
     assert runner.invoke(app, ["load", str(f), "--store", str(store), "--sources", str(sources_csv)]).exit_code == 0
-    pdf = tmp_path / "r.pdf"
-    r = runner.invoke(app, ["report", "--store", str(store), "--lang", "en", "--format", "pdf", "--out", str(pdf),
+    out = tmp_path / "reports"  # --out is a folder in every command
+    pdf = out / "report.en.pdf"
+    r = runner.invoke(app, ["report", "--store", str(store), "--lang", "en", "--format", "pdf", "--out", str(out),
                             "--no-alerts"])
     assert r.exit_code == 0, r.output
     assert pdf.read_bytes().startswith(b"%PDF") and str(pdf.resolve()) in r.output.replace("\n", "")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Industry data report" in text and "Sources and quotes" in text and "规模为120亿元" in text
-    xlsx = tmp_path / "t.xlsx"
-    r = runner.invoke(app, ["report", "--store", str(store), "--format", "xlsx", "--out", str(xlsx), "--no-alerts"])
-    assert r.exit_code == 0 and xlsx.read_bytes()[:2] == b"PK"
+    r = runner.invoke(app, ["report", "--store", str(store), "--format", "xlsx", "--out", str(out), "--no-alerts"])
+    assert r.exit_code == 0 and (out / "tables.xlsx").read_bytes()[:2] == b"PK"
+    r = runner.invoke(app, ["report", "--store", str(store), "--lang", "en", "--format", "xlsx", "--out", str(out),
+                            "--no-alerts"])
+    assert r.exit_code == 0 and (out / "tables.en.xlsx").read_bytes()[:2] == b"PK"
     r = runner.invoke(app, ["report", "--store", str(store), "--format", "docx"])
-    assert r.exit_code == 1 and "--format must be html, pdf or xlsx" in r.output
+    assert r.exit_code == 2 and "--format 'docx': choose one of html, pdf, xlsx" in r.output
     r = runner.invoke(app, ["report", "--store", str(tmp_path / "none.duckdb")])
-    assert r.exit_code == 1 and "no store at" in r.output and "load data first" in r.output
+    assert r.exit_code == 1 and "no store at" in r.output and "sectorscope run" in r.output
+    r = runner.invoke(app, ["report", "--store", str(store), "--out", str(pdf)])  # a file is not a folder
+    assert r.exit_code == 2 and "Traceback" not in r.output
 
 
 def test_load_query_vintages(tmp_path, sources_csv):
@@ -96,7 +101,7 @@ def test_query_errors_are_messages_not_tracebacks(tmp_path):
     r = runner.invoke(app, ["query", "--store", str(tmp_path / "none.duckdb")])
     assert r.exit_code == 1 and "no store at" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["query", "--store", str(tmp_path / "none.duckdb"), "--dim", "oops"])
-    assert r.exit_code == 1 and "NAME=VALUE" in r.output
+    assert r.exit_code == 2 and "NAME=VALUE" in r.output
 
 
 def test_catalog_lists_indicators():

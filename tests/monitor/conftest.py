@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sectorscope.analytics.pipeline import analyse, read_config
-from sectorscope.forecast.pipeline import SOURCE_ROW, forecast_store, read_forecast_config
-from sectorscope.ingest import default_dataset_dir, load_default, load_paths
+from sectorscope.forecast.pipeline import SOURCE_ROW
+from sectorscope.ingest import load_paths
 from sectorscope.model.observation import FORECAST_SOURCE, parse_period
 from sectorscope.monitor.alerts import MODEL_LOCATION
 from sectorscope.store import Batch, Store, VintageSummary
@@ -76,11 +75,9 @@ def folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_store(tmp_path_factory):
-    """The default dataset as `sectorscope run` leaves it: v1 loaded, v2 analysed, v3 forecast."""
-    store = Store(tmp_path_factory.mktemp("monitor-default") / "s.duckdb")
-    load_default(store)
-    analyse(store, read_config(default_dataset_dir()))
-    forecast_store(store, read_forecast_config(default_dataset_dir()))
+def default_store(main_job):
+    """The default dataset as `sectorscope run` leaves it (v1 loaded, v2 analysed, v3 forecast), through the
+    session's shared main job."""
+    store = Store(main_job.store_path)
     yield store
     store.close()

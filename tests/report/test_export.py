@@ -410,8 +410,8 @@ def test_export_command(hand_store, tmp_path):
                             "--as-of", "v1", "--status", "derived", "--source", "sectorscope"])
     assert r.exit_code == 0 and "2 rows written" in r.output and pq.read_table(tmp_path / "c.data").num_rows == 2
     r = runner.invoke(app, ["export", str(tmp_path / "d.csv"), "--store", store, "--format", "xml"])
-    assert r.exit_code == 1 and "unknown export format 'xml'" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 2 and "unknown export format 'xml'" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["export", str(tmp_path / "d.csv"), "--store", store, "--dim", "oops"])
-    assert r.exit_code == 1 and "NAME=VALUE" in r.output
+    assert r.exit_code == 2 and "NAME=VALUE" in r.output
     r = runner.invoke(app, ["export", str(tmp_path / "d.csv"), "--store", str(tmp_path / "none.duckdb")])
     assert r.exit_code == 1 and "no store at" in r.output and not (tmp_path / "d.csv").exists()

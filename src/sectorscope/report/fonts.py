@@ -12,7 +12,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import SectorscopeError
+from ..errors import FontError
 
 __all__ = ["CJK_FAMILY", "FontError", "cjk_font_family", "cjk_font_path"]
 
@@ -28,10 +28,6 @@ _KNOWN_PATHS = (
     Path("/usr/share/fonts/OTF/NotoSansCJKsc-Regular.otf"),
 )
 _NAME_STEMS = ("NotoSansCJK-Regular", "NotoSansCJKsc-Regular")  # both hold the family "Noto Sans CJK SC"
-
-
-class FontError(SectorscopeError):
-    """The Noto Sans CJK font is not installed, so Chinese text cannot be drawn (it would show as boxes)."""
 
 
 def _from_fontconfig() -> Path | None:

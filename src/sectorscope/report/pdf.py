@@ -13,15 +13,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import SectorscopeError
+from ..errors import PdfError
 from .document import ReportData
 from .html import render_html
 
 __all__ = ["PdfError", "write_pdf"]
-
-
-class PdfError(SectorscopeError):
-    """The PDF could not be written (WeasyPrint or its system libraries missing, or the path unwritable)."""
 
 
 def write_pdf(data: ReportData, path: str | Path) -> Path:

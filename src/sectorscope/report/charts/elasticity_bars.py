@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ...errors import ChartError
 from .inputs import check_interval, read_frame
 from .parts import heading, no_data, whiskers
 from .style import BLUE, GREY, INK, VERMILLION, check_key, figure, style, to_svg
@@ -43,7 +44,7 @@ def elasticity_bars_svg(
                     numeric=["value", "low", "high"])
     for row in df.itertuples(index=False):
         if not math.isfinite(row.value):
-            raise ValueError(f"{row.label}: the elasticity index must be a finite number, got {row.value!r}")
+            raise ChartError(f"{row.label}: the elasticity index must be a finite number, got {row.value!r}")
         check_interval(str(row.label), row.value, row.low, row.high, "index")
     names = [t["tier"].format(label=r.label, tier=r.tier) if isinstance(r.tier, str) and r.tier
              else str(r.label) for r in df.itertuples(index=False)]

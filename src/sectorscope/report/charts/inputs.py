@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ...errors import ChartError
+
 __all__ = ["check_interval", "read_frame"]
 
 
@@ -20,7 +22,7 @@ def read_frame(
     missing = [c for c in columns if c not in df.columns]
     if missing:
         has = ", ".join(map(str, df.columns))
-        raise ValueError(f"{name}: missing column(s) {', '.join(missing)} (has {has})")
+        raise ChartError(f"{name}: missing column(s) {', '.join(missing)} (has {has})")
     out = df.loc[:, list(columns)].copy().reset_index(drop=True)
     for c in numeric:
         out[c] = pd.to_numeric(out[c], errors="raise").astype(float)
@@ -30,5 +32,5 @@ def read_frame(
 def check_interval(label: str, value: float, low: float, high: float, what: str) -> None:
     """A ValueError naming `label` when `value` lies outside a finite [low, high]; a NaN bound checks nothing."""
     if math.isfinite(low) and math.isfinite(high) and not (low <= value <= high):
-        raise ValueError(f"{label}: {what} {value:g} lies outside its interval [{low:g}, {high:g}]")
+        raise ChartError(f"{label}: {what} {value:g} lies outside its interval [{low:g}, {high:g}]")
 

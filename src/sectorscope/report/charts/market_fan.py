@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ...errors import ChartError
 from .inputs import read_frame
 from .parts import heading, no_data
 from .style import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, check_key, figure, style, to_svg
@@ -40,11 +41,11 @@ def _check_fan(fc: pd.DataFrame) -> None:
         vals = [getattr(row, c) for c in _FAN]
         year = int(row.year)
         if any(not math.isfinite(v) for v in vals):
-            raise ValueError(f"forecast for {year}: every one of {', '.join(_FAN)} must be a finite number")
+            raise ChartError(f"forecast for {year}: every one of {', '.join(_FAN)} must be a finite number")
         tol = 1e-9 * max(1.0, *(abs(v) for v in vals))
         for (a, va), (b, vb) in pairwise(zip(_FAN, vals, strict=True)):
             if va > vb + tol:
-                raise ValueError(
+                raise ChartError(
                     f"forecast for {year}: the bands are out of order, {a} = {va:g} > {b} = {vb:g} "
                     "(need lo95 ≤ lo80 ≤ mean ≤ hi80 ≤ hi95)"
                 )

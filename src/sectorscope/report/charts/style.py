@@ -17,6 +17,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from ...errors import ChartError
 from ..fonts import FontError, cjk_font_family, cjk_font_path
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def figure(height_cm: float) -> Figure:
 def check_key(key: str) -> str:
     """`key` prefixes every id of a chart's SVG, so it must be a valid id start."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key):
-        raise ValueError(
+        raise ChartError(
             f"chart key must be ASCII letters, digits, - or _ and start with a letter, got {key!r}"
         )
     return key

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ...errors import UsageError
+
 __all__ = ["text_width", "texts", "truncate", "wrap"]
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -63,7 +65,7 @@ _TEXT: dict[str, dict[str, str]] = {
 def texts(lang: str) -> dict[str, str]:
     """The charts' wording in `lang` ("zh" or "en")."""
     if lang not in _TEXT:
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        raise UsageError(f"lang must be 'zh' or 'en', got {lang!r}")
     return _TEXT[lang]
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from ...errors import ChartError
 from .inputs import check_interval, read_frame
 from .parts import heading, note, whiskers
 from .style import BLACK, BLUE, GREEN, GREY, ORANGE, check_key, figure, style, to_svg
@@ -107,7 +108,7 @@ def _placed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                     numeric=["trl", "demand", "demand_low", "demand_high"])
     for row in df.itertuples(index=False):
         if not (math.isfinite(row.trl) and float(row.trl).is_integer() and 1 <= row.trl <= 9):
-            raise ValueError(f"{row.label}: TRL must be a whole number from 1 to 9, got {row.trl!r}")
+            raise ChartError(f"{row.label}: TRL must be a whole number from 1 to 9, got {row.trl!r}")
         if math.isfinite(row.demand):
             check_interval(str(row.label), row.demand, row.demand_low, row.demand_high, "demand score")
     unplaced = df.loc[df["demand"].isna(), "label"].astype(str).tolist()

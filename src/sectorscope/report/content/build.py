@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from ...errors import UsageError
 from ...model.catalog import Catalog, load_catalog
 from ...monitor.alerts import Alert
 from ...store import AsOf, Store
@@ -49,7 +50,7 @@ def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inp
     default). `compact` (the PDF) leaves out the appendix of every stated figure when there are more than
     200, and lists the first 60 changes only — the HTML page and the workbook keep all of them; footnotes are numbered for what is shown."""
     if lang not in ("zh", "en"):
-        raise ValueError("lang must be 'zh' or 'en'")
+        raise UsageError("lang must be 'zh' or 'en'")
     inputs = inputs or ReportInputs()
     catalog = catalog or load_catalog()
     vid = store.resolve(as_of)
