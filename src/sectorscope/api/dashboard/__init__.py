@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["mount", "STATIC_DIR", "CSP"]
+__all__ = ["CSP", "STATIC_DIR", "mount"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 

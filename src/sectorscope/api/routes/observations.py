@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,12 +14,12 @@ from ..models import ObservationDetail, ObservationPage
 from ..problems import problem_responses
 from ..views import observations as views
 
-__all__ = ["router", "Format", "MEDIA_TYPES"]
+__all__ = ["MEDIA_TYPES", "Format", "router"]
 
 router = APIRouter(tags=["observations"])
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     csv = "csv"
     parquet = "parquet"

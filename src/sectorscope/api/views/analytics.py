@@ -14,7 +14,7 @@ from ..convert import clean
 from ..models import OBSERVATION_FIELDS
 from .common import Filters, check_filters, figures, observation_rows, resolve
 
-__all__ = ["derived", "indices", "elasticity", "trl", "balanced_within"]
+__all__ = ["balanced_within", "derived", "elasticity", "indices", "trl"]
 
 _DEFAULT_WITHIN = 0.2  # the balanced band of the default analytics.yaml (and of the report)
 
