@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +17,9 @@ from .problems import ApiProblem, Scrubber
 from .security import TokenRecord
 from .settings import ApiSettings
 from .views.common import Filters
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = [
     "AS_OF_PATTERN",
@@ -30,6 +34,8 @@ __all__ = [
     "get_context",
     "require_writer",
 ]
+
+_T = TypeVar("_T")
 
 # No control characters in any text a client sends (they reach the engine as literals).
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -46,13 +52,13 @@ class Context:
     scrub: Scrubber
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def read(self, fn, *, export: bool = False):
+    async def read(self, fn: Callable[[Store], _T], *, export: bool = False) -> _T:
         timeout = self.settings.limits.export_timeout if export else self.settings.limits.query_timeout
         return await self.runner.run(fn, timeout=timeout)
 
-    async def write(self, fn):
+    async def write(self, fn: Callable[[], _T]) -> _T:
         """A write, one at a time (the store's own lock would refuse a second one)."""
-        def locked():
+        def locked() -> _T:
             with self.write_lock:
                 return fn()
         return await asyncio.get_running_loop().run_in_executor(self.runner.executor, locked)

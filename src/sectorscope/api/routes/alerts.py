@@ -11,7 +11,7 @@ from ...ingest import default_dataset_dir
 from ..deps import AS_OF_PATTERN, AsOf, ContextDep
 from ..models import AlertList
 from ..problems import ApiProblem, problem_responses
-from ..settings import confined
+from ..settings import ApiSettings, confined
 from ..views import alerts as views
 
 __all__ = ["default_rules", "router"]
@@ -19,7 +19,7 @@ __all__ = ["default_rules", "router"]
 router = APIRouter(tags=["alerts"])
 
 
-def default_rules(settings) -> Path | None:
+def default_rules(settings: ApiSettings) -> Path | None:
     """The rules the operator configured, else the dataset's alerts.yaml, else the embedded dataset's."""
     if settings.rules_path is not None:
         return settings.rules_path

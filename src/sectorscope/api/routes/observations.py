@@ -53,7 +53,7 @@ async def observations(
                                        "server's max page, 10 000 by default)")] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Figures with obs_id above this (paging)")] = None,
     excel: Annotated[bool, Query(description="CSV for Excel (BOM, formula guard) or plain")] = True,
-):
+) -> FileResponse | JSONResponse:
     if format is not Format.json:
         fmt = format.value
         path, folder, vid = await ctx.read(lambda s: views.export_file(s, f, as_of, fmt, excel=excel), export=True)
