@@ -10,8 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -24,7 +25,7 @@ from sectorscope.ingest import default_dataset_dir, load_default
 from sectorscope.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
-FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def sha256(path: Path) -> str:
@@ -104,7 +105,7 @@ def built_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def library(built_store) -> Store:
+def library(built_store) -> Iterator[Store]:
     """The library's own view of the served store, to compare the API's answers with."""
     store = Store(built_store)
     yield store
@@ -112,7 +113,7 @@ def library(built_store) -> Store:
 
 
 @pytest.fixture(scope="session")
-def server(built_store, tmp_path_factory) -> Server:
+def server(built_store, tmp_path_factory) -> Iterator[Server]:
     """The read-only server (no --allow-writes) over the built store; its data directory holds one rule file."""
     data = built_store.parent
     shutil.copy(default_dataset_dir() / "alerts.yaml", data / "my_rules.yaml")

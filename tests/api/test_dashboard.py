@@ -46,7 +46,8 @@ def dash(built_store, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboard-store")
     store_path = folder / "sectorscope.duckdb"
     shutil.copy(built_store, store_path)
-    rows = list(csv.DictReader(open(default_dataset_dir() / "observations" / "004_imaging.csv", encoding="utf-8")))
+    with open(default_dataset_dir() / "observations" / "004_imaging.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     capacity = next(r for r in rows if r["indicator"] == "capacity" and r["period"] == "2025")
     output = next(r for r in rows if r["indicator"] == "output" and r["period"] == "2025")
     revision = folder / "revision.csv"
@@ -195,7 +196,7 @@ def test_every_view_loads_clean(page, dash, shots, view, market, ready):
                for u in page.watch.requests), page.watch.requests
 
 
-def test_key_figures_equal_the_api(page, dash, shots):
+def test_key_figures_equal_the_api(page, dash, shots) -> None:
     market = "成像仪"
     open_view(page, dash, f"?market={market}", ".card")
     cat = catalog(dash)

@@ -141,7 +141,7 @@ def test_one_observation_with_source_quote_and_inputs(server, library):
 def test_sources_with_quotes(server, library):
     s = server.client.get("/api/sources").json()["sources"]
     counts = library.observations().group_by("source_id").aggregate(n=lambda t: t.count()).execute()
-    assert {x["source_id"]: x["n_figures"] for x in s if x["n_figures"]} == dict(zip(counts.source_id, counts.n))
+    assert {x["source_id"]: x["n_figures"] for x in s if x["n_figures"]} == dict(zip(counts.source_id, counts.n, strict=True))
     one = server.client.get("/api/sources/seed-000", params={"limit": 5}).json()
     assert one["source"]["document"].endswith(".txt") and len(one["quotes"]) == 5 and one["next_after"]
     q = library.query(source_id="seed-000").order_by("obs_id").limit(5).execute()
@@ -189,7 +189,7 @@ def test_analytics_equal_the_stored_figures(server, library):
             # the rank is the same unit's: company or region, and tier
             for d in ("company", "region", "tier"):
                 assert (None if pd.isna(k[d]) else k[d]) == (None if pd.isna(s[d]) else s[d]), (u, d)
-    mfg = [ix for ix in idx if ix["index"] == "mems_manufacturing"][0]
+    mfg = next(ix for ix in idx if ix["index"] == "mems_manufacturing")
     twice = [u for u in mfg["units"] if u["label"] == "无锡XX公司"]
     assert len(twice) == 2 and {u["tier"] for u in twice} == set(
         cur[(cur.indicator == "composite_index") & (cur.company == "无锡XX公司")]["tier"])
@@ -197,11 +197,11 @@ def test_analytics_equal_the_stored_figures(server, library):
     el = server.client.get("/api/elasticity").json()
     sd = cur[cur.indicator == "supply_demand_index"].set_index("obs_id")
     assert {i["obs_id"] for i in el["items"]} == set(sd.index)
-    low = [i for i in el["items"] if i["tier_mean"] and i["tier"] == "低端"][0]
+    low = next(i for i in el["items"] if i["tier_mean"] and i["tier"] == "低端")
     assert low["reading"] == "surplus" and low["index"] == sd.loc[low["obs_id"], "value"]
     trl = server.client.get("/api/trl").json()["items"]
     t = cur[cur.indicator == "trl"]
-    assert {(i["technology"], i["trl"]) for i in trl} == set(zip(t["product"], t["value"].astype(int)))
+    assert {(i["technology"], i["trl"]) for i in trl} == set(zip(t["product"], t["value"].astype(int), strict=True))
     assert all(i["evidence"] and i["quadrant"] in ("scale_up", "fund_rnd", "watch", "drop", "unrated") for i in trl)
     der = server.client.get("/api/derived", params={"indicator": "capacity_utilisation"}).json()["items"]
     want = cur[(cur.indicator == "capacity_utilisation") & (cur.status == "derived")]
@@ -211,7 +211,7 @@ def test_analytics_equal_the_stored_figures(server, library):
 
 def test_forecasts_with_intervals_and_the_reports_own(server, library):
     fc = server.client.get("/api/forecasts", params={"indicator": "market_size", "subject": "成像仪"}).json()
-    total = [s for s in fc["series"] if s["dims"] == {"subject": "成像仪", "region": "中国"}][0]
+    total = next(s for s in fc["series"] if s["dims"] == {"subject": "成像仪", "region": "中国"})
     want = library.query(indicator="market_size", subject="成像仪", source_id=FORECAST_SOURCE).execute()
     want = want[(want["location"] == "预测:模型") & want["product"].isna() & want["application"].isna()]
     want = want.set_index("obs_id")
@@ -292,6 +292,6 @@ def test_openapi_documents_every_error_as_a_problem(server):
     for path, ops in api.items():
         for method, op in ops.items():
             codes = [c for c in op["responses"] if c[0] in "45"]
-            assert "500" in codes and "422" in codes or method == "get" and path in ("/api/health", "/api/vintages")
+            assert ("500" in codes and "422" in codes) or (method == "get" and path in ("/api/health", "/api/vintages"))
             for c in codes:
                 assert list(op["responses"][c]["content"]) == ["application/problem+json"], (path, c)

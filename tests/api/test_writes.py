@@ -67,7 +67,7 @@ def test_a_write_without_a_valid_token_is_refused_and_changes_nothing(writable, 
     assert sha256(srv.store) == before
 
 
-def test_a_valid_file_loads_as_a_new_vintage_while_readers_read(writable, tmp_path):
+def test_a_valid_file_loads_as_a_new_vintage_while_readers_read(writable, tmp_path) -> None:
     srv, token = writable
     before = srv.client.get("/api/vintages").json()["vintages"]
     rows = [obs(source="seed-004", subject="接口测试市场", period=str(2020 + i), value=str(100 + i),

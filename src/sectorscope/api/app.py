@@ -29,7 +29,7 @@ from .routes import ROUTERS
 from .security import TokenStore
 from .settings import ApiSettings
 
-__all__ = ["create_app", "app_from_env", "API_PREFIX", "DASHBOARD_MODULE"]
+__all__ = ["API_PREFIX", "DASHBOARD_MODULE", "app_from_env", "create_app"]
 
 API_PREFIX = "/api"
 DASHBOARD_MODULE = "sectorscope.api.dashboard"

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["clean", "records", "clean_row"]
+__all__ = ["clean", "clean_row", "records"]
 
 
 def clean(v: Any) -> Any:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,8 +18,24 @@ from .security import TokenRecord
 from .settings import ApiSettings
 from .views.common import Filters
 
-__all__ = ["Context", "get_context", "ContextDep", "filters", "FiltersDep", "AsOf", "Text", "require_writer",
-           "WriterDep", "TEXT_PATTERN", "AS_OF_PATTERN"]
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = [
+    "AS_OF_PATTERN",
+    "TEXT_PATTERN",
+    "AsOf",
+    "Context",
+    "ContextDep",
+    "FiltersDep",
+    "Text",
+    "WriterDep",
+    "filters",
+    "get_context",
+    "require_writer",
+]
+
+_T = TypeVar("_T")
 
 # No control characters in any text a client sends (they reach the engine as literals).
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -35,13 +52,13 @@ class Context:
     scrub: Scrubber
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def read(self, fn, *, export: bool = False):
+    async def read(self, fn: Callable[[Store], _T], *, export: bool = False) -> _T:
         timeout = self.settings.limits.export_timeout if export else self.settings.limits.query_timeout
         return await self.runner.run(fn, timeout=timeout)
 
-    async def write(self, fn):
+    async def write(self, fn: Callable[[], _T]) -> _T:
         """A write, one at a time (the store's own lock would refuse a second one)."""
-        def locked():
+        def locked() -> _T:
             with self.write_lock:
                 return fn()
         return await asyncio.get_running_loop().run_in_executor(self.runner.executor, locked)
@@ -73,7 +90,7 @@ def filters(
         if len(code) > 100 or any(ord(c) < 32 or ord(c) == 127 for c in code):
             raise ApiProblem(400, "bad-parameter",
                              f"indicator {code[:40]!r} is not an indicator code; /api/catalog lists them")
-    values = dict(zip(DIMENSIONS, (subject, region, product, application, company, country, tier, scenario)))
+    values = dict(zip(DIMENSIONS, (subject, region, product, application, company, country, tier, scenario), strict=True))
     return Filters(indicator=list(dict.fromkeys(indicator or [])),
                    dims={k: v for k, v in values.items() if v is not None}, period=period, source=source, status=status)
 
@@ -93,7 +110,8 @@ async def require_writer(request: Request, ctx: ContextDep,
         raise ApiProblem(401, "token-required", "a write needs a token: send `Authorization: Bearer <token>` with a "
                          "token the operator made with `sectorscope token create --name NAME`",
                          headers={"WWW-Authenticate": 'Bearer realm="sectorscope"'})
-    rec = await run_in_threadpool(ctx.settings.token_store.verify, creds.credentials)
+    tokens = ctx.settings.token_store  # ApiSettings.make always sets one; without it no token is valid
+    rec = await run_in_threadpool(tokens.verify, creds.credentials) if tokens is not None else None
     if rec is None:
         raise ApiProblem(401, "invalid-token", "the token is unknown or revoked; ask the operator for a new one",
                          headers={"WWW-Authenticate": 'Bearer realm="sectorscope", error="invalid_token"'})

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import PROBLEM_JSON, TYPE_BASE
-
-__all__ = ["Limits", "BodyLimitMiddleware", "BodyTooLarge"]
+__all__ = ["BodyLimitMiddleware", "BodyTooLarge", "Limits"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class BodyLimitMiddleware:
         self.app, self.limit = app, limit
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
+        from .problems import PROBLEM_JSON, TYPE_BASE  # here, so that `Limits` alone needs no FastAPI
+
         body = json.dumps({
             "type": TYPE_BASE + "too-large", "title": HTTPStatus(413).phrase, "status": 413,
             "detail": f"the request body is larger than this server accepts ({self.limit:,} bytes); "

@@ -30,7 +30,7 @@ from typing import TypeVar
 from ..store import Store
 from .problems import ApiProblem
 
-__all__ = ["StorePool", "Runner"]
+__all__ = ["Runner", "StorePool"]
 
 T = TypeVar("T")
 

@@ -24,8 +24,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError, SectorscopeError, StoreError, ValidationError
 
-__all__ = ["Problem", "ProblemFailure", "ApiProblem", "PROBLEM_JSON", "problem_responses", "install_handlers",
-           "problem_response", "Scrubber"]
+__all__ = [
+    "PROBLEM_JSON",
+    "TYPE_BASE",
+    "ApiProblem",
+    "Problem",
+    "ProblemFailure",
+    "Scrubber",
+    "install_handlers",
+    "library_problem",
+    "problem_response",
+    "problem_responses",
+]
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://sectorscope.invalid/problems/"  # problem types name a section of docs/api.md

@@ -20,12 +20,12 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["TokenStore", "TokenRecord", "tokens_path_for", "parse_bearer"]
+__all__ = ["TokenRecord", "TokenStore", "parse_bearer", "tokens_path_for"]
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -118,7 +118,7 @@ class TokenStore:
             tid = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         salt = secrets.token_bytes(16)
-        rec = TokenRecord(id=tid, name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        rec = TokenRecord(id=tid, name=name, created=datetime.now(UTC).isoformat(timespec="seconds"),
                           salt=salt.hex(), hash=_hash(secret, salt, _SCRYPT).hex())
         self._save([*records, rec])
         return f"ss_{tid}_{secret}", rec

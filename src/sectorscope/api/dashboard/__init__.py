@@ -12,13 +12,17 @@ URL too, so a view can be bookmarked and shared.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-__all__ = ["mount", "STATIC_DIR", "CSP"]
+if TYPE_CHECKING:
+    from ..settings import ApiSettings
+
+__all__ = ["CSP", "STATIC_DIR", "mount"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -39,7 +43,7 @@ class _Static(StaticFiles):
     """The static files with nosniff, revalidated on every load (they change with the package)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-cache")]
@@ -49,7 +53,7 @@ class _Static(StaticFiles):
         await super().__call__(scope, receive, with_headers)
 
 
-def mount(app: FastAPI, settings=None) -> None:
+def mount(app: FastAPI, settings: ApiSettings | None = None) -> None:
     """Serve the dashboard at `/` and its files under `/static`.
     `settings` is accepted for the app's plug-in contract; the page needs nothing from it (it asks /api)."""
     index = STATIC_DIR / "index.html"

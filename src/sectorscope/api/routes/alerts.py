@@ -6,20 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ...ingest import default_dataset_dir
 from ...errors import InputError
+from ...ingest import default_dataset_dir
 from ..deps import AS_OF_PATTERN, AsOf, ContextDep
 from ..models import AlertList
 from ..problems import ApiProblem, problem_responses
-from ..settings import confined
+from ..settings import ApiSettings, confined
 from ..views import alerts as views
 
-__all__ = ["router", "default_rules"]
+__all__ = ["default_rules", "router"]
 
 router = APIRouter(tags=["alerts"])
 
 
-def default_rules(settings) -> Path | None:
+def default_rules(settings: ApiSettings) -> Path | None:
     """The rules the operator configured, else the dataset's alerts.yaml, else the embedded dataset's."""
     if settings.rules_path is not None:
         return settings.rules_path
@@ -45,9 +45,9 @@ async def alerts(ctx: ContextDep, as_of: AsOf = None,
         path = confined(ctx.settings.data_dir, rules, suffixes=(".yaml", ".yml"))
         shown = str(path.relative_to(ctx.settings.data_dir.resolve()))
     else:
-        path = default_rules(ctx.settings)
-        if path is None:
+        configured = default_rules(ctx.settings)
+        if configured is None:
             raise ApiProblem(404, "no-rules", "no alert rules are configured; the operator passes --rules, or name a "
                              "rule file in the data directory with rules=")
-        shown = path.name
+        path, shown = configured, configured.name
     return await ctx.read(lambda s: views.alerts(s, path, shown, as_of, since))

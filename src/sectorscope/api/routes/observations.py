@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,12 +14,12 @@ from ..models import ObservationDetail, ObservationPage
 from ..problems import problem_responses
 from ..views import observations as views
 
-__all__ = ["router", "Format", "MEDIA_TYPES"]
+__all__ = ["MEDIA_TYPES", "Format", "router"]
 
 router = APIRouter(tags=["observations"])
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     csv = "csv"
     parquet = "parquet"
@@ -53,7 +53,7 @@ async def observations(
                                        "server's max page, 10 000 by default)")] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Figures with obs_id above this (paging)")] = None,
     excel: Annotated[bool, Query(description="CSV for Excel (BOM, formula guard) or plain")] = True,
-):
+) -> FileResponse | JSONResponse:
     if format is not Format.json:
         fmt = format.value
         path, folder, vid = await ctx.read(lambda s: views.export_file(s, f, as_of, fmt, excel=excel), export=True)

@@ -11,7 +11,7 @@ from ..models import Source, SourceDetail
 from ..problems import problem_responses
 from ..views import store_meta
 
-__all__ = ["router", "SourceList"]
+__all__ = ["SourceList", "router"]
 
 router = APIRouter(tags=["sources"])
 

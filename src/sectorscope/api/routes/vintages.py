@@ -42,7 +42,7 @@ async def _diff(ctx, since, until, source, change, offset, limit) -> dict:
                                                     limit=limit))
 
 
-DiffParams = dict(responses=problem_responses(400, 404, 422, 503), response_model=Diff)
+_DIFF_RESPONSES = problem_responses(400, 404, 422, 503)
 Source = Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)]
 Offset = Annotated[int, Query(ge=0, le=2**31)]
 Limit = Annotated[int, Query(ge=1, le=10_000)]
@@ -51,13 +51,14 @@ Limit = Annotated[int, Query(ge=1, le=10_000)]
 @router.get("/vintages/{since}/diff/{until}", summary="What changed from one vintage (or date) to another",
             description="New, revised and withdrawn figures, old and new versions side by side "
                         "(monitor.diff_vintages); sectorscope's own forecasts and derived figures included.",
-            **DiffParams)
+            responses=_DIFF_RESPONSES, response_model=Diff)
 async def diff_path(ctx: ContextDep, since: Point, until: Point, source: Source = None, change: Change = None,
                     offset: Offset = 0, limit: Limit = 1000) -> dict:
     return await _diff(ctx, since, until, source, change, offset, limit)
 
 
-@router.get("/diff", summary="What changed since a vintage or date (until the latest by default)", **DiffParams)
+@router.get("/diff", summary="What changed since a vintage or date (until the latest by default)",
+            responses=_DIFF_RESPONSES, response_model=Diff)
 async def diff_query(ctx: ContextDep,
                      since: Annotated[str, Query(max_length=64, pattern=AS_OF_PATTERN)],
                      until: Annotated[str | None, Query(max_length=64, pattern=AS_OF_PATTERN)] = None,

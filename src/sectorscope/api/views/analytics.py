@@ -3,6 +3,8 @@ demand: all stored as figures by `sectorscope analyse`, read back here and group
 them (report/content.py), so the API cannot show other numbers than the report."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ...analytics.derived import DERIVED_SOURCE
@@ -14,7 +16,7 @@ from ..convert import clean
 from ..models import OBSERVATION_FIELDS
 from .common import Filters, check_filters, figures, observation_rows, resolve
 
-__all__ = ["derived", "indices", "elasticity", "trl", "balanced_within"]
+__all__ = ["balanced_within", "derived", "elasticity", "indices", "trl"]
 
 _DEFAULT_WITHIN = 0.2  # the balanced band of the default analytics.yaml (and of the report)
 
@@ -71,7 +73,7 @@ def indices(store: Store, as_of: str | None) -> dict:
     return {"vintage_id": vid, "indices": out}
 
 
-def balanced_within(dataset_dir) -> float:
+def balanced_within(dataset_dir: Path | None) -> float:
     """The dataset's balanced band of the elasticity index (analytics.yaml), else the default 0.2."""
     try:
         spec = read_config(dataset_dir).supply_demand if dataset_dir is not None else None

@@ -7,7 +7,7 @@ from ..convert import clean, records
 from ..problems import ApiProblem
 from .common import figures, resolve
 
-__all__ = ["findings", "finding", "house_views"]
+__all__ = ["finding", "findings", "house_views"]
 
 _COLS = ["vintage_id", "finding_id", "rule", "check", "severity", "indicator", "subject", "periods", "obs_ids",
          "culprit_obs_id", "computed_zh", "computed_en", "computed_low", "computed_high", "message_zh", "message_en",

@@ -18,8 +18,17 @@ from ..convert import clean, records
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
 
-__all__ = ["Filters", "resolve", "check_filters", "figures", "figures_of", "observation_rows", "with_printed",
-           "dims_of", "FIGURE_COLUMNS"]
+__all__ = [
+    "FIGURE_COLUMNS",
+    "Filters",
+    "check_filters",
+    "dims_of",
+    "figures",
+    "figures_of",
+    "observation_rows",
+    "resolve",
+    "with_printed",
+]
 
 _DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
 FIGURE_COLUMNS = ("obs_id", "indicator", "subject", "period", "value", "unit", "status", "source_id", "quote",

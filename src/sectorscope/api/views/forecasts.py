@@ -8,7 +8,7 @@ from ...model.observation import DIMENSIONS, FORECAST_SOURCE
 from ...monitor.alerts import MODEL_LOCATION, SERIES_DIMS
 from ...store import Store
 from ..convert import clean
-from .common import Filters, check_filters, figures_of, resolve, with_printed, FIGURE_COLUMNS
+from .common import FIGURE_COLUMNS, Filters, check_filters, figures_of, resolve, with_printed
 
 __all__ = ["forecasts"]
 
@@ -20,7 +20,7 @@ def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
     if not len(frame):
         return {}
     cols = [frame["indicator"], *(frame[d].astype(object).where(frame[d].notna(), None) for d in SERIES_DIMS)]
-    keys = pd.Series(list(zip(*cols)), index=frame.index)
+    keys = pd.Series(list(zip(*cols, strict=True)), index=frame.index)
     return {k: frame.loc[idx] for k, idx in keys.groupby(keys, sort=False).groups.items()}
 
 

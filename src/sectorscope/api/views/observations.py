@@ -13,7 +13,7 @@ from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
 from .common import Filters, check_filters, figures, observation_rows, resolve
 
-__all__ = ["observation_page", "observation_detail", "export_file", "EXPORT_NAMES"]
+__all__ = ["EXPORT_NAMES", "export_file", "observation_detail", "observation_page"]
 
 EXPORT_NAMES = {"csv": "observations.csv", "parquet": "observations.parquet", "sdmx-csv": "observations.sdmx.csv"}
 

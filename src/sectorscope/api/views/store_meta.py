@@ -7,9 +7,9 @@ from ...monitor.diff import CHANGES, diff_vintages
 from ...store import Store
 from ..convert import clean, records
 from ..problems import ApiProblem
-from .common import figures_of, resolve, with_printed, FIGURE_COLUMNS
+from .common import FIGURE_COLUMNS, figures_of, resolve, with_printed
 
-__all__ = ["catalog", "sources", "source_detail", "vintages", "vintage", "diff"]
+__all__ = ["catalog", "diff", "source_detail", "sources", "vintage", "vintages"]
 
 
 def catalog(store: Store, as_of: str | None) -> dict:

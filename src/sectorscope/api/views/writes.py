@@ -28,7 +28,7 @@ from ...model.observation import parse_period
 from ...store import Batch, Store, VintageSummary
 from ..problems import ApiProblem, Scrubber, library_problem
 
-__all__ = ["load_files", "record_house_view", "record_trl", "TRL_SOURCE", "TRL_SOURCE_ROW", "TRL_LOCATION", "summary"]
+__all__ = ["TRL_LOCATION", "TRL_SOURCE", "TRL_SOURCE_ROW", "load_files", "record_house_view", "record_trl", "summary"]
 
 TRL_SOURCE = "sectorscope-trl"
 TRL_LOCATION = "TRL评估(API)"

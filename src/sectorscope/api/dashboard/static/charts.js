@@ -1,6 +1,7 @@
 // ECharts options for the dashboard's four charts. `echarts` is the vendored UMD build (static/echarts.min.js),
 // loaded as a classic script before the modules. Every number a chart draws comes from the API's answer
 // passed in; the options hold each figure's obs_id so a click opens its source.
+import { esc } from "./html.js";
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif';
 export const COLORS = {
@@ -15,9 +16,6 @@ const base = () => ({
   textStyle: { fontFamily: FONT, color: COLORS.ink },
   aria: { enabled: true },
 });
-
-const escapeHtml = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({
-  "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 /** Make (or remake) the chart in `el`; returns the instance. */
 export function chartIn(el, option, onClick) {
@@ -35,31 +33,6 @@ export function chartIn(el, option, onClick) {
  * the canonical unit (divided by `factor` here); `t` the UI strings.
  */
 export function fanOption(fan, t, unitShown) {
-  const f = fan.factor;
-  const d = (arr) => arr.map((v) => (v == null ? null : v / f));
-  const diff = (hi, lo) => hi.map((h, i) => (h == null || lo[i] == null ? null : (h - lo[i]) / f));
-  const pts = (arr) => arr.map((r) => ({ value: [r.year, r.value / f], obs_id: r.obs_id, printed: r.printed,
-    source_id: r.source_id, location: r.location }));
-  const band = (id, name, data, stack, color) => ({
-    id, name, type: "line", stack, stackStrategy: "all", data, symbol: "none", connectNulls: false,
-    lineStyle: { opacity: 0 }, areaStyle: color ? { color, opacity: 1 } : undefined, silent: true,
-    itemStyle: { color: color || "transparent" },
-    emphasis: { disabled: true }, tooltip: { show: false }, z: 1,
-  });
-  const tooltip = (params) => {
-    const list = Array.isArray(params) ? params : [params];
-    const year = list.length ? (list[0].axisValue ?? (list[0].value && list[0].value[0])) : "";
-    const row = fan.rows[year];
-    if (!row) return "";
-    const lines = [`<b>${escapeHtml(year)}</b>`];
-    if (row.observed != null) lines.push(`${t.legendHistory}: ${fmt(row.observed / f)}`);
-    if (row.mean != null) lines.push(`${t.legendMean}: ${fmt(row.mean / f)}`);
-    if (row.lo80 != null) lines.push(`${t.legend80}: [${fmt(row.lo80 / f)}, ${fmt(row.hi80 / f)}]`);
-    if (row.lo95 != null) lines.push(`${t.legend95}: [${fmt(row.lo95 / f)}, ${fmt(row.hi95 / f)}]`);
-    for (const r of row.reported) lines.push(`${t.legendReported}: ${escapeHtml(r.printed)} (${escapeHtml(r.source_id)})`);
-    for (const r of row.stated) lines.push(`${t.legendStated}: ${escapeHtml(r.printed)} (${escapeHtml(r.source_id)})`);
-    return lines.join("<br>");
-  };
   return {
     ...base(),
     color: [COLORS.ink, COLORS.blue, COLORS.band80, COLORS.band95, COLORS.orange, COLORS.grey, COLORS.purple],
@@ -69,36 +42,73 @@ export function fanOption(fan, t, unitShown) {
       data: [t.legendHistory, t.legendMean, t.legend80, t.legend95, t.legendReported, t.legendStated, t.legendScenarios],
       selected: { [t.legendScenarios]: false },
     },
-    tooltip: { trigger: "axis", formatter: tooltip, confine: true },
+    tooltip: { trigger: "axis", formatter: fanTooltip(fan, t), confine: true },
     xAxis: { type: "category", data: fan.years, boundaryGap: false, axisLine: { lineStyle: { color: COLORS.muted } } },
     yAxis: {
       type: "value", name: unitShown, nameTextStyle: { align: "right" }, scale: false,
       splitLine: { lineStyle: { color: COLORS.grid } },
     },
-    series: [
-      // each band: its lower edge (invisible) with the band's height stacked on it
-      band("lo95", "lo95", d(fan.lo95), "b95", null),
-      band("band95", t.legend95, diff(fan.hi95, fan.lo95), "b95", COLORS.band95),
-      band("lo80", "lo80", d(fan.lo80), "b80", null),
-      band("band80", t.legend80, diff(fan.hi80, fan.lo80), "b80", COLORS.band80),
-      { id: "history", name: t.legendHistory, type: "line", data: d(fan.history), connectNulls: true, symbolSize: 7,
-        lineStyle: { width: 2.5, color: COLORS.ink }, itemStyle: { color: COLORS.ink }, z: 4 },
-      { id: "mean", name: t.legendMean, type: "line", data: d(fan.mean), symbolSize: 6,
-        lineStyle: { width: 2, type: "dashed", color: COLORS.blue }, itemStyle: { color: COLORS.blue }, z: 4 },
-      { id: "reported", name: t.legendReported, type: "scatter", data: pts(fan.reported), symbol: "diamond",
-        symbolSize: 13, itemStyle: { color: COLORS.orange }, z: 6, tooltip: { trigger: "item", formatter: pointTip } },
-      { id: "stated", name: t.legendStated, type: "scatter", data: pts(fan.stated), symbol: "circle", symbolSize: 10,
-        itemStyle: { color: "#fff", borderColor: COLORS.muted, borderWidth: 2 }, z: 5,
-        tooltip: { trigger: "item", formatter: pointTip } },
-      { id: "scenarios", name: t.legendScenarios, type: "scatter", data: pts(fan.scenarios), symbol: "triangle",
-        symbolSize: 9, itemStyle: { color: COLORS.purple }, z: 5, tooltip: { trigger: "item", formatter: pointTip } },
-    ],
+    series: fanSeries(fan, t),
+  };
+}
+
+// one band of the fan, `color` null for its invisible lower edge
+const band = (id, name, data, stack, color) => ({
+  id, name, type: "line", stack, stackStrategy: "all", data, symbol: "none", connectNulls: false,
+  lineStyle: { opacity: 0 }, areaStyle: color ? { color, opacity: 1 } : undefined, silent: true,
+  itemStyle: { color: color || "transparent" },
+  emphasis: { disabled: true }, tooltip: { show: false }, z: 1,
+});
+
+/** The fan's series: the two bands, the observed history, the model's mean, and the reports' own points. */
+function fanSeries(fan, t) {
+  const f = fan.factor;
+  const d = (arr) => arr.map((v) => (v == null ? null : v / f));
+  const diff = (hi, lo) => hi.map((h, i) => (h == null || lo[i] == null ? null : (h - lo[i]) / f));
+  const pts = (arr) => arr.map((r) => ({ value: [r.year, r.value / f], obs_id: r.obs_id, printed: r.printed,
+    source_id: r.source_id, location: r.location }));
+  return [
+    // each band: its lower edge (invisible) with the band's height stacked on it
+    band("lo95", "lo95", d(fan.lo95), "b95", null),
+    band("band95", t.legend95, diff(fan.hi95, fan.lo95), "b95", COLORS.band95),
+    band("lo80", "lo80", d(fan.lo80), "b80", null),
+    band("band80", t.legend80, diff(fan.hi80, fan.lo80), "b80", COLORS.band80),
+    { id: "history", name: t.legendHistory, type: "line", data: d(fan.history), connectNulls: true, symbolSize: 7,
+      lineStyle: { width: 2.5, color: COLORS.ink }, itemStyle: { color: COLORS.ink }, z: 4 },
+    { id: "mean", name: t.legendMean, type: "line", data: d(fan.mean), symbolSize: 6,
+      lineStyle: { width: 2, type: "dashed", color: COLORS.blue }, itemStyle: { color: COLORS.blue }, z: 4 },
+    { id: "reported", name: t.legendReported, type: "scatter", data: pts(fan.reported), symbol: "diamond",
+      symbolSize: 13, itemStyle: { color: COLORS.orange }, z: 6, tooltip: { trigger: "item", formatter: pointTip } },
+    { id: "stated", name: t.legendStated, type: "scatter", data: pts(fan.stated), symbol: "circle", symbolSize: 10,
+      itemStyle: { color: "#fff", borderColor: COLORS.muted, borderWidth: 2 }, z: 5,
+      tooltip: { trigger: "item", formatter: pointTip } },
+    { id: "scenarios", name: t.legendScenarios, type: "scatter", data: pts(fan.scenarios), symbol: "triangle",
+      symbolSize: 9, itemStyle: { color: COLORS.purple }, z: 5, tooltip: { trigger: "item", formatter: pointTip } },
+  ];
+}
+
+/** The fan's tooltip for a year: the observed value, the mean, both intervals and the reports' figures. */
+function fanTooltip(fan, t) {
+  const f = fan.factor;
+  return (params) => {
+    const list = Array.isArray(params) ? params : [params];
+    const year = list.length ? (list[0].axisValue ?? (list[0].value && list[0].value[0])) : "";
+    const row = fan.rows[year];
+    if (!row) return "";
+    const lines = [`<b>${esc(year)}</b>`];
+    if (row.observed != null) lines.push(`${t.legendHistory}: ${fmt(row.observed / f)}`);
+    if (row.mean != null) lines.push(`${t.legendMean}: ${fmt(row.mean / f)}`);
+    if (row.lo80 != null) lines.push(`${t.legend80}: [${fmt(row.lo80 / f)}, ${fmt(row.hi80 / f)}]`);
+    if (row.lo95 != null) lines.push(`${t.legend95}: [${fmt(row.lo95 / f)}, ${fmt(row.hi95 / f)}]`);
+    for (const r of row.reported) lines.push(`${t.legendReported}: ${esc(r.printed)} (${esc(r.source_id)})`);
+    for (const r of row.stated) lines.push(`${t.legendStated}: ${esc(r.printed)} (${esc(r.source_id)})`);
+    return lines.join("<br>");
   };
 }
 
 function pointTip(p) {
   const d = p.data || {};
-  return `<b>${escapeHtml(d.value ? d.value[0] : "")}</b><br>${escapeHtml(d.printed)}<br>${escapeHtml(d.source_id)} · ${escapeHtml(d.location || "")}`;
+  return `<b>${esc(d.value ? d.value[0] : "")}</b><br>${esc(d.printed)}<br>${esc(d.source_id)} · ${esc(d.location || "")}`;
 }
 
 function fmt(v) {
@@ -145,7 +155,7 @@ export function elasticityOption(items, within, labels, t) {
       { id: "index", type: "bar", barWidth: "55%",
         data: items.map((it, i) => ({ value: it.index, obs_id: it.obs_id, itemStyle: { color: colour(it.reading) },
           label: { position: it.index < 0 ? "left" : "right" },
-          tip: `${escapeHtml(labels[i])}<br>${it.index.toFixed(3)} · ${escapeHtml(t.reading[it.reading] || it.reading)}` })),
+          tip: `${esc(labels[i])}<br>${it.index.toFixed(3)} · ${esc(t.reading[it.reading] || it.reading)}` })),
         markArea: { silent: true, itemStyle: { color: "rgba(107, 114, 128, 0.12)" },
           data: [[{ xAxis: -within }, { xAxis: within }]] },
         markLine: { silent: true, symbol: "none", lineStyle: { color: COLORS.muted }, label: { show: false },
@@ -165,12 +175,10 @@ export function trlRange(items, cuts) {
   return [xmin, xmax];
 }
 
-export function trlOption(items, cuts, names, t) {
-  const [xmin, xmax] = trlRange(items, cuts);
-  const rated = items.filter((it) => it.demand != null);
-  // a label goes right of its point unless the next point on the same TRL row is close: then above or below
+// A label goes right of its point unless the next point on the same TRL row is closer than `near`: then
+// above or below, alternating. The points so moved, with where their label goes.
+function labelSides(rated, near) {
   const labelAt = new Map();
-  const near = (xmax - xmin) * 0.17;
   for (let level = 1; level <= 9; level += 1) {
     const row = rated.filter((it) => it.trl === level).sort((a, b) => a.demand - b.demand);
     let up = true;
@@ -179,6 +187,13 @@ export function trlOption(items, cuts, names, t) {
       if (next && next.demand - it.demand < near) { labelAt.set(it, up ? "top" : "bottom"); up = !up; }
     });
   }
+  return labelAt;
+}
+
+export function trlOption(items, cuts, names, t) {
+  const [xmin, xmax] = trlRange(items, cuts);
+  const rated = items.filter((it) => it.demand != null);
+  const labelAt = labelSides(rated, (xmax - xmin) * 0.17);
   return {
     ...base(),
     grid: { left: 56, right: 40, top: 36, bottom: 48 },
@@ -194,7 +209,7 @@ export function trlOption(items, cuts, names, t) {
           label: { position: labelAt.get(it) || "right" },
           itemStyle: { color: it.boundary ? "#fff" : COLORS[it.quadrant] || COLORS.grey,
             borderColor: COLORS[it.quadrant] || COLORS.grey, borderWidth: 2 },
-          tip: `<b>${escapeHtml(it.technology)}</b><br>TRL ${it.trl} · ${t.cols.demand} ${it.demand.toFixed(3)}<br>${escapeHtml(names[it.quadrant] || it.quadrant)}`,
+          tip: `<b>${esc(it.technology)}</b><br>TRL ${it.trl} · ${t.cols.demand} ${it.demand.toFixed(3)}<br>${esc(names[it.quadrant] || it.quadrant)}`,
         })),
         label: { show: true, position: "right", formatter: (p) => p.name, fontSize: 11, color: COLORS.ink,
           backgroundColor: "rgba(255, 255, 255, 0.75)", padding: [1, 3], borderRadius: 3 },
@@ -263,7 +278,7 @@ export function indexOption(units, labels, t) {
     series: [
       { id: "score", type: "bar", xAxisIndex: 0, yAxisIndex: 0, barWidth: "50%", itemStyle: { color: COLORS.blue },
         data: units.map((u, i) => ({ value: u.score, obs_id: u.score_obs_id,
-          tip: `${escapeHtml(labels[i])}<br>${t.scoreAxis} ${fmt(u.score)} [${fmt(u.score_lo95)}, ${fmt(u.score_hi95)}]` })) },
+          tip: `${esc(labels[i])}<br>${t.scoreAxis} ${fmt(u.score)} [${fmt(u.score_lo95)}, ${fmt(u.score_hi95)}]` })) },
       { ...hBars("score95", units.map((u, i) => [u.score_lo95 ?? u.score, u.score_hi95 ?? u.score, i]), COLORS.ink, 1.2),
         xAxisIndex: 0, yAxisIndex: 0 },
       rankBars("rank95", "95", 1.2, COLORS.ink),
@@ -271,7 +286,7 @@ export function indexOption(units, labels, t) {
       { id: "rank", type: "scatter", xAxisIndex: 1, yAxisIndex: 1, symbolSize: 10, z: 6,
         itemStyle: { color: COLORS.orange },
         data: units.map((u, i) => ({ value: [u.rank, i], obs_id: u.rank_obs_id,
-          tip: `${escapeHtml(labels[i])}<br>${t.rankAxis} ${u.rank ?? "—"} · 80% [${u.rank_lo80 ?? "—"}, ${u.rank_hi80 ?? "—"}] · 95% [${u.rank_lo95 ?? "—"}, ${u.rank_hi95 ?? "—"}]` })) },
+          tip: `${esc(labels[i])}<br>${t.rankAxis} ${u.rank ?? "—"} · 80% [${u.rank_lo80 ?? "—"}, ${u.rank_hi80 ?? "—"}] · 95% [${u.rank_lo95 ?? "—"}, ${u.rank_hi95 ?? "—"}]` })) },
     ],
   };
 }
