@@ -49,14 +49,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Meter, observation_frame, progress, ram_gib, run_child  # noqa: E402
+from harness import Meter, observation_frame, progress, ram_gib, run_child
 
 OUT = ROOT / "benchmarks" / "out"
 SEED = 20251123
@@ -286,13 +286,12 @@ def dv_codes(n: int, seed: int = SEED) -> dict:
 
 def dv_frame(c: dict, lo: int, hi: int):
     """The store-ready frame (the columns `normalise_rows` returns) of rows lo:hi."""
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from sectorscope.model.observation import parse_period
 
-    n = hi - lo
+    hi - lo
     ind, kind, year, prod, subj, v10 = (c[k][lo:hi] for k in ("ind", "kind", "year", "prod", "subj", "v10"))
 
     def take(values, codes):
@@ -329,8 +328,8 @@ def dv_paths(n: int) -> tuple[Path, Path]:
 
 def step_dv_build(p: dict) -> dict:
     import pandas as pd
-
     from harness import rm
+
     from sectorscope.store import Batch, Store
 
     n = p["n"]
@@ -472,7 +471,7 @@ def dv_compare(n: int) -> dict:
                count(*) FILTER (WHERE s.value < s.bound_low - 1e-9 OR s.value > s.bound_high + 1e-9) AS outside
         FROM '{a}' s FULL JOIN '{b}' p ON s.indicator = p.indicator AND s.i0 = p.i0 AND s.i1 = p.i1
     """).fetchone()
-    return dict(zip(("both", "only_sectorscope", "only_peer", "max_abs", "max_rel", "key_mismatch", "outside"), r))
+    return dict(zip(("both", "only_sectorscope", "only_peer", "max_abs", "max_rel", "key_mismatch", "outside"), r, strict=False))
 
 
 def section_derived(args: argparse.Namespace) -> list[str]:
@@ -625,7 +624,7 @@ def main() -> None:
 
     import pandas as pd
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     library = _library_state()
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -634,7 +633,7 @@ def main() -> None:
         if args.only and title != args.only:
             continue
         progress(f"section {title}")
-        body += fn(args) + [""]
+        body += [*fn(args), ""]
     elapsed = time.perf_counter() - t0
     cmd = ("python benchmarks/analytics.py " + " ".join(sys.argv[1:])).strip()
     env = (f"sectorscope {library}; Python {platform.python_version()}, numpy {np.__version__}, pandas "

@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +56,11 @@ def progress(msg: str) -> None:
 def build_store(path: Path, n: int) -> dict:
     import pandas as pd
 
-    from store import SUBJECTS, REGIONS, generate_frame, sources_frame  # benchmarks/store.py
     from sectorscope.analytics.derived import display
     from sectorscope.model.catalog import load_catalog
     from sectorscope.model.observation import FORECAST_SOURCE, parse_period
     from sectorscope.store import Batch, Store
+    from store import REGIONS, SUBJECTS, generate_frame, sources_frame  # benchmarks/store.py
 
     for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
         p.unlink(missing_ok=True)
@@ -71,7 +71,7 @@ def build_store(path: Path, n: int) -> dict:
     t1 = time.perf_counter()
     indicators = pd.DataFrame(load_catalog().records())
     store.write(Batch(observations=frame, sources=sources_frame(), indicators=indicators), label="synthetic",
-                loaded_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                loaded_at=datetime(2026, 1, 1, tzinfo=UTC))
     del frame
     progress(f"vintage 1 written in {time.perf_counter() - t1:.0f} s")
     # the forecast vintage: market_size of every subject × region, 2026–2030, from the series' annual history
@@ -101,7 +101,7 @@ def build_store(path: Path, n: int) -> dict:
     src = pd.DataFrame([{"source_id": FORECAST_SOURCE, "title": "sectorscope 预测", "publisher": "sectorscope"}])
     t2 = time.perf_counter()
     store.write(Batch(observations=fc, sources=src), label="forecast",
-                loaded_at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+                loaded_at=datetime(2026, 1, 2, tzinfo=UTC))
     store.close()
     progress(f"forecast vintage ({len(fc)} figures) written in {time.perf_counter() - t2:.0f} s")
     return {"seconds": time.perf_counter() - t0, "n_forecasts": len(fc), "subjects": len(SUBJECTS),
@@ -169,7 +169,7 @@ def drive(call, *, requests: int, concurrency: int, seconds: float, make_state) 
     wall = time.perf_counter() - t0
     lat.sort()
     return {"n": len(lat), "rps": len(lat) / wall, "p50": statistics.median(lat),
-            "p99": lat[min(len(lat) - 1, int(round(0.99 * (len(lat) - 1))))], "wall": wall}
+            "p99": lat[min(len(lat) - 1, round(0.99 * (len(lat) - 1)))], "wall": wall}
 
 
 def main() -> None:
@@ -213,7 +213,7 @@ def main() -> None:
         with httpx.Client(base_url=base, timeout=120) as c, Store(path) as s:  # warm-up and agreement
             api_o = c.get("/api/observations", params=OBS_PARAMS).json()["items"]
             lib_o = lib_obs(s)
-            assert [(i["obs_id"], i["value"]) for i in api_o] == list(zip(lib_o["obs_id"], lib_o["value"]))
+            assert [(i["obs_id"], i["value"]) for i in api_o] == list(zip(lib_o["obs_id"], lib_o["value"], strict=False))
             api_f = c.get("/api/forecasts", params=FC_PARAMS).json()["series"]
             lib_f = lib_fc(s)["series"]
             assert [[p["obs_id"] for p in x["points"]] for x in api_f] == \

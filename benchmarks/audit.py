@@ -64,14 +64,19 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Meter, observation_frame, ram_gib as _ram_gib, rm as _rm, progress as _progress, run_child as _run  # noqa: E402
+from harness import Meter, observation_frame
+from harness import progress as _progress
+from harness import ram_gib as _ram_gib
+from harness import rm as _rm
+from harness import run_child as _run
+
 OUT = ROOT / "benchmarks" / "out"
 WORK = OUT / "audit_work"
 
@@ -142,7 +147,7 @@ def generate_codes(n: int) -> dict:
     """Integer codes of exactly n rows (subject, source, period, kind, printed value in tenths, qualifier,
     duplicate flag) and what was injected."""
     year, div, prev, _, _ = _period_tables()
-    n_dup = int(round(n * P_DUP))
+    n_dup = round(n * P_DUP)
     n_base = n - n_dup
     ns = math.ceil(n_base / rows_per_subject())
     P = len(PERIODS)
@@ -177,7 +182,7 @@ def generate_codes(n: int) -> dict:
 
     def pick(mask, p):
         cand = np.flatnonzero(mask)
-        return np.sort(r.choice(cand, size=int(round(len(cand) * p)), replace=False))
+        return np.sort(r.choice(cand, size=round(len(cand) * p), replace=False))
 
     is_growth = kind >= 7
     m = pick(is_growth, P_GROWTH)
@@ -225,7 +230,6 @@ def _printed(v10: np.ndarray):
 
 def frame_chunk(c: dict, lo: int, hi: int):
     """The store-ready frame (what `normalise_rows` would return) of rows lo:hi."""
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -469,9 +473,9 @@ def step_sectorscope(p: dict) -> dict:
                       "compile": comp}
     ch, pw = frames.get("check_changes"), frames.get("check_part_whole")
     out["raw_changes"] = [] if ch is None or not len(ch) else sorted(
-        [int(a), str(b)] for a, b in zip(ch["c_id"], ch["r_rule"]))
+        [int(a), str(b)] for a, b in zip(ch["c_id"], ch["r_rule"], strict=False))
     out["raw_part_whole"] = [] if pw is None or not len(pw) else sorted(
-        [int(a), str(b), str(c)] for a, b, c in zip(pw["decl"], pw["source_id"], pw["period"]))
+        [int(a), str(b), str(c)] for a, b, c in zip(pw["decl"], pw["source_id"], pw["period"], strict=False))
     return out
 
 
@@ -841,7 +845,7 @@ def main() -> None:
     from rich.table import Table
 
     WORK.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     library = _library_state()  # before the run: others may commit while it runs
     load_before = os.getloadavg()[0]
     t_all = time.perf_counter()

@@ -182,7 +182,10 @@ def run(args) -> int:
                          f"| {sid} | {kind} | 0 | {len(c)} | – | – | – | – | – | – |")
             if kind != "all":
                 t = totals[kind]
-                t[0] += len(r); t[1] += len(c); t[2] += len(hit_r); t[3] += len(hit_c)
+                t[0] += len(r)
+                t[1] += len(c)
+                t[2] += len(hit_r)
+                t[3] += len(hit_c)
             if kind == "all":
                 for ri, row in enumerate(r):
                     if ri not in hit_r:

@@ -32,7 +32,7 @@ import platform
 import sys
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +133,7 @@ def run_sectorscope(series, h: int, shipped: bool, repeat: int = 1) -> tuple[dic
                models.fit_calibration(xs, h, source="this set's training parts"))
         fcs = models.forecast(xs, h, calibration=cal)
         sec = min(sec, time.perf_counter() - t0)
-    rows = [score(s.x, s.xx, f.mean, f.lo80, f.hi80, f.lo95, f.hi95) for s, f in zip(series, fcs)]
+    rows = [score(s.x, s.xx, f.mean, f.lo80, f.hi80, f.lo95, f.hi95) for s, f in zip(series, fcs, strict=False)]
     return mean_rows(rows), sec, fcs[0].method
 
 
@@ -151,7 +151,7 @@ def table(name: str, res: dict[str, dict]) -> list[str]:
         rel = f"{r['seconds'] / ets:.2f}" if ets else ""
         out.append(f"| {k} | {r['smape']:.2f} | {r['mape']:.2f} | {r['mase']:.3f} | {r['cov80']:.3f} | "
                    f"{r['cov95']:.3f} | {r['msis']:.2f} | {r['seconds']:.2f} | {rel} |")
-    return out + [""]
+    return [*out, ""]
 
 
 def checks(name: str, res: dict[str, dict], who: str = "sectorscope") -> list[str]:
@@ -181,9 +181,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3,
                     help="time each model (but AutoARIMA) this many times and keep the fastest (default 3)")
     args = ap.parse_args()
-    from statsforecast.models import (AutoARIMA, AutoETS, AutoTheta, DynamicOptimizedTheta, Naive,
-                                      RandomWalkWithDrift)
-    lines = [f"## Forecast benchmark — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+    from statsforecast.models import (
+        AutoARIMA,
+        AutoETS,
+        AutoTheta,
+        DynamicOptimizedTheta,
+        Naive,
+        RandomWalkWithDrift,
+    )
+    lines = [f"## Forecast benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
              f"`python benchmarks/forecast.py{' --skip-slow' if args.skip_slow else ''}` "
              f"({platform.machine()}, Python {platform.python_version()})", ""]
     method = ""
@@ -197,7 +203,7 @@ def main() -> None:
                 continue
             r, sec = run_peer(m, series, h, 1 if isinstance(m, AutoARIMA) else args.repeat)
             res[repr(m)] = {**r, "seconds": sec}
-            progress(f"  {repr(m)} {sec:.2f}s MASE {r['mase']:.3f}")
+            progress(f"  {m!r} {sec:.2f}s MASE {r['mase']:.3f}")
         for who, shipped in (("sectorscope", False), ("sectorscope (shipped calibration)", True)):
             r, sec, method = run_sectorscope(series, h, shipped, args.repeat)
             res[who] = {**r, "seconds": sec}
@@ -205,7 +211,7 @@ def main() -> None:
         # keep sectorscope first
         order = ["sectorscope", "sectorscope (shipped calibration)"] + [k for k in res if not k.startswith("sectorscope")]
         res = {k: res[k] for k in order}
-        lines += table(name, res) + ["Targets (sectorscope, calibrated in the run):", ""] + checks(name, res) + [""]
+        lines += [*table(name, res), "Targets (sectorscope, calibrated in the run):", "", *checks(name, res), ""]
     lines += [f"sectorscope's method (first series): {method}", ""]
     text = "\n".join(lines)
     print(text)

@@ -44,14 +44,18 @@ import shutil
 import statistics
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from harness import Meter, ram_gib as _ram_gib, rm as _rm, run_child as _run  # noqa: E402
+from harness import Meter
+from harness import ram_gib as _ram_gib
+from harness import rm as _rm
+from harness import run_child as _run
+
 OUT = ROOT / "benchmarks" / "out"
 WORK = OUT / "work"
 
@@ -472,7 +476,7 @@ def _timed(fn, repeat: int):
 
 def _summarise(r):
     if hasattr(r, "shape"):  # a DataFrame: its size and its ids
-        return [int(len(r)), int(r["obs_id"].sum())]
+        return [len(r), int(r["obs_id"].sum())]
     return int(r)
 
 
@@ -660,7 +664,7 @@ def step_profile(p: dict) -> dict:
 
     holder = {}
     best("pandas -> Arrow (pa.Table.from_pandas)",
-         lambda: holder.__setitem__("at", pa.Table.from_pandas(df, preserve_index=False)))
+         lambda: holder.__setitem__("at", pa.Table.from_pandas(df, preserve_index=False)))  # noqa: F821 (both are deleted below, after the call)
     tmp = WORK / "split.duckdb"
     _rm(tmp)
     con = duckdb.connect(str(tmp))
@@ -736,7 +740,7 @@ def _profile_ingest(p: dict) -> dict:
     stats = pstats.Stats(prof).stats
     total = max(v[3] for k, v in stats.items() if k[2] == "normalise_rows")
     picks = []
-    for (file, line, func), (cc, nc, tt, ct, _) in stats.items():
+    for (file, line, func), (_cc, nc, _tt, ct, _) in stats.items():
         where = f"{Path(file).name}:{line} {func}"
         if "sectorscope" in file and func not in ("normalise_rows", "fail", "<genexpr>", "<lambda>"):
             if func.startswith("<"):  # a comprehension: show its line
@@ -967,7 +971,7 @@ def main() -> None:
     from rich.table import Table
 
     WORK.mkdir(parents=True, exist_ok=True)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     t_all = time.perf_counter()
     rows: list[dict] = []
     notes: list[str] = []

@@ -27,9 +27,10 @@ reason code beside the message: the message is for people and may be reworded or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 __all__ = [
     "INPUT_REASONS",
@@ -133,7 +134,7 @@ class RowFailure:
     field: str | None
     value: str | None
     reason: str
-    code: Reason = field(default=Reason.BAD_VALUE, kw_only=True)
+    code: Reason = dataclasses.field(default=Reason.BAD_VALUE, kw_only=True)
 
     def __str__(self) -> str:
         where = self.file
@@ -145,11 +146,6 @@ class RowFailure:
         return f"{where}: {self.reason}{shown}"
 
 
-class _Failure(Protocol):
-    @property
-    def row(self) -> object: ...
-
-
 class ValidationError(InputError):
     """Rows failed validation; nothing was written. `failures` lists every one of them."""
 
@@ -157,15 +153,14 @@ class ValidationError(InputError):
     what = "row"
     consequence = "nothing was loaded"
 
-    def __init__(self, failures: Sequence[_Failure], *, file: str | None = None, limit: int = 50) -> None:
+    def __init__(self, failures: Sequence[RowFailure], *, file: str | None = None, limit: int = 50) -> None:
         self.failures = list(failures)
         shown = "\n".join(f"  - {f}" for f in self.failures[:limit])
         more = f"\n  … and {len(self.failures) - limit} more" if len(self.failures) > limit else ""
         n_where = len({f.row for f in self.failures})
         msg = f"{len(self.failures)} problem(s) in {n_where} {self.what}(s); {self.consequence}.\n{shown}{more}"
-        codes = {getattr(f, "code", None) for f in self.failures} - {None}
-        reason = codes.pop() if len(codes) == 1 else None
-        super().__init__(msg, file=file, reason=reason if isinstance(reason, Reason) else None)
+        codes = {f.code for f in self.failures}
+        super().__init__(msg, file=file, reason=codes.pop() if len(codes) == 1 else None)
 
 
 class AlertRulesError(ValidationError):
@@ -174,7 +169,7 @@ class AlertRulesError(ValidationError):
     what = "rule"
     consequence = "no rule was evaluated"
 
-    def __init__(self, failures: Sequence[_Failure], *, file: str | None = None) -> None:
+    def __init__(self, failures: Sequence[RowFailure], *, file: str | None = None) -> None:
         super().__init__(failures, file=file, limit=len(failures) or 1)
 
 

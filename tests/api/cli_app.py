@@ -1,14 +1,10 @@
-"""A local Typer app with the serve and token commands (cli/main.py registers them for users; the tests run
-them through this app, as a subprocess: `python -m tests.api.cli_app serve --store …`)."""
+"""The CLI as users run it (`sectorscope serve`, `sectorscope token`), importable by the API tests and runnable
+as a subprocess: `python -m tests.api.cli_app serve --store …` is `sectorscope serve --store …`."""
 from __future__ import annotations
 
-import typer
+from sectorscope.cli.main import app, main
 
-from sectorscope.cli.serve import serve_command, token_command
-
-app = typer.Typer(pretty_exceptions_enable=False)
-app.command("serve")(serve_command)
-app.command("token")(token_command)
+__all__ = ["app"]
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -111,11 +111,12 @@ def test_token_command(tmp_path):
     assert "ops" in listed.stdout and token not in listed.stdout
     rec = json.loads((tmp_path / "s.tokens.json").read_text())["tokens"][0]
     assert TokenStore(tmp_path / "s.tokens.json").verify(token).name == "ops" == rec["name"]
-    assert cli.invoke(app, ["token", "create", "--store", str(store)]).exit_code == 1
-    assert cli.invoke(app, ["token", "burn", "--store", str(store)]).exit_code == 1
+    # bad input: exit 2, the same code in every command
+    assert cli.invoke(app, ["token", "create", "--store", str(store)]).exit_code == 2
+    assert cli.invoke(app, ["token", "burn", "--store", str(store)]).exit_code == 2
     assert cli.invoke(app, ["token", "revoke", "--name", "ops", "--store", str(store)]).exit_code == 0
     gone = cli.invoke(app, ["token", "revoke", "--name", "ops", "--store", str(store)])
-    assert gone.exit_code == 1 and "no token named 'ops'" in gone.output
+    assert gone.exit_code == 2 and "no token named 'ops'" in gone.output
 
 
 def test_serve_refuses_a_missing_store(tmp_path):

@@ -17,12 +17,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 import sdmx
-import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sectorscope.cli.export import export_command
+from sectorscope.cli.main import app
 from sectorscope.errors import InputError, StoreError
 from sectorscope.ingest import load_default
 from sectorscope.model.observation import DIMENSIONS, OBSERVATION_COLUMNS, parse_period
@@ -386,16 +385,8 @@ def test_any_small_store_reads_back_from_every_format(figures):
 
 
 # ---- the command -------------------------------------------------------------------------------------
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("export")(export_command)
-    app.command("noop")(lambda: None)  # a second command keeps "export" a subcommand, as in main.py
-    return app
-
-
 def test_export_command(hand_store, tmp_path):
     runner = CliRunner()
-    app = _app()
     store = str(hand_store.path)
     hand_store.close()
     r = runner.invoke(app, ["export", str(tmp_path / "a.csv"), "--store", store, "-i", "market_size",

@@ -29,11 +29,16 @@ from .routes import ROUTERS
 from .security import TokenStore
 from .settings import ApiSettings
 
-__all__ = ["API_PREFIX", "DASHBOARD_MODULE", "app_from_env", "create_app"]
+__all__ = [
+    "API_PREFIX",
+    "DASHBOARD_MODULE",
+    "app_from_env",
+    "create_app",
+]
 
 API_PREFIX = "/api"
 DASHBOARD_MODULE = "sectorscope.api.dashboard"
-log = logging.getLogger("sectorscope.api")
+_log = logging.getLogger("sectorscope.api")
 
 _DESCRIPTION = """\
 The sectorscope store over HTTP: the indicator catalog, figures with their sources and quotes as of any

@@ -30,9 +30,12 @@ from typing import TypeVar
 from ..store import Store
 from .problems import ApiProblem
 
-__all__ = ["Runner", "StorePool"]
+__all__ = [
+    "Runner",
+    "StorePool",
+]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def _identity(path: Path) -> tuple[int, int, int, int] | None:
@@ -105,7 +108,7 @@ class Runner:
         self.pool = pool
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sectorscope-api")
 
-    def _work(self, lease: _Lease, fn: Callable[[Store], T], timeout: float) -> T:
+    def _work(self, lease: _Lease, fn: Callable[[Store], _T], timeout: float) -> _T:
         store = self.pool.acquire(timeout)
         with lease.lock:
             lease.store = store
@@ -116,7 +119,7 @@ class Runner:
                 lease.store = None
             self.pool.release(store)
 
-    async def run(self, fn: Callable[[Store], T], *, timeout: float) -> T:
+    async def run(self, fn: Callable[[Store], _T], *, timeout: float) -> _T:
         """`fn(store)` in a worker thread; ApiProblem 503 when it takes longer than `timeout` seconds."""
         loop = asyncio.get_running_loop()
         lease = _Lease()
@@ -133,7 +136,7 @@ class Runner:
                              "(indicator=, subject=, period= …) or download it as format=csv or parquet",
                              headers={"Retry-After": "10"}) from None
 
-    async def call(self, fn: Callable[[], T], *, timeout: float) -> T:
+    async def call(self, fn: Callable[[], _T], *, timeout: float) -> _T:
         """A call that needs no pooled store (a write, which opens its own), in a worker thread."""
         loop = asyncio.get_running_loop()
         return await asyncio.wait_for(loop.run_in_executor(self.executor, fn), timeout)

@@ -39,7 +39,7 @@ __all__ = [
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://sectorscope.invalid/problems/"  # problem types name a section of docs/api.md
-log = logging.getLogger("sectorscope.api")
+_log = logging.getLogger("sectorscope.api")
 
 
 class ProblemFailure(BaseModel):
@@ -176,7 +176,7 @@ def install_handlers(app: FastAPI, scrub: Scrubber) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         error_id = uuid.uuid4().hex[:12]
-        log.exception("unexpected error %s on %s %s", error_id, request.method, request.url.path)
+        _log.exception("unexpected error %s on %s %s", error_id, request.method, request.url.path)
         return problem_response(request, 500, "internal-error",
                                 f"the server met an unexpected error (logged as {error_id}); "
                                 "try again, and report the id to the operator if it persists", error_id=error_id)

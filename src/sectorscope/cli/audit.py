@@ -22,7 +22,13 @@ from .common import (
 if TYPE_CHECKING:
     from ..audit import AuditResult
 
-__all__ = ["audit_app", "print_counts"]
+__all__ = [
+    "FINDING_COLUMNS",
+    "audit_app",
+    "audit_command",
+    "choose_command",
+    "print_counts",
+]
 
 audit_app = typer.Typer(cls=Group, help="Consistency rules and conflicts, every finding shown against its "
                         "quoted sources.")

@@ -23,7 +23,15 @@ from .common import (
 )
 from .options import parse_dims
 
-__all__ = ["catalog_command", "load_command", "query_command", "vintages_command"]
+__all__ = [
+    "FORMATS",
+    "QUERY_COLUMNS",
+    "VINTAGE_COLUMNS",
+    "catalog_command",
+    "load_command",
+    "query_command",
+    "vintages_command",
+]
 
 QUERY_COLUMNS = ("obs_id", "vintage_id", "indicator", "subject", "region", "product", "application", "company",
                  "country", "tier", "scenario", "period", "value", "value_high", "qualifier", "unit",

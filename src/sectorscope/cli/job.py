@@ -13,7 +13,9 @@ from .common import OutDirOpt, console, out
 if TYPE_CHECKING:
     from ..job import RunResult
 
-__all__ = ["run_command"]
+__all__ = [
+    "run_command",
+]
 
 
 @contextmanager
@@ -52,29 +54,29 @@ def run_command(
     _print_outputs(result)
 
 
-def say(text: str) -> None:
+def _say(text: str) -> None:
     out.print(text, highlight=False)
 
 
 def _print_outputs(result: RunResult) -> None:
     p, published = result.outputs, result.published
     assert published is not None  # run() publishes unless told not to
-    say("outputs:")
-    say(f"  store   {result.store_path.resolve()}")
-    say(f"  report  {p['report.zh.html'].resolve()}  (open it in a browser; English: {p['report.en.html'].name}, "
+    _say("outputs:")
+    _say(f"  store   {result.store_path.resolve()}")
+    _say(f"  report  {p['report.zh.html'].resolve()}  (open it in a browser; English: {p['report.en.html'].name}, "
         f"PDF: {p['report.zh.pdf'].name}, workbook: {p['tables.xlsx'].name})")
     changed = (f"{len(published.diff)} figures changed since v{published.since}" if published.diff is not None
                else "no earlier load to compare with")
-    say(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; {changed}; both also in the report)")
-    say(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)")
-    say(f"  serve   .venv/bin/sectorscope serve --store {result.store_path}  (the HTTP API on "
+    _say(f"  alerts  {p['alerts'].resolve()}  ({len(published.alerts)} alerts; {changed}; both also in the report)")
+    _say(f"  export  {p['observations.sdmx.csv'].resolve()}  (SDMX-CSV of every figure)")
+    _say(f"  serve   .venv/bin/sectorscope serve --store {result.store_path}  (the HTTP API on "
         "http://127.0.0.1:8000/api, OpenAPI at /api/openapi.json)")
-    say(f"  audit   {p['audit.md'].resolve()}  ({len(result.audit.findings)} findings; English: "
+    _say(f"  audit   {p['audit.md'].resolve()}  ({len(result.audit.findings)} findings; English: "
         f"{p['audit.en.md'].name}; also in the store's audit_findings table)")
-    say(f"  analytics {p['analytics.md'].resolve()}  ({len(result.analysis.derived)} derived figures, stored with "
+    _say(f"  analytics {p['analytics.md'].resolve()}  ({len(result.analysis.derived)} derived figures, stored with "
         f"formula and inputs; English: {p['analytics.en.md'].name})")
     fc = result.forecast
     n_model = sum(1 for f in fc.forecasts if f.mean is not None)
     n_out = int((~fc.comparisons["inside95"]).sum()) if len(fc.comparisons) else 0
-    say(f"  forecast  {p['forecast.md'].resolve()}  ({n_model} series forecast with 80/95 % intervals, "
+    _say(f"  forecast  {p['forecast.md'].resolve()}  ({n_model} series forecast with 80/95 % intervals, "
         f"{n_out} report forecasts outside our 95 % interval; English: {p['forecast.en.md'].name})")

@@ -8,7 +8,10 @@ import typer
 
 from .common import DEFAULT_STORE, LangOpt, OutDirOpt, StoreOpt, check_choice, open_store, out
 
-__all__ = ["report_command"]
+__all__ = [
+    "FORMATS",
+    "report_command",
+]
 
 FORMATS = ("html", "pdf", "xlsx")
 

@@ -11,7 +11,11 @@ import typer
 
 from .common import DEFAULT_STORE, StoreOpt, check_choice, err, fail, open_store, out, print_table
 
-__all__ = ["serve_command", "token_command"]
+__all__ = [
+    "TOKEN_ACTIONS",
+    "serve_command",
+    "token_command",
+]
 
 TOKEN_ACTIONS = ("create", "list", "revoke")
 

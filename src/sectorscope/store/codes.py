@@ -52,7 +52,11 @@ def check_codes(store: Store, *, indicator: Iterable[str] | None = None, source_
                 if code not in known:
                     raise UnknownCodeError("indicator", code, sorted(known))
     if source_id is not None:
+        # a figure's source is in `sources` when a file brought it; sectorscope's own (derived figures)
+        # may only be in the figures
         known = known_codes(store, "sources", "source_id")
+        if source_id not in known:
+            known = known | known_codes(store, "observations", "source_id")
         if source_id not in known:
             raise UnknownCodeError("source", source_id, sorted(known))
     for name, value in (dims or {}).items():

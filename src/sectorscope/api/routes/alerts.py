@@ -14,7 +14,11 @@ from ..problems import ApiProblem, problem_responses
 from ..settings import ApiSettings, confined
 from ..views import alerts as views
 
-__all__ = ["default_rules", "router"]
+__all__ = [
+    "alerts",
+    "default_rules",
+    "router",
+]
 
 router = APIRouter(tags=["alerts"])
 

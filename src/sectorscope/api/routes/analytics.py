@@ -12,7 +12,15 @@ from ..problems import problem_responses
 from ..views import analytics as views
 from ..views import writes
 
-__all__ = ["router"]
+__all__ = [
+    "Reads",
+    "add_trl",
+    "derived",
+    "elasticity",
+    "indices",
+    "router",
+    "trl",
+]
 
 router = APIRouter(tags=["analytics"])
 Reads = problem_responses(400, 404, 422, 503)

@@ -11,7 +11,15 @@ from ..problems import problem_responses
 from ..views import audit as views
 from ..views import writes
 
-__all__ = ["router"]
+__all__ = [
+    "Text",
+    "Vid",
+    "choose",
+    "finding",
+    "findings",
+    "house_views",
+    "router",
+]
 
 router = APIRouter(tags=["audit"])
 Vid = Annotated[int | None, Query(ge=1, le=2**62, description="An audited vintage; the latest audited by default")]

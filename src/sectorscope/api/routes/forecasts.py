@@ -8,7 +8,10 @@ from ..models import ForecastList
 from ..problems import problem_responses
 from ..views import forecasts as views
 
-__all__ = ["router"]
+__all__ = [
+    "forecasts",
+    "router",
+]
 
 router = APIRouter(tags=["forecasts"])
 

@@ -11,7 +11,12 @@ from ..models import Catalog, Health, Indicator
 from ..problems import ApiProblem, problem_responses
 from ..views import store_meta
 
-__all__ = ["router"]
+__all__ = [
+    "catalog",
+    "health",
+    "indicator",
+    "router",
+]
 
 router = APIRouter(tags=["catalog"])
 

@@ -14,7 +14,14 @@ from ..models import ObservationDetail, ObservationPage
 from ..problems import problem_responses
 from ..views import observations as views
 
-__all__ = ["MEDIA_TYPES", "Format", "router"]
+__all__ = [
+    "MAX_ID",
+    "MEDIA_TYPES",
+    "Format",
+    "observation",
+    "observations",
+    "router",
+]
 
 router = APIRouter(tags=["observations"])
 

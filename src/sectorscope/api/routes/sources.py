@@ -11,7 +11,12 @@ from ..models import Source, SourceDetail
 from ..problems import problem_responses
 from ..views import store_meta
 
-__all__ = ["SourceList", "router"]
+__all__ = [
+    "SourceList",
+    "router",
+    "source",
+    "sources",
+]
 
 router = APIRouter(tags=["sources"])
 

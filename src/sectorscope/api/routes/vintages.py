@@ -16,7 +16,19 @@ from ..models import Diff, Vintage, VintageList, VintageWritten
 from ..problems import ApiProblem, problem_responses
 from ..views import store_meta, writes
 
-__all__ = ["router"]
+__all__ = [
+    "Change",
+    "Limit",
+    "Offset",
+    "Point",
+    "Source",
+    "diff_path",
+    "diff_query",
+    "load",
+    "router",
+    "vintage",
+    "vintages",
+]
 
 router = APIRouter(tags=["vintages"])
 Point = Annotated[str, Path(max_length=64, pattern=AS_OF_PATTERN, description="A vintage (3, v3) or an ISO date")]

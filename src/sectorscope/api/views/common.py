@@ -1,7 +1,6 @@
 """Shared reads: resolving `as_of`, checking codes against the store, and figures as references."""
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from ...model.catalog import load_catalog
 from ...model.observation import DIMENSIONS
 from ...monitor.diff import printed_expr
 from ...store import Store
+from ...store.codes import known_codes
 from ..convert import clean, records
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
@@ -74,38 +74,17 @@ def resolve(store: Store, as_of: str | None) -> int | None:
                          "(2025-06-30, 2025-06-30T12:00:00Z)") from None
 
 
-_KNOWN: dict[tuple, set[str]] = {}  # (store file identity, table, column) → the codes; a write changes the identity
-
-
-def _known(store: Store, table: str, column: str) -> set[str]:
-    """The distinct codes of a small reference table, cached until the store file changes (every write
-    replaces it), so a filter check costs no query on a hot path."""
-    try:
-        st = os.stat(store.path)
-        key = (str(store.path), st.st_ino, st.st_mtime_ns, st.st_size, table, column)
-    except OSError:
-        key = None
-    if key is not None and key in _KNOWN:
-        return _KNOWN[key]
-    t = store.table(table)
-    codes = set(t.select(column).distinct().execute()[column])
-    if key is not None:
-        if len(_KNOWN) > 64:
-            _KNOWN.clear()
-        _KNOWN[key] = codes
-    return codes
-
-
 def check_filters(store: Store, f: Filters) -> None:
-    """Unknown indicator or source codes are errors a user can fix (an empty answer would hide the typo)."""
+    """Unknown indicator or source codes are errors a user can fix (an empty answer would hide the typo);
+    the codes come from the store's one cache of them (store/codes.py), worded for the API."""
     if f.indicator:
         # the package's catalog first (no query), then the store's own (a dataset may bring its indicators)
         unknown = set(f.indicator) - set(load_catalog().codes())
-        bad = sorted(unknown - _known(store, "indicators", "code")) if unknown else []
+        bad = sorted(unknown - known_codes(store, "indicators", "code")) if unknown else []
         if bad:
             raise ApiProblem(400, "unknown-indicator", f"unknown indicator {', '.join(map(repr, bad))}; "
                              "/api/catalog lists the indicator codes")
-    if f.source and f.source not in _known(store, "sources", "source_id"):
+    if f.source and f.source not in known_codes(store, "sources", "source_id"):
         raise ApiProblem(400, "unknown-source", f"unknown source {f.source!r}; /api/sources lists the sources")
 
 
