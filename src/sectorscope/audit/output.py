@@ -6,7 +6,7 @@ Wording the audit for a reader (audit.md) is the presentation's job and lives in
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -47,7 +47,7 @@ def record_audit(store: Store, *, as_of: AsOf = None, save: bool = True,
             if hv["ids"] & ids and hv["indicator"] == f.indicator:
                 f.house_view = hv
     if save and result.vintage_id is not None:
-        store.write_findings(result.vintage_id, findings_frame(result.findings, datetime.now(timezone.utc)))
+        store.write_findings(result.vintage_id, findings_frame(result.findings, datetime.now(UTC)))
     return result, views
 
 

@@ -14,7 +14,16 @@ catalog.
     term("reading", "shortage", "en")                                # shortage
 """
 from .figures import figure, in_unit, interval, qualified, quantity, span
-from .glossary import LANGS, Glossary, glossary, indicator_name, qualifier_symbol, qualifier_word, term, unit_label
+from .glossary import (
+    LANGS,
+    Glossary,
+    glossary,
+    indicator_name,
+    qualifier_symbol,
+    qualifier_word,
+    term,
+    unit_label,
+)
 from .numbers import (
     MISSING,
     SIGNIFICANT,
@@ -24,9 +33,9 @@ from .numbers import (
     missing,
     percent,
     rate,
-    significant,
     signed,
     signed_percent,
+    significant,
     step_of,
 )
 from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
@@ -56,9 +65,9 @@ __all__ = [
     "rate",
     "scaled",
     "scales",
-    "significant",
     "signed",
     "signed_percent",
+    "significant",
     "span",
     "step_of",
     "term",

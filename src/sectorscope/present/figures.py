@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .glossary import qualifier_symbol, unit_label
-from .numbers import MISSING, decimals_of, fixed, grouped, missing, significant, signed, step_of
+from .numbers import MISSING, decimals_of, fixed, grouped, missing, signed, significant, step_of
 from .units import canonical_unit_of, own_unit, scaled
 
 __all__ = ["figure", "in_unit", "interval", "qualified", "quantity", "span"]
@@ -51,9 +51,7 @@ def figure(value: float | None = None, qualifier: str | None = "exact", value_hi
     languages, as it stands in the quote. Without, a computed value (`value`, `value_high` in canonical
     `unit`) in its display unit by the stated rule. Nothing to show: —."""
     if not missing(printed) and str(printed) != "":
-        high = None if missing(printed_high) else str(printed_high)
-        if qualifier == "range" and not high and not missing(value_high):
-            high = significant(float(value_high))  # type: ignore[arg-type]
+        high = None if missing(printed_high) else str(printed_high)  # value_high is canonical: no stand-in
         shown_unit = unit if missing(unit_printed) else str(unit_printed)
         return qualified(str(printed), qualifier, high, shown_unit)
     if missing(value):

@@ -20,9 +20,9 @@ __all__ = [
     "missing",
     "percent",
     "rate",
-    "significant",
     "signed",
     "signed_percent",
+    "significant",
     "step_of",
 ]
 

@@ -24,8 +24,8 @@ from ...present import (
     qualified,
     qualifier_word,
     quantity,
-    significant,
     signed,
+    significant,
     term,
 )
 from .markdown import cell, render, write_notes
@@ -187,7 +187,7 @@ def _composites(result: AnalysisResult, lang: str) -> list[dict]:
                      "r95": f"{significant(r['rank_95_lower'])}–{significant(r['rank_95_upper'])}"}
                     for u, r in res.summary().iterrows()]
             sens = res.sensitivity
-            factors = sens.index if "factor" not in sens else sens["factor"]
+            factors = sens.get("factor", sens.index)
             title = inst.title_en if lang == "en" else inst.title_zh
             blocks.append({"title": title + (f" — {group}" if group else ""), "example": any(example.values()),
                            "method": _method(inst, res, lang), "rows": rows,

@@ -34,12 +34,14 @@ def _scenario_names(f: SeriesForecast, lang: str) -> str:
 def _block(f: SeriesForecast, lang: str, catalog: Catalog) -> dict[str, Any]:
     """One series: its history, the model's mean and intervals by year, the CAGR scenarios beside them."""
     s = f.series
+    model = f.model()
     rows = []
     for k, y in enumerate(f.years):
         row: dict[str, object] = {"year": y}
-        if f.mean is not None:
-            row.update(mean=quantity(f.mean[k], s.unit), i80=span(f.lo80[k], f.hi80[k], s.unit),
-                       i95=span(f.lo95[k], f.hi95[k], s.unit))
+        if model is not None:
+            mean, lo80, hi80, lo95, hi95 = model
+            row.update(mean=quantity(mean[k], s.unit), i80=span(lo80[k], hi80[k], s.unit),
+                       i95=span(lo95[k], hi95[k], s.unit))
         row["scen"] = " / ".join(quantity(v[k], s.unit) for _, v in f.scenarios)
         rows.append(row)
     ids = (sorted(set(f.other_of[0].obs_ids).union(*(p.obs_ids for p in f.other_of[1]))) if f.other_of
@@ -48,9 +50,9 @@ def _block(f: SeriesForecast, lang: str, catalog: Catalog) -> dict[str, Any]:
         "title": cell(f"{indicator_name(s.indicator, lang, catalog)} · {series_label(s.dims)}"),
         "source": s.source_id,
         "history": cell(", ".join(f"{y}: {quantity(v, s.unit)}" for y, v in zip(s.years, s.values, strict=True))),
-        "ids": ", ".join(map(str, ids)), "method": cell(f.method) if f.mean is not None else "",
+        "ids": ", ".join(map(str, ids)), "method": cell(f.method) if model is not None else "",
         "filled": ", ".join(map(str, f.filled)), "segment": f.segment, "rows": rows,
-        "scen_names": cell(_scenario_names(f, lang)), "has_model": f.mean is not None,
+        "scen_names": cell(_scenario_names(f, lang)), "has_model": model is not None,
         "unused": ", ".join(map(str, s.unused_ids)),
     }
 
