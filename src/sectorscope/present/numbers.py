@@ -65,7 +65,7 @@ def grouped(text: str) -> str:
 
 
 def _infinite(value: float, signed_: bool = False) -> str:
-    return ("-∞" if value < 0 else "+∞" if signed_ else "∞") if math.isinf(value) else MISSING
+    return "-∞" if value < 0 else "+∞" if signed_ else "∞"
 
 
 def significant(value: float | None, sig: int = SIGNIFICANT, *, grouping: bool = False) -> str:
