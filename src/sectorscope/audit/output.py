@@ -57,7 +57,7 @@ def run_audit(store: Store, out_dir: str | Path | None = None, *, as_of: AsOf = 
     """The old name of `record_audit`, kept for its callers: the result and no paths. audit.md is written by
     `sectorscope.report.notes.write_audit` now, so `out_dir` must be None."""
     if out_dir is not None:
-        raise TypeError("run_audit no longer writes audit.md: call sectorscope.audit.record_audit, then "
+        raise TypeError("run_audit no longer writes audit.md: call sectorscope.audit.output.record_audit, then "
                         "sectorscope.report.notes.write_audit(result, out_dir, langs, house_views=views)")
     result, _ = record_audit(store, as_of=as_of, save=save, catalog=catalog)
     return result, []
