@@ -63,13 +63,12 @@ def run(
     # Imported here: `import sectorscope` must stay cheap (the CLI's start-up), and these pull in pandas,
     # statsforecast and the report stack.
     from .analytics.derived import DERIVED_SOURCE
-    from .analytics.output import write_outputs as write_analytics
     from .analytics.pipeline import analyse, read_config
-    from .audit import run_audit
-    from .forecast.output import write_outputs as write_forecast
+    from .audit.output import record_audit
     from .forecast.pipeline import forecast_store, read_forecast_config
     from .ingest import default_dataset_dir, load_paths
     from .model.observation import FORECAST_SOURCE
+    from .report.notes import write_analytics, write_audit, write_forecast
     from .report.publish import publish as publish_reports
     from .store import Store
 
@@ -86,15 +85,12 @@ def run(
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         analysis = analyse(store, read_config(dataset))
         forecast = forecast_store(store, read_forecast_config(dataset))
-        audited, audit_paths = run_audit(store, out if publish else None, langs=tuple(langs))
+        audited, house_views = record_audit(store)
         published = None
         if publish:
-            for path in write_analytics(analysis, out, tuple(langs)):
-                outputs[path.name] = path
-            for path in write_forecast(forecast, out):
-                outputs[path.name] = path
-            for path in audit_paths:
-                outputs[path.name] = path
+            notes = [*write_analytics(analysis, out, langs), *write_forecast(forecast, out),
+                     *write_audit(audited, out, langs, house_views=house_views)]
+            outputs.update((path.name, path) for path in notes)
             rules = dataset / "alerts.yaml"
             published = publish_reports(store, out, langs=langs, rules=rules if rules.exists() else None,
                                         generated=generated)

@@ -20,10 +20,12 @@ def print_summary(result: AnalysisResult) -> None:
     print_table(f"analysis of vintage v{result.vintage_id}: {len(d)} derived figure(s)", ("indicator", "figures"),
                 ((ind, n) for ind, n in (counts.items() if len(d) else [])))
     if len(result.supply_demand):
+        from ..present import interval, signed, term
+
         print_table("supply-demand elasticity index (+ shortage, − surplus)",
                     ("product", "tier", "index", "interval", "reading"),
-                    ((r.product, r.tier if isinstance(r.tier, str) else "", f"{r.index:+.2f}",
-                      f"[{r.index_low:+.2f}, {r.index_high:+.2f}]", r.reading)
+                    ((r.product, r.tier if isinstance(r.tier, str) else "", signed(r.index),
+                      interval(r.index_low, r.index_high, digits=2, sign=True), term("reading", r.reading, "en"))
                      for r in result.supply_demand.itertuples()), wrap=("product", "reading"))
 
 
@@ -38,14 +40,14 @@ def analyse_command(
 ) -> None:
     """Derived indicators, the supply-demand index, composite indices and the TRL × demand dual track,
     stored as derived figures with lineage; writes OUT/analytics.md (zh) and analytics.en.md."""
-    from ..analytics.output import write_outputs
     from ..analytics.pipeline import analyse, read_config
     from ..ingest import default_dataset_dir
+    from ..report.notes import write_analytics
 
     st = open_store(store)
     cfg = read_config(config if config is not None else default_dataset_dir())
     result = analyse(st, cfg, as_of=as_of, save=save)
-    paths = write_outputs(result, out_dir)
+    paths = write_analytics(result, out_dir)
     st.close()
     print_summary(result)
     if result.written:

@@ -61,14 +61,16 @@ def audit_command(
     --format json or csv lists the findings themselves."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..audit import run_audit
+    from ..audit.output import record_audit
+    from ..report.notes import write_audit
 
     check_choice("--lang", lang, ("zh", "en", "both"))
     check_choice("--format", fmt, ("table", "json", "csv"))
     langs = ("zh", "en") if lang == "both" else (lang,)
     st = open_store(store)
-    result, paths = run_audit(st, out_dir, as_of=as_of, langs=langs, save=save)
+    result, house_views = record_audit(st, as_of=as_of, save=save)
     st.close()
+    paths = write_audit(result, out_dir, langs, house_views=house_views)
     if fmt != "table":
         en = lang == "en"
         emit_records(({"rule": f.rule, "severity": f.severity, "indicator": f.indicator, "subject": f.subject,

@@ -107,17 +107,24 @@ def query_command(
     t = t.order_by(["indicator", "subject", "period", "obs_id"])
     if limit:
         t = t.limit(limit)
-    frame = t.select(list(QUERY_COLUMNS)).execute()
+    frame = t.select([*QUERY_COLUMNS, "value_high_as_printed"]).execute()
     st.close()
     records = frame.to_dict("records")
     if fmt != "table":
         emit_records(records, fmt, QUERY_COLUMNS)
         return
-    shown = ("obs_id", "indicator", "subject", "period", "value_as_printed", "unit_as_printed", "qualifier",
-             "status", "source_id", "quote")
-    print_table(None, ("id", "indicator", "subject", "period", "value", "unit", "qualifier", "status", "source",
-                       "quote"), ([r[c] for c in shown] for r in records), wrap=("quote",))
+    print_table(None, ("id", "indicator", "subject", "period", "figure", "status", "source", "quote"),
+                ([r["obs_id"], r["indicator"], r["subject"], r["period"], _figure(r), r["status"], r["source_id"],
+                  r["quote"]] for r in records), wrap=("quote",))
     out.print(f"{len(frame)} row(s)", highlight=False)
+
+
+def _figure(r: dict) -> str:
+    """A row's figure as its source printed it (约12.3%, ≥70%, 30–45天), or its value for a computed one."""
+    from ..present import figure
+
+    return figure(r["value"], r["qualifier"], r["value_high"], r["unit"], printed=r["value_as_printed"],
+                  printed_high=r["value_high_as_printed"], unit_printed=r["unit_as_printed"])
 
 
 def vintages_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") -> None:

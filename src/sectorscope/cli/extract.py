@@ -92,12 +92,13 @@ def _load(ex: Extraction, store_path: Path, from_review: Path | None, sid: str, 
 
 def _table(ex: Extraction, cands: list[Candidate], min_confidence: float) -> None:
     from ..model.text import normalise
+    from ..present import fixed, qualified
 
     def row(c: Candidate) -> list[object]:
-        value = c.value_as_printed + (f"–{c.value_high_as_printed}" if c.value_high_as_printed else "")
+        value = qualified(c.value_as_printed, "range", c.value_high_as_printed)  # its qualifier has a column
         where = f"[{c.cell.row} / {c.cell.column}] " if c.cell else ""
         return [f"{c.start}–{c.end}", c.indicator or "?", c.period, value, c.unit_as_printed, c.qualifier,
-                f"{c.confidence:.2f}", where + normalise(c.quote)[-60:].replace("\n", " ")]
+                fixed(c.confidence, 2), where + normalise(c.quote)[-60:].replace("\n", " ")]
 
     print_table(f"{ex.document.name}: {len(ex.candidates)} candidates, {len(ex.accepted(min_confidence))} accepted, "
                 f"{len(ex.tables)} tables, {len(ex.ambiguities)} ambiguities",

@@ -42,14 +42,14 @@ def forecast_command(
     """Forecast every annual series with calibrated 80 % / 95 % intervals, CAGR scenarios beside the models,
     segments reconciled; stored as forecast figures of source sectorscope-forecast; writes OUT/forecast.md
     (zh) and forecast.en.md."""
-    from ..forecast.output import write_outputs
     from ..forecast.pipeline import forecast_store, read_forecast_config
     from ..ingest import default_dataset_dir
+    from ..report.notes import write_forecast
 
     st = open_store(store)
     cfg = read_forecast_config(config if config is not None else default_dataset_dir())
     result = forecast_store(st, cfg, as_of=as_of, save=save)
-    paths = write_outputs(result, out_dir)
+    paths = write_forecast(result, out_dir)
     st.close()
     print_summary(result)
     if result.written:

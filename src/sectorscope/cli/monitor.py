@@ -41,9 +41,11 @@ def _shown_path(p: Path) -> str:
 
 
 def _cell(col: str, v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+    from ..present import missing, signed_percent
+
+    if missing(v):
         return ""
-    return f"{float(v):+.1f}%" if col == "pct_change" else str(v)  # type: ignore[arg-type]
+    return signed_percent(float(v)) if col == "pct_change" else str(v)  # type: ignore[arg-type]  # a number when pct_change
 
 
 def diff_command(

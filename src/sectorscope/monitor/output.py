@@ -19,8 +19,14 @@ from .alerts import ALERT_COLUMNS, SEVERITY_ORDER, Alert, alerts_to_frame
 from .diff import diff_vintages, summarise_diff
 from .rules import AlertRule
 
-__all__ = ["write_alerts_json", "alerts_document", "alerts_to_frame", "rules_to_frame", "diff_frame",
-           "ALERT_COLUMNS"]
+__all__ = [
+    "ALERT_COLUMNS",
+    "alerts_document",
+    "alerts_to_frame",
+    "diff_frame",
+    "rules_to_frame",
+    "write_alerts_json",
+]
 
 
 def rules_to_frame(rules: Sequence[AlertRule]) -> pd.DataFrame:

@@ -1,0 +1,75 @@
+"""The presentation layer: how a figure is shown to a person — value and qualifier, display unit, rounding,
+thousands separators and zh/en wording — decided here and nowhere else.
+
+Every output that shows a number to a reader (the Markdown notes, the CLI's tables, and the report, API and
+dashboard as they adopt it) calls these functions with plain values, so the same figure reads the same
+everywhere: 185.6亿元 in the report is 185.6亿元 in the CLI, a qualifier is one word in each language, and no
+output shows 769.5000000000006 or 3.89549e+10. Wording is data (glossary.yaml); indicator names come from the
+catalog.
+
+    from sectorscope.present import figure, quantity, interval, term
+    figure(printed="560", unit_printed="亿元", qualifier="at_least")   # ≥560亿元
+    quantity(76_950_000_000, "元")                                    # 769.5亿元
+    interval(0.31, 0.33, digits=2, sign=True)                        # [+0.31, +0.33]
+    term("reading", "shortage", "en")                                # shortage
+"""
+from .figures import figure, in_unit, interval, qualified, quantity, span
+from .glossary import (
+    LANGS,
+    Glossary,
+    glossary,
+    indicator_name,
+    qualifier_symbol,
+    qualifier_word,
+    term,
+    unit_label,
+)
+from .numbers import (
+    MISSING,
+    SIGNIFICANT,
+    decimals_of,
+    fixed,
+    grouped,
+    missing,
+    percent,
+    rate,
+    signed,
+    signed_percent,
+    significant,
+    step_of,
+)
+from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
+
+__all__ = [
+    "LANGS",
+    "MISSING",
+    "SIGNIFICANT",
+    "Glossary",
+    "canonical_unit_of",
+    "column_unit",
+    "decimals_of",
+    "figure",
+    "fixed",
+    "glossary",
+    "grouped",
+    "in_unit",
+    "indicator_name",
+    "interval",
+    "missing",
+    "own_unit",
+    "percent",
+    "qualified",
+    "qualifier_symbol",
+    "qualifier_word",
+    "quantity",
+    "rate",
+    "scaled",
+    "scales",
+    "signed",
+    "signed_percent",
+    "significant",
+    "span",
+    "step_of",
+    "term",
+    "unit_label",
+]
