@@ -18,10 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sectorscope.analytics.pipeline import analyse, read_config
-from sectorscope.audit import run_audit
-from sectorscope.forecast.pipeline import forecast_store, read_forecast_config
-from sectorscope.ingest import default_dataset_dir, load_default
+from sectorscope.ingest import default_dataset_dir
 from sectorscope.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,15 +89,11 @@ def start_server(store: Path, *extra: str, data_dir: Path | None = None) -> Serv
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory) -> Path:
-    """The default dataset loaded, analysed, forecast and audited (v1 load, v2 analyse, v3 forecast)."""
+def built_store(main_job, tmp_path_factory) -> Path:
+    """The store the main job leaves (v1 load, v2 analyse, v3 forecast, audited: tests/conftest.py's
+    `main_job`), copied: the server process holds its own file, apart from the other suites' readers."""
     path = tmp_path_factory.mktemp("api-store") / "sectorscope.duckdb"
-    store = Store(path)
-    load_default(store, loaded_at=FIXED)
-    analyse(store, read_config(default_dataset_dir()))
-    forecast_store(store, read_forecast_config(default_dataset_dir()))
-    run_audit(store, None, save=True)
-    store.close()
+    shutil.copyfile(main_job.store_path, path)
     return path
 
 

@@ -7,8 +7,6 @@ Wording the audit for a reader (audit.md) is the presentation's job and lives in
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import NoReturn
 
 import pandas as pd
 
@@ -19,7 +17,7 @@ from .engine import AuditResult, audit
 from .findings import Finding
 from .house_view import house_view_rows
 
-__all__ = ["findings_frame", "record_audit", "render_markdown", "run_audit"]
+__all__ = ["findings_frame", "record_audit"]
 
 
 def findings_frame(findings: list[Finding], audited_at: datetime) -> pd.DataFrame:
@@ -49,21 +47,3 @@ def record_audit(store: Store, *, as_of: AsOf = None, save: bool = True,
     if save and result.vintage_id is not None:
         store.write_findings(result.vintage_id, findings_frame(result.findings, datetime.now(UTC)))
     return result, views
-
-
-def run_audit(store: Store, out_dir: str | Path | None = None, *, as_of: AsOf = None,
-              langs: tuple[str, ...] = ("zh",), save: bool = True,
-              catalog: Catalog | None = None) -> tuple[AuditResult, list[Path]]:
-    """The old name of `record_audit`, kept for its callers: the result and no paths. audit.md is written by
-    `sectorscope.report.notes.write_audit` now, so `out_dir` must be None."""
-    if out_dir is not None:
-        raise TypeError("run_audit no longer writes audit.md: call sectorscope.audit.output.record_audit, then "
-                        "sectorscope.report.notes.write_audit(result, out_dir, langs, house_views=views)")
-    result, _ = record_audit(store, as_of=as_of, save=save, catalog=catalog)
-    return result, []
-
-
-def render_markdown(*_args: object, **_kwargs: object) -> NoReturn:
-    """Moved to `sectorscope.report.notes.render_audit` (the audit layer cannot reach the presentation);
-    the name stays importable until `sectorscope.audit` stops re-exporting it."""
-    raise NotImplementedError("audit.md is rendered by sectorscope.report.notes.render_audit")

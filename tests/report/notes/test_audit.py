@@ -46,14 +46,3 @@ def test_record_then_write(default_store, tmp_path):
     paths = write_audit(result, tmp_path, ("zh", "en"), house_views=views)
     assert [p.name for p in paths] == ["audit.md", "audit.en.md"]
     assert paths[1].read_text(encoding="utf-8") == (GOLDEN / "audit.en.md").read_text(encoding="utf-8")
-
-
-def test_the_old_names_say_where_the_writer_went(default_store, tmp_path):
-    from sectorscope.audit import render_markdown, run_audit
-
-    result, paths = run_audit(default_store, None, save=False)
-    assert paths == [] and result.findings
-    with pytest.raises(TypeError, match="write_audit"):
-        run_audit(default_store, tmp_path, save=False)
-    with pytest.raises(NotImplementedError, match="render_audit"):
-        render_markdown(result)
