@@ -1,10 +1,10 @@
 """`sectorscope forecast`: every annual series of the store forecast with calibrated intervals, CAGR
 scenarios beside the models, segments reconciled, and the reports' own forecasts set against ours.
 
-The results are `forecast` figures of source `sectorscope-forecast`, written as a vintage of their own:
-each names the model and its intervals (lo80 … hi95), the figures it was made from (input_ids) and the
-vintage they were read in (input_vintage), so a later vintage can be compared with the forecast it
-replaced. A forecast no longer produced is withdrawn.
+The results are `forecast` figures of source `sectorscope-forecast`, of kind `model_forecast` or
+`scenario_projection`, written as a vintage of their own: each names the model and its intervals (lo80 …
+hi95), the figures it was made from (input_ids) and the vintage they were read in (input_vintage), so a
+later vintage can be compared with the forecast it replaced. A forecast no longer produced is withdrawn.
 """
 from __future__ import annotations
 
