@@ -26,8 +26,8 @@ reason code beside the message: the message is for people and may be reworded or
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar

@@ -62,12 +62,11 @@ def run(
     """
     # Imported here: `import sectorscope` must stay cheap (the CLI's start-up), and these pull in pandas,
     # statsforecast and the report stack.
-    from .analytics.derived import DERIVED_SOURCE
     from .analytics.pipeline import analyse, read_config
     from .audit.output import record_audit
     from .forecast.pipeline import forecast_store, read_forecast_config
     from .ingest import default_dataset_dir, load_paths
-    from .model.observation import FORECAST_SOURCE
+    from .model.observation import STATED
     from .report.notes import write_analytics, write_audit, write_forecast
     from .report.publish import publish as publish_reports
     from .store import Store
@@ -81,7 +80,7 @@ def run(
         loaded = load_paths(store, [dataset], label=label or default_label, withdraw_missing=True,
                             loaded_at=loaded_at, on_file=on_file)
         stated = store.observations()
-        stated = stated.filter(~stated.source_id.isin([DERIVED_SOURCE, FORECAST_SOURCE]))
+        stated = stated.filter(stated.kind == STATED)
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
         analysis = analyse(store, read_config(dataset))
         forecast = forecast_store(store, read_forecast_config(dataset))

@@ -33,6 +33,20 @@ def test_supply_demand_reads_low_end_surplus_high_end_shortage_from_the_data(ana
     assert sd.loc["微型振动马达(可穿戴设备用)", "reading"] == "balanced"
 
 
+def test_the_index_figures_carry_their_kind_reading_and_band(analysed):
+    store, r = analysed
+    t = store.query(indicator="supply_demand_index").execute()
+    products = t[t["kind"] == "derived"].set_index("product")["reading"].to_dict()
+    assert products == r.supply_demand.set_index("product")["reading"].to_dict()
+    tiers = t[t["kind"] == "tier_summary"].set_index("tier")["reading"].to_dict()
+    assert tiers == {"低端": "surplus", "高端": "shortage"} and t["product"][t["kind"] == "tier_summary"].isna().all()
+    assert set(t["reading_band"]) == {0.2} and set(t["kind"]) == {"derived", "tier_summary"}
+    kinds = store.observations().execute().groupby("indicator")["kind"].agg(set).to_dict()
+    assert kinds["trl"] == {"assessment"} and kinds["demand_score"] == {"derived"}
+    assert kinds["composite_rank"] == {"derived"} and kinds["substitution_space"] == {"derived"}
+    assert kinds["market_size"] == {"stated"}
+
+
 def test_regional_index_ranks_with_intervals(analysed):
     _, r = analysed
     _, runs = next((i, runs) for i, runs in r.extra["composites"] if i.name == "regional_mems_capability")

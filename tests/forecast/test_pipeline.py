@@ -164,6 +164,9 @@ def test_default_dataset_forecasts_are_stored_with_intervals_method_and_lineage(
     scen = ours[ours["scenario"].notna()]
     assert set(scen["scenario"]) >= {"CAGR-低", "CAGR-基准", "CAGR-高", "报告CAGR-基准"}
     assert scen["formula"].str.contains(r"\(1 \+").all()
+    # what a row is, is its kind: a model forecast has intervals, a CAGR scenario is a projection without one
+    assert (model["kind"] == "model_forecast").all() and (scen["kind"] == "scenario_projection").all()
+    assert set(t.filter(t.source_id != FORECAST_SOURCE).kind.execute()) == {"stated"}
 
 
 def test_imaging_market_segments_add_up_and_are_bounded_below_by_zero(forecasted):

@@ -29,6 +29,7 @@ def test_long_csv_with_traditional_text_and_artefacts(tmp_path, sources_csv):
     assert got.iloc[0]["quote_normalised"] == "整体产能利用率仅为68.3%"
     assert list(got["value"]) == [68.3, 10_600_000.0] and list(got["unit"]) == ["%", "个"]
     assert list(got["unit_as_printed"]) == ["%", "萬臺"] and got.iloc[1]["value_as_printed"] == "1,060"
+    assert list(got["kind"]) == ["stated", "stated"] and got["reading"].isna().all()  # a source's own figures
     store.close()
 
 

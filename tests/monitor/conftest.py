@@ -11,7 +11,7 @@ import pytest
 
 from sectorscope.forecast.pipeline import SOURCE_ROW
 from sectorscope.ingest import load_paths
-from sectorscope.model.observation import FORECAST_SOURCE, parse_period
+from sectorscope.model.observation import FORECAST_SOURCE, MODEL_FORECAST, parse_period
 from sectorscope.monitor.alerts import MODEL_LOCATION
 from sectorscope.store import Batch, Store, VintageSummary
 
@@ -42,8 +42,8 @@ def load(store: Store, folder: Path, n: int, rows: list[dict], sources_csv: Path
 
 
 def forecast_rows(rows: list[dict]) -> pd.DataFrame:
-    """Model forecasts as forecast/pipeline.py writes them: source sectorscope-forecast, location 预测:模型,
-    intervals, input ids and input vintage. `rows` give at least indicator, subject, period, value, unit,
+    """Model forecasts as forecast/pipeline.py writes them: kind model_forecast, source sectorscope-forecast,
+    location 预测:模型, intervals, input ids and input vintage. `rows` give at least indicator, subject, period, value, unit,
     lo95/hi95 (canonical units), input_ids and input_vintage."""
     out = []
     for r in rows:
@@ -51,7 +51,7 @@ def forecast_rows(rows: list[dict]) -> pd.DataFrame:
         v = float(r["value"])
         out.append({
             "region": "中国", "qualifier": "exact", "status": "forecast", "source_id": FORECAST_SOURCE,
-            "location": MODEL_LOCATION, "value_as_printed": f"{v:g}", "unit_as_printed": r["unit"],
+            "kind": MODEL_FORECAST, "location": MODEL_LOCATION, "value_as_printed": f"{v:g}", "unit_as_printed": r["unit"],
             "period_start": p.start, "period_end": p.end, "withdrawn": False, "method": "hand-made",
             "lo80": r.get("lo95"), "hi80": r.get("hi95"), **r,
         })

@@ -134,7 +134,8 @@ def _derived(value: float, lo: float, hi: float, product: str, inputs: list[int]
     return {"indicator": "capacity_utilisation", "subject": "测试市场", "region": "中国", "product": product,
             "period": "2025", "period_start": p.start, "period_end": p.end, "value": value, "qualifier": "exact",
             "unit": "%", "value_as_printed": f"{value:g}", "unit_as_printed": "%", "status": "derived",
-            "source_id": DERIVED_SOURCE, "location": "派生:output_over_capacity", "formula": "output / capacity",
+            "source_id": DERIVED_SOURCE, "kind": "derived", "location": "派生:output_over_capacity",
+            "formula": "output / capacity",
             "input_ids": inputs, "bound_low": lo, "bound_high": hi, "input_vintage": vid, "withdrawn": False}
 
 

@@ -19,14 +19,12 @@ import pandas as pd
 
 from ..audit.intervals import with_intervals
 from ..model.catalog import Catalog, Derivation
-from ..model.observation import DIMENSIONS
+from ..model.observation import DERIVED, DERIVED_SOURCE, DIMENSIONS
 from ..model.rules import Settings
 from ..model.units import canonical_unit
 from .formulas import INF, interval_staged, lag_name, point_expr
 
 __all__ = ["DERIVED_SOURCE", "Scenario", "derive", "derived_rows", "display", "figures_with_intervals"]
-
-DERIVED_SOURCE = "sectorscope"  # the source id of every figure sectorscope computes
 
 
 @dataclass(frozen=True)
@@ -150,6 +148,7 @@ def derived_rows(raw: pd.DataFrame, d: Derivation, catalog: Catalog, params: Map
     out["unit_as_printed"] = [p[1] for p in printed]
     out["status"] = "derived"
     out["source_id"] = DERIVED_SOURCE
+    out["kind"] = DERIVED
     out["location"] = f"派生:{d.name}" + (f" / {scenario.name}" if scenario else "")
     out["formula"] = _describe(d, params)
     out["input_ids"] = [[int(x) for x in ids] for ids in out["input_ids"]]

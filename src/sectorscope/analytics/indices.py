@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..model.observation import DERIVED, DERIVED_SOURCE
 from .composite import IndexSpec, Uncertainty, uncertainty
-from .derived import DERIVED_SOURCE, display
+from .derived import display
 
 __all__ = ["IndexInstance", "build_inputs", "index_rows", "parse_indices", "run_index"]
 
@@ -150,7 +151,7 @@ def index_rows(inst: IndexInstance, runs: list, vid: int, subject: str) -> pd.Da
             tag = "示例数据(example data)" if example.get(unit) else None
             q = sq.loc[unit]
             common = {**dims, "period": "2019" if inst.source_id == "seed-001" else "2020", "status": "derived",
-                      "source_id": DERIVED_SOURCE, "qualifier": "exact", "unit": "", "unit_as_printed": "",
+                      "source_id": DERIVED_SOURCE, "kind": DERIVED, "qualifier": "exact", "unit": "", "unit_as_printed": "",
                       "input_ids": ids.get(unit, []), "basis": tag, "method": method, "input_vintage": vid,
                       "withdrawn": False}
             rows.append({**common, "indicator": "composite_index", "value": float(r["score"]),

@@ -18,9 +18,9 @@ from ..audit.engine import rules_of
 from ..errors import InputError, StoreError
 from ..ingest import read_sources
 from ..model.catalog import Catalog, load_catalog
-from ..model.observation import DIMENSIONS, parse_period
+from ..model.observation import ASSESSMENT, DERIVED, DERIVED_SOURCE, DIMENSIONS, TIER_SUMMARY, parse_period
 from ..store import AsOf, Batch, Store, VintageSummary
-from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
+from .derived import Scenario, derive, display, figures_with_intervals
 from .indices import IndexInstance, index_rows, parse_indices, run_index
 from .supply_demand import SupplyDemandSpec, parse_spec, supply_demand_index, tier_summary
 from .trl import demand_score, dual_track, read_assessments, read_dual_track, select_components
@@ -119,33 +119,35 @@ def _period_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _index_rows(sd: pd.DataFrame, tiers: pd.DataFrame, subject: str, vid: int) -> pd.DataFrame:
+def _index_rows(sd: pd.DataFrame, tiers: pd.DataFrame, subject: str, vid: int, band: float) -> pd.DataFrame:
+    """The supply-demand index as figures: one per product (derived) and one per tier (its mean, a tier
+    summary), each with its reading and the balanced band (±`band`) that made it."""
     rows = []
 
-    def row(product: str | None, tier: str | None, idx: float, lo: float, hi: float, ids: list[int],
-            period: str, note: str) -> None:
-        printed, unit = display(idx, "")
+    def row(product: str | None, tier: str | None, r: Any, ids: list[int], period: str, note: str) -> None:
+        printed, unit = display(r.index, "")
         rows.append({
             "indicator": "supply_demand_index", "subject": subject, "product": product, "tier": tier,
-            "period": period, "value": idx, "qualifier": "exact", "unit": "", "value_as_printed": printed,
+            "period": period, "value": r.index, "qualifier": "exact", "unit": "", "value_as_printed": printed,
             "unit_as_printed": unit, "status": "derived", "source_id": DERIVED_SOURCE,
+            "kind": DERIVED if product is not None else TIER_SUMMARY,
             "location": "派生:supply_demand_index" + (" / 档位均值" if product is None else ""),
             "formula": "supply_demand_index = mean(sign × band_gap(x, low, high) / scale, clipped to ±2)",
-            "input_ids": ids, "note": note, "bound_low": lo, "bound_high": hi,
+            "input_ids": ids, "note": note, "bound_low": r.index_low, "bound_high": r.index_high,
             "method": "supply_demand_index: anchored neutral bands (analytics.yaml)", "input_vintage": vid,
-            "withdrawn": False,
+            "withdrawn": False, "reading": r.reading, "reading_band": band,
         })
 
     for r in sd.itertuples():
         years = sorted({str(c["period"])[:4] for c in r.components})
         note = "; ".join(f"{c['component']} {c['printed']}{'(档位)' if c['level'] == 'tier' else ''} → {c['contribution']:+.2f}"
                          for c in r.components)
-        row(r.product, r.tier, r.index, r.index_low, r.index_high, [c["obs_id"] for c in r.components], years[-1], note)
+        row(r.product, r.tier, r, [c["obs_id"] for c in r.components], years[-1], note)
     for t in tiers.itertuples():
         members = sd[sd["tier"] == t.tier]
         ids = sorted({c["obs_id"] for comps in members["components"] for c in comps})
         years = sorted({str(c["period"])[:4] for comps in members["components"] for c in comps})
-        row(None, t.tier, t.index, t.index_low, t.index_high, ids, years[-1], "档位内产品指数的平均: " + "、".join(t.products))
+        row(None, t.tier, t, ids, years[-1], "档位内产品指数的平均: " + "、".join(t.products))
     return pd.DataFrame(rows)
 
 
@@ -188,7 +190,7 @@ def run_dual_track(figs: ir.Table, config: AnalyticsConfig, catalog: Catalog, vi
         rows.append({
             "indicator": "trl", "subject": "缩微机械", "product": r.technology, "period": period, "value": float(r.trl),
             "qualifier": "exact", "unit": "", "value_as_printed": str(int(r.trl)), "unit_as_printed": "",
-            "status": "estimate", "source_id": DERIVED_SOURCE, "quote": r.evidence,
+            "status": "estimate", "source_id": DERIVED_SOURCE, "kind": ASSESSMENT, "quote": r.evidence,
             "location": f"TRL评估 / {r.source_id} {r.location or ''}".strip(),
             "basis": f"TRL评估,证据出自 {r.source_id} {r.location or ''}".strip(),
             "note": f"{r.assessor}({r.assessed_on}):{r.note or ''}", "method": "trl_assessment (NASA / GB/T 22900)",
@@ -199,7 +201,7 @@ def run_dual_track(figs: ir.Table, config: AnalyticsConfig, catalog: Catalog, vi
             rows.append({
                 "indicator": "demand_score", "subject": "缩微机械", "product": r.technology, "period": period,
                 "value": float(r.score), "qualifier": "exact", "unit": "", "value_as_printed": printed,
-                "unit_as_printed": "", "status": "derived", "source_id": DERIVED_SOURCE,
+                "unit_as_printed": "", "status": "derived", "source_id": DERIVED_SOURCE, "kind": DERIVED,
                 "location": "派生:dual_track", "formula": TRL_FORMULA, "input_ids": r.input_ids,
                 "note": f"TRL {int(r.trl)} × 需求 {r.score:.2f} → {r.advice_zh}", "bound_low": r.score_low,
                 "bound_high": r.score_high, "method": f"dual_track: quadrant={r.quadrant}", "input_vintage": vid,
@@ -226,7 +228,7 @@ def analyse(store: Store, config: AnalyticsConfig | None = None, *, as_of: AsOf 
         sd = supply_demand_index(figs, config.supply_demand)
         tiers = tier_summary(sd, config.supply_demand.balanced_within)
         subj = figs.filter(figs.source_id == config.supply_demand.source_id).subject.mode().execute()
-        frames.append(_index_rows(sd, tiers, str(subj), vid))
+        frames.append(_index_rows(sd, tiers, str(subj), vid, config.supply_demand.balanced_within))
     composites = []
     for inst in config.indices:
         runs = run_index(inst, figs)

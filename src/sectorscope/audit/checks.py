@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..model.catalog import Catalog
+from ..model.observation import MODEL_FORECAST, STATED
 from ..model.rules import IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
@@ -63,11 +64,11 @@ def check_bounds(cur: ir.Table, catalog: Catalog) -> pd.DataFrame:
     return bad.select(obs_id=bad.obs_id, lower=bad.lower, upper=bad.upper).execute()
 
 
-def check_forecast_intervals(figs: ir.Table, ours: str, derived: str) -> pd.DataFrame:
-    """A report's forecast whose interval misses sectorscope's 95 % interval for the same series and year
-    (source `ours`, no scenario). `figs` carries the interval columns (with_intervals) and lo95/hi95."""
-    mine = figs.filter((figs.source_id == ours) & figs.lo95.notnull() & figs.scenario.isnull())
-    theirs = figs.filter((figs.grp == "forecast") & ~figs.source_id.isin([ours, derived]))
+def check_forecast_intervals(figs: ir.Table) -> pd.DataFrame:
+    """A report's forecast whose interval misses sectorscope's 95 % interval (a model forecast's) for the
+    same series and year. `figs` carries the interval columns (with_intervals), kind and lo95/hi95."""
+    mine = figs.filter((figs.kind == MODEL_FORECAST) & figs.lo95.notnull())
+    theirs = figs.filter((figs.grp == "forecast") & (figs.kind == STATED))
     j = theirs.join(mine, [theirs.indicator == mine.indicator, theirs.subject == mine.subject,
                            theirs.dkey == mine.dkey, theirs.period == mine.period], rname="{name}_ours")
     bad = j.filter((j.hi < j.lo95_ours) | (j.lo > j.hi95_ours))

@@ -8,7 +8,7 @@ import ibis
 import pandas as pd
 
 from ..model.catalog import Catalog, load_catalog
-from ..model.observation import FORECAST_SOURCE
+from ..model.observation import OUR_FORECAST_KINDS
 from ..model.rules import RuleSet, load_rules, packaged_rules
 from ..store import Store
 from ..store.store import AsOf
@@ -75,13 +75,13 @@ def audit(store: Store, as_of: AsOf = None, *, rules: RuleSet | None = None, cat
     everything = store.observations(as_of)
     # sectorscope's own forecasts are not stated figures: they are checked against the reports' forecasts
     # (forecast_interval), not in the conflict, change or part-whole checks
-    current = everything.filter(everything.source_id != FORECAST_SOURCE).select("obs_id")
+    current = everything.filter(~everything.kind.isin(OUR_FORECAST_KINDS)).select("obs_id")
     rows = store.table("observations")
     cur = with_intervals(rows.semi_join(current, "obs_id"), rules.settings).select(_CHECKED).cache()
     forecast_rows = everything.filter(everything.status == "forecast").select("obs_id")
     misses = checks.check_forecast_intervals(
         with_intervals(rows.semi_join(forecast_rows, "obs_id"), rules.settings)
-        .select(*_CHECKED, "scenario", "lo80", "hi80", "lo95", "hi95", "method"), FORECAST_SOURCE, "sectorscope")
+        .select(*_CHECKED, "kind", "lo80", "hi80", "lo95", "hi95", "method"))
     combos = None
     try:
         per_indicator = cur.group_by("indicator").aggregate(n=cur.count()).execute()

@@ -1,10 +1,10 @@
 """`sectorscope forecast`: every annual series of the store forecast with calibrated intervals, CAGR
 scenarios beside the models, segments reconciled, and the reports' own forecasts set against ours.
 
-The results are `forecast` figures of source `sectorscope-forecast`, written as a vintage of their own:
-each names the model and its intervals (lo80 … hi95), the figures it was made from (input_ids) and the
-vintage they were read in (input_vintage), so a later vintage can be compared with the forecast it
-replaced. A forecast no longer produced is withdrawn.
+The results are `forecast` figures of source `sectorscope-forecast`, of kind `model_forecast` or
+`scenario_projection`, written as a vintage of their own: each names the model and its intervals (lo80 …
+hi95), the figures it was made from (input_ids) and the vintage they were read in (input_vintage), so a
+later vintage can be compared with the forecast it replaced. A forecast no longer produced is withdrawn.
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..analytics.derived import DERIVED_SOURCE, display
+from ..analytics.derived import display
 from ..errors import InputError, StoreError
 from ..model.catalog import Catalog, load_catalog
-from ..model.observation import FORECAST_SOURCE, parse_period
+from ..model.observation import FORECAST_SOURCE, MODEL_FORECAST, SCENARIO_PROJECTION, STATED, parse_period
 from ..store import AsOf, Batch, Store, VintageSummary
 from . import models
 from .cagr import CagrScenario, history_scenarios, project, stated_scenarios
@@ -28,6 +28,7 @@ from .series import KEY_DIMS, HistorySeries, history_series, series_label, state
 from .transforms import Scale, scale_for
 
 __all__ = [
+    "MODEL_LOCATION",
     "NOT_FORECAST",
     "SOURCE_ROW",
     "ForecastConfig",
@@ -42,6 +43,9 @@ SOURCE_ROW = {
     "publisher": "sectorscope", "lang": "zh",
     "note": "模型、区间、输入编号与输入版本见每条预测 / model, intervals, input ids and input vintage on every forecast",
 }
+# Where model forecasts are filed (their location, part of their key); a CAGR scenario is filed under
+# 预测:<scenario>. What a row is, is its `kind`, not this text.
+MODEL_LOCATION = "预测:模型"
 # Indicators that are assessments or results of the analysis, not series a market forecast is made of.
 NOT_FORECAST = frozenset({"trl", "demand_score", "composite_index", "composite_rank", "supply_demand_index"})
 # Rates of change are forecast through their level (a growth rate's own trend is not a forecast anyone reads).
@@ -244,10 +248,10 @@ def forecast_store(store: Store, config: ForecastConfig | None = None, *, as_of:
     if vid is None:
         raise StoreError(f"{store.path} holds no vintage to forecast from; load data first")
     figs = store.observations(vid)
-    ours = (DERIVED_SOURCE, FORECAST_SOURCE)
-    series = [s for s in history_series(figs, catalog, exclude_sources=ours)
+    given = figs.filter(figs.kind == STATED)  # the sources' own figures: what a history or a stated forecast is
+    series = [s for s in history_series(given, catalog)
               if s.indicator not in NOT_FORECAST and not s.indicator.endswith(CHANGE_SUFFIXES)]
-    stated = stated_forecasts(figs, exclude_sources=ours)
+    stated = stated_forecasts(given)
     rate_figs = _rate_figures(figs)
     rates = {(s.key, s.years[-1]): _stated_rates(rate_figs, s) for s in series}  # each series' once
     skipped: list[tuple[str, str, str]] = []
@@ -346,16 +350,17 @@ def _rows(done: list[SeriesForecast], vid: int) -> pd.DataFrame:
             mean, lo80, hi80, lo95, hi95 = model
             for k, y in enumerate(f.years):
                 printed, unit = display(float(mean[k]), s.unit)
-                rows.append({**base, "period": str(y), "value": float(mean[k]), "value_as_printed": printed,
-                             "unit_as_printed": unit, "location": "预测:模型", "note": f"{base['note']};h={k + 1}",
+                rows.append({**base, "kind": MODEL_FORECAST, "period": str(y), "value": float(mean[k]),
+                             "value_as_printed": printed, "unit_as_printed": unit, "location": MODEL_LOCATION,
+                             "note": f"{base['note']};h={k + 1}",
                              "lo80": float(lo80[k]), "hi80": float(hi80[k]), "lo95": float(lo95[k]),
                              "hi95": float(hi95[k]), "method": f.method})
         for c, values in f.scenarios:
             tag = ("CAGR-" if c.ground == "history" else "报告CAGR-") + c.name
             for k, y in enumerate(f.years):
                 printed, unit = display(float(values[k]), s.unit)
-                rows.append({**base, "scenario": tag, "period": str(y), "value": float(values[k]),
-                             "value_as_printed": printed, "unit_as_printed": unit,
+                rows.append({**base, "kind": SCENARIO_PROJECTION, "scenario": tag, "period": str(y),
+                             "value": float(values[k]), "value_as_printed": printed, "unit_as_printed": unit,
                              "location": f"预测:{tag}",
                              "formula": f"{s.values[-1]:.6g} × (1 + {c.rate:.4f})^({y} − {s.years[-1]})",
                              "method": f"cagr_scenario ({c.ground}): {c.why_en}", "note": f"{_note(f)};{c.why_zh};h={k + 1}"})

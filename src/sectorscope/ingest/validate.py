@@ -26,6 +26,7 @@ from ..model.observation import (
     LOADABLE_STATUSES,
     PERIOD_PATTERN,
     QUALIFIERS,
+    STATED,
     parse_period,
 )
 from ..model.text import normalise_many
@@ -365,6 +366,7 @@ def _finish(df: pd.DataFrame, out: pd.DataFrame, start: pd.Series) -> pd.DataFra
     out["formula"] = None
     out["input_ids"] = None
     out["withdrawn"] = False
+    out["kind"] = STATED
     return out.reset_index(drop=True)
 
 

@@ -3,6 +3,10 @@
 The store keeps every version of a figure; the *key* of a figure (its source, indicator, every
 dimension, period and location in the source) is what a later vintage revises. Two passages of one
 report that state the same thing differently have different locations, so both are kept.
+
+What *kind* of figure a row is (stated by a source, derived, a model forecast, a scenario, a summary, an
+assessment) is a column set by whatever made the row, so no reader has to guess it from a source id or a
+location text.
 """
 from __future__ import annotations
 
@@ -14,14 +18,26 @@ from ..errors import ParseError
 
 __all__ = [
     "ANALYSIS_COLUMNS",
+    "ASSESSMENT",
+    "DERIVED",
+    "DERIVED_SOURCE",
     "DIMENSIONS",
     "FORECAST_SOURCE",
     "KEY_COLUMNS",
+    "KINDS",
+    "KIND_MEANINGS",
     "LOADABLE_STATUSES",
+    "MODEL_FORECAST",
     "OBSERVATION_COLUMNS",
+    "OUR_FORECAST_KINDS",
     "PERIOD_PATTERN",
     "QUALIFIERS",
+    "READINGS",
+    "READING_COLUMNS",
+    "SCENARIO_PROJECTION",
+    "STATED",
     "STATUSES",
+    "TIER_SUMMARY",
     "Period",
     "parse_period",
 ]
@@ -32,11 +48,40 @@ QUALIFIERS = ("exact", "about", "at_least", "at_most", "range")
 STATUSES = ("actual", "estimate", "forecast", "target", "derived")
 LOADABLE_STATUSES = ("actual", "estimate", "forecast", "target")
 DEFAULT_REGION = "中国"
-# The source id of sectorscope's own forecasts (kept apart from the reports' forecasts and from the derived
-# figures, which have source "sectorscope").
-FORECAST_SOURCE = "sectorscope-forecast"
+# The source rows of sectorscope's own figures (real rows of the `sources` table, so every figure cites a
+# source). They say who computed a figure, not what kind of figure it is: that is `kind`.
+DERIVED_SOURCE = "sectorscope"  # the source of every figure the analysis computes
+FORECAST_SOURCE = "sectorscope-forecast"  # the source of sectorscope's forecasts and CAGR scenarios
 
-# Columns that identify a figure across vintages.
+# The kind of a figure: a closed vocabulary, set where the row is made, fixed for the life of its key.
+STATED = "stated"
+DERIVED = "derived"
+TIER_SUMMARY = "tier_summary"
+ASSESSMENT = "assessment"
+MODEL_FORECAST = "model_forecast"
+SCENARIO_PROJECTION = "scenario_projection"
+KIND_MEANINGS = {
+    STATED: "a figure a source states (a report's table or prose, a data file), as loaded, whatever its status",
+    DERIVED: "computed by sectorscope from other figures by a declared formula or index (catalog formulas, "
+             "demand scores, composite indices and ranks, a product's supply-demand index)",
+    TIER_SUMMARY: "the supply-demand index averaged over the products of one tier (低端, 高端): a summary of "
+                  "derived figures, not any product's own reading",
+    ASSESSMENT: "an analyst's judgement recorded as a figure, its evidence quoted: a technology's TRL",
+    MODEL_FORECAST: "sectorscope's statistical forecast of a series, with its 80 % and 95 % intervals",
+    SCENARIO_PROJECTION: "a series carried forward at an assumed growth rate (a CAGR scenario): a what-if path "
+                         "without an interval, not a forecast that can be missed",
+}
+KINDS = tuple(KIND_MEANINGS)
+OUR_FORECAST_KINDS = (MODEL_FORECAST, SCENARIO_PROJECTION)  # what the forecast pipeline writes
+
+# What a figure reads as against a declared band (the supply-demand index: + shortage, − surplus), stored
+# with the band that made the reading, so every view shows the same reading without recomputing it.
+READINGS = ("shortage", "balanced", "surplus")
+READING_COLUMNS = ("reading", "reading_band")
+
+# Columns that identify a figure across vintages. `kind` is not one of them: what made a figure is already
+# fixed by its source and location (every kind files its rows under its own), so adding it would change
+# the key (and a key's hash) of every figure stored before schema 3 without telling any two figures apart.
 KEY_COLUMNS = ("source_id", "indicator", *DIMENSIONS, "period", "location")
 
 # Columns of the `observations` table, in order.
@@ -46,6 +91,7 @@ OBSERVATION_COLUMNS = (
     "unit_as_printed", "status", "source_id", "quote", "quote_normalised", "quote_start", "quote_end",
     "location", "basis", "note", "formula", "input_ids", "withdrawn",
     "bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage",
+    "kind", *READING_COLUMNS,
 )
 # Columns only derived figures and forecasts fill.
 ANALYSIS_COLUMNS = ("bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage")

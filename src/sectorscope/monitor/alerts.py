@@ -19,10 +19,10 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..analytics.derived import DERIVED_SOURCE, display
+from ..analytics.derived import display
 from ..errors import StoreError
 from ..model.catalog import Catalog, load_catalog
-from ..model.observation import DEFAULT_REGION, DIMENSIONS, FORECAST_SOURCE
+from ..model.observation import DEFAULT_REGION, DIMENSIONS, MODEL_FORECAST, STATED
 from ..store import AsOf, Store
 from .alert_rules import AlertRule, read_alert_rules
 from .diff import diff_vintages, printed_expr
@@ -42,13 +42,13 @@ __all__ = [
     "read_alert_rules",
 ]
 
-# Where the forecast pipeline files its model forecasts (CAGR scenarios are 预测:CAGR-…, not forecasts to miss).
+# The location text model forecasts are filed under. Nothing here reads it (a forecast to miss is a row of
+# kind model_forecast); kept for the modules that import it from here.
 MODEL_LOCATION = "预测:模型"
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 # Vintages sectorscope writes itself (the analyse and forecast pipelines' labels), not data loads.
 SYSTEM_LABELS = ("analyse", "forecast")
 SERIES_DIMS = tuple(d for d in DIMENSIONS if d != "scenario")  # how forecast/series.py keys a series
-_OURS = (DERIVED_SOURCE, FORECAST_SOURCE)
 _T = TypeVar("_T")
 _FIGURE = ("obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "status", "value", "value_high",
            "qualifier", "unit", "source_id", "quote", "location")
@@ -206,7 +206,7 @@ def _threshold(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
 
 def _forecast_miss(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
     narrow = _key_filter(rule, scenarios=False)
-    actual = store.observations(vid, prefilter=lambda t: narrow(t.filter(~t.source_id.isin(list(_OURS)))))
+    actual = store.observations(vid, prefilter=lambda t: narrow(t.filter(t.kind == STATED)))
     actual = actual.filter(actual.status.isin(list(rule.statuses)) & actual.value.notnull())
     actual = actual.mutate(printed=printed_expr(actual))
     lo_a, hi_a = figure_interval(actual)
@@ -216,9 +216,8 @@ def _forecast_miss(store: Store, rule: AlertRule, vid: int) -> pd.DataFrame:
     seen = obs.filter(obs.vintage_id <= vid).group_by("obs_key").aggregate(a_first=obs.vintage_id.min())
     actual = actual.join(seen, "obs_key")
     lo_col, hi_col = ("lo95", "hi95") if rule.interval == 95 else ("lo80", "hi80")
-    fc = obs.filter((obs.source_id == FORECAST_SOURCE) & (obs.location == MODEL_LOCATION) & (obs.status == "forecast")
-                    & ~obs.withdrawn & (obs.vintage_id <= vid) & obs.scenario.isnull()
-                    & obs[lo_col].notnull() & obs[hi_col].notnull())
+    fc = obs.filter((obs.kind == MODEL_FORECAST) & (obs.status == "forecast") & ~obs.withdrawn
+                    & (obs.vintage_id <= vid) & obs.scenario.isnull() & obs[lo_col].notnull() & obs[hi_col].notnull())
     fc = fc.select(f_obs_id=fc.obs_id, f_vintage=fc.vintage_id, f_input_vintage=fc.input_vintage, f_value=fc.value,
                    f_lo=fc[lo_col], f_hi=fc[hi_col], f_unit=fc.unit, f_first_input=fc.input_ids[0],
                    **{f"f_{d}": fc[d] for d in ("indicator", *SERIES_DIMS, "period")})

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..errors import Reason, StoreError
-from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE
+from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE, READING_COLUMNS
 from ..store import AsOf, Store
 from ..store.store import CONTENT_COLUMNS
 
@@ -36,7 +36,7 @@ __all__ = [
 CHANGES = ("new", "revised", "withdrawn")
 # Bookkeeping a recomputation rewrites without changing what the figure says.
 _BOOKKEEPING = ("input_ids", "input_vintage")
-COMPARED_COLUMNS = tuple(c for c in (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS) if c not in _BOOKKEEPING)
+COMPARED_COLUMNS = tuple(c for c in (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS, *READING_COLUMNS) if c not in _BOOKKEEPING)
 _PAIRED = ("status", "value", "value_high", "qualifier", "printed", "source_id", "quote", "location", "obs_id",
            "vintage_id", "lo80", "hi80", "lo95", "hi95", "input_vintage", "method")
 DIFF_COLUMNS = (

@@ -11,15 +11,16 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import ibis
+import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from ..errors import StoreError
 
-__all__ = ["add_missing_columns", "connect_read", "interrupt", "write_session"]
+__all__ = ["add_missing_columns", "connect_read", "fill_columns", "interrupt", "write_session"]
 
 
 def connect_read(path: Path) -> BaseBackend:
@@ -104,3 +105,16 @@ def add_missing_columns(con: BaseBackend, name: str, schema: ibis.Schema) -> lis
             con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}')
             added.append(col)
     return added
+
+
+def fill_columns(con: BaseBackend, name: str, key: str,
+                 values: Callable[[ir.Table], Mapping[str, ir.Value]]) -> None:
+    """Set columns of every row of table `name` to Ibis expressions over the row (`values(table)`), matched
+    on the unique column `key`: how a migration fills the columns it has just added for the rows before it."""
+    t = con.table(name)
+    exprs = values(t)
+    if not exprs:
+        return
+    sql = ibis.to_sql(t.select(key, **exprs), dialect=con.name)
+    sets = ", ".join(f'"{c}" = m."{c}"' for c in exprs)
+    con.raw_sql(f'UPDATE "{name}" SET {sets} FROM ({sql}) AS m WHERE "{name}"."{key}" = m."{key}"')

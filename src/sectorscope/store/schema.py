@@ -8,7 +8,10 @@ from ..model.observation import DIMENSIONS
 
 __all__ = ["OPTIONAL_TABLES", "REFERENCE_KEYS", "SCHEMAS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2  # 2: observations gained bound_low … input_vintage (derived figures and forecasts)
+# 2: observations gained bound_low … input_vintage (derived figures and forecasts).
+# 3: observations gained kind (what made the figure) and reading, reading_band (what it reads as, and the band
+#    that made the reading); a store's first write with schema 3 fills them for its older rows (legacy.py).
+SCHEMA_VERSION = 3
 
 _str = dt.String(nullable=True)
 
@@ -52,6 +55,11 @@ OBSERVATIONS = ibis.schema(
         "hi95": dt.Float64(nullable=True),
         "method": _str,
         "input_vintage": dt.Int64(nullable=True),
+        # What kind of figure the row is (model/observation.py KINDS), and what it reads as against a declared
+        # band (READINGS) with that band's half-width: set by whatever made the row, never inferred.
+        "kind": _str,
+        "reading": _str,
+        "reading_band": dt.Float64(nullable=True),
     }
 )
 

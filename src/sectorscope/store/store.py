@@ -24,8 +24,17 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from ..errors import Reason, StoreError
-from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, KEY_COLUMNS, OBSERVATION_COLUMNS
+from ..model.observation import (
+    ANALYSIS_COLUMNS,
+    DIMENSIONS,
+    KEY_COLUMNS,
+    KINDS,
+    OBSERVATION_COLUMNS,
+    READINGS,
+    STATED,
+)
 from . import backend
+from .legacy import LEGACY_COLUMNS, LEGACY_READING_BAND, legacy_columns
 from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
 
 __all__ = ["AsOf", "Batch", "Store", "VintageSummary"]
@@ -43,7 +52,8 @@ _SEP = "\x1f"
 
 @dataclass
 class Batch:
-    """What one load writes. `observations` holds OBSERVATION_COLUMNS less the ids the store assigns."""
+    """What one load writes. `observations` holds OBSERVATION_COLUMNS less the ids the store assigns; a row
+    that does not say its `kind` is a stated figure (what loading a source's data gives)."""
 
     observations: pd.DataFrame
     sources: pd.DataFrame | None = None
@@ -81,10 +91,18 @@ def _digest(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
 
 def _content_digest(t: ir.Table) -> ir.StringValue:
     """The content hash; the analysis columns join it only when one is set, so a figure hashed before
-    they existed (schema 1) hashes the same and a reload does not read as a revision."""
+    they existed (schema 1) hashes the same and a reload does not read as a revision.
+
+    Schema 3's columns keep every hash of schema 2 too. `kind` stays out: the figure key fixes it (the
+    store refuses a key that changes kind). `reading` stays out: it follows from the bounds (hashed) and the
+    band. The band joins only when it is not the ±0.2 every reading used before schema 3, so a re-run
+    restates a figure read as before and revises one whose band changed."""
     base = _joined(t, CONTENT_COLUMNS)
     any_set = functools.reduce(operator.or_, [t[c].notnull() for c in ANALYSIS_COLUMNS])
-    return ibis.ifelse(any_set, base + _SEP + _joined(t, ANALYSIS_COLUMNS), base).hexdigest("md5")
+    text = ibis.ifelse(any_set, base + _SEP + _joined(t, ANALYSIS_COLUMNS), base)
+    band = t.reading_band
+    new_band = band.notnull() & (band != LEGACY_READING_BAND)
+    return ibis.ifelse(new_band, text + _SEP + "reading_band=" + band.cast("string"), text).hexdigest("md5")
 
 
 def _latest(t: ir.Table, key: str | tuple[str, ...]) -> ir.Table:
@@ -100,6 +118,43 @@ def _row_hash(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
         return hashlib.md5(text.encode("utf-8")).hexdigest()
 
     return pd.Series([h(r) for r in frame[cols].itertuples(index=False, name=None)], index=frame.index)
+
+
+def _migrate_observations(con: BaseBackend, added: list[str]) -> None:
+    """Schema 3 meets rows written before it: fill the kind and reading columns just added from the legacy
+    string rules, once (legacy.py)."""
+    new = set(added) & set(LEGACY_COLUMNS)
+    if new:
+        backend.fill_columns(con, "observations", "obs_id",
+                             lambda t: {c: e for c, e in legacy_columns(t).items() if c in new})
+
+
+def _with_kinds(frame: pd.DataFrame) -> pd.DataFrame:
+    """The batch's rows, each with its kind (stated unless it says otherwise); a kind or a reading outside
+    the vocabulary is refused before anything is written."""
+    kind = frame["kind"] if "kind" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    frame = frame.assign(kind=kind.astype(object).where(kind.notna(), STATED))
+    bad = sorted(set(frame["kind"]) - set(KINDS))
+    if bad:
+        raise StoreError(f"unknown figure kind(s) {', '.join(map(str, bad))}; kinds are {', '.join(KINDS)}")
+    if "reading" in frame.columns:
+        wrong = sorted(set(frame["reading"].dropna()) - set(READINGS))
+        if wrong:
+            raise StoreError(f"unknown reading(s) {', '.join(map(str, wrong))}; readings are {', '.join(READINGS)}")
+    return frame
+
+
+def _refuse_kind_changes(mine: ir.Table, earlier: ir.Table) -> None:
+    """A figure's kind is fixed by what made it: a new version of a key may not change it (reads filter on
+    kind before the as-of window, as on the key's own columns)."""
+    prev = earlier.select("obs_key", prev_kind=earlier.kind)
+    clash = mine.join(prev, "obs_key").filter(lambda t: t.kind != t.prev_kind)
+    hit = clash.select("obs_key", "kind", "prev_kind", "source_id", "indicator", "period", "location").limit(1).execute()
+    if len(hit):
+        r = hit.iloc[0]
+        raise StoreError(f"figure {r['source_id']} {r['indicator']} {r['period']} ({r['location']}) is stored as "
+                         f"{r['prev_kind']}, not {r['kind']}: a figure's kind cannot change; give it a figure key of "
+                         "its own (another location)")
 
 
 class Store:
@@ -151,7 +206,11 @@ class Store:
                 return ibis.memtable(pd.DataFrame(columns=SCHEMAS[name].names)).cast(SCHEMAS[name])
             t = self.con.table(name)
             missing = {c: ibis.null(typ) for c, typ in SCHEMAS[name].items() if c not in t.columns}
-            self._tables[name] = t.mutate(**missing) if missing else t  # an older store: new columns read as null
+            if missing:  # an older store: new columns read as null, schema 3's as its first write will fill them
+                t = t.mutate(**missing)
+                if name == "observations" and "kind" in missing:
+                    t = t.mutate(**{c: e for c, e in legacy_columns(t).items() if c in missing})
+            self._tables[name] = t
         return self._tables[name]
 
     # ---- vintages ----------------------------------------------------------------------------
@@ -205,7 +264,8 @@ class Store:
                      prefilter: Callable[[ir.Table], ir.Table] | None = None) -> ir.Table:
         """Every figure as it stood at `as_of` (latest by default): the newest row per figure key.
 
-        `prefilter` may only filter on columns of the figure key (KEY_COLUMNS); it runs before the window.
+        `prefilter` may only filter on columns of the figure key (KEY_COLUMNS) and on `kind`, which the key
+        fixes; it runs before the window.
         """
         obs = self.table("observations")
         vid = self.resolve(as_of)
@@ -218,18 +278,26 @@ class Store:
         return cur if include_withdrawn else cur.filter(~cur.withdrawn)
 
     def query(self, as_of: AsOf = None, *, indicator: str | list[str] | None = None, status: str | None = None,
-              period: str | None = None, source_id: str | None = None, **dims: str | None) -> ir.Table:
-        """Observations filtered on indicator, status, period, source and any dimension."""
+              period: str | None = None, source_id: str | None = None, kind: str | list[str] | None = None,
+              **dims: str | None) -> ir.Table:
+        """Observations filtered on indicator, status, period, source, kind (one or several of KINDS) and any
+        dimension."""
         unknown = set(dims) - set(DIMENSIONS)
         if unknown:
             raise StoreError(f"unknown dimension(s) {sorted(unknown)}; dimensions are {', '.join(DIMENSIONS)}")
-        # Filters on columns of the figure key select whole figures, so they can run before the as-of
-        # window (much less to sort); status is not in the key and must be judged on the latest row.
+        kinds = None if kind is None else [kind] if isinstance(kind, str) else list(kind)
+        if kinds is not None and not set(kinds) <= set(KINDS):
+            raise StoreError(f"unknown kind(s) {sorted(set(kinds) - set(KINDS))}; kinds are {', '.join(KINDS)}")
+        # Filters on columns of the figure key (and on kind, which the key fixes) select whole figures, so they
+        # can run before the as-of window (much less to sort); status is not in the key and must be judged on
+        # the latest row.
         keyed = {"period": period, "source_id": source_id, **dims}
 
         def narrow(t: ir.Table) -> ir.Table:
             if indicator is not None:
                 t = t.filter(t.indicator.isin([indicator] if isinstance(indicator, str) else list(indicator)))
+            if kinds is not None:
+                t = t.filter(t.kind.isin(kinds))
             for col, val in keyed.items():
                 if val is not None:
                     t = t.filter(t[col] == val)
@@ -299,8 +367,10 @@ class Store:
             for name, schema in SCHEMAS.items():
                 if name not in con.list_tables():
                     con.create_table(name, schema=schema)
-                else:
-                    backend.add_missing_columns(con, name, schema)
+                    continue
+                added = backend.add_missing_columns(con, name, schema)
+                if name == "observations":
+                    _migrate_observations(con, added)
             vt = con.table("vintages")
             last = vt.aggregate(v=vt.vintage_id.max(), t=vt.loaded_at.max()).execute().iloc[0]
             vid = 1 if pd.isna(last["v"]) else int(last["v"]) + 1
@@ -346,7 +416,7 @@ class Store:
         base = obs_tbl.obs_id.max().execute()
         base = 0 if pd.isna(base) else int(base)
         cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
-        incoming = ibis.memtable(batch.observations.reindex(columns=cols))
+        incoming = ibis.memtable(_with_kinds(batch.observations).reindex(columns=cols))
         incoming = incoming.cast({c: schema[c] for c in cols})
         incoming = incoming.mutate(obs_key=_digest(incoming, KEY_COLUMNS), row_hash=_content_digest(incoming))
         if base == 0:  # an empty store: everything is new, no join needed
@@ -364,8 +434,10 @@ class Store:
         n_changed = int(mine.count().execute())
         n_revised = 0
         if base and n_changed:
-            earlier = obs_tbl.filter(obs_tbl.vintage_id < vid).select("obs_key")
+            earlier = obs_tbl.filter(obs_tbl.vintage_id < vid).select("obs_key", "kind")
             n_revised = int(mine.select("obs_key").semi_join(earlier, "obs_key").count().execute())
+            if n_revised:
+                _refuse_kind_changes(mine, earlier)
         n_withdrawn = 0
         if batch.withdraw_missing:
             latest = _latest(obs_tbl, "obs_key")
