@@ -299,9 +299,8 @@ def interval_frame(frame: pd.DataFrame, *, rounding: bool, about: About | None =
         s = frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         if name in _NUMERIC:
             return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        if name in _TEXT:
-            return np.array([None if pd.isna(x) else str(x) for x in s], object)
-        raise KeyError(name)  # a part the rule does not define: a bug in RULES, not bad input
+        assert name in _TEXT, name  # every other part is computed: a name here is a bug in RULES
+        return np.array([None if pd.isna(x) else str(x) for x in s], object)
 
     with np.errstate(divide="ignore", invalid="ignore"):  # every branch is computed; the rule picks the sound one
         low, high = _inline(_NumpyOps, column, rounding, about, derived_bounds)

@@ -18,7 +18,6 @@ import yaml
 from ...errors import InputError, RowFailure, UnitError, ValidationError
 from ...model.observation import DEFAULT_REGION, DIMENSIONS
 from ...model.text import normalise
-from ...store.figure_interval import interval_frame
 from .demand import COMPONENTS
 
 __all__ = ["SELECTOR_KEYS", "read_dual_track", "select_components"]
@@ -160,6 +159,8 @@ def _empty(s: pd.Series) -> pd.Series:
 def _bounds(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Each figure's interval: the caller's lower/upper where given (the store's figures carry theirs, from
     store/figure_interval.py with rounding), else what its qualifier alone allows (the same definition)."""
+    from ...store.figure_interval import interval_frame  # here: importing the TRL library needs no engine
+
     lower, upper = interval_frame(rows, rounding=False)
     if "lower" in rows:
         lower = rows["lower"].astype(float).fillna(lower)
