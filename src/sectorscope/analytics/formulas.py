@@ -1,6 +1,9 @@
 """A catalog formula as Ibis expressions: its value on the figures' points, and the interval it can take
 when every input may be anywhere in its own interval (rounding, 约, 以上, 不足).
 
+The inputs' intervals are not made here: they are the columns store/figure_interval.py defines (read through
+audit.intervals.with_intervals), so a derived figure is as wide as the audit says its inputs are.
+
 Interval arithmetic is exact here because every operation and function of the formula language is
 monotone in each argument on the part of the line it is evaluated on (division splits on the sign of the
 divisor; a divisor interval that contains 0 gives the whole line). That is what "a bound in gives a bound
@@ -16,10 +19,10 @@ import ibis
 import ibis.expr.types as ir
 
 from ..model.formula import Formula
+from ..store.figure_interval import INF
 
 __all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 
-INF = float("inf")
 _Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
 
 

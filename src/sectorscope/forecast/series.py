@@ -9,7 +9,6 @@ paragraph rather than stitched from the summary and the appendix. The figures no
 """
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 
 from ..model.catalog import Catalog
 from ..model.observation import DIMENSIONS
+from ..store.figure_interval import interval_frame
 
 __all__ = ["HistorySeries", "history_series", "series_label", "stated_forecasts"]
 
@@ -130,11 +130,6 @@ def stated_forecasts(figs: ir.Table, *, exclude_sources: tuple[str, ...] = ()) -
     df = _frame(figs, ("forecast",), exclude_sources)
     if not len(df):
         return df
-    lo, hi = [], []
-    for r in df.itertuples():
-        v = float(r.value)
-        vh = float(r.value_high) if r.value_high is not None and not pd.isna(r.value_high) else v
-        lo.append(-math.inf if r.qualifier == "at_most" else v)
-        hi.append(math.inf if r.qualifier == "at_least" else vh)
+    lo, hi = interval_frame(df, rounding=False)  # as printed: no rounding, no 约 widening
     df["lo"], df["hi"] = lo, hi
     return df

@@ -24,6 +24,7 @@ from ..errors import StoreError
 from ..model.catalog import Catalog, load_catalog
 from ..model.observation import DEFAULT_REGION, DIMENSIONS, MODEL_FORECAST, STATED
 from ..store import AsOf, Store
+from ..store.figure_interval import interval_exprs
 from .alert_rules import AlertRule, read_alert_rules
 from .diff import diff_vintages, printed_expr
 
@@ -139,15 +140,12 @@ def dims_label(dims: dict[str, str]) -> str:
 
 
 def figure_interval(t: ir.Table) -> tuple[ir.NumericValue, ir.NumericValue]:
-    """Where a figure's value lies, as (low, high) with null for an open end: the qualifier's interval for
-    a stated figure (以上 is [v, ∞), 不足 (−∞, v], a range its two ends, 约 and exact the value itself);
-    for a derived figure the interval its inputs' rounding allows (bound_low, bound_high) — the interval
-    the analytics itself reads (a supply-demand index is a shortage only when all of it is)."""
-    bounded = (t.status == "derived") & t.bound_low.notnull() & t.bound_high.notnull()
-    lo = ibis.cases((bounded, t.bound_low), (t.qualifier == "at_most", ibis.null("float64")), else_=t.value)
-    hi = ibis.cases((bounded, t.bound_high), (t.qualifier == "at_least", ibis.null("float64")),
-                    (t.qualifier == "range", t.value_high.fill_null(t.value)), else_=t.value)
-    return lo, hi
+    """Where a figure's value lies for an alert rule, as (low, high), ±∞ for an open end: store/figure_interval's
+    interval without rounding or 约 widening (exactly 70 with "< 70" does not fire; 以上 is [v, ∞), 不足
+    (−∞, v], a range its two ends, 约 and exact the value itself), and for a derived figure the interval its
+    inputs' rounding allows (bound_low, bound_high) — the interval the analytics itself reads (a supply-demand
+    index is a shortage only when all of it is)."""
+    return interval_exprs(t, rounding=False, derived_bounds=True)
 
 
 def _condition(op: str, x: float, lo: ir.NumericValue, hi: ir.NumericValue, basis: str) -> ir.BooleanValue:

@@ -157,14 +157,15 @@ def _empty(s: pd.Series) -> pd.Series:
 
 
 def _bounds(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    value = rows["value"].astype(float)
-    lower = rows["lower"].astype(float).fillna(value) if "lower" in rows else value.copy()
-    upper = rows["upper"].astype(float).fillna(value) if "upper" in rows else value.copy()
-    q = rows["qualifier"].fillna("exact") if "qualifier" in rows else pd.Series("exact", index=rows.index)
-    upper = upper.mask(q == "at_least", np.inf)
-    lower = lower.mask(q == "at_most", -np.inf)
-    if "value_high" in rows:
-        upper = upper.mask(q == "range", rows["value_high"].astype(float))
+    """Each figure's interval: the caller's lower/upper where given (the store's figures carry theirs, from
+    store/figure_interval.py with rounding), else what its qualifier alone allows (the same definition)."""
+    from ...store.figure_interval import interval_frame  # here: importing the TRL library needs no engine
+
+    lower, upper = interval_frame(rows, rounding=False)
+    if "lower" in rows:
+        lower = rows["lower"].astype(float).fillna(lower)
+    if "upper" in rows:
+        upper = rows["upper"].astype(float).fillna(upper)
     return lower, upper
 
 
@@ -172,10 +173,12 @@ def select_components(observations: pd.DataFrame, selectors: Mapping[str, list[d
     """The demand components of each technology, picked from an observations frame by its selectors.
 
     `observations` has obs_id, indicator, the dimensions, period, value, value_high, qualifier and unit
-    (optionally lower/upper: a caller's interval for exact and about figures). A selector matches observations
-    with its indicator and period, each dimension it names equal to its value, region 中国 unless it names one,
-    subject free unless it names one, and every other dimension empty. Bounds of a figure: lower/upper columns
-    where present, else the value; at_least → upper +inf; at_most → lower −inf; range → value to value_high.
+    (optionally lower/upper: the caller's interval of each figure, e.g. the `lo`, `hi` the store's figures
+    carry). A selector matches observations with its indicator and period, each dimension it names equal to
+    its value, region 中国 unless it names one, subject free unless it names one, and every other dimension
+    empty. Bounds of a figure: lower/upper where given (NaN: not given), else what its qualifier allows
+    (store/figure_interval.py without rounding): the value; at_least → upper +inf; at_most → lower −inf;
+    range → value to value_high.
     Several figures matching one selector (the same figure quoted twice) give their mean with the envelope of
     their bounds; several selectors of one component combine by sum (order_share: distinct segments) or mean
     (growth, import_dependence).
