@@ -212,8 +212,9 @@ def test_analytics_equal_the_stored_figures(server, library):
 def test_forecasts_with_intervals_and_the_reports_own(server, library):
     fc = server.client.get("/api/forecasts", params={"indicator": "market_size", "subject": "成像仪"}).json()
     total = next(s for s in fc["series"] if s["dims"] == {"subject": "成像仪", "region": "中国"})
-    want = library.query(indicator="market_size", subject="成像仪", source_id=FORECAST_SOURCE).execute()
-    want = want[(want["location"] == "预测:模型") & want["product"].isna() & want["application"].isna()]
+    want = library.query(indicator="market_size", subject="成像仪", kind="model_forecast").execute()
+    assert set(want["source_id"]) == {FORECAST_SOURCE} and set(want["location"]) == {"预测:模型"}
+    want = want[want["product"].isna() & want["application"].isna()]
     want = want.set_index("obs_id")
     assert {p["obs_id"] for p in total["points"]} == set(want.index)
     for p in total["points"]:

@@ -100,25 +100,29 @@ def test_every_row_cites_the_figures_it_shows(zh, full_store):
             assert all(n in cites for n in ns)
     kinds = {c.kind for c in zh.citations}
     assert kinds == {"observed", "derived", "forecast"}
+    all_obs = full_store.observations().execute()
+    full_kind = dict(zip(all_obs["obs_id"].astype(int), all_obs["kind"], strict=True))
     for c in zh.citations:
         if c.kind == "observed":
             assert c.quote and c.source_title, c
         elif c.kind == "derived":
             assert c.formula or c.method, c
-        elif c.location == "预测:模型":  # a model forecast: its model, both intervals, the vintage it came from
+        elif full_kind[c.obs_id] == "model_forecast":  # a model forecast: its model, both intervals, the vintage it came from
             assert c.method and c.interval.startswith("80%") and "95%" in c.interval and c.input_vintage, c
         else:  # a CAGR scenario: its rate and formula
+            assert full_kind[c.obs_id] == "scenario_projection"
             assert c.location.startswith("预测:") and "CAGR" in c.location and "(1 + " in c.formula, c
     # the appendix cites every stated figure of the store
     obs = full_store.observations().execute()
-    stated = set(obs.loc[~obs["source_id"].isin(["sectorscope", FORECAST_SOURCE]), "obs_id"].astype(int))
+    stated = set(obs.loc[obs["kind"] == "stated", "obs_id"].astype(int))
+    assert stated == set(obs.loc[~obs["source_id"].isin(["sectorscope", FORECAST_SOURCE]), "obs_id"].astype(int))
     assert stated <= {c.obs_id for c in zh.citations}
 
 
 def test_market_table_shows_the_stores_forecast(zh, full_store):
     """The imaging market's 2030 row equals the store's forecast, in 亿元, with its intervals."""
     obs = full_store.observations().execute()
-    fc = obs[(obs["source_id"] == FORECAST_SOURCE) & (obs["location"] == "预测:模型") & (obs["indicator"] == "market_size")
+    fc = obs[(obs["kind"] == "model_forecast") & (obs["indicator"] == "market_size")
              & (obs["subject"] == "成像仪") & obs["product"].isna() & (obs["period"] == "2030")].iloc[0]
     table = next(t for t in zh.tables() if t.key == "market_1")
     assert table.title_zh == "成像仪 市场规模(中国)"

@@ -95,7 +95,8 @@ OBSERVATION_FIELDS = (
     "obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "period_start", "period_end", "value",
     "value_high", "qualifier", "unit", "value_as_printed", "value_high_as_printed", "unit_as_printed", "status",
     "source_id", "quote", "quote_start", "quote_end", "location", "basis", "note", "formula", "input_ids",
-    "bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage",
+    "bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage", "kind", "reading",
+    "reading_band",
 )
 
 
@@ -143,6 +144,9 @@ class Observation(_Model):
     hi95: Num
     method: Str
     input_vintage: Int
+    kind: str  # stated, derived, tier_summary, assessment, model_forecast or scenario_projection
+    reading: Str  # the elasticity index's reading (shortage, balanced, surplus) …
+    reading_band: Num  # … and the balanced band that made it
 
 
 class ObservationPage(_Model):
@@ -390,7 +394,7 @@ class Elasticity(_Model):
 
 class ElasticityList(_Model):
     vintage_id: Int
-    balanced_within: float
+    balanced_within: float | None
     items: list[Elasticity]
     price_elasticities: list[Observation]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analytics.derived import DERIVED_SOURCE, display
-from ..model.observation import FORECAST_SOURCE
+from ..analytics.derived import display
+from ..model.observation import DERIVED, OUR_FORECAST_KINDS, STATED
 from .document import Citation, CitationKind, Column
 
 __all__ = ["Citations", "blank", "fmt_number", "format_cell", "scale_for"]
@@ -97,10 +97,13 @@ class Citations:
             return self._by_obs[obs_id]
         n = len(self.items) + 1
         source = _text(row.get("source_id"))
+        # what the figure is decides how its footnote reads: a forecast its model and interval, anything
+        # computed (derived, a tier summary, an assessment) its formula and inputs, a stated figure its quote
+        figure_kind = _text(row.get("kind")) or (DERIVED if row.get("status") == "derived" else STATED)
         kind: CitationKind
-        if source == FORECAST_SOURCE:
+        if figure_kind in OUR_FORECAST_KINDS:
             kind = "forecast"
-        elif source == DERIVED_SOURCE or row.get("status") == "derived":
+        elif figure_kind != STATED:
             kind = "derived"
         else:
             kind = "observed"

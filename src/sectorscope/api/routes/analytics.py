@@ -43,8 +43,7 @@ async def indices(ctx: ContextDep, as_of: AsOf = None) -> dict:
 @router.get("/elasticity", response_model=ElasticityList, responses=Reads,
             summary="The supply-demand elasticity index per product and tier (positive: shortage), and %Δq/%Δp")
 async def elasticity(ctx: ContextDep, as_of: AsOf = None) -> dict:
-    within = views.balanced_within(ctx.settings.dataset_dir)
-    return await ctx.read(lambda s: views.elasticity(s, as_of, within))
+    return await ctx.read(lambda s: views.elasticity(s, as_of))
 
 
 @router.get("/trl", response_model=TrlList, responses=Reads,

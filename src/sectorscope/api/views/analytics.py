@@ -1,31 +1,24 @@
 """Derived figures with lineage, composite indices with rank intervals, the elasticity index and TRL ×
 demand: all stored as figures by `sectorscope analyse`, read back here and grouped as the report groups
-them (report/content.py), so the API cannot show other numbers than the report."""
+them (report/content/), so the API cannot show other numbers than the report."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
-from ...analytics.derived import DERIVED_SOURCE
-from ...analytics.pipeline import read_config
-from ...analytics.supply_demand import reading
 from ...analytics.trl import quadrant
+from ...model.observation import ASSESSMENT, DERIVED, TIER_SUMMARY
 from ...store import Store
 from ..convert import clean
 from ..models import OBSERVATION_FIELDS
 from .common import Filters, check_filters, figures, observation_rows, resolve
 
-__all__ = ["balanced_within", "derived", "elasticity", "indices", "trl"]
-
-_DEFAULT_WITHIN = 0.2  # the balanced band of the default analytics.yaml (and of the report)
-
+__all__ = ["derived", "elasticity", "indices", "trl"]
 
 def derived(store: Store, f: Filters, as_of: str | None, *, limit: int, after: int | None) -> dict:
     vid = resolve(store, as_of)
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
-    t = store.query(at, **{**f.query_kwargs(), "source_id": DERIVED_SOURCE, "status": "derived"})
+    t = store.query(at, **{**f.query_kwargs(), "kind": [DERIVED, TIER_SUMMARY, ASSESSMENT], "status": "derived"})
     if after is not None:
         t = t.filter(t.obs_id > after)
     frame = t.order_by("obs_id").limit(limit).select(*OBSERVATION_FIELDS).execute()
@@ -73,31 +66,24 @@ def indices(store: Store, as_of: str | None) -> dict:
     return {"vintage_id": vid, "indices": out}
 
 
-def balanced_within(dataset_dir: Path | None) -> float:
-    """The dataset's balanced band of the elasticity index (analytics.yaml), else the default 0.2."""
-    try:
-        spec = read_config(dataset_dir).supply_demand if dataset_dir is not None else None
-    except Exception:  # a broken config must not break a read; the default band is the report's
-        spec = None
-    return float(spec.balanced_within) if spec is not None else _DEFAULT_WITHIN
-
-
-def elasticity(store: Store, as_of: str | None, within: float) -> dict:
+def elasticity(store: Store, as_of: str | None) -> dict:
+    """The index per product and tier with the reading and band stored with each figure (the analysis read
+    the band from the dataset's analytics.yaml), so the API says what the report says."""
     vid = resolve(store, as_of)
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     sd = store.query(at, indicator="supply_demand_index").order_by("obs_id").execute()
     items = []
     for r in sd.to_dict("records"):
-        lo = r["bound_low"] if not pd.isna(r["bound_low"]) else r["value"]
-        hi = r["bound_high"] if not pd.isna(r["bound_high"]) else r["value"]
-        tier_mean = str(r.get("location") or "").endswith("档位均值")
+        tier_mean = r["kind"] == TIER_SUMMARY
         items.append({"obs_id": int(r["obs_id"]), "product": clean(r["product"]), "tier": clean(r["tier"]),
                       "tier_mean": tier_mean, "period": str(r["period"]), "index": float(r["value"]),
                       "low": clean(r["bound_low"]), "high": clean(r["bound_high"]),
-                      "reading": reading(float(lo), float(hi), within), "components": clean(r["note"]),
+                      "reading": clean(r["reading"]), "components": clean(r["note"]),
                       "formula": clean(r["formula"]), "input_ids": clean(r["input_ids"]) or []})
     items.sort(key=lambda x: (x["tier_mean"], x["index"], x["obs_id"]))
     pe = store.query(at, indicator="price_elasticity").order_by("obs_id").select(*OBSERVATION_FIELDS).execute()
+    bands = sd["reading_band"].dropna()
+    within = float(bands.iloc[0]) if len(bands) else None
     return {"vintage_id": vid, "balanced_within": within, "items": items, "price_elasticities": observation_rows(pe)}
 
 

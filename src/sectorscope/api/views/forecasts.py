@@ -1,18 +1,19 @@
 """Forecasts with their intervals, beside the history they started from, the reports' own forecasts for the
-same series and the CAGR scenarios — the market section of the report (report/content.py), as data."""
+same series and the CAGR scenarios — the market section of the report (report/content/market.py), as data."""
 from __future__ import annotations
 
 import pandas as pd
 
-from ...model.observation import DIMENSIONS, FORECAST_SOURCE
-from ...monitor.alerts import MODEL_LOCATION, SERIES_DIMS
+from ...model.observation import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PROJECTION
+from ...monitor.alerts import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
 from .common import FIGURE_COLUMNS, Filters, check_filters, figures_of, resolve, with_printed
 
 __all__ = ["forecasts"]
 
-_COLS = (*FIGURE_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95", "method", "input_ids", "input_vintage")
+_COLS = (*FIGURE_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95", "method", "input_ids", "input_vintage",
+         "kind")
 
 
 def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
@@ -35,14 +36,15 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
     dims = {k: v for k, v in f.dims.items() if k != "scenario"}
-    ours = _frame(store.query(at, indicator=f.indicator or None, source_id=FORECAST_SOURCE, period=f.period, **dims))
-    model = ours[(ours["location"] == MODEL_LOCATION) & ours["scenario"].isna()]
-    scen = ours[ours["location"] != MODEL_LOCATION]
+    ours = _frame(store.query(at, indicator=f.indicator or None, kind=list(OUR_FORECAST_KINDS), period=f.period,
+                              **dims))
+    model = ours[(ours["kind"] == MODEL_FORECAST) & ours["scenario"].isna()]
+    scen = ours[ours["kind"] == SCENARIO_PROJECTION]
     if not len(model):
         return {"vintage_id": vid, "series": []}
     inds = sorted(set(model["indicator"]))
     stated = _frame(store.query(at, indicator=inds, status="forecast", period=f.period, **dims))
-    stated = stated[stated["source_id"] != FORECAST_SOURCE]
+    stated = stated[~stated["kind"].isin(OUR_FORECAST_KINDS)]
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
     obs = store.table("observations")
     hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=[*_COLS, "printed"])

@@ -24,7 +24,7 @@ from ...analytics.trl import ASSESSMENT_COLUMNS, read_assessments
 from ...audit.house_view import choose
 from ...errors import SectorscopeError
 from ...ingest import load_paths, read_sources
-from ...model.observation import parse_period
+from ...model.observation import ASSESSMENT, parse_period
 from ...store import Batch, Store, VintageSummary
 from ..problems import ApiProblem, Scrubber, library_problem
 
@@ -113,6 +113,7 @@ def record_trl(store_path: Path, body: dict, dataset_dir: Path | None, scrub: Sc
             "note": f"{r['assessor']}({r['assessed_on']}):{r['note'] or ''}" + (
                 f" [{r['technology_en']}]" if r["technology_en"] else ""),
             "method": "trl_assessment (NASA / GB/T 22900), recorded through the API", "withdrawn": False,
+            "kind": ASSESSMENT,
         }
         batch = Batch(observations=pd.DataFrame([row]), sources=pd.DataFrame([TRL_SOURCE_ROW]), files=[])
         try:

@@ -2,7 +2,7 @@
 gaps the reports quote, as they state them."""
 from __future__ import annotations
 
-from ...model.observation import FORECAST_SOURCE
+from ...model.observation import OUR_FORECAST_KINDS
 from ..document import Column, Section, Table
 from .context import STATUS, Context, as_text, in_lang, row_dims
 
@@ -22,7 +22,7 @@ def bottlenecks_section(ctx: Context) -> Section:
                   "进口依存度越高,环节越受制于人;工艺与性能差距取自报告原文。",
                   "The higher the import dependence, the more a link depends on others; process and "
                   "performance gaps as the reports state them.")
-    imp = ctx.obs[(ctx.obs["indicator"] == "import_dependence") & (ctx.obs["source_id"] != FORECAST_SOURCE)]
+    imp = ctx.obs[(ctx.obs["indicator"] == "import_dependence") & ~ctx.obs["kind"].isin(OUR_FORECAST_KINDS)]
     imp = imp.sort_values(["value", "obs_id"], ascending=[False, True])
     t1 = Table("import_dependence", "进口依存度", "Import dependence", [
         Column("subject", "市场", "Market"), Column("item", "产品/环节", "Product or link"),

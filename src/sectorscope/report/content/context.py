@@ -13,9 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...analytics.derived import DERIVED_SOURCE
 from ...model.catalog import Catalog
-from ...model.observation import DIMENSIONS, FORECAST_SOURCE
+from ...model.observation import DIMENSIONS, STATED
 from ...store import Store
 from ..cite import Citations, blank
 
@@ -88,7 +87,7 @@ class Context:
         obs = store.observations(vid).execute().sort_values("obs_id", kind="stable").reset_index(drop=True)
         self.obs = obs
         self.by_id = obs.set_index("obs_id", drop=False)
-        self.stated = obs[~obs["source_id"].isin([DERIVED_SOURCE, FORECAST_SOURCE])]
+        self.stated = obs[obs["kind"] == STATED]
         sources = store.sources(vid).execute()
         self.cites = Citations(dict(zip(sources["source_id"], sources["title"], strict=True)))
 

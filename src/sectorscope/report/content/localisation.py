@@ -2,8 +2,7 @@
 derived substitution space under each target scenario."""
 from __future__ import annotations
 
-from ...analytics.derived import DERIVED_SOURCE
-from ...model.observation import FORECAST_SOURCE
+from ...model.observation import DERIVED, OUR_FORECAST_KINDS
 from ..cite import scale_for
 from ..document import Column, Section, Table
 from .context import SCENARIO_ORDER, STATUS, Context, as_text, in_lang, row_dims
@@ -19,7 +18,7 @@ def localisation_section(ctx: Context) -> Section:
                   "替代空间 = 市场规模 × (目标国产份额 − 当前国产份额);三个目标情景见 analytics.yaml。",
                   "Substitution space = market size × (target domestic share − current share); the three target "
                   "scenarios are in analytics.yaml.")
-    loc = ctx.obs[ctx.obs["indicator"].isin(_LOCALISATION) & (ctx.obs["source_id"] != FORECAST_SOURCE)]
+    loc = ctx.obs[ctx.obs["indicator"].isin(_LOCALISATION) & ~ctx.obs["kind"].isin(OUR_FORECAST_KINDS)]
     loc = loc.sort_values(["subject", "indicator", "product", "application", "region", "period", "obs_id"],
                           na_position="first")
     t1 = Table("localisation", "国产化率与国产份额", "Localisation rates and domestic shares", [
@@ -32,7 +31,7 @@ def localisation_section(ctx: Context) -> Section:
         t1.add({"subject": as_text(r["subject"]), "indicator": ctx.name(r["indicator"]), "item": row_dims(r),
                 "period": as_text(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
                 "status": in_lang(ctx.lang, STATUS[r["status"]])}, ctx.cite([r]))
-    sub = ctx.obs[(ctx.obs["indicator"] == "substitution_space") & (ctx.obs["source_id"] == DERIVED_SOURCE)]
+    sub = ctx.obs[(ctx.obs["indicator"] == "substitution_space") & (ctx.obs["kind"] == DERIVED)]
     sec.tables.append(t1)
     if len(sub):
         factor, unit = scale_for("元", sub["value"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...model.observation import DIMENSIONS, FORECAST_SOURCE
+from ...model.observation import DIMENSIONS, MODEL_FORECAST, SCENARIO_PROJECTION
 from ..cite import blank, format_cell, scale_for
 from ..document import Column, Section, Table
 from .context import SCENARIO_ORDER, Chart, Context, as_text, parse_ids, year_of
@@ -18,7 +18,6 @@ from .context import SCENARIO_ORDER, Chart, Context, as_text, parse_ids, year_of
 __all__ = ["market_section"]
 
 _KEY = ["indicator", *(d for d in DIMENSIONS if d != "scenario")]  # what names one forecast series
-_MODEL_LOCATION = "预测:模型"
 
 
 @dataclass
@@ -44,7 +43,7 @@ def market_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
                   "每个预测都给出80%和95%预测区间,旁列报告自己的预测;方法见 docs/forecasting.md。",
                   "Every forecast comes with its 80 % and 95 % intervals, beside the reports' own forecasts; "
                   "methods in docs/forecasting.md.")
-    model = ctx.obs[(ctx.obs["source_id"] == FORECAST_SOURCE) & (ctx.obs["location"] == _MODEL_LOCATION)]
+    model = ctx.obs[ctx.obs["kind"] == MODEL_FORECAST]
     charts: dict[str, Chart] = {}
     if not len(model):
         return sec, charts
@@ -202,7 +201,7 @@ def _history(ctx: Context, fc: Mapping[str, Any], key: list[str]) -> list[dict[s
 def _scenarios(ctx: Context, gkey: tuple[Any, ...], key: list[str], year: int, factor: float, unit: str,
                tkey: str) -> Table | None:
     """The CAGR scenarios of a series for its last forecast year, history-based first, then the report's."""
-    fc = ctx.obs[(ctx.obs["source_id"] == FORECAST_SOURCE) & (ctx.obs["location"] != _MODEL_LOCATION)]
+    fc = ctx.obs[ctx.obs["kind"] == SCENARIO_PROJECTION]
     same = pd.Series(True, index=fc.index)
     for col, val in zip(key, gkey, strict=True):
         same &= fc[col].isna() if blank(val) else (fc[col] == val)

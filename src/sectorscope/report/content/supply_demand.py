@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from ...analytics.supply_demand import reading
+from ...model.observation import TIER_SUMMARY
 from ..document import Column, Section, Table
 from .context import Chart, Context, as_text, in_lang
 
@@ -34,12 +34,12 @@ def supply_demand_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
         Column("reading", "判读", "Reading", width=1.2),
         Column("components", "分量(数值 → 贡献)", "Components (value → contribution)", width=7),
     ])
-    tiers = sd[sd["location"].str.endswith("档位均值")]
+    tiers = sd[sd["kind"] == TIER_SUMMARY]
     products = sd[~sd.index.isin(tiers.index)].sort_values("value")
     bars = []
     for r in [*products.to_dict("records"), *tiers.sort_values("value").to_dict("records")]:
-        is_tier = r["location"].endswith("档位均值")
-        read = reading(float(r["bound_low"]), float(r["bound_high"]), 0.2)
+        is_tier = r["kind"] == TIER_SUMMARY
+        read = r["reading"]  # stored with the figure, with the band that made it
         label = as_text(r["product"]) or (f"{as_text(r['tier'])}(档位均值)" if ctx.zh() else f"{as_text(r['tier'])} (tier mean)")
         table.add({"product": label, "tier": as_text(r["tier"]), "index": r["value"], "low": r["bound_low"],
                    "high": r["bound_high"], "reading": in_lang(ctx.lang, _READING[read]),
@@ -49,7 +49,8 @@ def supply_demand_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
                          "low": r["bound_low"], "high": r["bound_high"]})
     sec.tables.append(table)
     sec.charts.append("elasticity")
-    svg = charts.elasticity_bars_svg(pd.DataFrame(bars), title=table.title(ctx.lang), lang=ctx.lang, limit=0.2,
+    band = float(sd["reading_band"].dropna().iloc[0])  # the balanced band analytics read from analytics.yaml
+    svg = charts.elasticity_bars_svg(pd.DataFrame(bars), title=table.title(ctx.lang), lang=ctx.lang, limit=band,
                                      key="elasticity")
     return sec, {"elasticity": Chart(svg, table.all_cites())}
 

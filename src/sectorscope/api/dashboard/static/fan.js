@@ -2,7 +2,6 @@
 // (gaps shown as gaps), the model's history, mean and intervals, the report's own forecasts and scenarios,
 // and the figures the reports state for the same series — all in one display unit chosen from their size.
 import { SERIES_DIMS, data } from "./state.js";
-import { isOwn } from "./names.js";
 import { printed, scaleFor } from "./format.js";
 
 const YEAR = /^\d{4}$/;
@@ -36,7 +35,7 @@ export function buildFan(sr) {
 /** The figures the reports state (actual or estimate, by year) for the series' indicator and dimensions. */
 function statedPoints(sr) {
   const sameKey = (o) => o.indicator === sr.indicator && SERIES_DIMS.every((d) => (o[d] || null) === (sr.dims[d] || null));
-  return data.obs.filter((o) => sameKey(o) && !o.scenario && !isOwn(o.source_id)
+  return data.obs.filter((o) => sameKey(o) && !o.scenario && o.kind === "stated"
     && (o.status === "actual" || o.status === "estimate") && YEAR.test(o.period)).map(asPoint);
 }
 

@@ -15,11 +15,6 @@ export function sourceTitle(id) {
   return state.lang === "en" ? s.title_en || s.title || id : s.title || s.title_en || id;
 }
 
-export function isOwn(sourceId) {
-  const s = data.sources && data.sources.get(sourceId);
-  return Boolean(s && s.publisher === "sectorscope");
-}
-
 /** A figure's dimensions other than `skip`, joined: 中国 · 红外热像仪. */
 export function dimsText(o, skip = ["subject"]) {
   return DIMS.filter((d) => !skip.includes(d) && o[d] != null && o[d] !== "").map((d) => o[d]).join(" · ");

@@ -2,7 +2,7 @@
 // model's forecast), a page at a time. The filter redraws the table only, so the text box keeps its focus.
 import { $, PAGE, state, t } from "./state.js";
 import { esc, figButton, statusBadge } from "./html.js";
-import { dimsText, indName, isOwn } from "./names.js";
+import { dimsText, indName } from "./names.js";
 import { printed } from "./format.js";
 
 /** The section's markup: heading, filters and the (empty) table that `wireAllFigures` fills. */
@@ -26,7 +26,11 @@ export function wireAllFigures(rows) {
   $("#fig-kind").addEventListener("change", (e) => { state.kind = e.target.value; state.page = 1; renderFigureTable(rows); });
 }
 
-const kindOf = (o) => (o.status === "derived" ? "derived" : isOwn(o.source_id) ? "model" : "stated");
+/** How the table groups a figure, from its stored kind: what a source states, what the analysis computed,
+ * what sectorscope projects (an assessment recorded through the API is a judgement, shown with the model's). */
+const GROUP = { stated: "stated", derived: "derived", tier_summary: "derived", model_forecast: "model",
+  scenario_projection: "model" };
+const kindOf = (o) => (o.kind === "assessment" ? (o.status === "derived" ? "derived" : "model") : GROUP[o.kind] || "stated");
 
 /** The rows the filters let through, by indicator name, dimensions, period and id. */
 function picked(rows) {

@@ -3,7 +3,7 @@
 // a figure that two sources state differently is a conflict to see, not one to hide.
 import { EXTRA_DIMS, state, t } from "./state.js";
 import { empty, esc, figButton } from "./html.js";
-import { indName, isOwn, sourceTitle } from "./names.js";
+import { indName, sourceTitle } from "./names.js";
 import { printed } from "./format.js";
 
 // The headline indicators shown first among the key figures (a layout choice; any other indicator follows).
@@ -37,7 +37,7 @@ function keyFigures(rows) {
 /** The figures the reports state (actual or estimate, no breakdown) at the market's own level, and that level:
  * 中国 where the market states national figures, else its most common region. */
 function statedAtMarketLevel(rows) {
-  const stated = rows.filter((o) => !isOwn(o.source_id) && (o.status === "actual" || o.status === "estimate")
+  const stated = rows.filter((o) => o.kind === "stated" && (o.status === "actual" || o.status === "estimate")
     && EXTRA_DIMS.every((d) => o[d] == null));
   const regions = new Map();
   for (const o of stated) regions.set(o.region, (regions.get(o.region) || 0) + 1);
