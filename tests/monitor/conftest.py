@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sectorscope.forecast.pipeline import SOURCE_ROW
+from sectorscope.forecast.pipeline import MODEL_LOCATION, SOURCE_ROW
 from sectorscope.ingest import load_paths
 from sectorscope.model.observation import FORECAST_SOURCE, MODEL_FORECAST, parse_period
-from sectorscope.monitor.alerts import MODEL_LOCATION
 from sectorscope.store import Batch, Store, VintageSummary
 
 from ..conftest import OBS_HEADER, obs, write_csv

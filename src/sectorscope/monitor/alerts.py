@@ -30,7 +30,6 @@ from .diff import diff_vintages, printed_expr
 
 __all__ = [
     "ALERT_COLUMNS",
-    "MODEL_LOCATION",
     "SEVERITY_ORDER",
     "SYSTEM_LABELS",
     "Alert",
@@ -43,9 +42,6 @@ __all__ = [
     "read_alert_rules",
 ]
 
-# The location text model forecasts are filed under. Nothing here reads it (a forecast to miss is a row of
-# kind model_forecast); kept for the modules that import it from here.
-MODEL_LOCATION = "预测:模型"
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 # Vintages sectorscope writes itself (the analyse and forecast pipelines' labels), not data loads.
 SYSTEM_LABELS = ("analyse", "forecast")
