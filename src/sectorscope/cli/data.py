@@ -136,8 +136,14 @@ def vintages_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") 
     if fmt != "table":
         emit_records(records, fmt, VINTAGE_COLUMNS)
         return
-    print_table(None, VINTAGE_COLUMNS, ([r[c] for c in VINTAGE_COLUMNS] for r in records),
-                wrap=("label", "files"))
+    def shown(r: dict) -> list[object]:
+        # a terminal shows the minute and the file names; --format json keeps the full timestamp and paths
+        files = ", ".join(Path(f).name for f in str(r["files"] or "").split(";") if f.strip())
+        return [r["vintage_id"], f"{r['loaded_at']:%Y-%m-%d %H:%M}", r["label"], r["n_rows"], r["n_new"],
+                r["n_revised"], r["n_unchanged"], r["n_withdrawn"], files]
+
+    print_table(None, ("v", "loaded (UTC)", "label", "rows", "new", "revised", "unchanged", "withdrawn", "files"),
+                (shown(r) for r in records), wrap=("label", "files"))
 
 
 def catalog_command(lang: LangOpt = "zh", fmt: FormatOpt = "table") -> None:
