@@ -18,13 +18,16 @@ from .glossary import (
     LANGS,
     Glossary,
     glossary,
+    heading,
     indicator_name,
+    qualifier_name,
     qualifier_symbol,
     qualifier_word,
     term,
     unit_label,
 )
 from .numbers import (
+    MAX_DECIMALS,
     MISSING,
     SIGNIFICANT,
     decimals_of,
@@ -38,10 +41,12 @@ from .numbers import (
     significant,
     step_of,
 )
+from .served import served_glossary
 from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
 
 __all__ = [
     "LANGS",
+    "MAX_DECIMALS",
     "MISSING",
     "SIGNIFICANT",
     "Glossary",
@@ -52,6 +57,7 @@ __all__ = [
     "fixed",
     "glossary",
     "grouped",
+    "heading",
     "in_unit",
     "indicator_name",
     "interval",
@@ -59,12 +65,14 @@ __all__ = [
     "own_unit",
     "percent",
     "qualified",
+    "qualifier_name",
     "qualifier_symbol",
     "qualifier_word",
     "quantity",
     "rate",
     "scaled",
     "scales",
+    "served_glossary",
     "signed",
     "signed_percent",
     "significant",

@@ -68,10 +68,14 @@ def figure(value: float | None = None, qualifier: str | None = "exact", value_hi
 def interval(low: float | None, high: float | None, unit: str = "", *, digits: int | None = None,
              sign: bool = False, lang: str = "zh") -> str:
     """Where a value lies: [a, b]; ≥a or ≤b when one end is open; — when neither end is known. Each end by
-    the stated rule in its display unit, or with `digits` decimals (signed with `sign`: [-0.07, +0.02])."""
+    the stated rule, both in the one display unit the pair takes ([0亿元, 2979亿元], never [0元, 2979亿元]),
+    or with `digits` decimals (signed with `sign`: [-0.07, +0.02])."""
     lo_ok, hi_ok = not missing(low), not missing(high)
+    factor, shown = own_unit(unit, [low, high]) if lo_ok and hi_ok else (1.0, unit)
 
     def end(v: float | None) -> str:
+        if digits is None and lo_ok and hi_ok:
+            return _with_unit(significant(float(v) / factor), shown, lang)  # type: ignore[arg-type]  # known here
         if digits is None:
             return quantity(v, unit, lang=lang)
         number = signed(v, digits) if sign else fixed(v, digits, grouping=False)

@@ -12,6 +12,7 @@ import math
 import re
 
 __all__ = [
+    "MAX_DECIMALS",
     "MISSING",
     "SIGNIFICANT",
     "decimals_of",
@@ -28,7 +29,7 @@ __all__ = [
 
 MISSING = "—"  # what a missing value shows as, everywhere
 SIGNIFICANT = 4  # the stated rule for computed values: four significant figures …
-_MAX_DECIMALS = 6  # … and never more than six decimals
+MAX_DECIMALS = 6  # … and never more than six decimals
 
 
 def missing(value: object) -> bool:
@@ -78,7 +79,7 @@ def significant(value: float | None, sig: int = SIGNIFICANT, *, grouping: bool =
         return _infinite(v)
     if v == 0:
         return "0"
-    digits = min(max(0, sig - 1 - math.floor(math.log10(abs(v)))), _MAX_DECIMALS)
+    digits = min(max(0, sig - 1 - math.floor(math.log10(abs(v)))), MAX_DECIMALS)
     text = f"{v:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
