@@ -20,6 +20,7 @@ __all__ = [
     "DerivedList",
     "Diff",
     "DiffRow",
+    "DisplayUnit",
     "Elasticity",
     "ElasticityList",
     "Figure",
@@ -28,6 +29,8 @@ __all__ = [
     "ForecastList",
     "ForecastPoint",
     "ForecastSeries",
+    "Glossary",
+    "GlossaryTerm",
     "Health",
     "HouseView",
     "HouseViewIn",
@@ -37,6 +40,7 @@ __all__ = [
     "Indicator",
     "Int",
     "Num",
+    "NumberRule",
     "Observation",
     "ObservationDetail",
     "ObservationPage",
@@ -88,6 +92,34 @@ class Indicator(_Model):
 class Catalog(_Model):
     vintage_id: Int
     indicators: list[Indicator]
+
+
+class GlossaryTerm(_Model):
+    zh: str
+    en: str
+    symbol: Str = None  # a qualifier's prefix as printed (约, ≥, ≤; – joins a range)
+
+
+class DisplayUnit(_Model):
+    alone: bool  # whether a value shown by itself takes a scaled unit too (money does, counts do not)
+    scales: list[tuple[float, str]]  # (factor, unit), largest first
+
+
+class NumberRule(_Model):
+    significant: int  # a computed value shows at most this many significant figures …
+    max_decimals: int  # … and at most this many decimals
+    missing: str  # what a missing value shows as
+
+
+class Glossary(_Model):
+    """Every word, unit label, display unit and number rule sectorscope shows a reader (sectorscope.present):
+    what the dashboard formats with, so it words a figure as the report does."""
+
+    langs: list[str]
+    groups: dict[str, dict[str, GlossaryTerm]]
+    units: dict[str, dict[str, str]]
+    display_units: dict[str, DisplayUnit]
+    numbers: NumberRule
 
 
 # ---- observations ---------------------------------------------------------------------------------
@@ -172,16 +204,21 @@ class SourceRef(_Model):
 
 
 class Figure(_Model):
-    """A figure another answer refers to (an input, a figure of a finding), with its quote and a link."""
+    """A figure another answer refers to (an input, a figure of a finding), with its quote and a link.
+    `printed` is the figure as the report prints it (sectorscope.present): as its source printed it, or a
+    computed figure in its display unit (389.5亿元)."""
 
     obs_id: int
     indicator: str
     subject: Str
     period: str
     value: Num
+    value_high: Num
+    qualifier: Str
     unit: Str
     printed: Str
     status: str
+    kind: Str  # stated, derived, tier_summary, assessment, model_forecast or scenario_projection
     source_id: str
     quote: Str
     location: Str

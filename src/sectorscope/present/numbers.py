@@ -20,6 +20,7 @@ __all__ = [
     "grouped",
     "missing",
     "percent",
+    "plain",
     "rate",
     "signed",
     "signed_percent",
@@ -132,6 +133,14 @@ def rate(fraction: float | None, digits: int = 1) -> str:
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}%}")
+
+
+def plain(value: float, digits: int = 12) -> float:
+    """A number without its float artefact, for a file that stores numbers (a workbook's cells): the float
+    nearest to `value` written with `digits` significant digits, so 76950000000 / 1e8 is stored as 769.5, not
+    769.5000000000006, and no digit a source or a model meant is lost."""
+    v = float(value)
+    return float(f"{v:.{digits}g}") if math.isfinite(v) and v != 0 else v
 
 
 def decimals_of(printed: str) -> int:

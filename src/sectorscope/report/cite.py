@@ -61,13 +61,14 @@ def format_cell(value: Any, column: Column) -> str:
 
 def _interval(row: Mapping[str, Any], kind: CitationKind, lang: str) -> str:
     """Where the figure lies, as the notes and the dashboard show it: a forecast's 80 % and 95 % prediction
-    intervals, a derived figure's hard interval, each end in its display unit."""
+    intervals, a derived figure's hard interval, both ends in one display unit, thousands separated as the
+    report's tables are."""
     unit = _text(row.get("unit"))
     if not blank(row.get("lo95")) and not blank(row.get("hi95")):
-        out = f"80% {interval(row['lo80'], row['hi80'], unit, lang=lang)}; " if not blank(row.get("lo80")) else ""
-        return out + f"95% {interval(row['lo95'], row['hi95'], unit, lang=lang)}"
+        out = f"80% {interval(row['lo80'], row['hi80'], unit, lang=lang, grouping=True)}; " if not blank(row.get("lo80")) else ""
+        return out + f"95% {interval(row['lo95'], row['hi95'], unit, lang=lang, grouping=True)}"
     if kind == "derived" and not blank(row.get("bound_low")) and not blank(row.get("bound_high")):
-        return interval(row["bound_low"], row["bound_high"], unit, lang=lang)
+        return interval(row["bound_low"], row["bound_high"], unit, lang=lang, grouping=True)
     return ""
 
 

@@ -5,9 +5,10 @@ Why it is laid out this way:
 - **Machine-readable sheets.** Row 1 of every table sheet is the header and the data start on row 2, so a
   sheet reads straight into pandas or a pivot table. The table's title and note live in the "contents"
   sheet (first) and in the printed page header, not in a title row.
-- **Numbers stay numbers.** Units are in the headers ("市场规模(亿元)", `Column.header`), the cells hold the
-  numbers with a number format from the column's kind (`#,##0.0` for a number with one decimal, `0` for an
-  int such as a year, General for "auto", which keeps every digit the HTML rounds to four figures).
+- **Numbers stay numbers.** Units are in the headers ("市场规模(亿元)", `Column.header`, in the workbook's
+  language), the cells hold the numbers with a number format from the column's kind (`#,##0.0` for a number
+  with one decimal, `0` for an int such as a year, General for "auto", which keeps every digit the HTML
+  rounds to four figures) — without a float's artefact (769.5, not 769.5000000000006: `present.plain`).
 - **No formulas from text.** Every text cell is written with `write_string` (the workbook is opened with
   `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` off), so nothing becomes a formula or a
   link. A text that begins with = + - @ TAB or CR is also given Excel's own quote prefix (the cell format's
@@ -36,6 +37,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError
+from ..present import plain
 from .document import Citation, Column, ReportData, Table
 from .export import formula_like
 from .files import atomic_path, prepare_target
@@ -150,7 +152,7 @@ class _Sheet:
         if isinstance(value, bool):
             value = "TRUE" if value else "FALSE"
         if isinstance(value, numbers.Real):
-            self.ws.write_number(row, col, float(value), self.book.fmt(num_format=num_format))
+            self.ws.write_number(row, col, plain(float(value)), self.book.fmt(num_format=num_format))
             self._fit(col, _shown(value, num_format))
             return
         text = str(value)

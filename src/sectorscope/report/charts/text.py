@@ -39,7 +39,7 @@ def _greedy_lines(text: str, width: int) -> list[str]:
     line = ""
     for tok in _TOKEN.findall(text.strip()):
         if tok.isspace():
-            if line:
+            if line and text_width(line) < width:  # a line already full breaks here: its space would dangle
                 line += " "
             continue
         if line and text_width(line + tok) > width and tok[0] not in _NO_LINE_START:

@@ -124,6 +124,5 @@ class Context:
         不足; about, at least, at most), or a range's high end by the stated rule (–182.6)."""
         q = as_text(r.get("qualifier"))
         if q == "range":
-            high = r.get("value_high")
-            return "" if blank(high) else qualifier_symbol("range") + significant(float(high))
+            return "" if blank(r.get("value_high")) else qualifier_symbol("range") + significant(float(r["value_high"]))
         return qualifier_word(q, self.lang)
