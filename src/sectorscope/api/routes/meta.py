@@ -48,7 +48,7 @@ async def indicator(ctx: ContextDep, code: Annotated[str, Path(max_length=100)],
     raise ApiProblem(404, "unknown-indicator", f"unknown indicator {code!r}; /api/catalog lists the indicator codes")
 
 
-@router.get("/glossary", response_model=Glossary, response_model_exclude_none=True,
+@router.get("/glossary", response_model=Glossary, response_model_exclude_none=True, responses=problem_responses(),
             summary="The words, unit labels, display units and number rules figures are shown with (zh/en)")
 async def glossary() -> dict:
     """sectorscope.present's glossary as data: what the dashboard formats every figure with, so that it shows
