@@ -111,10 +111,10 @@ def observation_rows(frame: pd.DataFrame) -> list[dict]:
 def printed(row: Mapping[str, Any]) -> str:
     """The figure as the reports print it (present.figure, in Chinese as the reports are): its source's
     digits, qualifier and unit for a stated figure, its value in its display unit for a computed one."""
-    text = clean(row.get("value_as_printed"))
     return figure(clean(row.get("value")), clean(row.get("qualifier")) or "exact", clean(row.get("value_high")),
-                  clean(row.get("unit")) or "", printed=text, printed_high=clean(row.get("value_high_as_printed")),
-                  unit_printed=clean(row.get("unit_as_printed")))
+                  clean(row.get("unit")) or "", printed=clean(row.get("value_as_printed")) or "",
+                  printed_high=clean(row.get("value_high_as_printed")) or None,
+                  unit_printed=clean(row.get("unit_as_printed")) or "")
 
 
 def printed_by_id(store: Store, ids: Iterable[int]) -> dict[int, str]:

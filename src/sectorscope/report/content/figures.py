@@ -2,15 +2,26 @@
 disagree, all of them, so nothing the house view set aside is hidden."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...model.observation import DIMENSIONS
 from ...present import figure
 from ..document import Section, Table
 from ..words import column, section
 from .context import Context, as_text, row_dims
 
-__all__ = ["COMPACT_APPENDIX", "figures_section"]
+__all__ = ["COMPACT_APPENDIX", "as_printed", "figures_section"]
 
 COMPACT_APPENDIX = 200  # the compact report (PDF) lists every stated figure only up to this many
+
+
+def as_printed(r: Mapping[str, Any], lang: str = "zh") -> str:
+    """A stated figure as its source printed it — digits, qualifier, printed unit (约12.3%, ≥560亿元, 30–45天),
+    the same in both languages; a figure without a printed form in its display unit (present.figure)."""
+    return figure(r.get("value"), as_text(r.get("qualifier")) or "exact", r.get("value_high"), as_text(r.get("unit")),
+                  printed=as_text(r.get("value_as_printed")), printed_high=as_text(r.get("value_high_as_printed")) or None,
+                  unit_printed=as_text(r.get("unit_as_printed")), lang=lang)
 
 
 def figures_section(ctx: Context, *, compact: bool = False) -> Section:
@@ -30,11 +41,8 @@ def figures_section(ctx: Context, *, compact: bool = False) -> Section:
             column("unit", "canonical_unit"), column("status"),
         ])
         for r in g.to_dict("records"):
-            shown = figure(r["value"], r["qualifier"], unit=as_text(r["unit"]), printed=as_text(r["value_as_printed"]),
-                           printed_high=as_text(r["value_high_as_printed"]) or None,
-                           unit_printed=as_text(r["unit_as_printed"]), lang=ctx.lang)
             table.add({"indicator": ctx.name(r["indicator"]), "dims": row_dims(r), "period": as_text(r["period"]),
-                       "figure": shown, "value": r["value"], "unit": ctx.unit(as_text(r["unit"])),
+                       "figure": as_printed(r, ctx.lang), "value": r["value"], "unit": ctx.unit(as_text(r["unit"])),
                        "status": ctx.word("status", r["status"])}, ctx.cite([r]))
         sec.tables.append(table)
     return sec

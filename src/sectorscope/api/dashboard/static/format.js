@@ -115,9 +115,8 @@ export function qualified(text, qualifier, high = null, unit = "") {
 /** A figure (an observation of the API) as the report prints it: as its source printed it, or a computed
  * value in its display unit, in the page's language. */
 export function figure(o, language = lang()) {
-  if (o.value_as_printed != null && o.value_as_printed !== "") {
-    const unit = o.unit_as_printed != null ? o.unit_as_printed : o.unit || "";
-    return qualified(String(o.value_as_printed), o.qualifier, o.value_high_as_printed ?? null, unit);
+  if (o.value_as_printed != null && o.value_as_printed !== "") { // as printed: its printed unit, or none
+    return qualified(String(o.value_as_printed), o.qualifier, o.value_high_as_printed || null, o.unit_as_printed ?? "");
   }
   if (missing(o.value)) return MISSING();
   const unit = o.unit || "";
