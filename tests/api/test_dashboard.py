@@ -20,6 +20,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sectorscope.ingest import default_dataset_dir, load_paths
 from sectorscope.store import Store
@@ -453,3 +455,92 @@ def test_page_is_served_from_the_package(dash):
     assert all(p.startswith("/api/") for p in paths)
     miss = dash.client.get("/static/nothing.js")
     assert miss.status_code == 404 and miss.headers["content-type"] == "application/problem+json"
+
+
+# ---- the report's wording: format.js is the presentation layer's, the panel reads like a footnote ----------
+FORMAT_CASES = st.fixed_dictionaries({
+    "v": st.floats(-1e13, 1e13), "w": st.floats(-1e13, 1e13),
+    "unit": st.sampled_from(["元", "个", "元/个", "%", "家", "天", "", "TOPS", "百分点", "倍", "片"]),
+    "lang": st.sampled_from(["zh", "en"]), "q": st.sampled_from(["exact", "about", "at_least", "at_most", "range"]),
+    "d": st.integers(0, 3),
+})
+FORMAT_JS = """async (cases) => {
+  const f = await import("/static/format.js");
+  const { state } = await import("/static/state.js");
+  const before = state.lang;
+  const out = cases.map((c) => {
+    state.lang = c.lang;
+    const lo = Math.min(c.v, c.w), hi = Math.max(c.v, c.w);
+    return [f.significant(c.v), f.significant(c.v, undefined, true), f.fixed(c.v, c.d), f.signed(c.v, c.d),
+      f.signedPercent(c.v, c.d), f.quantity(c.v, c.unit),
+      f.figure({ value: c.v, qualifier: c.q, value_high: Math.abs(c.v) + Math.abs(c.w), unit: c.unit }),
+      f.interval(lo, hi, c.unit), f.interval(lo, hi, c.unit, { grouping: true }),
+      f.interval(lo, hi, "", { digits: c.d, sign: true }), f.columnUnit(c.unit, [c.v, c.w])];
+  });
+  state.lang = before;
+  return out;
+}"""
+
+
+def _present(c: dict) -> list:
+    from sectorscope.present import (
+        column_unit,
+        figure,
+        fixed,
+        interval,
+        quantity,
+        signed,
+        signed_percent,
+        significant,
+    )
+
+    lo, hi, lang = min(c["v"], c["w"]), max(c["v"], c["w"]), c["lang"]
+    return [significant(c["v"]), significant(c["v"], grouping=True), fixed(c["v"], c["d"]), signed(c["v"], c["d"]),
+            signed_percent(c["v"], c["d"]), quantity(c["v"], c["unit"], lang=lang),
+            figure(c["v"], c["q"], abs(c["v"]) + abs(c["w"]), c["unit"], lang=lang),
+            interval(lo, hi, c["unit"], lang=lang), interval(lo, hi, c["unit"], lang=lang, grouping=True),
+            interval(lo, hi, digits=c["d"], sign=True), list(column_unit(c["unit"], [c["v"], c["w"]]))]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(FORMAT_CASES, min_size=200, max_size=200))
+def test_format_js_words_a_figure_as_the_presentation_layer_does(page, dash, cases):
+    """The dashboard's format.js and sectorscope.present give one string for one value, rule and language:
+    the stated rule, fixed and signed forms, display units, figures and intervals (ties rounded to even, as
+    Python does)."""
+    if not page.url.startswith(dash.base):
+        open_view(page, dash, "?market=成像仪", ".card")
+    got = page.evaluate(FORMAT_JS, cases)
+    want = [_present(c) for c in cases]
+    for c, g, w in zip(cases, got, want, strict=True):
+        assert g == w, c
+
+
+def _panel_facts(page) -> dict[str, str]:
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#panel-body dt')]
+        .map((dt) => [dt.textContent, dt.nextElementSibling.textContent]))""")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_reads_in_the_panel_as_in_the_report(page, dash, lang):
+    """A model forecast's intervals in the panel are its report footnote's; a stated figure's qualifier and
+    status are the glossary's words, its value the API's `printed` — in either language."""
+    from sectorscope.present import qualifier_name, term
+    from sectorscope.report.cite import Citations
+
+    items = dash.client.get("/api/observations", params={"subject": "成像仪", "limit": 10000}).json()["items"]
+    fc = next(o for o in items if o["kind"] == "model_forecast" and o["indicator"] == "market_size")
+    notes = Citations({}, lang)
+    footnote = notes.items[notes.cite(fc) - 1]  # the report's footnote of this figure, in this language
+    open_view(page, dash, f"?market=成像仪&lang={lang}&fig={fc['obs_id']}", "[data-testid=panel] dl")
+    shown = _panel_facts(page)
+    i80, i95 = (v for k, v in shown.items() if "80" in k), (v for k, v in shown.items() if "95" in k)
+    assert footnote.interval == f"80% {next(i80)}; 95% {next(i95)}"
+    assert "亿元" in footnote.interval if lang == "zh" else "CNY 100 m" in footnote.interval
+    stated = next(o for o in items if o["kind"] == "stated" and o["qualifier"] == "at_least" and o["value_as_printed"])
+    open_view(page, dash, f"?market=成像仪&lang={lang}&fig={stated['obs_id']}", "[data-testid=panel] dl")
+    shown = _panel_facts(page)
+    assert qualifier_name("at_least", lang) in shown.values()
+    assert page.inner_text("[data-testid=panel-value]") == printed_of(dash, [stated["obs_id"]])[stated["obs_id"]]
+    assert page.inner_text("[data-testid=panel] .badge") == term("status", stated["status"], lang)
+    page.watch.assert_clean()

@@ -293,6 +293,44 @@ def test_openapi_documents_every_error_as_a_problem(server):
     for path, ops in api.items():
         for method, op in ops.items():
             codes = [c for c in op["responses"] if c[0] in "45"]
-            assert ("500" in codes and "422" in codes) or (method == "get" and path in ("/api/health", "/api/vintages"))
+            # routes without parameters have nothing to refuse as invalid: no 422
+            assert ("500" in codes and "422" in codes) or (method == "get" and path in ("/api/health", "/api/vintages",
+                                                                                         "/api/glossary"))
             for c in codes:
                 assert list(op["responses"][c]["content"]) == ["application/problem+json"], (path, c)
+
+
+def test_display_strings_come_from_the_presentation_layer(server, library):
+    """Numbers stay numbers; the strings meant for display are sectorscope.present's: the glossary the dashboard
+    formats with, and the `printed` form of every referenced figure, diff side and alert — a stated figure as
+    its source printed it, a computed one in its display unit (never 38954900000.0)."""
+    import json
+    import re
+
+    from sectorscope.present import figure, served_glossary
+
+    assert server.client.get("/api/glossary").json() == json.loads(json.dumps(served_glossary()))
+    obs = library.table("observations").execute().set_index("obs_id")
+
+    def want(oid: int) -> str:
+        r = obs.loc[oid]
+        text = r["value_as_printed"] if isinstance(r["value_as_printed"], str) else ""
+        return figure(r["value"], r["qualifier"] or "exact", r["value_high"], r["unit"] or "", printed=text,
+                      printed_high=r["value_high_as_printed"] if isinstance(r["value_high_as_printed"], str) else None,
+                      unit_printed=r["unit_as_printed"] if isinstance(r["unit_as_printed"], str) else "")
+
+    series = server.client.get("/api/forecasts", params={"subject": "成像仪"}).json()["series"]
+    refs = [f for s in series for part in ("history", "reported", "scenarios") for f in s[part]]
+    assert {f["kind"] for f in refs} >= {"stated", "scenario_projection"}
+    for f in refs:
+        assert f["printed"] == want(f["obs_id"]), f
+        assert not re.search(r"e[+-]\d|\d\.0$", f["printed"]), f  # no exponent, no engine cast (12.0)
+    scenario = next(f for f in refs if f["kind"] == "scenario_projection" and f["indicator"] == "market_size")
+    assert scenario["printed"].endswith("亿元")  # a computed market size in the unit the reports print
+    diff = server.client.get("/api/diff", params={"since": "v2", "source": FORECAST_SOURCE, "limit": 50}).json()
+    for c in diff["changes"]:
+        assert c["printed_new"] == want(c["obs_id_new"]) and "e+" not in c["printed_new"], c
+    for a in server.client.get("/api/alerts").json()["alerts"]:
+        assert a["printed"] == want(a["obs_id"])
+        if a.get("old_obs_id") is not None and a.get("old_printed") is not None:
+            assert a["old_printed"] == want(a["old_obs_id"])

@@ -75,3 +75,26 @@ def test_a_column_in_its_display_unit_round_trips(value, unit):
     shown = in_unit(value, factor)
     assert abs(parse_number(shown) * factor - value) <= step_of(shown) * factor / 2 * (1 + 1e-9) + 1e-9 * value
     assert factor == 1.0 or value / factor >= 1
+
+
+def test_an_interval_keeps_both_ends_in_one_display_unit():
+    """[0亿元, 2,979亿元], never [0元, 2979亿元]: the pair takes the unit its larger end reaches."""
+    assert interval(0, 2.97892e11, "元") == "[0亿元, 2979亿元]"
+    assert interval(0, 2.97892e11, "元", grouping=True) == "[0亿元, 2,979亿元]"
+    assert interval(9.5e7, 1.2e8, "元") == "[0.95亿元, 1.2亿元]"
+    assert interval(0, 1.50625e7, "元", grouping=True) == "[0万元, 1,506万元]"
+    assert interval(0.649679, 99.7783, "%") == "[0.6497%, 99.78%]"
+    assert interval(3.89549e10, 1.68925e11, "元", lang="en") == "[389.5 CNY 100 m, 1689 CNY 100 m]"
+    assert interval(1234.5, 5678.9, grouping=True, digits=1) == "[1,234.5, 5,678.9]"
+
+
+@given(st.floats(-1e13, 1e13), st.floats(0, 1e13), st.sampled_from(["元", "个", "%", ""]), st.booleans())
+def test_an_interval_end_is_the_pairs_unit_and_the_stated_rule(low, width, unit, grouping):
+    high = low + width
+    factor, shown = own_unit(unit, [low, high])
+    text = interval(low, high, unit, grouping=grouping)
+    lo, hi = text[1:-1].split(", ")
+    assert lo.endswith(shown) and hi.endswith(shown)
+    for end, v in ((lo, low), (hi, high)):
+        number = end[: len(end) - len(shown)] if shown else end
+        assert parse_number(number.replace(",", "")) == pytest.approx(v / factor, rel=5e-4, abs=5e-6)

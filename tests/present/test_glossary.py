@@ -78,3 +78,55 @@ def test_every_entry_has_both_languages():
     for group, entries in glossary().groups.items():
         for key, entry in entries.items():
             assert set(entry) >= {"zh", "en"}, (group, key)
+
+
+def test_a_qualifier_has_a_name_and_a_word():
+    """The name of a qualifier code (a code list, a figure's details) names an exact figure too; the word
+    beside a figure says nothing for one."""
+    from sectorscope.present import qualifier_name
+
+    assert [qualifier_name(q) for q in ("exact", "about", "at_least", "at_most", "range")] == \
+        ["精确", "约", "以上", "不足", "区间"]
+    assert qualifier_name("at_least", "en") == "at least" and qualifier_name(None, "en") == "exact"
+    assert qualifier_word("exact") == "" and qualifier_word(None) == ""
+
+
+def test_headings_and_templates():
+    from sectorscope.present import heading
+
+    assert heading("period", "zh") == "期间" and heading("period", "en") == "Period"
+    assert heading("number", "en") == "No." and heading("trl", "en") == "TRL"
+    assert term("table", "scenarios", "zh", year=2030) == "2030年CAGR情景"
+    assert term("table", "scenarios", "en", year=2030) == "CAGR scenarios for 2030"
+    assert term("table", "scenarios", "en") == "CAGR scenarios for {year}"  # nothing to fill: as written
+
+
+def test_the_report_reads_its_words_from_the_glossary():
+    """The report's sections, tables, columns, chart labels and citation kinds are glossary words in both
+    languages; no word there is English in the Chinese edition or Chinese in the English one (bar units and
+    proper names the glossary gives as such)."""
+    g = glossary()
+    for group in ("report", "section", "section_text", "table", "table_note", "chart", "citation_kind", "column"):
+        assert g.groups[group], group
+        for key, entry in g.groups[group].items():
+            assert entry["zh"] and entry["en"], (group, key)
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in entry["en"]), (group, key)
+
+
+def test_served_glossary_is_the_glossary():
+    """What GET /api/glossary serves the dashboard: every group, the quadrants' advice as the analytics layer
+    words it, every unit a computed value can take labelled as unit_label labels it, the display units and
+    the stated rule's constants."""
+    import json
+
+    from sectorscope.analytics.trl.quadrants import QUADRANTS
+    from sectorscope.present import MAX_DECIMALS, MISSING, SIGNIFICANT, served_glossary
+
+    doc = served_glossary()
+    json.dumps(doc)  # JSON as it stands
+    assert {k: dict(v) for k, v in glossary().groups["qualifier"].items()} == doc["groups"]["qualifier"]
+    assert {k: (v["zh"], v["en"]) for k, v in doc["groups"]["quadrant"].items()} == QUADRANTS
+    for unit in _units():
+        assert doc["units"][unit] == {lang: unit_label(unit, lang) for lang in LANGS}, unit
+    assert doc["display_units"]["元"] == {"alone": True, "scales": [[1e8, "亿元"], [1e4, "万元"]]}
+    assert doc["numbers"] == {"significant": SIGNIFICANT, "max_decimals": MAX_DECIMALS, "missing": MISSING}

@@ -98,3 +98,17 @@ def test_grouping():
     assert grouped("1234567.25") == "1,234,567.25" and grouped("-1234") == "-1,234" and grouped("+12") == "+12"
     assert significant(59_780_000_000, grouping=True) == "59,780,000,000" and fixed(-0.04, 1) == "0.0"
     assert decimals_of("12.80") == 2 and decimals_of("1,820") == 0 and decimals_of("约12.5%") == 1
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+       st.sampled_from([1.0, 1e4, 1e8, 100.0]))
+def test_a_stored_number_has_no_float_artefact(value, factor):
+    """What a workbook cell holds: the value, without the binary artefact a division leaves (769.5, not
+    769.5000000000006), to twelve significant digits."""
+    from sectorscope.present import plain
+
+    v = value / factor
+    assert plain(v) == pytest.approx(v, rel=1e-11, abs=0)
+    mantissa = re.sub(r"e.*$", "", repr(plain(v))).replace("-", "").replace(".", "").strip("0")
+    assert len(mantissa) <= 12  # no digit past the twelfth: where a division's artefact would be
+    assert plain(76_950_000_000 / 1e8) == 769.5 and plain(0.1 + 0.2) == 0.3 and plain(0.0) == 0.0

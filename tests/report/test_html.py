@@ -161,8 +161,8 @@ def test_english_on_request(full_store, inputs):
                     "What changed since the last vintage", "Sources and quotes"):
         assert heading in html
     assert "市场规模与预测" not in html
-    assert "Market size (亿元)" not in html  # units follow the language's header style
-    assert "Forecast mean (亿元)" in html
+    assert "Market size (亿元)" not in html  # units follow the language's header style …
+    assert "Forecast mean (CNY 100 m)" in html  # … and its words (the glossary's)
 
 
 def test_self_contained(zh_html):

@@ -147,7 +147,8 @@ def test_layout(tmp_path):
     assert row2[7].value == "1" and ws["H3"].value == "2, 3" and ws["C3"].value is None  # missing stays empty
     assert ws["D4"].value is None  # NaN is missing, not an error cell
     en = openpyxl.load_workbook(write_workbook(_report("en"), tmp_path / "e.xlsx"))["market_size"]
-    assert [c.value for c in en[1]][2:4] == ["Market size (亿元)", "Growth (%)"] and en["H1"].value == "Sources"
+    # the English workbook names its units in English, as the glossary does
+    assert [c.value for c in en[1]][2:4] == ["Market size (CNY 100 m)", "Growth (%)"] and en["H1"].value == "Sources"
     src = wb["sources"]
     assert [c.value for c in src[1]][:7] == ["编号", "类型", "数据编号", "来源", "来源标题", "位置", "引文"]
     assert [src.cell(r, 2).value for r in (2, 3, 4)] == ["观测", "推算", "预测"]

@@ -66,15 +66,21 @@ def figure(value: float | None = None, qualifier: str | None = "exact", value_hi
 
 
 def interval(low: float | None, high: float | None, unit: str = "", *, digits: int | None = None,
-             sign: bool = False, lang: str = "zh") -> str:
+             sign: bool = False, lang: str = "zh", grouping: bool = False) -> str:
     """Where a value lies: [a, b]; ≥a or ≤b when one end is open; — when neither end is known. Each end by
-    the stated rule in its display unit, or with `digits` decimals (signed with `sign`: [-0.07, +0.02])."""
+    the stated rule, both in the one display unit the pair takes ([0亿元, 2979亿元], never [0元, 2979亿元]),
+    or with `digits` decimals (signed with `sign`: [-0.07, +0.02]); thousands separated with `grouping`
+    (what a page whose tables separate them shows: [0亿元, 11,776亿元])."""
     lo_ok, hi_ok = not missing(low), not missing(high)
+    factor, shown = own_unit(unit, [low, high]) if lo_ok and hi_ok else (1.0, unit)
 
     def end(v: float | None) -> str:
+        if digits is None and lo_ok and hi_ok:
+            number = significant(float(v) / factor, grouping=grouping)  # type: ignore[arg-type]  # both ends known
+            return _with_unit(number, shown, lang)
         if digits is None:
-            return quantity(v, unit, lang=lang)
-        number = signed(v, digits) if sign else fixed(v, digits, grouping=False)
+            return quantity(v, unit, lang=lang, grouping=grouping)
+        number = signed(v, digits) if sign else fixed(v, digits, grouping=grouping)
         return _with_unit(number, unit, lang) if unit else number
 
     if lo_ok and hi_ok:

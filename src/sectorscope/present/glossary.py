@@ -18,8 +18,8 @@ from ..model.units import CURRENCIES, PREFIXES
 if TYPE_CHECKING:
     from ..model.catalog import Catalog
 
-__all__ = ["LANGS", "Glossary", "glossary", "indicator_name", "qualifier_symbol", "qualifier_word", "term",
-           "unit_label"]
+__all__ = ["LANGS", "Glossary", "glossary", "heading", "indicator_name", "qualifier_name", "qualifier_symbol",
+           "qualifier_word", "term", "unit_label"]
 
 LANGS = ("zh", "en")
 
@@ -77,16 +77,31 @@ def glossary() -> Glossary:
     return _read()
 
 
-def term(group: str, key: str, lang: str = "zh") -> str:
+def term(group: str, key: str, lang: str = "zh", **fill: object) -> str:
     """A word of the glossary: `term("reading", "shortage", "en")` → "shortage"; a market, region, product,
-    tier or scenario the glossary does not know is shown as the store holds it."""
-    return glossary().term(group, key, lang)
+    tier or scenario the glossary does not know is shown as the store holds it. A template's {…} are filled
+    from `fill`: `term("table", "scenarios", "en", year=2030)` → "CAGR scenarios for 2030"."""
+    text = glossary().term(group, key, lang)
+    return text.format(**fill) if fill else text
+
+
+def heading(key: str, lang: str = "zh", group: str = "column") -> str:
+    """A column's name as a heading: the glossary's word, its first letter capitalised in English (the
+    glossary keeps English column names in lower case, so that a sentence can use them too)."""
+    text = term(group, key, lang)
+    return text[:1].upper() + text[1:] if _lang(lang) == "en" else text
 
 
 def qualifier_word(qualifier: str | None, lang: str = "zh") -> str:
-    """The qualifier as a word (a column of its own): 约 / 以上 / 不足 / 区间; about / at least / at most /
-    range; nothing for an exact figure."""
-    return glossary().term("qualifier", qualifier or "exact", lang) if qualifier else ""
+    """The qualifier as a word beside a figure (a column of its own): 约 / 以上 / 不足 / 区间; about / at least /
+    at most / range; nothing for an exact figure."""
+    return qualifier_name(qualifier, lang) if qualifier and qualifier != "exact" else ""
+
+
+def qualifier_name(qualifier: str | None, lang: str = "zh") -> str:
+    """The qualifier's own name, an exact figure's included (精确 / exact): what a code list or a figure's
+    details call it."""
+    return glossary().term("qualifier", qualifier or "exact", lang)
 
 
 def qualifier_symbol(qualifier: str | None) -> str:

@@ -12,6 +12,7 @@ import math
 import re
 
 __all__ = [
+    "MAX_DECIMALS",
     "MISSING",
     "SIGNIFICANT",
     "decimals_of",
@@ -19,6 +20,7 @@ __all__ = [
     "grouped",
     "missing",
     "percent",
+    "plain",
     "rate",
     "signed",
     "signed_percent",
@@ -28,7 +30,7 @@ __all__ = [
 
 MISSING = "—"  # what a missing value shows as, everywhere
 SIGNIFICANT = 4  # the stated rule for computed values: four significant figures …
-_MAX_DECIMALS = 6  # … and never more than six decimals
+MAX_DECIMALS = 6  # … and never more than six decimals
 
 
 def missing(value: object) -> bool:
@@ -78,7 +80,7 @@ def significant(value: float | None, sig: int = SIGNIFICANT, *, grouping: bool =
         return _infinite(v)
     if v == 0:
         return "0"
-    digits = min(max(0, sig - 1 - math.floor(math.log10(abs(v)))), _MAX_DECIMALS)
+    digits = min(max(0, sig - 1 - math.floor(math.log10(abs(v)))), MAX_DECIMALS)
     text = f"{v:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -131,6 +133,14 @@ def rate(fraction: float | None, digits: int = 1) -> str:
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}%}")
+
+
+def plain(value: float, digits: int = 12) -> float:
+    """A number without its float artefact, for a file that stores numbers (a workbook's cells): the float
+    nearest to `value` written with `digits` significant digits, so 76950000000 / 1e8 is stored as 769.5, not
+    769.5000000000006, and no digit a source or a model meant is lost."""
+    v = float(value)
+    return float(f"{v:.{digits}g}") if math.isfinite(v) and v != 0 else v
 
 
 def decimals_of(printed: str) -> int:

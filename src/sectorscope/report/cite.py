@@ -2,21 +2,25 @@
 
 A figure cited twice gets one footnote. What a footnote says depends on how the figure came to be: the quote
 for an observed figure, the formula and inputs for a derived one, the model and interval for a forecast —
-the store's columns say which.
+the store's columns say which. An interval is shown as the presentation layer shows it everywhere, in the
+display unit of its figure (502.1亿元, not 5.02061e+10), so a footnote reads like the table it explains and
+like the notes and the dashboard.
+
+A table cell is formatted here too (`format_cell`), by the presentation layer's rules for the column's kind,
+so the page, the PDF and the workbook print one number one way.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from ..analytics.derived import display
 from ..model.observation import DERIVED, OUR_FORECAST_KINDS, STATED
+from ..present import MISSING, fixed, interval, missing, significant
 from .document import Citation, CitationKind, Column
 
-__all__ = ["Citations", "blank", "fmt_number", "format_cell", "scale_for"]
+__all__ = ["Citations", "blank", "format_cell"]
 
 
 def blank(value: object) -> bool:
@@ -39,55 +43,42 @@ def _int(value: Any) -> int | None:
     return None if blank(value) else int(value)
 
 
-def fmt_number(value: float | None, digits: int = 1) -> str:
-    """A number as the report prints it: thousands separators, `digits` decimals, "—" when missing."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return f"{value:,.{digits}f}"
-
-
 def format_cell(value: Any, column: Column) -> str:
-    """A cell as the page prints it. Numbers keep their column's precision; missing values print as —."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—" if column.kind != "text" else ""
+    """A cell as the page prints it, by the presentation layer's rule for the column's kind: "int" a whole
+    number (a year: 2030), "number" `digits` fixed decimals with thousands separators (1,234.5), "auto" the
+    stated rule of four significant figures (769.5, 0.04881, 18,560,000,000). Missing: — (nothing in a text
+    column)."""
+    if missing(value):
+        return MISSING if column.kind != "text" else ""
     if column.kind == "int":
-        return f"{int(value):d}"
+        return fixed(int(value), 0, grouping=False)
     if column.kind == "number":
-        return fmt_number(float(value), column.digits)
+        return fixed(float(value), column.digits)
     if column.kind == "auto":
-        num, _ = display(float(value), "")
-        if "." in num:
-            whole, frac = num.split(".")
-            return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() and whole not in ("-0",) else num
-        return f"{int(num):,}" if num.lstrip("-").isdigit() else num
+        return significant(float(value), grouping=True)
     return str(value)
 
 
-# Display units: a canonical unit and the largest magnitude shown decide the unit a table prints in.
-_SCALES = {
-    "元": ((1e8, "亿元"), (1e4, "万元"), (1, "元")),
-    "个": ((1e8, "亿个"), (1e4, "万个"), (1, "个")),
-    "元/个": ((1e4, "万元/个"), (1, "元/个")),
-}
-
-
-def scale_for(unit: str, values: list[float] | pd.Series) -> tuple[float, str]:
-    """(divisor, display unit) for a column of values in canonical `unit`: 亿元 for hundreds of millions of
-    yuan, 万个 for tens of thousands of pieces — the units the reports themselves print in."""
-    finite = [abs(float(v)) for v in values if v is not None and not pd.isna(v) and math.isfinite(float(v))]
-    top = max(finite) if finite else 0.0
-    for factor, shown in _SCALES.get(unit, ()):
-        if top >= factor:
-            return factor, shown
-    return 1.0, unit
+def _interval(row: Mapping[str, Any], kind: CitationKind, lang: str) -> str:
+    """Where the figure lies, as the notes and the dashboard show it: a forecast's 80 % and 95 % prediction
+    intervals, a derived figure's hard interval, both ends in one display unit, thousands separated as the
+    report's tables are."""
+    unit = _text(row.get("unit"))
+    if not blank(row.get("lo95")) and not blank(row.get("hi95")):
+        out = f"80% {interval(row['lo80'], row['hi80'], unit, lang=lang, grouping=True)}; " if not blank(row.get("lo80")) else ""
+        return out + f"95% {interval(row['lo95'], row['hi95'], unit, lang=lang, grouping=True)}"
+    if kind == "derived" and not blank(row.get("bound_low")) and not blank(row.get("bound_high")):
+        return interval(row["bound_low"], row["bound_high"], unit, lang=lang, grouping=True)
+    return ""
 
 
 class Citations:
     """The footnotes of one report. `cite(row)` returns the footnote number of an observation row
     (a mapping with the store's observation columns), adding it on first use."""
 
-    def __init__(self, source_titles: Mapping[str, str]) -> None:
+    def __init__(self, source_titles: Mapping[str, str], lang: str = "zh") -> None:
         self._titles = dict(source_titles)
+        self.lang = lang
         self._by_obs: dict[int, int] = {}
         self.items: list[Citation] = []
 
@@ -107,18 +98,12 @@ class Citations:
             kind = "derived"
         else:
             kind = "observed"
-        interval = ""
-        if not blank(row.get("lo95")) and not blank(row.get("hi95")):
-            interval = f"80% [{float(row['lo80']):.6g}, {float(row['hi80']):.6g}]; " if not blank(row.get("lo80")) else ""
-            interval += f"95% [{float(row['lo95']):.6g}, {float(row['hi95']):.6g}] {_text(row.get('unit'))}".rstrip()
-        elif kind == "derived" and not blank(row.get("bound_low")) and not blank(row.get("bound_high")):
-            interval = f"[{float(row['bound_low']):.6g}, {float(row['bound_high']):.6g}] {_text(row.get('unit'))}".rstrip()
         self.items.append(Citation(
             n=n, kind=kind, obs_id=obs_id, source_id=source, source_title=self._titles.get(source, source),
             location=_text(row.get("location")), quote=_text(row.get("quote_normalised")) or _text(row.get("quote")),
             quote_start=_int(row.get("quote_start")), quote_end=_int(row.get("quote_end")),
             formula=_text(row.get("formula")), input_ids=_text(row.get("input_ids")), method=_text(row.get("method")),
-            interval=interval, input_vintage=_int(row.get("input_vintage")),
+            interval=_interval(row, kind, self.lang), input_vintage=_int(row.get("input_vintage")),
         ))
         self._by_obs[obs_id] = n
         return n

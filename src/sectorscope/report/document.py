@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..present import unit_label
+
 __all__ = ["Citation", "CitationKind", "Column", "ReportData", "Section", "Table"]
 
 CitationKind = Literal["observed", "derived", "forecast"]
@@ -38,8 +40,13 @@ class Column:
         return self.label_en if lang == "en" else self.label_zh
 
     def header(self, lang: str) -> str:
+        """The label with its unit, the unit as the presentation layer names it in `lang`: 市场规模(亿元),
+        Market size (CNY 100 m)."""
         text = self.label(lang)
-        return f"{text}({self.unit})" if self.unit and lang != "en" else f"{text} ({self.unit})" if self.unit else text
+        if not self.unit:
+            return text
+        unit = unit_label(self.unit, lang)
+        return f"{text} ({unit})" if lang == "en" else f"{text}({unit})"
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
+from ..present import heading
 from ..store import AsOf, Store
 from .files import atomic_path, ids_text, write_csv
 
@@ -74,10 +75,15 @@ SDMX_ATTRIBUTES = (
     ("OBS_ID", "obs_id", "sectorscope figure id", "数据编号", "Long"),
     ("VINTAGE_ID", "vintage_id", "Vintage", "数据版本", "Long"),
 )
-_STATUS_NAMES = {"actual": ("Actual", "实际"), "estimate": ("Estimate", "估计"), "forecast": ("Forecast", "预测"),
-                 "target": ("Target", "目标"), "derived": ("Derived", "推算")}
-_QUALIFIER_NAMES = {"exact": ("Exact", "精确"), "about": ("About", "约"), "at_least": ("At least", "不低于"),
-                    "at_most": ("At most", "不高于"), "range": ("Range", "区间")}
+_STATUSES = ("actual", "estimate", "forecast", "target", "derived")
+_QUALIFIERS = ("exact", "about", "at_least", "at_most", "range")
+
+
+def _code_names(group: str, codes: Sequence[str]) -> list[tuple[str, str, str]]:
+    """A code list's (code, English name, Chinese name): the glossary's words, as headings (Actual, At least)."""
+    return [(code, heading(code, "en", group), heading(code, "zh", group)) for code in codes]
+
+
 _SDMX_ID = re.compile(r"[A-Za-z0-9_@$\-]+")  # SDMX 2.1 IDType
 
 
@@ -243,8 +249,8 @@ def sdmx_structure(indicators: Sequence[tuple[str, str, str]], *, prepared: date
     if coded_indicator:
         _codelist(lists, "CL_INDICATOR", "Indicators", "指标", indicators)
     _codelist(lists, "CL_OBS_STATUS", "Observation status (sectorscope)", "数据状态",
-              [(k, *v) for k, v in _STATUS_NAMES.items()])
-    _codelist(lists, "CL_QUALIFIER", "Qualifier", "限定", [(k, *v) for k, v in _QUALIFIER_NAMES.items()])
+              _code_names("status", _STATUSES))
+    _codelist(lists, "CL_QUALIFIER", "Qualifier", "限定", _code_names("qualifier", _QUALIFIERS))
 
     concepts = _maintainable(_el(structures, "str:Concepts"), "str:ConceptScheme", _SCHEME_ID,
                              "sectorscope concepts", "sectorscope 概念")

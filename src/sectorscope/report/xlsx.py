@@ -5,9 +5,10 @@ Why it is laid out this way:
 - **Machine-readable sheets.** Row 1 of every table sheet is the header and the data start on row 2, so a
   sheet reads straight into pandas or a pivot table. The table's title and note live in the "contents"
   sheet (first) and in the printed page header, not in a title row.
-- **Numbers stay numbers.** Units are in the headers ("市场规模(亿元)", `Column.header`), the cells hold the
-  numbers with a number format from the column's kind (`#,##0.0` for a number with one decimal, `0` for an
-  int such as a year, General for "auto", which keeps every digit the HTML rounds to four figures).
+- **Numbers stay numbers.** Units are in the headers ("市场规模(亿元)", `Column.header`, in the workbook's
+  language), the cells hold the numbers with a number format from the column's kind (`#,##0.0` for a number
+  with one decimal, `0` for an int such as a year, General for "auto", which keeps every digit the HTML
+  rounds to four figures) — without a float's artefact (769.5, not 769.5000000000006: `present.plain`).
 - **No formulas from text.** Every text cell is written with `write_string` (the workbook is opened with
   `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` off), so nothing becomes a formula or a
   link. A text that begins with = + - @ TAB or CR is also given Excel's own quote prefix (the cell format's
@@ -36,9 +37,11 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError
+from ..present import plain
 from .document import Citation, Column, ReportData, Table
 from .export import formula_like
 from .files import atomic_path, prepare_target
+from .words import workbook_words
 
 __all__ = ["CONTENTS_SHEET", "SOURCES_SHEET", "display_width", "number_format", "sheet_names", "write_workbook"]
 
@@ -49,22 +52,6 @@ _MAX_CELL = 32767  # Excel's limit on the characters of one cell
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 
-_TEXT = {
-    "zh": {"cites": "出处", "sheet": "工作表", "section": "章节", "table": "表格", "note": "说明", "rows": "行数",
-           "n": "编号", "kind": "类型", "obs_id": "数据编号", "source_id": "来源", "source_title": "来源标题",
-           "location": "位置", "quote": "引文", "quote_start": "起始字符", "quote_end": "结束字符",
-           "formula": "公式", "input_ids": "输入数据编号", "method": "方法", "interval": "区间",
-           "input_vintage": "输入数据版本", "observed": "观测", "derived": "推算", "forecast": "预测",
-           "title": "行业研究数据报告", "sources_title": "来源与引文", "contents_title": "目录"},
-    "en": {"cites": "Sources", "sheet": "Sheet", "section": "Section", "table": "Table", "note": "Note",
-           "rows": "Rows", "n": "No.", "kind": "Kind", "obs_id": "Figure id", "source_id": "Source",
-           "source_title": "Source title", "location": "Location", "quote": "Quote",
-           "quote_start": "Quote start (character)", "quote_end": "Quote end (character)", "formula": "Formula",
-           "input_ids": "Input figure ids", "method": "Method", "interval": "Interval",
-           "input_vintage": "Input vintage", "observed": "observed", "derived": "derived", "forecast": "forecast",
-           "title": "Industry research data report", "sources_title": "Sources and quotes",
-           "contents_title": "Contents"},
-}
 _CITATION_FIELDS = ("n", "kind", "obs_id", "source_id", "source_title", "location", "quote", "quote_start",
                     "quote_end", "formula", "input_ids", "method", "interval", "input_vintage")
 _CITATION_INTS = {"n", "obs_id", "quote_start", "quote_end", "input_vintage"}
@@ -165,7 +152,7 @@ class _Sheet:
         if isinstance(value, bool):
             value = "TRUE" if value else "FALSE"
         if isinstance(value, numbers.Real):
-            self.ws.write_number(row, col, float(value), self.book.fmt(num_format=num_format))
+            self.ws.write_number(row, col, plain(float(value)), self.book.fmt(num_format=num_format))
             self._fit(col, _shown(value, num_format))
             return
         text = str(value)
@@ -275,7 +262,7 @@ def write_workbook(report: ReportData, path: str | Path) -> Path:
     """Write `report` as an XLSX workbook at `path` (atomically) and return the path: a "contents" sheet, one
     sheet per table named from `Table.key`, and the "sources" sheet of every citation."""
     lang = "en" if report.lang == "en" else "zh"
-    words = _TEXT[lang]
+    words = workbook_words(lang)
     target = prepare_target(path)
     tables = report.tables()
     names = sheet_names([t.key for t in tables], reserved=(CONTENTS_SHEET, SOURCES_SHEET))

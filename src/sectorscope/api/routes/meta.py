@@ -1,4 +1,5 @@
-"""Health and the indicator catalog."""
+"""Health, the indicator catalog and the glossary (the words, units and number rules every figure is shown
+with)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -6,13 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from ... import __version__
+from ...present import served_glossary
 from ..deps import AsOf, ContextDep
-from ..models import Catalog, Health, Indicator
+from ..models import Catalog, Glossary, Health, Indicator
 from ..problems import ApiProblem, problem_responses
 from ..views import store_meta
 
 __all__ = [
     "catalog",
+    "glossary",
     "health",
     "indicator",
     "router",
@@ -43,3 +46,11 @@ async def indicator(ctx: ContextDep, code: Annotated[str, Path(max_length=100)],
         if ind["code"] == code:
             return ind
     raise ApiProblem(404, "unknown-indicator", f"unknown indicator {code!r}; /api/catalog lists the indicator codes")
+
+
+@router.get("/glossary", response_model=Glossary, response_model_exclude_none=True, responses=problem_responses(),
+            summary="The words, unit labels, display units and number rules figures are shown with (zh/en)")
+async def glossary() -> dict:
+    """sectorscope.present's glossary as data: what the dashboard formats every figure with, so that it shows
+    a figure exactly as the report does. The same for every store; it changes with the package."""
+    return served_glossary()

@@ -10,7 +10,7 @@ from ...monitor.rules import read_alert_rules
 from ...store import Store
 from ..convert import clean
 from ..problems import ApiProblem
-from .common import resolve
+from .common import printed_by_id, resolve
 
 __all__ = ["alerts"]
 
@@ -23,6 +23,12 @@ def alerts(store: Store, rules_path: Path, shown_name: str, as_of: str | None, s
     since_vid = resolve(store, since) if since is not None else None
     found = evaluate_alerts(store, rules, vid, since=since_vid)
     rows = [{k: clean(v) for k, v in a.to_dict().items()} for a in found]
+    shown = printed_by_id(store, [r[k] for r in rows for k in ("obs_id", "old_obs_id") if r.get(k) is not None])
+    for r in rows:  # the figures as the presentation layer prints them, as the report and the dashboard show them
+        if r["obs_id"] in shown:
+            r["printed"] = shown[r["obs_id"]]
+        if r.get("old_printed") is not None and r.get("old_obs_id") in shown:
+            r["old_printed"] = shown[r["old_obs_id"]]
     counts = Counter(a.severity for a in found)
     return {"vintage_id": vid, "rules_file": shown_name, "n_rules": len(rules),
             "counts": {s: counts.get(s, 0) for s in ("critical", "warning", "info")}, "alerts": rows}

@@ -1,17 +1,22 @@
-"""Shared reads: resolving `as_of`, checking codes against the store, and figures as references."""
+"""Shared reads: resolving `as_of`, checking codes against the store, and figures as references.
+
+A figure's `printed` is the one display string the API returns for it: the presentation layer's
+(`present.figure`), so it reads exactly as the report and the dashboard print the figure — as its source
+printed it (约12.3%, ≥560亿元) or, for a computed figure, in its display unit (389.5亿元, never 38954900000.0).
+"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import ibis
 import pandas as pd
 
 from ...errors import StoreError
 from ...model.catalog import load_catalog
 from ...model.observation import DIMENSIONS
-from ...monitor.diff import printed_expr
+from ...present import figure
 from ...store import Store
 from ...store.codes import known_codes
 from ..convert import clean, records
@@ -20,19 +25,24 @@ from ..problems import ApiProblem
 
 __all__ = [
     "FIGURE_COLUMNS",
+    "PRINTED_COLUMNS",
     "Filters",
     "check_filters",
     "dims_of",
     "figures",
     "figures_of",
     "observation_rows",
+    "printed",
+    "printed_by_id",
     "resolve",
-    "with_printed",
 ]
 
 _DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
-FIGURE_COLUMNS = ("obs_id", "indicator", "subject", "period", "value", "unit", "status", "source_id", "quote",
-                  "location")
+FIGURE_COLUMNS = ("obs_id", "indicator", "subject", "period", "value", "value_high", "qualifier", "unit", "status",
+                  "kind", "source_id", "quote", "location")
+# what a figure's printed form is made of
+PRINTED_COLUMNS = ("value", "value_high", "qualifier", "unit", "value_as_printed", "value_high_as_printed",
+                   "unit_as_printed")
 
 
 @dataclass
@@ -98,6 +108,30 @@ def observation_rows(frame: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def printed(row: Mapping[str, Any]) -> str:
+    """The figure as the reports print it (present.figure, in Chinese as the reports are): its source's
+    digits, qualifier and unit for a stated figure, its value in its display unit for a computed one."""
+    return figure(clean(row.get("value")), clean(row.get("qualifier")) or "exact", clean(row.get("value_high")),
+                  clean(row.get("unit")) or "", printed=clean(row.get("value_as_printed")) or "",
+                  printed_high=clean(row.get("value_high_as_printed")) or None,
+                  unit_printed=clean(row.get("unit_as_printed")) or "")
+
+
+def printed_by_id(store: Store, ids: Iterable[int]) -> dict[int, str]:
+    """`printed` of figures by id, any version (one read)."""
+    want = sorted({int(i) for i in ids})
+    if not want:
+        return {}
+    obs = store.table("observations")
+    frame = obs.filter(obs.obs_id.isin(want)).select("obs_id", *PRINTED_COLUMNS).execute()
+    return {int(r["obs_id"]): printed(r) for r in frame.to_dict("records")}
+
+
+def _reference(r: Mapping[str, Any], current: bool) -> dict:
+    return {**{c: clean(r.get(c)) for c in FIGURE_COLUMNS}, "printed": printed(r), "current": current,
+            "link": f"/api/observations/{int(r['obs_id'])}"}
+
+
 def figures(store: Store, ids: Iterable[int], vid: int | None) -> list[dict]:
     """Figures by id, in the order given, each with its quote, whether it is current at `vid`, and a link.
     Ids a later revision replaced are still found (the observations table keeps every version)."""
@@ -106,33 +140,22 @@ def figures(store: Store, ids: Iterable[int], vid: int | None) -> list[dict]:
         return []
     obs = store.table("observations")
     rows = obs.filter(obs.obs_id.isin(sorted(set(ids))))
-    frame = rows.select(*FIGURE_COLUMNS, "obs_key", printed=printed_expr(rows)).execute()
+    frame = rows.select(*dict.fromkeys((*FIGURE_COLUMNS, *PRINTED_COLUMNS, "obs_key"))).execute()
     current: set[int] = set()
     if vid is not None and len(frame):
         keys = sorted(set(frame["obs_key"]))
         cur = store.observations(vid, prefilter=lambda t: t.filter(t.obs_key.isin(keys)))
         current = set(cur.obs_id.execute())
     by_id = {int(r["obs_id"]): r for r in frame.to_dict("records")}
-    out = []
-    for i in dict.fromkeys(ids):
-        r = by_id.get(i)
-        if r is None:
-            continue
-        out.append({**{c: clean(r[c]) for c in (*FIGURE_COLUMNS, "printed")}, "current": i in current,
-                    "link": f"/api/observations/{i}"})
-    return out
+    return [_reference(by_id[i], i in current) for i in dict.fromkeys(ids) if i in by_id]
 
 
 def figures_of(frame: pd.DataFrame, vid: int | None, current: bool = True) -> list[dict]:
-    """Figure references for rows already read (current at `vid` by construction)."""
+    """Figure references for rows already read (current at `vid` by construction); the rows carry
+    FIGURE_COLUMNS and PRINTED_COLUMNS."""
     if not len(frame):
         return []
-    return [{**{c: clean(r.get(c)) for c in (*FIGURE_COLUMNS, "printed")}, "current": current,
-             "link": f"/api/observations/{int(r['obs_id'])}"} for r in frame.to_dict("records")]
-
-
-def with_printed(t: ibis.Table) -> ibis.Table:
-    return t.mutate(printed=printed_expr(t))
+    return [_reference(r, current) for r in frame.to_dict("records")]
 
 
 def dims_of(row: dict, names: Sequence[str] = DIMENSIONS) -> dict[str, str]:

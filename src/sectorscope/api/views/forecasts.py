@@ -8,12 +8,12 @@ from ...model.observation import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS,
 from ...monitor.alerts import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
-from .common import FIGURE_COLUMNS, Filters, check_filters, figures_of, resolve, with_printed
+from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, Filters, check_filters, figures_of, resolve
 
 __all__ = ["forecasts"]
 
-_COLS = (*FIGURE_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95", "method", "input_ids", "input_vintage",
-         "kind")
+_COLS = tuple(dict.fromkeys((*FIGURE_COLUMNS, *PRINTED_COLUMNS, *DIMENSIONS, "lo80", "hi80", "lo95", "hi95",
+                              "method", "input_ids", "input_vintage", "kind")))
 
 
 def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
@@ -26,8 +26,7 @@ def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
 
 
 def _frame(t) -> pd.DataFrame:
-    t = with_printed(t)
-    return t.select(*dict.fromkeys((*_COLS, "printed"))).execute()
+    return t.select(*_COLS).execute()
 
 
 def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
@@ -47,7 +46,7 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     stated = stated[~stated["kind"].isin(OUR_FORECAST_KINDS)]
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
     obs = store.table("observations")
-    hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=[*_COLS, "printed"])
+    hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=list(_COLS))
     hist_by = _keyed(hist)
     stated_by = _keyed(stated[stated["scenario"].isna()]) if len(stated) else {}
     scen_by = _keyed(scen)

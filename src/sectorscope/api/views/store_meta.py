@@ -7,7 +7,7 @@ from ...monitor.diff import CHANGES, diff_vintages
 from ...store import Store
 from ..convert import clean, records
 from ..problems import ApiProblem
-from .common import FIGURE_COLUMNS, figures_of, resolve, with_printed
+from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, figures_of, printed_by_id, resolve
 
 __all__ = ["catalog", "diff", "source_detail", "sources", "vintage", "vintages"]
 
@@ -54,7 +54,7 @@ def source_detail(store: Store, source_id: str, as_of: str | None, *, limit: int
     t = store.query(at, source_id=source_id)
     if after is not None:
         t = t.filter(t.obs_id > after)
-    frame = with_printed(t.order_by("obs_id").limit(limit + 1)).select(*FIGURE_COLUMNS, "printed").execute()
+    frame = t.order_by("obs_id").limit(limit + 1).select(*dict.fromkeys((*FIGURE_COLUMNS, *PRINTED_COLUMNS))).execute()
     more = len(frame) > limit
     quotes = figures_of(frame.iloc[:limit], vid)
     return {"source": rows[0], "count": len(quotes), "next_after": quotes[-1]["obs_id"] if more else None,
@@ -98,5 +98,19 @@ def diff(store: Store, since: str, until: str | None, *, source: str | None, cha
         frame = frame[frame["change"] == change]
     counts = {c: int((frame["change"] == c).sum()) if len(frame) else 0 for c in CHANGES}
     page = frame.iloc[offset:offset + limit] if len(frame) else frame
+    rows = records(page) if len(page) else []
     return {"since_vintage": old, "until_vintage": new, "counts": counts, "count": len(frame), "offset": offset,
-            "limit": limit, "changes": records(page) if len(page) else []}
+            "limit": limit, "changes": _printed_sides(store, rows)}
+
+
+def _printed_sides(store: Store, rows: list[dict]) -> list[dict]:
+    """The old and new figure of each change as the presentation layer prints them (what the report and the
+    dashboard show), where the diff names a printed form."""
+    shown = printed_by_id(store, [r[f"obs_id_{side}"] for r in rows for side in ("old", "new")
+                                  if r.get(f"obs_id_{side}") is not None])
+    for r in rows:
+        for side in ("old", "new"):
+            oid = r.get(f"obs_id_{side}")
+            if r.get(f"printed_{side}") is not None and oid in shown:
+                r[f"printed_{side}"] = shown[oid]
+    return rows

@@ -10,16 +10,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ...errors import ChartError
+from ...present import significant
 from .inputs import check_interval, read_frame
 from .parts import heading, no_data, whiskers
 from .style import BLUE, GREY, INK, VERMILLION, check_key, figure, style, to_svg
 from .text import texts, wrap
 
 __all__ = ["elasticity_bars_svg"]
-
-
-def _fmt_number(x: float) -> str:
-    return f"{x:g}"
 
 
 def elasticity_bars_svg(
@@ -86,7 +83,7 @@ def elasticity_bars_svg(
                        Line2D([], [], color=INK, lw=0.8, marker="|", ms=6, label=t["interval"])]
             if limit is not None:
                 handles.append(Line2D([], [], color=GREY, lw=0.8, ls=(0, (4, 3)),
-                                      label=t["limit"].format(limit=_fmt_number(abs(limit)))))
+                                      label=t["limit"].format(limit=significant(abs(limit)))))
             fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
         heading(fig, title)
         return to_svg(fig, key, title)

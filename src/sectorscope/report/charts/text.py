@@ -1,6 +1,6 @@
 """What the charts say and how their text is broken into lines.
 
-The zh/en wording of every chart lives here, so the two languages stay side by side. Labels are broken by
+The zh/en wording of every chart is the glossary's `chart` group (present/glossary.yaml). Labels are broken by
 display width (a CJK character is two half-widths wide), because matplotlib does not wrap text and a label
 that runs off the figure is lost: Chinese may break between any two characters, Latin words stay whole, and
 punctuation follows the Chinese line-breaking rules.
@@ -11,62 +11,15 @@ import re
 import unicodedata
 
 from ...errors import UsageError
+from ...present import LANGS, glossary, term
 
 __all__ = ["text_width", "texts", "truncate", "wrap"]
 
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "year": "年份",
-        "observed": "实际值",
-        "mean": "预测均值",
-        "band80": "80% 预测区间",
-        "band95": "95% 预测区间",
-        "reported": "报告预测",
-        "no_data": "无数据",
-        "elasticity": "供需弹性指数(+ 短缺,− 过剩)",
-        "shortage": "短缺(+)",
-        "surplus": "过剩(−)",
-        "interval": "区间",
-        "limit": "阈值 ±{limit}",
-        "demand": "需求评分(0–1)",
-        "trl": "技术成熟度(TRL)",
-        "hollow": "空心点:需求区间跨越分界线",
-        "unplaced": "缺需求数据、未定位:{names}",
-        "rank": "排名(中位数与 95% 区间,1 为最高)",
-        "score": "指数得分(点估计与 95% 区间)",
-        "list_sep": "、",
-        "tier": "{label}({tier})",
-    },
-    "en": {
-        "year": "year",
-        "observed": "observed",
-        "mean": "forecast mean",
-        "band80": "80% interval",
-        "band95": "95% interval",
-        "reported": "report's forecast",
-        "no_data": "no data",
-        "elasticity": "supply-demand elasticity index (+ shortage, − surplus)",
-        "shortage": "shortage (+)",
-        "surplus": "surplus (−)",
-        "interval": "interval",
-        "limit": "threshold ±{limit}",
-        "demand": "demand score (0–1)",
-        "trl": "technology readiness level (TRL)",
-        "hollow": "hollow: demand interval straddles the cut",
-        "unplaced": "no demand data, not placed: {names}",
-        "rank": "rank (median and 95% interval, 1 = best)",
-        "score": "index score (point and 95% interval)",
-        "list_sep": ", ",
-        "tier": "{label} ({tier})",
-    },
-}
-
-
 def texts(lang: str) -> dict[str, str]:
-    """The charts' wording in `lang` ("zh" or "en")."""
-    if lang not in _TEXT:
+    """The charts' wording in `lang` ("zh" or "en"): the glossary's `chart` group."""
+    if lang not in LANGS:
         raise UsageError(f"lang must be 'zh' or 'en', got {lang!r}")
-    return _TEXT[lang]
+    return {key: term("chart", key, lang) for key in glossary().groups["chart"]}
 
 
 def text_width(text: str) -> int:
@@ -86,7 +39,7 @@ def _greedy_lines(text: str, width: int) -> list[str]:
     line = ""
     for tok in _TOKEN.findall(text.strip()):
         if tok.isspace():
-            if line:
+            if line and text_width(line) < width:  # a line already full breaks here: its space would dangle
                 line += " "
             continue
         if line and text_width(line + tok) > width and tok[0] not in _NO_LINE_START:

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from ...analytics.trl.quadrants import QUADRANTS
 from ...errors import ChartError
 from .inputs import check_interval, read_frame
 from .parts import heading, note, whiskers
@@ -17,16 +18,18 @@ from .text import texts, truncate
 
 __all__ = ["QUADRANT_NAMES", "trl_quadrant_svg"]
 
-# The TRL × demand quadrants: the same codes and advice as analytics.trl.QUADRANTS, so a chart's corners read
-# exactly like the table's advice column (a test holds them equal).
-# (code, zh, en, corner, colour); corner is (high demand?, high TRL?).
-_QUADRANTS: tuple[tuple[str, str, str, tuple[bool, bool], str], ...] = (
-    ("scale_up", "规模化推进", "scale up", (True, True), GREEN),
-    ("fund_rnd", "加大研发投入", "fund R&D", (True, False), BLUE),
-    ("watch", "持续观察/市场培育", "watch (cultivate the market)", (False, True), ORANGE),
-    ("drop", "暂缓/退出", "drop or defer", (False, False), GREY),
+# The TRL × demand quadrants: their codes, advice and corners. The advice is analytics.trl's own words (one
+# copy: a chart's corners read exactly like the table's advice column); the corner and colour are the chart's.
+# (code, corner, colour); corner is (high demand?, high TRL?).
+_CORNERS: tuple[tuple[str, tuple[bool, bool], str], ...] = (
+    ("scale_up", (True, True), GREEN),
+    ("fund_rnd", (True, False), BLUE),
+    ("watch", (False, True), ORANGE),
+    ("drop", (False, False), GREY),
 )
-QUADRANT_NAMES: dict[str, tuple[str, str]] = {code: (zh, en) for code, zh, en, _, _ in _QUADRANTS}
+QUADRANT_NAMES: dict[str, tuple[str, str]] = {code: QUADRANTS[code] for code, _, _ in _CORNERS}
+_QUADRANTS: tuple[tuple[str, str, str, tuple[bool, bool], str], ...] = tuple(
+    (code, *QUADRANTS[code], corner, colour) for code, corner, colour in _CORNERS)
 
 
 def _quadrant_colour(value: object) -> str:
@@ -97,7 +100,7 @@ def trl_quadrant_svg(
         if unplaced:
             notes.append(t["unplaced"].format(names=t["list_sep"].join(unplaced)))
         if notes:
-            note(fig, ";".join(notes) if lang == "zh" else "; ".join(notes))
+            note(fig, t["note_sep"].join(notes))
         heading(fig, title)
         return to_svg(fig, key, title)
 

@@ -3,8 +3,10 @@ gaps the reports quote, as they state them."""
 from __future__ import annotations
 
 from ...model.observation import OUR_FORECAST_KINDS
-from ..document import Column, Section, Table
-from .context import STATUS, Context, as_text, in_lang, row_dims
+from ...present import indicator_name
+from ..document import Section, Table
+from ..words import column, indicator_column, section, table
+from .context import Context, as_text, row_dims
 
 __all__ = ["bottlenecks_section"]
 
@@ -18,31 +20,28 @@ _PROCESS_GAPS = (
 
 def bottlenecks_section(ctx: Context) -> Section:
     """Import dependence (highest first) and the process and performance gaps, in catalog order."""
-    sec = Section("bottlenecks", "产业链瓶颈与工艺差距", "Chain bottlenecks and process gaps",
-                  "进口依存度越高,环节越受制于人;工艺与性能差距取自报告原文。",
-                  "The higher the import dependence, the more a link depends on others; process and "
-                  "performance gaps as the reports state them.")
+    sec = section("bottlenecks")
     imp = ctx.obs[(ctx.obs["indicator"] == "import_dependence") & ~ctx.obs["kind"].isin(OUR_FORECAST_KINDS)]
     imp = imp.sort_values(["value", "obs_id"], ascending=[False, True])
-    t1 = Table("import_dependence", "进口依存度", "Import dependence", [
-        Column("subject", "市场", "Market"), Column("item", "产品/环节", "Product or link"),
-        Column("period", "时期", "Period"), Column("value", "进口依存度", "Import dependence", "%", kind="number"),
-        Column("qualifier", "限定", "Qualifier"), Column("status", "状态", "Status"),
+    t1 = Table("import_dependence", indicator_name("import_dependence", "zh", ctx.catalog),
+               indicator_name("import_dependence", "en", ctx.catalog), [
+        column("subject", "market"), column("item", "product_or_link"), column("period", "time"),
+        indicator_column("value", "import_dependence", "%", kind="number"), column("qualifier"), column("status"),
     ])
     for r in imp.to_dict("records"):
-        t1.add({"subject": as_text(r["subject"]), "item": row_dims(r) or ("(总体)" if ctx.zh() else "(overall)"),
+        t1.add({"subject": as_text(r["subject"]), "item": row_dims(r) or ctx.word("report", "overall"),
                 "period": as_text(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
-                "status": in_lang(ctx.lang, STATUS[r["status"]])}, ctx.cite([r]))
+                "status": ctx.word("status", r["status"])}, ctx.cite([r]))
     gaps = ctx.stated[ctx.stated["indicator"].isin(_PROCESS_GAPS)].copy()
     gaps["_ord"] = gaps["indicator"].map({c: i for i, c in enumerate(_PROCESS_GAPS)})
     gaps = gaps.sort_values(["_ord", "subject", "product", "company", "period", "obs_id"], na_position="first")
-    t2 = Table("process_gaps", "工艺与性能差距", "Process and performance gaps", [
-        Column("indicator", "指标", "Indicator"), Column("item", "产品/企业/维度", "Product, company, dimensions"),
-        Column("period", "时期", "Period"), Column("value", "数值", "Value", kind="auto"),
-        Column("unit", "单位", "Unit"), Column("qualifier", "限定", "Qualifier"),
+    t2 = table("process_gaps", [
+        column("indicator"), column("item", "product_company_dims"), column("period", "time"),
+        column("value", kind="auto"), column("unit"), column("qualifier"),
     ])
     for r in gaps.to_dict("records"):
         t2.add({"indicator": ctx.name(r["indicator"]), "item": row_dims(r), "period": as_text(r["period"]),
-                "value": r["value"], "unit": as_text(r["unit"]), "qualifier": ctx.qualifier(r)}, ctx.cite([r]))
+                "value": r["value"], "unit": ctx.unit(as_text(r["unit"])), "qualifier": ctx.qualifier(r)},
+               ctx.cite([r]))
     sec.tables += [t for t in (t1, t2) if t.rows]
     return sec

@@ -2,8 +2,9 @@
 footnotes all sections number into.
 
 The sections are built in the report's order against one `Context`, so a figure cited by two sections gets
-one footnote, numbered where the report first shows it. The small text helpers and the zh/en words that
-several sections print (statuses, severities, scenario order) live here too, so they read alike everywhere.
+one footnote, numbered where the report first shows it. The small text helpers several sections use live
+here too; every word they print in zh or en (a status, a severity, a qualifier) is the glossary's, through
+`Context.word` and `Context.qualifier`.
 """
 from __future__ import annotations
 
@@ -15,26 +16,20 @@ from typing import Any
 
 from ...model.catalog import Catalog
 from ...model.observation import DIMENSIONS, STATED
+from ...present import indicator_name, qualifier_symbol, qualifier_word, significant, term, unit_label
 from ...store import Store
 from ..cite import Citations, blank
 
 __all__ = [
     "SCENARIO_ORDER",
-    "SEVERITY",
-    "STATUS",
     "Chart",
     "Context",
     "as_text",
-    "in_lang",
     "parse_ids",
     "row_dims",
     "year_of",
 ]
 
-SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info"),
-            "critical": ("严重", "critical")}
-STATUS = {"actual": ("实际", "actual"), "estimate": ("估计", "estimate"), "forecast": ("预测", "forecast"),
-          "target": ("目标", "target"), "derived": ("推算", "derived")}
 SCENARIO_ORDER = {"低": 0, "基准": 1, "高": 2}
 
 
@@ -44,11 +39,6 @@ class Chart:
 
     svg: str
     cites: list[int]
-
-
-def in_lang(lang: str, pair: tuple[str, str]) -> str:
-    """The English word of a (zh, en) pair for lang "en", else the Chinese."""
-    return pair[1] if lang == "en" else pair[0]
 
 
 def as_text(value: object) -> str:
@@ -89,12 +79,19 @@ class Context:
         self.by_id = obs.set_index("obs_id", drop=False)
         self.stated = obs[obs["kind"] == STATED]
         sources = store.sources(vid).execute()
-        self.cites = Citations(dict(zip(sources["source_id"], sources["title"], strict=True)))
+        self.cites = Citations(dict(zip(sources["source_id"], sources["title"], strict=True)), lang)
 
     def name(self, code: str) -> str:
         """An indicator's name in the report's language (its code when the catalog lacks it)."""
-        ind = self.catalog.get(code)
-        return ind.name(self.lang) if ind else code
+        return indicator_name(code, self.lang, self.catalog)
+
+    def unit(self, unit: str) -> str:
+        """A unit as the report's language names it: 亿元, CNY 100 m."""
+        return unit_label(unit, self.lang)
+
+    def word(self, group: str, key: str, **fill: object) -> str:
+        """A word of the glossary in the report's language: `word("status", "actual")` → 实际 / actual."""
+        return term(group, key, self.lang, **fill)
 
     def zh(self) -> bool:
         return self.lang != "en"
@@ -123,11 +120,9 @@ class Context:
         return f"{head}({dims})" if dims and self.zh() else f"{head} ({dims})" if dims else head
 
     def qualifier(self, r: Mapping[str, Any]) -> str:
-        """How a figure is bounded, as the tables print it: 约, 以上, 不足 (about, at least, at most), or a range's
-        high end."""
+        """How a figure is bounded, as the tables print it beside its value: the glossary's word (约, 以上,
+        不足; about, at least, at most), or a range's high end by the stated rule (–182.6)."""
         q = as_text(r.get("qualifier"))
-        if q == "range" and not blank(r.get("value_high")):
-            return f"–{float(r['value_high']):g}"
-        zh = {"about": "约", "at_least": "以上", "at_most": "不足", "exact": "", "range": ""}
-        en = {"about": "about", "at_least": "at least", "at_most": "at most", "exact": "", "range": ""}
-        return (en if self.lang == "en" else zh).get(q, q)
+        if q == "range":
+            return "" if blank(r.get("value_high")) else qualifier_symbol("range") + significant(float(r["value_high"]))
+        return qualifier_word(q, self.lang)

@@ -3,43 +3,44 @@ derived substitution space under each target scenario."""
 from __future__ import annotations
 
 from ...model.observation import DERIVED, OUR_FORECAST_KINDS
-from ..cite import scale_for
-from ..document import Column, Section, Table
-from .context import SCENARIO_ORDER, STATUS, Context, as_text, in_lang, row_dims
+from ...present import column_unit, term
+from ..document import Column, Section
+from ..words import column, section, table
+from .context import SCENARIO_ORDER, Context, as_text, row_dims
 
 __all__ = ["localisation_section"]
 
 _LOCALISATION = ("localisation_rate", "domestic_share", "self_sufficiency_rate", "local_sourcing_rate")
 
 
+def _scenario_column(key: str, scenario: str, unit: str) -> Column:
+    """A column of the substitution space under one target scenario: 基准情景, Base scenario."""
+    zh, en = (term("report", "scenario_named", lang, name=term("scenario", scenario, lang)) for lang in ("zh", "en"))
+    return Column(key, zh, en[:1].upper() + en[1:], unit, kind="auto")
+
+
 def localisation_section(ctx: Context) -> Section:
     """The localisation figures, then the substitution space with one column per target scenario."""
-    sec = Section("localisation", "国产化与进口替代空间", "Localisation and import-substitution space",
-                  "替代空间 = 市场规模 × (目标国产份额 − 当前国产份额);三个目标情景见 analytics.yaml。",
-                  "Substitution space = market size × (target domestic share − current share); the three target "
-                  "scenarios are in analytics.yaml.")
+    sec = section("localisation")
     loc = ctx.obs[ctx.obs["indicator"].isin(_LOCALISATION) & ~ctx.obs["kind"].isin(OUR_FORECAST_KINDS)]
     loc = loc.sort_values(["subject", "indicator", "product", "application", "region", "period", "obs_id"],
                           na_position="first")
-    t1 = Table("localisation", "国产化率与国产份额", "Localisation rates and domestic shares", [
-        Column("subject", "市场", "Market"), Column("indicator", "指标", "Indicator"),
-        Column("item", "产品/维度", "Product or dimensions"), Column("period", "时期", "Period"),
-        Column("value", "数值", "Value", "%", kind="number"), Column("qualifier", "限定", "Qualifier"),
-        Column("status", "状态", "Status"),
+    t1 = table("localisation", [
+        column("subject", "market"), column("indicator"), column("item", "product_or_dims"),
+        column("period", "time"), column("value", unit="%", kind="number"), column("qualifier"), column("status"),
     ])
     for r in loc.to_dict("records"):
         t1.add({"subject": as_text(r["subject"]), "indicator": ctx.name(r["indicator"]), "item": row_dims(r),
                 "period": as_text(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
-                "status": in_lang(ctx.lang, STATUS[r["status"]])}, ctx.cite([r]))
+                "status": ctx.word("status", r["status"])}, ctx.cite([r]))
     sub = ctx.obs[(ctx.obs["indicator"] == "substitution_space") & (ctx.obs["kind"] == DERIVED)]
     sec.tables.append(t1)
     if len(sub):
-        factor, unit = scale_for("元", sub["value"])
+        factor, unit = column_unit("元", sub["value"])
         scen = sorted(sub["scenario"].dropna().unique(), key=lambda s: SCENARIO_ORDER.get(s, 9))
-        names = {"低": "low", "基准": "base", "高": "high"}
-        cols = [Column("subject", "市场", "Market"), Column("period", "年份", "Year")]
-        cols += [Column(f"s{i}", f"{s}情景", f"{names.get(s, s)} scenario", unit, kind="auto") for i, s in enumerate(scen)]
-        t2 = Table("substitution_space", "进口替代空间(按目标情景)", "Import-substitution space by target scenario", cols)
+        cols = [column("subject", "market"), column("period", "year")]
+        cols += [_scenario_column(f"s{i}", s, unit) for i, s in enumerate(scen)]
+        t2 = table("substitution_space", cols)
         for (subject, period), g in sub.groupby(["subject", "period"], sort=True):
             row: dict[str, object] = {"subject": subject, "period": period}
             rows = []

@@ -11,8 +11,10 @@ from typing import Any
 import pandas as pd
 
 from ...model.observation import DIMENSIONS, MODEL_FORECAST, SCENARIO_PROJECTION
-from ..cite import blank, format_cell, scale_for
-from ..document import Column, Section, Table
+from ...present import column_unit, in_unit, qualified
+from ..cite import blank
+from ..document import Section, Table
+from ..words import column, section, table
 from .context import SCENARIO_ORDER, Chart, Context, as_text, parse_ids, year_of
 
 __all__ = ["market_section"]
@@ -39,25 +41,18 @@ class _Series:
 
 def market_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
     """The forecasts at a glance, then for each market-size series its table, CAGR scenarios and fan chart."""
-    sec = Section("market", "市场规模与预测", "Market size and forecasts",
-                  "每个预测都给出80%和95%预测区间,旁列报告自己的预测;方法见 docs/forecasting.md。",
-                  "Every forecast comes with its 80 % and 95 % intervals, beside the reports' own forecasts; "
-                  "methods in docs/forecasting.md.")
+    sec = section("market")
     model = ctx.obs[ctx.obs["kind"] == MODEL_FORECAST]
     charts: dict[str, Chart] = {}
     if not len(model):
         return sec, charts
-    summary = Table("forecast_summary", "预测一览", "Forecasts at a glance", [
-        Column("series", "序列", "Series", width=4), Column("unit", "单位", "Unit", width=1),
-        Column("last_year", "最近观测年份", "Last observed year", kind="int"),
-        Column("last_value", "最近观测值", "Last observed value", kind="auto"),
-        Column("year", "预测年份", "Forecast year", kind="int"),
-        Column("mean", "预测均值", "Mean", kind="auto"),
-        Column("lo80", "80%下限", "80% low", kind="auto"), Column("hi80", "80%上限", "80% high", kind="auto"),
-        Column("lo95", "95%下限", "95% low", kind="auto"), Column("hi95", "95%上限", "95% high", kind="auto"),
-        Column("reported", "报告预测", "Report's forecast"),
-    ], note_zh="均值为模型组合的中位数;区间为校准后的预测区间。", note_en="The mean is the median of the "
-               "model combination; the intervals are calibrated prediction intervals.")
+    summary = table("forecast_summary", [
+        column("series", width=4), column("unit", width=1), column("last_year", kind="int"),
+        column("last_value", kind="auto"), column("year", "forecast_year", kind="int"),
+        column("mean", "forecast_mean", kind="auto"),
+        column("lo80", kind="auto"), column("hi80", kind="auto"), column("lo95", kind="auto"),
+        column("hi95", kind="auto"), column("reported"),
+    ], note="forecast_summary")
     n_fan = 0
     for series in _series(ctx, model):
         summary.add(*_summary_row(ctx, series))
@@ -94,7 +89,7 @@ def _series(ctx: Context, model: pd.DataFrame) -> Iterator[_Series]:
             same &= stated_fc[col].isna() if blank(val) else (stated_fc[col] == val)
         reported = stated_fc[same]
         values = [*g["hi95"].tolist(), *[r["value"] for r in hist_rows], *reported["value"].tolist()]
-        factor, unit = scale_for(as_text(first.get("unit")), values)
+        factor, unit = column_unit(as_text(first.get("unit")), values)
         yield _Series(gkey, g, hist_rows, reported, factor, unit)
 
 
@@ -105,7 +100,7 @@ def _summary_row(ctx: Context, s: _Series) -> tuple[dict[str, object], list[int]
     rep_last = s.reported[s.reported["_year"] == last["_year"]]
     row_cites = ctx.cite(hist_rows[-1]["cites"] if hist_rows else []) + ctx.cite([last]) + ctx.cite(rep_last.to_dict("records"))
     return {
-        "series": ctx.series_label(s.first), "unit": s.unit,
+        "series": ctx.series_label(s.first), "unit": ctx.unit(s.unit),
         "last_year": year_of(hist_rows[-1]["period"]) if hist_rows else None,
         "last_value": hist_rows[-1]["value"] / factor if hist_rows else None,
         "year": int(last["_year"]), "mean": last["value"] / factor,
@@ -119,14 +114,11 @@ def _detail_table(ctx: Context, s: _Series, tkey: str) -> Table:
     """A market-size series year by year: observed, forecast with its intervals, the reports' forecasts."""
     first, unit, factor, hist_rows, g, reported = s.first, s.unit, s.factor, s.history, s.rows, s.reported
     detail = Table(tkey, ctx.series_label(first), ctx.series_label(first), [
-        Column("year", "年份", "Year", kind="int"),
-        Column("observed", "观测值", "Observed", unit, kind="auto"),
-        Column("mean", "预测均值", "Forecast mean", unit, kind="auto"),
-        Column("lo80", "80%下限", "80% low", unit, kind="auto"),
-        Column("hi80", "80%上限", "80% high", unit, kind="auto"),
-        Column("lo95", "95%下限", "95% low", unit, kind="auto"),
-        Column("hi95", "95%上限", "95% high", unit, kind="auto"),
-        Column("reported", "报告预测", "Report's forecasts", unit),
+        column("year", kind="int"), column("observed", unit=unit, kind="auto"),
+        column("mean", "forecast_mean", unit, kind="auto"),
+        column("lo80", unit=unit, kind="auto"), column("hi80", unit=unit, kind="auto"),
+        column("lo95", unit=unit, kind="auto"), column("hi95", unit=unit, kind="auto"),
+        column("reported", unit=unit),
     ])
     years = sorted({*(year_of(r["period"]) for r in hist_rows), *g["_year"].astype(int), *reported["_year"].astype(int)})
     for y in years:
@@ -156,21 +148,19 @@ def _fan_svg(ctx: Context, s: _Series, chart_key: str) -> str:
                        "lo95": g["lo95"] / factor, "hi95": g["hi95"] / factor}).reset_index(drop=True)
     rep = pd.DataFrame({"year": reported["_year"].astype(int), "value": reported["value"] / factor,
                         "label": reported["source_id"]}).reset_index(drop=True)
-    return charts.market_fan_svg(hist, fc, rep, title=ctx.series_label(s.first), unit=s.unit, lang=ctx.lang,
-                                 key=chart_key)
+    return charts.market_fan_svg(hist, fc, rep, title=ctx.series_label(s.first), unit=ctx.unit(s.unit),
+                                 lang=ctx.lang, key=chart_key)
 
 
 def _reported(rows: pd.DataFrame, factor: float) -> str | None:
-    """The reports' own forecasts for one year, all of them, with their bounds: "1,050; ≥560"."""
+    """The reports' own forecasts for one year, all of them, with their qualifiers, in the table's unit (a
+    value worth `factor` canonical units): "1,050; ≥560"."""
     if not len(rows):
         return None
-    auto = Column("v", "", "", kind="auto")
     out = []
     for r in rows.sort_values("obs_id").to_dict("records"):
-        text = format_cell(float(r["value"]) / factor, auto)
-        if r["qualifier"] == "range" and not blank(r.get("value_high")):
-            text += "–" + format_cell(float(r["value_high"]) / factor, auto)
-        out.append({"about": "约", "at_least": "≥", "at_most": "≤"}.get(r["qualifier"], "") + text)
+        high = None if blank(r.get("value_high")) else in_unit(r["value_high"], factor)
+        out.append(qualified(in_unit(r["value"], factor), r["qualifier"], high))
     return "; ".join(dict.fromkeys(out))
 
 
@@ -208,13 +198,10 @@ def _scenarios(ctx: Context, gkey: tuple[Any, ...], key: list[str], year: int, f
     fc = fc[same & (fc["period"] == str(year))]
     if not len(fc):
         return None
-    table = Table(f"{tkey}_scenarios", f"{year}年CAGR情景", f"CAGR scenarios for {year}", [
-        Column("basis", "依据", "Basis"), Column("scenario", "情景", "Scenario"),
-        Column("rate", "年均增速", "Annual rate", "%", kind="number", digits=1),
-        Column("value", "预测值", "Value", unit, kind="auto"),
-    ], note_zh="“历史”:历史CAGR ± 年增速标准差;“报告”:报告所列增速的最低/几何平均/最高。",
-       note_en="History: the historical CAGR ± the standard deviation of the yearly rates; report: the lowest, "
-               "geometric mean and highest of the report's stated rates.")
+    t = table(f"{tkey}_scenarios", [
+        column("basis"), column("scenario"), column("rate", unit="%", kind="number", digits=1),
+        column("value", "forecast_value", unit, kind="auto"),
+    ], title="scenarios", note="scenarios", year=year)
     rows = []
     for r in fc.to_dict("records"):
         loc = as_text(r["location"]).removeprefix("预测:")
@@ -223,7 +210,7 @@ def _scenarios(ctx: Context, gkey: tuple[Any, ...], key: list[str], year: int, f
         rows.append((basis_zh != "历史", SCENARIO_ORDER.get(scen, 9), r, basis_zh, scen,
                      float(m.group(1)) * 100 if m else None))
     for _, _, r, basis_zh, scen, rate in sorted(rows, key=lambda x: (x[0], x[1])):
-        basis = basis_zh if ctx.zh() else {"报告": "report", "历史": "history"}[basis_zh]
-        scen_t = scen if ctx.zh() else {"低": "low", "基准": "base", "高": "high"}.get(scen, scen)
-        table.add({"basis": basis, "scenario": scen_t, "rate": rate, "value": r["value"] / factor}, ctx.cite([r]))
-    return table
+        basis = ctx.word("ground", "stated" if basis_zh == "报告" else "history")
+        t.add({"basis": basis, "scenario": ctx.word("scenario", scen), "rate": rate, "value": r["value"] / factor},
+              ctx.cite([r]))
+    return t

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..document import Column, Section, Table
+from ..document import Section, Table
+from ..words import column, section
 from .context import Chart, Context, as_text
 
 __all__ = ["regional_section"]
@@ -23,10 +24,7 @@ def regional_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
     """One table and one rank chart per composite index."""
     from .. import charts  # matplotlib only when a report is built
 
-    sec = Section("regional", "综合指数与名次区间", "Composite indices with rank intervals",
-                  "得分与名次的区间来自蒙特卡洛:归一化、权重、加总方法及数据在其区间内同时变动。",
-                  "Score and rank intervals from a Monte-Carlo run varying normalisation, weights, aggregation "
-                  "and the data within their intervals together.")
+    sec = section("regional")
     comp = ctx.obs[ctx.obs["indicator"].isin(["composite_index", "composite_rank"])]
     out: dict[str, Chart] = {}
     for i, (index, g) in enumerate(sorted(comp.groupby("product"), key=lambda kv: kv[0])):
@@ -35,14 +33,11 @@ def regional_section(ctx: Context) -> tuple[Section, dict[str, Chart]]:
         rank_by = {_label_of(r): r for r in ranks.to_dict("records")}
         title = as_text(scores["note"].iloc[0]) if len(scores) and ctx.zh() else str(index)
         table = Table(f"index_{i + 1}", title, str(index), [
-            Column("label", "对象", "Unit"), Column("score", "得分", "Score", kind="number", digits=2),
-            Column("score_lo", "得分95%下限", "Score 95% low", kind="number", digits=2),
-            Column("score_hi", "得分95%上限", "Score 95% high", kind="number", digits=2),
-            Column("rank", "名次中位数", "Median rank", kind="int"),
-            Column("rank_lo80", "名次80%区间起", "Rank 80% from", kind="int"),
-            Column("rank_hi80", "名次80%区间止", "Rank 80% to", kind="int"),
-            Column("rank_lo95", "名次95%区间起", "Rank 95% from", kind="int"),
-            Column("rank_hi95", "名次95%区间止", "Rank 95% to", kind="int"),
+            column("label", "ranked"), column("score", kind="number", digits=2),
+            column("score_lo", kind="number", digits=2), column("score_hi", kind="number", digits=2),
+            column("rank", "median_rank", kind="int"),
+            column("rank_lo80", kind="int"), column("rank_hi80", kind="int"),
+            column("rank_lo95", kind="int"), column("rank_hi95", kind="int"),
         ])
         pts = []
         for r in sorted(scores.to_dict("records"), key=lambda r: (as_text(r.get("tier")), -float(r["value"]), _label_of(r))):

@@ -2,6 +2,8 @@
 // loaded as a classic script before the modules. Every number a chart draws comes from the API's answer
 // passed in; the options hold each figure's obs_id so a click opens its source.
 import { esc } from "./html.js";
+import { fixed, interval, signed, significant } from "./format.js";
+import { heading, term } from "./glossary.js";
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif';
 export const COLORS = {
@@ -98,8 +100,8 @@ function fanTooltip(fan, t) {
     const lines = [`<b>${esc(year)}</b>`];
     if (row.observed != null) lines.push(`${t.legendHistory}: ${fmt(row.observed / f)}`);
     if (row.mean != null) lines.push(`${t.legendMean}: ${fmt(row.mean / f)}`);
-    if (row.lo80 != null) lines.push(`${t.legend80}: [${fmt(row.lo80 / f)}, ${fmt(row.hi80 / f)}]`);
-    if (row.lo95 != null) lines.push(`${t.legend95}: [${fmt(row.lo95 / f)}, ${fmt(row.hi95 / f)}]`);
+    if (row.lo80 != null) lines.push(`${t.legend80}: ${interval(row.lo80 / f, row.hi80 / f, "", { grouping: true })}`);
+    if (row.lo95 != null) lines.push(`${t.legend95}: ${interval(row.lo95 / f, row.hi95 / f, "", { grouping: true })}`);
     for (const r of row.reported) lines.push(`${t.legendReported}: ${esc(r.printed)} (${esc(r.source_id)})`);
     for (const r of row.stated) lines.push(`${t.legendStated}: ${esc(r.printed)} (${esc(r.source_id)})`);
     return lines.join("<br>");
@@ -111,12 +113,8 @@ function pointTip(p) {
   return `<b>${esc(d.value ? d.value[0] : "")}</b><br>${esc(d.printed)}<br>${esc(d.source_id)} · ${esc(d.location || "")}`;
 }
 
-function fmt(v) {
-  if (v == null || !Number.isFinite(v)) return "—";
-  const a = Math.abs(v);
-  const digits = a >= 100 ? 1 : a >= 1 ? 2 : 3;
-  return v.toFixed(digits);
-}
+// a value in the fan's display unit, as the report's tables print it
+const fmt = (v) => significant(v, undefined, true);
 
 // error bars: data items [low, high, categoryIndex] drawn as a horizontal line with end caps
 function hBars(id, data, color, width, caps = true) {
@@ -155,12 +153,12 @@ export function elasticityOption(items, within, labels, t) {
       { id: "index", type: "bar", barWidth: "55%",
         data: items.map((it, i) => ({ value: it.index, obs_id: it.obs_id, itemStyle: { color: colour(it.reading) },
           label: { position: it.index < 0 ? "left" : "right" },
-          tip: `${esc(labels[i])}<br>${it.index.toFixed(3)} · ${esc(t.reading[it.reading] || it.reading)}` })),
+          tip: `${esc(labels[i])}<br>${signed(it.index, 2)} · ${esc(term("reading", it.reading))}` })),
         markArea: { silent: true, itemStyle: { color: "rgba(107, 114, 128, 0.12)" },
           data: [[{ xAxis: -within }, { xAxis: within }]] },
         markLine: { silent: true, symbol: "none", lineStyle: { color: COLORS.muted }, label: { show: false },
           data: [{ xAxis: 0 }] },
-        label: { show: true, position: "right", distance: 12, formatter: (p) => (p.value >= 0 ? "+" : "") + p.value.toFixed(2),
+        label: { show: true, position: "right", distance: 12, formatter: (p) => signed(p.value, 2),
           color: COLORS.ink, fontSize: 11 } },
       hBars("interval", items.map((it, i) => [it.low ?? it.index, it.high ?? it.index, i]), COLORS.ink, 1.5),
     ],
@@ -198,7 +196,7 @@ export function trlOption(items, cuts, names, t) {
     ...base(),
     grid: { left: 56, right: 40, top: 36, bottom: 48 },
     tooltip: { trigger: "item", formatter: (p) => p.data && p.data.tip ? p.data.tip : "" },
-    xAxis: { type: "value", name: t.cols.demand, nameLocation: "middle", nameGap: 28, min: xmin, max: xmax,
+    xAxis: { type: "value", name: heading("demand_score"), nameLocation: "middle", nameGap: 28, min: xmin, max: xmax,
       splitLine: { lineStyle: { color: COLORS.grid } } },
     yAxis: { type: "value", name: "TRL", min: 0, max: 10, interval: 1,
       axisLabel: { formatter: (v) => (v >= 1 && v <= 9 ? String(v) : "") }, splitLine: { show: false } },
@@ -209,7 +207,7 @@ export function trlOption(items, cuts, names, t) {
           label: { position: labelAt.get(it) || "right" },
           itemStyle: { color: it.boundary ? "#fff" : COLORS[it.quadrant] || COLORS.grey,
             borderColor: COLORS[it.quadrant] || COLORS.grey, borderWidth: 2 },
-          tip: `<b>${esc(it.technology)}</b><br>TRL ${it.trl} · ${t.cols.demand} ${it.demand.toFixed(3)}<br>${esc(names[it.quadrant] || it.quadrant)}`,
+          tip: `<b>${esc(it.technology)}</b><br>TRL ${it.trl} · ${heading("demand_score")} ${fixed(it.demand, 2, false)}<br>${esc(names[it.quadrant] || it.quadrant)}`,
         })),
         label: { show: true, position: "right", formatter: (p) => p.name, fontSize: 11, color: COLORS.ink,
           backgroundColor: "rgba(255, 255, 255, 0.75)", padding: [1, 3], borderRadius: 3 },
@@ -278,7 +276,7 @@ export function indexOption(units, labels, t) {
     series: [
       { id: "score", type: "bar", xAxisIndex: 0, yAxisIndex: 0, barWidth: "50%", itemStyle: { color: COLORS.blue },
         data: units.map((u, i) => ({ value: u.score, obs_id: u.score_obs_id,
-          tip: `${esc(labels[i])}<br>${t.scoreAxis} ${fmt(u.score)} [${fmt(u.score_lo95)}, ${fmt(u.score_hi95)}]` })) },
+          tip: `${esc(labels[i])}<br>${t.scoreAxis} ${fixed(u.score, 2)} ${interval(u.score_lo95, u.score_hi95, "", { digits: 2 })}` })) },
       { ...hBars("score95", units.map((u, i) => [u.score_lo95 ?? u.score, u.score_hi95 ?? u.score, i]), COLORS.ink, 1.2),
         xAxisIndex: 0, yAxisIndex: 0 },
       rankBars("rank95", "95", 1.2, COLORS.ink),

@@ -2,7 +2,7 @@
 // (gaps shown as gaps), the model's history, mean and intervals, the report's own forecasts and scenarios,
 // and the figures the reports state for the same series — all in one display unit chosen from their size.
 import { SERIES_DIMS, data } from "./state.js";
-import { printed, scaleFor } from "./format.js";
+import { columnUnit, printed } from "./format.js";
 
 const YEAR = /^\d{4}$/;
 
@@ -24,7 +24,7 @@ export function buildFan(sr) {
   const at = (list, key) => years.map((y) => { const p = list.find((x) => x.period === y); return p ? p[key] : null; });
   const values = [...sr.points.map((p) => p.hi95), ...history.map((h) => h.value), ...reported.map((r) => r.value),
     ...stated.map((r) => r.value)];
-  const [factor, unit] = scaleFor(sr.unit, values);
+  const [factor, unit] = columnUnit(sr.unit, values);
   const rows = {};
   for (const y of years) rows[y] = yearRow(y, history, sr.points, reported, stated);
   return { years, factor, unit, rows, reported, stated, scenarios,

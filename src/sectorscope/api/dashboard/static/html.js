@@ -1,6 +1,7 @@
 // Markup every view shares: text escaped for HTML, a figure as a button that opens its source, a status
 // badge, and the note a view shows when the market has nothing for it.
 import { t } from "./state.js";
+import { term } from "./glossary.js";
 
 /** Text made safe for HTML (element content and quoted attribute values). */
 export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({
@@ -16,7 +17,7 @@ export function figButton(text, ids, extra = "") {
 }
 
 export function statusBadge(status) {
-  return `<span class="badge st-${esc(status)}">${esc(t().status[status] || status)}</span>`;
+  return `<span class="badge st-${esc(status)}">${esc(term("status", status))}</span>`;
 }
 
 /** Nothing to show: `message`, and the other markets that have something (buttons that switch to them). */

@@ -1,5 +1,8 @@
-// UI strings in simplified Chinese (the default) and English. Indicator names come from the API's catalog
-// (name_zh / name_en); data values (markets, products, regions, quotes) are shown as the store holds them.
+// The page's own UI strings in simplified Chinese (the default) and English: its titles, tabs, notes and
+// buttons. The words a figure is shown with — statuses, qualifiers, readings, severities, changes, quadrants,
+// units — are the server's glossary's (glossary.js, GET /api/glossary), the words the report uses; indicator
+// names come from the API's catalog (name_zh / name_en); data values (markets, products, regions, quotes) are
+// shown as the store holds them.
 export const STRINGS = {
   zh: {
     title: "sectorscope 产业数据看板",
@@ -25,17 +28,11 @@ export const STRINGS = {
     kindStated: "报告所述", kindDerived: "派生", kindModel: "模型预测", kindAll: "全部",
     rows: (n, total) => `显示 ${n} / 共 ${total} 条`,
     prev: "上一页", next: "下一页", page: (p, n) => `第 ${p} / ${n} 页`,
+    // the page's own column names; the report's (indicator, period, value, …) are the glossary's (glossary.heading)
     cols: {
-      indicator: "指标", dims: "维度", period: "期间", value: "数值", status: "状态", source: "来源",
-      location: "位置", year: "年份", observed: "观测值", mean: "预测均值", i80: "80% 区间", i95: "95% 区间",
-      reported: "报告预测", stated: "报告所述其他数值", product: "产品", tier: "档位", index: "指数", interval: "区间", reading: "判读",
-      components: "构成", technology: "技术", trl: "TRL", demand: "需求得分", quadrant: "象限与建议",
-      evidence: "证据引文", unit: "单位", label: "单位/对象", score: "得分", score95: "得分 95% 区间",
-      rank: "名次", rank80: "名次 80% 区间", rank95: "名次 95% 区间", change: "变化", old: "原值", new: "新值",
-      pct: "变动", elasticity: "价格弹性", formula: "公式",
+      stated: "报告所述其他数值", components: "构成", evidence: "证据引文", label: "单位/对象", score95: "得分 95% 区间",
+      rank: "名次", rank80: "名次 80% 区间", rank95: "名次 95% 区间", elasticity: "价格弹性",
     },
-    status: { actual: "实际", estimate: "估计", forecast: "预测", target: "目标", derived: "派生" },
-    qualifier: { exact: "精确", about: "约", at_least: "不低于", at_most: "不高于", range: "区间" },
     dims: {
       subject: "市场", region: "地区", product: "产品", application: "应用", company: "企业", country: "国家",
       tier: "档位", scenario: "情景",
@@ -51,14 +48,11 @@ export const STRINGS = {
     // elasticity
     elasticityTitle: "供需弹性指数",
     elasticityNote: (w) => `指数为正表示短缺、为负表示过剩;|指数| < ${w} 视为平衡(灰色带)。误差线为输入数据取整与上下限允许的区间。`,
-    reading: { surplus: "过剩", shortage: "短缺", balanced: "平衡" },
-    tierMean: (t) => `${t}档均值`,
     priceElasticity: "价格弹性 %Δq / %Δp",
     noElasticity: "本市场没有供需弹性指数。",
     // trl
     trlTitle: "TRL × 需求 双轨评价",
     trlNote: (t, d) => `横轴为需求得分,纵轴为技术成熟度(TRL)。分界:TRL ≥ ${t} 为高成熟度,需求 ≥ ${d} 为高需求。点击表中数字查看证据引文与需求得分的构成。`,
-    quadrants: { scale_up: "规模化推进", fund_rnd: "加大研发投入", watch: "持续观察/市场培育", drop: "暂缓/退出", unrated: "未评分" },
     boundary: "边界",
     noTrl: "本市场没有 TRL 评估。",
     // indices
@@ -73,7 +67,6 @@ export const STRINGS = {
     auditNote: "每条发现旁列所涉数据及其原文引文。",
     auditCount: (n, all) => `本市场 ${n} 条(全部市场 ${all} 条)`,
     computed: "核算", suggestion: "建议", culprit: "疑似出错",
-    severity: { error: "错误", warning: "警告", info: "提示" },
     noFindings: "本市场没有审计发现。",
     auditedVintage: "审计版本",
     // changes
@@ -81,8 +74,6 @@ export const STRINGS = {
     since: "自版本",
     until: "至版本",
     changesNote: "新增、修订与撤回的数据(含模型预测与派生数据),新旧数值并列。计数为全部市场;下表为本市场。",
-    counts: { new: "新增", revised: "修订", withdrawn: "撤回" },
-    changeKinds: { new: "新增", revised: "修订", withdrawn: "撤回" },
     ofMarket: (n) => `本市场 ${n} 条`,
     noChanges: "所选版本之后本市场没有变化。",
     onlyOneVintage: "存储中只有一个版本,尚无可比较的变化。",
@@ -142,17 +133,10 @@ export const STRINGS = {
     rows: (n, total) => `${n} of ${total} shown`,
     prev: "Previous", next: "Next", page: (p, n) => `page ${p} of ${n}`,
     cols: {
-      indicator: "Indicator", dims: "Dimensions", period: "Period", value: "Value", status: "Status", source: "Source",
-      location: "Location", year: "Year", observed: "Observed", mean: "Forecast mean", i80: "80 % interval",
-      i95: "95 % interval", reported: "Reports' forecasts", stated: "Other stated values", product: "Product", tier: "Tier", index: "Index",
-      interval: "Interval", reading: "Reading", components: "Components", technology: "Technology", trl: "TRL",
-      demand: "Demand score", quadrant: "Quadrant and advice", evidence: "Evidence quote", unit: "Unit",
-      label: "Unit", score: "Score", score95: "Score 95 % interval", rank: "Rank", rank80: "Rank 80 % interval",
-      rank95: "Rank 95 % interval", change: "Change", old: "Old", new: "New", pct: "Change %",
-      elasticity: "Price elasticity", formula: "Formula",
+      stated: "Other stated values", components: "Components", evidence: "Evidence quote", label: "Unit",
+      score95: "Score 95 % interval", rank: "Rank", rank80: "Rank 80 % interval", rank95: "Rank 95 % interval",
+      elasticity: "Price elasticity",
     },
-    status: { actual: "actual", estimate: "estimate", forecast: "forecast", target: "target", derived: "derived" },
-    qualifier: { exact: "exact", about: "about", at_least: "at least", at_most: "at most", range: "range" },
     dims: {
       subject: "Market", region: "Region", product: "Product", application: "Application", company: "Company",
       country: "Country", tier: "Tier", scenario: "Scenario",
@@ -166,13 +150,10 @@ export const STRINGS = {
     noForecasts: "No forecast series for this market.",
     elasticityTitle: "Supply-demand elasticity index",
     elasticityNote: (w) => `Positive means shortage, negative surplus; |index| < ${w} reads as balanced (grey band). Error bars: the interval the inputs' rounding and bounds allow.`,
-    reading: { surplus: "surplus", shortage: "shortage", balanced: "balanced" },
-    tierMean: (t) => `${t} tier mean`,
     priceElasticity: "Price elasticity %Δq / %Δp",
     noElasticity: "No elasticity index for this market.",
     trlTitle: "TRL × demand dual track",
     trlNote: (t, d) => `Demand score across, technology readiness (TRL) up. Cuts: TRL ≥ ${t} is high readiness, demand ≥ ${d} high demand. Click a number in the table for the evidence quote and the demand score's components.`,
-    quadrants: { scale_up: "scale up", fund_rnd: "fund R&D", watch: "watch (cultivate the market)", drop: "defer / exit", unrated: "unrated" },
     boundary: "boundary",
     noTrl: "No TRL assessments for this market.",
     indexTitle: "Composite indices and rank intervals",
@@ -185,15 +166,12 @@ export const STRINGS = {
     auditNote: "Each finding with the figures it involves and their quotes side by side.",
     auditCount: (n, all) => `${n} in this market (${all} in all markets)`,
     computed: "Computed", suggestion: "Suggestion", culprit: "likely culprit",
-    severity: { error: "error", warning: "warning", info: "info" },
     noFindings: "No audit findings for this market.",
     auditedVintage: "Audited vintage",
     changesTitle: "What changed",
     since: "Since vintage",
     until: "until",
     changesNote: "New, revised and withdrawn figures (model forecasts and derived figures included), old and new side by side. Counts are for all markets; the table shows this market.",
-    counts: { new: "new", revised: "revised", withdrawn: "withdrawn" },
-    changeKinds: { new: "new", revised: "revised", withdrawn: "withdrawn" },
     ofMarket: (n) => `${n} in this market`,
     noChanges: "Nothing changed in this market since the chosen vintage.",
     onlyOneVintage: "The store holds one vintage only; nothing to compare yet.",
@@ -227,11 +205,4 @@ export const STRINGS = {
     other: "other",
     availableIn: "Markets with data: ",
   },
-};
-
-// Display units for computed values (the reports' own units in Chinese; glossed in English).
-export const UNIT_EN = {
-  "亿元": "CNY 100 m", "万元": "CNY 10 k", "元": "CNY", "元/个": "CNY/unit", "万元/个": "CNY 10 k/unit",
-  "亿个": "100 m units", "万个": "10 k units", "个": "units", "家": "firms", "天": "days", "百分点": "pp",
-  "片": "wafers", "万片": "10 k wafers", "次": "times", "倍": "×",
 };

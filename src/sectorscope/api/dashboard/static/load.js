@@ -4,12 +4,14 @@
 import * as api from "./api.js";
 import { data, state } from "./state.js";
 import { attempt } from "./problems.js";
+import { setGlossary } from "./glossary.js";
 
 const byKey = (list, key) => new Map(list.map((x) => [x[key], x]));
 
 /** Read every endpoint the views need into `data`, and settle the market (the URL's, else the largest). */
 export async function loadAll() {
-  const [health, catalog, sources, vintages, obs, forecasts, elasticity, trl, indices, findings] = await Promise.all([
+  const [glossary, health, catalog, sources, vintages, obs, forecasts, elasticity, trl, indices, findings] = await Promise.all([
+    attempt("glossary", () => api.get("/glossary")),
     attempt("health", () => api.get("/health")),
     attempt("catalog", () => api.get("/catalog")),
     attempt("sources", () => api.get("/sources")),
@@ -21,6 +23,7 @@ export async function loadAll() {
     attempt("indices", () => api.get("/indices")),
     attempt("findings", () => api.get("/audit/findings")),
   ]);
+  setGlossary(glossary); // the words and rules every figure is shown with, before anything is drawn
   data.health = health;
   data.catalog = byKey(catalog ? catalog.indicators : [], "code");
   data.sources = byKey(sources ? sources.sources : [], "source_id");

@@ -6,7 +6,8 @@ import { $, DIMS, data, state, t, writeUrl } from "./state.js";
 import { esc, figButton, statusBadge } from "./html.js";
 import { indName } from "./names.js";
 import { attempt, errorBox, showErrors } from "./problems.js";
-import { display, interval, num, printed } from "./format.js";
+import { interval, printed, significant } from "./format.js";
+import { heading, qualifierName, unitLabel } from "./glossary.js";
 
 /** Open the panel on figure `obsId` (read from /api/observations/{id} once); `alsoIds` state the same value. */
 export async function openFigure(obsId, alsoIds = []) {
@@ -64,16 +65,18 @@ function facts(o, src) {
   const s = t();
   const dims = DIMS.filter((d) => o[d] != null).map((d) => `${esc(s.dims[d])}: ${esc(o[d])}`).join("<br>");
   const unit = o.unit || "";
-  const within = (lo, hi) => (lo != null ? esc(`${interval(lo, hi)} ${unit}`) : "");
+  // an interval as the report's footnote shows it: both ends in one display unit, thousands separated
+  const within = (lo, hi) => (lo != null && hi != null ? esc(interval(lo, hi, unit, { grouping: true })) : "");
+  const canonical = (v) => significant(v, 6, true);
   return [
     row(s.sourceDoc, sourceText(o, src), ' data-testid="panel-source"'),
     row(s.location, esc(o.location), ' data-testid="panel-location"'),
-    row(s.cols.dims, dims),
-    row(s.canonical, o.value == null ? "" : `${esc(num(o.value, 6))}${o.value_high != null ? `–${esc(num(o.value_high, 6))}` : ""} ${esc(unit)}`),
-    row(s.qualifierLabel, esc(s.qualifier[o.qualifier] || o.qualifier || "")),
+    row(heading("dimensions"), dims),
+    row(s.canonical, o.value == null ? "" : `${esc(canonical(o.value))}${o.value_high != null ? `–${esc(canonical(o.value_high))}` : ""} ${esc(unitLabel(unit))}`),
+    row(s.qualifierLabel, esc(qualifierName(o.qualifier))),
     row(s.interval80, within(o.lo80, o.hi80)),
     row(s.interval95, within(o.lo95, o.hi95)),
-    row(s.bounds, o.bound_low != null && o.bound_high != null ? esc(`${interval(o.bound_low, o.bound_high)} ${unit}`) : ""),
+    row(s.bounds, within(o.bound_low, o.bound_high)),
     row(s.formula, o.formula ? `<code>${esc(o.formula)}</code>` : ""),
     row(s.method, esc(o.method)),
     row(s.inputVintage, o.input_vintage != null ? `v${esc(o.input_vintage)}` : ""),
@@ -95,7 +98,7 @@ function sourceText(o, src) {
 
 /** A derived figure's inputs, each a figure button with its quote. */
 function inputList(inputs) {
-  return inputs.map((f) => `<li>${figButton(f.printed || display(f.value, f.unit, state.lang), f.obs_id)}
+  return inputs.map((f) => `<li>${figButton(printed(f), f.obs_id)}
       <span class="muted">${esc(indName(f.indicator))} · ${esc(f.period)} · ${esc(f.source_id)}</span>
       ${f.quote ? `<blockquote lang="zh">${esc(f.quote)}</blockquote>` : ""}</li>`).join("");
 }

@@ -4,6 +4,7 @@ import { $, PAGE, state, t } from "./state.js";
 import { esc, figButton, statusBadge } from "./html.js";
 import { dimsText, indName } from "./names.js";
 import { printed } from "./format.js";
+import { heading } from "./glossary.js";
 
 /** The section's markup: heading, filters and the (empty) table that `wireAllFigures` fills. */
 export function allFiguresSection() {
@@ -52,8 +53,8 @@ function renderFigureTable(rows) {
       <td class="num">${figButton(printed(o), o.obs_id)}</td><td>${statusBadge(o.status)}</td>
       <td class="small nowrap">${esc(o.source_id)}</td><td class="small">${esc(o.location || "")}</td></tr>`).join("");
   $("#fig-table").innerHTML = `<table class="data" data-testid="figure-table"><thead><tr>
-      <th>${esc(s.cols.indicator)}</th><th>${esc(s.cols.dims)}</th><th>${esc(s.cols.period)}</th><th>${esc(s.cols.value)}</th>
-      <th>${esc(s.cols.status)}</th><th>${esc(s.cols.source)}</th><th>${esc(s.cols.location)}</th></tr></thead>
+      <th>${esc(heading("indicator"))}</th><th>${esc(heading("dimensions"))}</th><th>${esc(heading("period"))}</th><th>${esc(heading("value"))}</th>
+      <th>${esc(heading("status"))}</th><th>${esc(heading("source"))}</th><th>${esc(heading("location"))}</th></tr></thead>
       <tbody>${body}</tbody></table>
     <div class="pager"><span class="muted">${esc(s.rows(shown.length, list.length))} · ${esc(s.page(state.page, pages))}</span>
       <button type="button" data-page="-1"${state.page <= 1 ? " disabled" : ""}>${esc(s.prev)}</button>

@@ -5,7 +5,8 @@ import { data, state, t } from "./state.js";
 import { empty, esc, figButton, statusBadge } from "./html.js";
 import { indName } from "./names.js";
 import { errorBox } from "./problems.js";
-import { display } from "./format.js";
+import { printed } from "./format.js";
+import { term } from "./glossary.js";
 
 export function audit(root) {
   const s = t();
@@ -22,7 +23,7 @@ function finding(f) {
   const s = t();
   const en = state.lang === "en";
   return `<article class="finding sev-${esc(f.severity)}" data-testid="finding" data-finding="${f.finding_id}">
-      <header><span class="badge sev-${esc(f.severity)}">${esc(s.severity[f.severity] || f.severity)}</span>
+      <header><span class="badge sev-${esc(f.severity)}">${esc(term("severity", f.severity))}</span>
         <b>${esc(indName(f.indicator))}</b> <span class="muted">${esc(f.periods || "")} · ${esc(f.check || f.rule)} · #${f.finding_id}</span></header>
       <p>${esc(en ? f.message_en : f.message_zh)}</p>
       ${(en ? f.computed_en : f.computed_zh) ? `<p class="small"><b>${esc(s.computed)}:</b> ${esc(en ? f.computed_en : f.computed_zh)}</p>` : ""}
@@ -34,7 +35,7 @@ function finding(f) {
 /** One figure of a finding, with its quote and where it stands. */
 function figureCard(f, culprit) {
   return `<div class="side${culprit ? " culprit" : ""}" data-obs-card="${f.obs_id}">
-    <p class="big">${figButton(f.printed || display(f.value, f.unit, state.lang), f.obs_id)}
+    <p class="big">${figButton(printed(f), f.obs_id)}
       ${culprit ? `<span class="badge warn">${esc(t().culprit)}</span>` : ""}</p>
     <p class="meta">${esc(indName(f.indicator))} · ${esc(f.period)} · ${statusBadge(f.status)}</p>
     <blockquote lang="zh">${esc(f.quote || t().noQuote)}</blockquote>

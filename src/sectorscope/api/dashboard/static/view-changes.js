@@ -6,7 +6,8 @@ import { $, PAGE, data, render, state, t, writeUrl } from "./state.js";
 import { empty, esc, figButton } from "./html.js";
 import { dimsText, indName } from "./names.js";
 import { attempt, errorBox, showErrors } from "./problems.js";
-import { pct } from "./format.js";
+import { signedPercent } from "./format.js";
+import { heading, term } from "./glossary.js";
 
 const KINDS = ["new", "revised", "withdrawn"];
 
@@ -62,10 +63,10 @@ function showDiff(body, diff) {
   const shown = picked.slice((state.cpage - 1) * PAGE, state.cpage * PAGE);
   body.innerHTML = `${counts(diff, mine)}
     <div class="filters"><select id="change-pick"><option value="">${esc(s.kindAll)}</option>${KINDS.map((k) =>
-      `<option value="${k}"${state.change === k ? " selected" : ""}>${esc(s.changeKinds[k])}</option>`).join("")}</select></div>
-    ${picked.length ? `<table class="data compact" data-testid="diff-table"><thead><tr><th>${esc(s.cols.change)}</th>
-      <th>${esc(s.cols.indicator)}</th><th>${esc(s.cols.dims)}</th><th>${esc(s.cols.period)}</th><th>${esc(s.cols.old)}</th>
-      <th>${esc(s.cols.new)}</th><th>${esc(s.cols.pct)}</th><th>${esc(s.cols.source)}</th></tr></thead><tbody>${shown.map(changeRow).join("")}</tbody></table>
+      `<option value="${k}"${state.change === k ? " selected" : ""}>${esc(term("change", k))}</option>`).join("")}</select></div>
+    ${picked.length ? `<table class="data compact" data-testid="diff-table"><thead><tr><th>${esc(heading("change"))}</th>
+      <th>${esc(heading("indicator"))}</th><th>${esc(heading("dimensions"))}</th><th>${esc(heading("period"))}</th><th>${esc(heading("old_value"))}</th>
+      <th>${esc(heading("new_value"))}</th><th>${esc(heading("pct_change"))}</th><th>${esc(heading("source"))}</th></tr></thead><tbody>${shown.map(changeRow).join("")}</tbody></table>
     <div class="pager"><span class="muted">${esc(s.rows(shown.length, picked.length))} · ${esc(s.page(state.cpage, pages))}</span>
       <button type="button" data-cpage="-1"${state.cpage <= 1 ? " disabled" : ""}>${esc(s.prev)}</button>
       <button type="button" data-cpage="1"${state.cpage >= pages ? " disabled" : ""}>${esc(s.next)}</button></div>`
@@ -81,7 +82,7 @@ function counts(diff, mine) {
   const s = t();
   return `<div class="counts" data-testid="diff-counts">
       ${KINDS.map((k) => `<div class="count ch-${k}" data-change="${k}"><span class="n" data-testid="count-${k}">${diff.counts[k] ?? 0}</span>
-        <span class="muted">${esc(s.counts[k])}</span></div>`).join("")}
+        <span class="muted">${esc(term("change", k))}</span></div>`).join("")}
       <div class="count"><span class="n">v${esc(diff.since_vintage ?? "—")} → v${esc(diff.until_vintage)}</span>
         <span class="muted" data-testid="diff-market-count">${esc(s.ofMarket(mine.length))}</span></div></div>`;
 }
@@ -89,9 +90,9 @@ function counts(diff, mine) {
 function changeRow(c) {
   const s = t();
   return `<tr class="ch-${esc(c.change)}">
-      <td><span class="badge ch-${esc(c.change)}">${esc(s.changeKinds[c.change] || c.change)}</span></td>
+      <td><span class="badge ch-${esc(c.change)}">${esc(term("change", c.change))}</span></td>
       <td>${esc(indName(c.indicator))}</td><td>${esc(dimsText(c))}</td><td class="num">${esc(c.period)}</td>
       <td class="num">${c.printed_old != null ? figButton(c.printed_old, c.obs_id_old) : "—"}</td>
       <td class="num">${c.printed_new != null ? figButton(c.printed_new, c.obs_id_new) : "—"}</td>
-      <td class="num">${esc(pct(c.pct_change))}</td><td class="small nowrap">${esc(c.source_id)}</td></tr>`;
+      <td class="num">${esc(signedPercent(c.pct_change, 1))}</td><td class="small nowrap">${esc(c.source_id)}</td></tr>`;
 }

@@ -5,7 +5,8 @@ import { empty, esc, figButton } from "./html.js";
 import { dimsText } from "./names.js";
 import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
-import { fixed, interval, num } from "./format.js";
+import { figure, interval, signed } from "./format.js";
+import { heading, term } from "./glossary.js";
 import { chartIn, elasticityOption } from "./charts.js";
 
 // the market of an index item (the API sends the figure's id; the figure knows its market)
@@ -24,7 +25,7 @@ export function elasticity(root) {
     root.innerHTML = errorBox("elasticity") + `<h2>${esc(s.elasticityTitle)}</h2>` + empty(s.noElasticity, others);
     return;
   }
-  const labels = items.map((it) => (it.tier_mean ? s.tierMean(it.tier) : `${it.product}${it.tier ? ` (${it.tier})` : ""}`));
+  const labels = items.map((it) => (it.tier_mean ? term("report", "tier_mean", { tier: it.tier }) : `${it.product}${it.tier ? ` (${it.tier})` : ""}`));
   root.innerHTML = `${errorBox("elasticity")}
     <h2>${esc(s.elasticityTitle)} · ${esc(state.market)}</h2>
     <p class="note">${esc(s.elasticityNote(e.balanced_within))}</p>
@@ -37,13 +38,13 @@ export function elasticity(root) {
 function indexTable(items, labels) {
   const s = t();
   const rows = items.map((it, i) => `<tr class="${it.tier_mean ? "mean-row" : ""}">
-      <td>${esc(labels[i])}</td><td class="num" data-testid="el-index" data-value="${it.index}">${figButton(fixed(it.index, 3), it.obs_id)}</td>
-      <td class="num">${esc(interval(it.low, it.high))}</td>
-      <td><span class="badge rd-${esc(it.reading)}">${esc(s.reading[it.reading] || it.reading)}</span></td>
+      <td>${esc(labels[i])}</td><td class="num" data-testid="el-index" data-value="${it.index}">${figButton(signed(it.index, 2), it.obs_id)}</td>
+      <td class="num">${esc(interval(it.low, it.high, "", { digits: 2, sign: true }))}</td>
+      <td><span class="badge rd-${esc(it.reading)}">${esc(term("reading", it.reading))}</span></td>
       <td class="small">${esc(it.components || "")}</td></tr>`).join("");
   return `<div class="chart" id="el-chart" data-testid="el-chart" style="height:${Math.max(220, 46 * items.length + 60)}px"></div>
-    <table class="data" data-testid="el-table"><thead><tr><th>${esc(s.cols.product)}</th><th>${esc(s.cols.index)}</th>
-      <th>${esc(s.cols.interval)}</th><th>${esc(s.cols.reading)}</th><th>${esc(s.cols.components)}</th></tr></thead>
+    <table class="data" data-testid="el-table"><thead><tr><th>${esc(heading("product"))}</th><th>${esc(heading("index"))}</th>
+      <th>${esc(heading("interval"))}</th><th>${esc(heading("reading"))}</th><th>${esc(s.cols.components)}</th></tr></thead>
       <tbody>${rows}</tbody></table>`;
 }
 
@@ -51,8 +52,8 @@ function indexTable(items, labels) {
 function priceTable(pe) {
   const s = t();
   const rows = pe.map((o) => `<tr><td>${esc(dimsText(o))}</td><td class="num">${esc(o.period)}</td>
-      <td class="num">${figButton(num(o.value, 3), o.obs_id)}</td><td class="small">${esc(o.formula || "")}</td></tr>`).join("");
-  return `<h3>${esc(s.priceElasticity)}</h3><table class="data compact"><thead><tr><th>${esc(s.cols.dims)}</th>
-      <th>${esc(s.cols.period)}</th><th>${esc(s.cols.elasticity)}</th><th>${esc(s.cols.formula)}</th></tr></thead>
+      <td class="num">${figButton(figure(o), o.obs_id)}</td><td class="small">${esc(o.formula || "")}</td></tr>`).join("");
+  return `<h3>${esc(s.priceElasticity)}</h3><table class="data compact"><thead><tr><th>${esc(heading("dimensions"))}</th>
+      <th>${esc(heading("period"))}</th><th>${esc(s.cols.elasticity)}</th><th>${esc(heading("formula"))}</th></tr></thead>
       <tbody>${rows}</tbody></table>`;
 }

@@ -6,7 +6,8 @@ import { empty, esc, figButton } from "./html.js";
 import { indName } from "./names.js";
 import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
-import { interval, num, unitLabel } from "./format.js";
+import { interval, significant } from "./format.js";
+import { heading, numberRule, unitLabel } from "./glossary.js";
 import { chartIn, fanOption } from "./charts.js";
 import { buildFan } from "./fan.js";
 
@@ -38,7 +39,7 @@ export function forecast(root) {
   let sr = list.find((x) => seriesKey(x) === state.series);
   if (!sr) { sr = list[0]; state.series = seriesKey(sr); }
   const fan = buildFan(sr);
-  const u = unitLabel(fan.unit, state.lang);
+  const u = unitLabel(fan.unit);
   root.innerHTML = forecastHtml(list, sr, fan, u);
   chartIn($("#fan-chart"), fanOption(fan, s, u), openClicked);
   $("#series-pick").addEventListener("change", (e) => { state.series = e.target.value; writeUrl(); render(); });
@@ -53,9 +54,9 @@ function forecastHtml(list, sr, fan, u) {
     <p class="note">${esc(s.fanNote)}</p>
     <div class="chart tall" id="fan-chart" data-testid="fan-chart" data-factor="${fan.factor}" data-unit="${esc(fan.unit)}"
       data-series="${esc(seriesKey(sr))}"></div>
-    <table class="data compact" data-testid="fan-table"><thead><tr><th>${esc(s.cols.year)}</th>
-      <th>${esc(s.cols.observed)}</th><th>${esc(s.cols.mean)} (${esc(u)})</th><th>${esc(s.cols.i80)}</th>
-      <th>${esc(s.cols.i95)}</th><th>${esc(s.cols.reported)}</th><th>${esc(s.cols.stated)}</th></tr></thead><tbody>${fanRows(fan)}</tbody></table>
+    <table class="data compact" data-testid="fan-table"><thead><tr><th>${esc(heading("year"))}</th>
+      <th>${esc(heading("observed"))}</th><th>${esc(heading("forecast_mean"))} (${esc(u)})</th><th>${esc(heading("i80"))}</th>
+      <th>${esc(heading("i95"))}</th><th>${esc(heading("reported"))}</th><th>${esc(s.cols.stated)}</th></tr></thead><tbody>${fanRows(fan)}</tbody></table>
     <p class="small muted">${esc(s.method)}: ${esc(sr.method || "")} · ${esc(s.inputVintage)} v${esc(sr.input_vintage ?? "—")}</p>`;
 }
 
@@ -68,7 +69,9 @@ function fanRows(fan) {
 }
 
 function fanRow(y, r, factor) {
-  const cell = (v) => (v == null ? "—" : num(v / factor));
+  const cell = (v) => significant(v == null ? v : v / factor, numberRule().significant, true);
+  // an interval in the table's unit (the header names it), as the report's tables print its ends
+  const within = (lo, hi) => interval(lo / factor, hi / factor, "", { grouping: true });
   const obs = r.history.length ? figButton(r.history[0].printed, r.history.map((h) => h.obs_id)) : "—";
   const mean = r.point ? figButton(cell(r.mean), r.point.obs_id) : "—";
   const rep = r.reported.map((x) => figButton(x.printed, x.obs_id)).join(" ") || "—";
@@ -76,6 +79,6 @@ function fanRow(y, r, factor) {
   const other = r.stated.filter((x) => !used.has(x.obs_id)).map((x) => figButton(x.printed, x.obs_id)).join(" ") || "—";
   return `<tr data-year="${esc(y)}"><td class="num">${esc(y)}</td><td class="num">${obs}</td>
       <td class="num" data-testid="fc-mean" data-value="${r.mean ?? ""}">${mean}</td>
-      <td class="num">${r.point ? esc(interval(r.lo80, r.hi80, factor)) : "—"}</td>
-      <td class="num">${r.point ? esc(interval(r.lo95, r.hi95, factor)) : "—"}</td><td>${rep}</td><td>${other}</td></tr>`;
+      <td class="num">${r.point ? esc(within(r.lo80, r.hi80)) : "—"}</td>
+      <td class="num">${r.point ? esc(within(r.lo95, r.hi95)) : "—"}</td><td>${rep}</td><td>${other}</td></tr>`;
 }

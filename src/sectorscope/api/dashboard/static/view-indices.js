@@ -5,8 +5,9 @@ import { $, data, render, state, t, writeUrl } from "./state.js";
 import { empty, esc, figButton } from "./html.js";
 import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
-import { interval, num } from "./format.js";
+import { fixed, interval } from "./format.js";
 import { chartIn, indexOption } from "./charts.js";
+import { heading } from "./glossary.js";
 
 export function indices(root) {
   const s = t();
@@ -56,15 +57,15 @@ function indexHtml(list, ix, shared) {
     <p class="small muted">${esc(ix.title || ix.index)} · ${esc(ix.period)} · ${esc(ix.method || "")}</p>
     ${shared.size ? `<div class="problem soft" data-testid="index-warning">${esc(s.dupLabels)}</div>` : ""}
     <div class="chart" id="ix-chart" data-testid="ix-chart" style="height:${Math.max(240, 40 * ix.units.length + 80)}px"></div>
-    <table class="data compact" data-testid="ix-table"><thead><tr><th>${esc(s.cols.label)}</th><th>${esc(s.cols.score)}</th>
+    <table class="data compact" data-testid="ix-table"><thead><tr><th>${esc(s.cols.label)}</th><th>${esc(heading("score"))}</th>
       <th>${esc(s.cols.score95)}</th><th>${esc(s.cols.rank)}</th><th>${esc(s.cols.rank80)}</th><th>${esc(s.cols.rank95)}</th>
       </tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function unitRow(u, shared) {
   return `<tr${shared.has(u.rank_obs_id) ? ' class="suspect"' : ""}>
-      <td>${esc(u.label)}</td><td class="num" data-testid="ix-score" data-value="${u.score ?? ""}">${figButton(num(u.score, 3), u.score_obs_id)}</td>
-      <td class="num">${esc(interval(u.score_lo95, u.score_hi95))}</td>
+      <td>${esc(u.label)}</td><td class="num" data-testid="ix-score" data-value="${u.score ?? ""}">${figButton(fixed(u.score, 2), u.score_obs_id)}</td>
+      <td class="num">${esc(interval(u.score_lo95, u.score_hi95, "", { digits: 2 }))}</td>
       <td class="num" data-testid="ix-rank">${u.rank == null ? "—" : figButton(String(u.rank), u.rank_obs_id)}</td>
       <td class="num">${u.rank_lo80 == null ? "—" : esc(`[${u.rank_lo80}, ${u.rank_hi80}]`)}</td>
       <td class="num">${u.rank_lo95 == null ? "—" : esc(`[${u.rank_lo95}, ${u.rank_hi95}]`)}</td></tr>`;
