@@ -17,7 +17,7 @@ import pandas as pd
 from ..store import AsOf, Store
 from .alerts import ALERT_COLUMNS, SEVERITY_ORDER, Alert, alerts_to_frame
 from .diff import diff_vintages, summarise_diff
-from .rules import AlertRule
+from .alert_rules import AlertRule
 
 __all__ = [
     "ALERT_COLUMNS",

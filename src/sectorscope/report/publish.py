@@ -16,7 +16,7 @@ import pandas as pd
 from ..monitor.alerts import Alert, evaluate_alerts, previous_vintage
 from ..monitor.diff import diff_vintages
 from ..monitor.output import write_alerts_json
-from ..monitor.rules import read_alert_rules
+from ..monitor.alert_rules import read_alert_rules
 from ..store import AsOf, Store
 from .content import ReportInputs, build_report_data
 from .html import render_html

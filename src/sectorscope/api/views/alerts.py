@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from ...monitor.alerts import evaluate_alerts
-from ...monitor.rules import read_alert_rules
+from ...monitor.alert_rules import read_alert_rules
 from ...store import Store
 from ..convert import clean
 from ..problems import ApiProblem
