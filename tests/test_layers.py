@@ -10,7 +10,7 @@ import sectorscope
 
 PACKAGE = Path(sectorscope.__file__).parent
 LAYERS = ["model", "store", "ingest", "audit", "analytics", "forecast", "monitor", "present", "report", "api", "cli"]
-SHARED = {"errors"}  # the error tree, importable from every layer
+SHARED = {"errors", "_lazy"}  # the error tree and the lazy-name helper, importable from every layer
 
 
 def _imports(path: Path) -> set[str]:
@@ -66,3 +66,61 @@ def test_public_names_are_declared():
         assert names is not None, f"{mod.name} has no __all__"
         for name in names:
             assert hasattr(m, name), f"{mod.name}.__all__ names {name}, which it does not define"
+
+
+def _resolved_imports(path: Path):
+    """(node, dotted target parts) of every `from … import` of a sectorscope module in `path`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    rel = path.relative_to(PACKAGE).parts
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(rel[: len(rel) - node.level])
+                yield node, [*base, *(node.module.split(".") if node.module else [])]
+            elif node.module and node.module.startswith("sectorscope."):
+                yield node, node.module.split(".")[1:]
+
+
+def test_other_layers_import_a_layer_only_through_its_package():
+    """httpx's habit: a layer's package is its public surface (`from ..model import DIMENSIONS`, never
+    `from ..model.observation import DIMENSIONS`), so a layer can move code between its modules freely."""
+    deep = []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        own = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+        for node, target in _resolved_imports(path):
+            if target and target[0] in LAYERS and target[0] not in (own, "cli") and len(target) > 1:
+                deep.append(f"{path.relative_to(PACKAGE)}:{node.lineno} imports {'.'.join(target)}")
+    assert not deep, deep
+
+
+def _defined_public(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_")}
+
+
+def test_every_public_name_is_declared_and_every_declared_name_exists():
+    """`__all__` equals the module's public names: what it defines without a leading underscore, plus what
+    a package re-exports on purpose (a name in `__all__` must resolve)."""
+    undeclared = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declared = next((ast.literal_eval(n.value) for n in tree.body
+                         if isinstance(n, (ast.Assign, ast.AnnAssign))
+                         and getattr(n.targets[0] if isinstance(n, ast.Assign) else n.target, "id", "") == "__all__"),
+                        None)
+        assert declared is not None, f"{path.relative_to(PACKAGE)} has no literal __all__"
+        missing = _defined_public(path) - set(declared)
+        if missing:
+            undeclared.append(f"{path.relative_to(PACKAGE)}: {sorted(missing)}")
+    assert not undeclared, undeclared

@@ -136,13 +136,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from . import audit, forecast
-    from .analytics.pipeline import AnalysisResult, analyse
+    from .analytics import AnalysisResult, analyse
     from .audit import AuditResult
     from .forecast import ForecastResult
-    from .ingest import default_dataset_dir, load_default
+    from .ingest import Extraction, default_dataset_dir, extract, extract_file, load_default
     from .ingest import load_paths as load
-    from .ingest.extract import Extraction, extract, extract_file
     from .job import RunResult, run
     from .model import load_catalog, normalise, parse_unit
-    from .report.publish import Published, publish
+    from .report import Published, publish
     from .store import Batch, Store, VintageSummary

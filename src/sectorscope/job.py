@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .analytics.pipeline import AnalysisResult
+    from .analytics import AnalysisResult
     from .audit import AuditResult
     from .forecast import ForecastResult
-    from .report.publish import Published
+    from .report import Published
     from .store import VintageSummary
 
 __all__ = ["RunResult", "run"]
@@ -62,13 +62,13 @@ def run(
     """
     # Imported here: `import sectorscope` must stay cheap (the CLI's start-up), and these pull in pandas,
     # statsforecast and the report stack.
-    from .analytics.pipeline import analyse, read_config
-    from .audit.output import record_audit
-    from .forecast.pipeline import forecast_store, read_forecast_config
+    from .analytics import analyse, read_config
+    from .audit import record_audit
+    from .forecast import forecast_store, read_forecast_config
     from .ingest import default_dataset_dir, load_paths
-    from .model.observation import STATED
-    from .report.notes import write_analytics, write_audit, write_forecast
-    from .report.publish import publish as publish_reports
+    from .model import STATED
+    from .report import publish as publish_reports
+    from .report import write_analytics, write_audit, write_forecast
     from .store import Store
 
     dataset = Path(data_dir) if data_dir is not None else default_dataset_dir()

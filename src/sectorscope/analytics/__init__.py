@@ -9,42 +9,28 @@ What a caller uses is named here; each name is imported from its module on first
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 
 if TYPE_CHECKING:
-    from .composite import CompositeError, IndexSpec, Uncertainty, score, uncertainty
-    from .derived import DERIVED_SOURCE, Scenario, derive, figures_with_intervals
+    from .composite.montecarlo import Uncertainty, uncertainty
+    from .composite.scoring import score
+    from .composite.spec import CompositeError, IndexSpec
+    from .derived import DERIVED_SOURCE, Scenario, derive, display, figures_with_intervals
     from .indices import IndexInstance, run_index
     from .pipeline import AnalysisResult, AnalyticsConfig, analyse, read_config
     from .supply_demand import SupplyDemandSpec, supply_demand_index, tier_summary
-    from .trl import (
-        Quadrant,
-        QuestionnaireError,
-        demand_score,
-        diff_assessments,
-        dual_track,
-        quadrant,
-        read_assessments,
-        read_dual_track,
-        select_components,
-        trl_from_answers,
-    )
-
-# public name → the module (relative to this package) that defines it
-_HOME = {
-    "analyse": "pipeline", "AnalysisResult": "pipeline", "AnalyticsConfig": "pipeline", "read_config": "pipeline",
-    "derive": "derived", "figures_with_intervals": "derived", "Scenario": "derived", "DERIVED_SOURCE": "derived",
-    "IndexSpec": "composite", "score": "composite", "uncertainty": "composite", "Uncertainty": "composite",
-    "CompositeError": "composite", "IndexInstance": "indices", "run_index": "indices",
-    "supply_demand_index": "supply_demand", "tier_summary": "supply_demand", "SupplyDemandSpec": "supply_demand",
-    "read_assessments": "trl", "diff_assessments": "trl", "trl_from_answers": "trl", "QuestionnaireError": "trl",
-    "read_dual_track": "trl", "select_components": "trl", "demand_score": "trl", "dual_track": "trl",
-    "quadrant": "trl", "Quadrant": "trl",
-}
+    from .trl.assessments import ASSESSMENT_COLUMNS, diff_assessments, read_assessments
+    from .trl.demand import demand_score
+    from .trl.quadrants import QUADRANTS, Quadrant, dual_track, quadrant
+    from .trl.questionnaire import QuestionnaireError, trl_from_answers
+    from .trl.selection import read_dual_track, select_components
 
 __all__ = [
+    "ASSESSMENT_COLUMNS",
     "DERIVED_SOURCE",
+    "QUADRANTS",
     "AnalysisResult",
     "AnalyticsConfig",
     "CompositeError",
@@ -59,6 +45,7 @@ __all__ = [
     "demand_score",
     "derive",
     "diff_assessments",
+    "display",
     "dual_track",
     "figures_with_intervals",
     "quadrant",
@@ -74,15 +61,39 @@ __all__ = [
     "uncertainty",
 ]
 
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "ASSESSMENT_COLUMNS": "trl.assessments",
+    "AnalysisResult": "pipeline",
+    "AnalyticsConfig": "pipeline",
+    "CompositeError": "composite.spec",
+    "DERIVED_SOURCE": "derived",
+    "IndexInstance": "indices",
+    "IndexSpec": "composite.spec",
+    "QUADRANTS": "trl.quadrants",
+    "Quadrant": "trl.quadrants",
+    "QuestionnaireError": "trl.questionnaire",
+    "Scenario": "derived",
+    "SupplyDemandSpec": "supply_demand",
+    "Uncertainty": "composite.montecarlo",
+    "analyse": "pipeline",
+    "demand_score": "trl.demand",
+    "derive": "derived",
+    "diff_assessments": "trl.assessments",
+    "display": "derived",
+    "dual_track": "trl.quadrants",
+    "figures_with_intervals": "derived",
+    "quadrant": "trl.quadrants",
+    "read_assessments": "trl.assessments",
+    "read_config": "pipeline",
+    "read_dual_track": "trl.selection",
+    "run_index": "indices",
+    "score": "composite.scoring",
+    "select_components": "trl.selection",
+    "supply_demand_index": "supply_demand",
+    "tier_summary": "supply_demand",
+    "trl_from_answers": "trl.questionnaire",
+    "uncertainty": "composite.montecarlo",
+}
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value  # once imported, an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(__name__, _HOME)

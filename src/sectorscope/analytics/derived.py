@@ -17,11 +17,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..audit.intervals import with_intervals
-from ..model.catalog import Catalog, Derivation
-from ..model.observation import DERIVED, DERIVED_SOURCE, DIMENSIONS
-from ..model.rules import Settings
-from ..model.units import canonical_unit
+from ..audit import with_intervals
+from ..model import DERIVED, DERIVED_SOURCE, DIMENSIONS, Catalog, Derivation, Settings, canonical_unit
 from .formulas import INF, interval_staged, lag_name, point_expr
 
 __all__ = ["DERIVED_SOURCE", "Scenario", "derive", "derived_rows", "display", "figures_with_intervals"]

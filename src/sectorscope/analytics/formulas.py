@@ -18,8 +18,8 @@ from typing import TypeAlias
 import ibis
 import ibis.expr.types as ir
 
-from ..model.formula import Formula
-from ..store.figure_interval import INF
+from ..model import Formula
+from ..store import INF
 
 __all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..model.observation import DERIVED, DERIVED_SOURCE
+from ..model import DERIVED, DERIVED_SOURCE
 from .composite import IndexSpec, Uncertainty, uncertainty
 from .derived import display
 

@@ -14,11 +14,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
-from ..audit.engine import rules_of
+from ..audit import rules_of
 from ..errors import InputError, StoreError
 from ..ingest import read_sources
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import ASSESSMENT, DERIVED, DERIVED_SOURCE, DIMENSIONS, TIER_SUMMARY, parse_period
+from ..model import (
+    ASSESSMENT,
+    DERIVED,
+    DERIVED_SOURCE,
+    DIMENSIONS,
+    TIER_SUMMARY,
+    Catalog,
+    load_catalog,
+    parse_period,
+)
 from ..store import AsOf, Batch, Store, VintageSummary
 from .derived import Scenario, derive, display, figures_with_intervals
 from .indices import IndexInstance, index_rows, parse_indices, run_index

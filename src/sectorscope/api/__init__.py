@@ -6,23 +6,28 @@ when something asks for `create_app`, i.e. when a server is about to run.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 
 if TYPE_CHECKING:
     from .app import create_app
     from .limits import Limits
     from .security import TokenStore, tokens_path_for
 
-__all__ = ["Limits", "TokenStore", "create_app", "tokens_path_for"]
+__all__ = [
+    "Limits",
+    "TokenStore",
+    "create_app",
+    "tokens_path_for",
+]
 
-_HOME = {"create_app": ".app", "Limits": ".limits", "TokenStore": ".security", "tokens_path_for": ".security"}
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "Limits": "limits",
+    "TokenStore": "security",
+    "create_app": "app",
+    "tokens_path_for": "security",
+}
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value  # once loaded, a plain module attribute
-    return value
+__getattr__, __dir__ = attach(__name__, _HOME)

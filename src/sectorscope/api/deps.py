@@ -11,7 +11,7 @@ from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..model.observation import DIMENSIONS, PERIOD_PATTERN, STATUSES
+from ..model import DIMENSIONS, PERIOD_PATTERN, STATUSES
 from .pool import Runner
 from .problems import ApiProblem, Scrubber
 from .security import TokenRecord

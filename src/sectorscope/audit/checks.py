@@ -13,9 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..model.catalog import Catalog
-from ..model.observation import MODEL_FORECAST, STATED
-from ..model.rules import IdentityRule, RuleSet
+from ..model import MODEL_FORECAST, STATED, Catalog, IdentityRule, RuleSet
 from .intervals import INF, SEP, dims_key_of
 
 __all__ = [

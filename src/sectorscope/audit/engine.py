@@ -7,11 +7,8 @@ from dataclasses import dataclass, field, replace
 import ibis
 import pandas as pd
 
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import OUR_FORECAST_KINDS
-from ..model.rules import RuleSet, load_rules, packaged_rules
-from ..store import Store
-from ..store.store import AsOf
+from ..model import OUR_FORECAST_KINDS, Catalog, RuleSet, load_catalog, load_rules, packaged_rules
+from ..store import AsOf, Store
 from . import checks
 from .findings import Figure, Finding, consolidate, display_value, figures_from
 from .intervals import with_intervals

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["RULES", "Figure", "Finding", "display_value", "passage"]
+__all__ = [
+    "RULES",
+    "SEVERITY_ORDER",
+    "Figure",
+    "Finding",
+    "consolidate",
+    "culprit_candidates",
+    "display_value",
+    "figures_from",
+    "passage",
+]
 
 # rule → (zh, en) label
 RULES = {

@@ -10,10 +10,8 @@ from datetime import datetime
 import pandas as pd
 
 from ..errors import StoreError
-from ..model.observation import DIMENSIONS
-from ..model.rules import packaged_rules
-from ..store import Batch, Store, VintageSummary
-from ..store.store import AsOf
+from ..model import DIMENSIONS, packaged_rules
+from ..store import AsOf, Batch, Store, VintageSummary
 from .findings import figures_from
 from .intervals import with_intervals
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from ..model.observation import DIMENSIONS
-from ..model.rules import Settings
-from ..store.figure_interval import INF, About, interval_columns
+from ..model import DIMENSIONS, Settings
+from ..store import INF, About, interval_columns
 
 __all__ = ["INF", "SEP", "dims_key", "dims_key_of", "with_intervals"]
 

@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ..model.catalog import Catalog, load_catalog
-from ..store import Store
-from ..store.store import AsOf
+from ..model import Catalog, load_catalog
+from ..store import AsOf, Store
 from .engine import AuditResult, audit
 from .findings import Finding
 from .house_view import house_view_rows

@@ -9,7 +9,7 @@ import typer
 from .common import DEFAULT_STORE, OutDirOpt, StoreOpt, open_store, out, print_table
 
 if TYPE_CHECKING:
-    from ..analytics.pipeline import AnalysisResult
+    from ..analytics import AnalysisResult
 
 __all__ = ["analyse_command", "print_summary"]
 
@@ -40,9 +40,9 @@ def analyse_command(
 ) -> None:
     """Derived indicators, the supply-demand index, composite indices and the TRL × demand dual track,
     stored as derived figures with lineage; writes OUT/analytics.md (zh) and analytics.en.md."""
-    from ..analytics.pipeline import analyse, read_config
+    from ..analytics import analyse, read_config
     from ..ingest import default_dataset_dir
-    from ..report.notes import write_analytics
+    from ..report import write_analytics
 
     st = open_store(store)
     cfg = read_config(config if config is not None else default_dataset_dir())

@@ -36,7 +36,7 @@ FINDING_COLUMNS = ("rule", "severity", "indicator", "subject", "periods", "obs_i
 
 
 def print_counts(result: AuditResult) -> None:
-    from ..audit.findings import RULES
+    from ..audit import RULES
 
     counts: dict[tuple[str, str], int] = {}
     for f in result.findings:
@@ -61,8 +61,8 @@ def audit_command(
     --format json or csv lists the findings themselves."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..audit.output import record_audit
-    from ..report.notes import write_audit
+    from ..audit import record_audit
+    from ..report import write_audit
 
     check_choice("--lang", lang, ("zh", "en", "both"))
     check_choice("--format", fmt, ("table", "json", "csv"))

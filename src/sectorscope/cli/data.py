@@ -92,8 +92,8 @@ def query_command(
     limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 200,
 ) -> None:
     """Figures as they stood at a vintage or date (latest by default)."""
-    from ..model.observation import STATUSES
-    from ..store.codes import check_codes
+    from ..model import STATUSES
+    from ..store import check_codes
 
     check_choice("--format", fmt, FORMATS)
     if status is not None:
@@ -148,8 +148,7 @@ def vintages_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") 
 
 def catalog_command(lang: LangOpt = "zh", fmt: FormatOpt = "table") -> None:
     """The indicator catalog: codes, names, unit kinds and bounds."""
-    from ..model.catalog import load_catalog
-    from ..model.units import UNIT_KINDS
+    from ..model import UNIT_KINDS, load_catalog
 
     check_choice("--lang", lang, ("zh", "en"))
     check_choice("--format", fmt, FORMATS)

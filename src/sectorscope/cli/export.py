@@ -33,8 +33,8 @@ def export_command(
 ) -> None:
     """Write the figures of a query (the same filters as `query`, no row limit) to a file, streamed and
     atomically; SDMX-CSV comes with its SDMX-ML structure file beside it."""
-    from ..report.export import export_query
-    from ..store.codes import check_codes
+    from ..report import export_query
+    from ..store import check_codes
 
     dims = parse_dims(dim, subject=subject, region=region)
     st = open_store(store)

@@ -11,7 +11,7 @@ import typer
 from .common import DEFAULT_STORE, FormatOpt, StoreOpt, check_choice, err, fail, print_table
 
 if TYPE_CHECKING:
-    from ..ingest.extract import Candidate, Extraction
+    from ..ingest import Candidate, Extraction
 
 __all__ = ["extract_command"]
 
@@ -39,8 +39,7 @@ def extract_command(
     max_mb: Annotated[float, typer.Option(help="Refuse reports larger than this many MB.")] = 50.0,
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
-    from ..ingest.extract import ACCEPT_CONFIDENCE, extract, load_lexicon, read_report
-    from ..ingest.extract.loading import source_id_for
+    from ..ingest import ACCEPT_CONFIDENCE, extract, load_lexicon, read_report, source_id_for
 
     min_confidence = ACCEPT_CONFIDENCE if min_confidence is None else min_confidence
     check_choice("--format", fmt, ("table", "json", "csv"))
@@ -56,7 +55,7 @@ def extract_command(
             d["accepted"] = c.confidence >= min_confidence and bool(c.indicator) and bool(c.period)
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        from ..ingest.extract.review import to_rows
+        from ..ingest import to_rows
 
         to_rows(ex, sid, min_confidence=min_confidence, candidates=cands).to_csv(sys.stdout, index=False)
     else:
@@ -65,7 +64,7 @@ def extract_command(
         err.print(f"ambiguous: table {a.table!r}, row {a.row!r} at {a.start}–{a.end}: {a.reason}; "
                   f"readings: {' | '.join(' '.join(r) for r in a.readings)}", highlight=False)
     if review:
-        from ..ingest.extract.review import write_review
+        from ..ingest import write_review
 
         write_review(ex, review, sid, min_confidence=min_confidence)
         err.print(f"review file written to {review}: set accept to yes/no, correct any field, then "
@@ -76,7 +75,7 @@ def extract_command(
 
 def _load(ex: Extraction, store_path: Path, from_review: Path | None, sid: str, title: str | None,
           min_confidence: float) -> None:
-    from ..ingest.extract.loading import load_extraction, load_review
+    from ..ingest import load_extraction, load_review
     from ..store import Store
 
     store = Store(store_path)
@@ -91,7 +90,7 @@ def _load(ex: Extraction, store_path: Path, from_review: Path | None, sid: str, 
 
 
 def _table(ex: Extraction, cands: list[Candidate], min_confidence: float) -> None:
-    from ..model.text import normalise
+    from ..model import normalise
     from ..present import fixed, qualified
 
     def row(c: Candidate) -> list[object]:

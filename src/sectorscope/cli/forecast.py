@@ -15,7 +15,7 @@ __all__ = ["forecast_command", "print_summary"]
 
 
 def print_summary(result: ForecastResult) -> None:
-    from ..forecast.series import series_label
+    from ..forecast import series_label
 
     modelled = [f for f in result.forecasts if f.mean is not None]
     print_table(f"forecasts from vintage v{result.vintage_id}: {len(modelled)} series with a model, "
@@ -42,9 +42,9 @@ def forecast_command(
     """Forecast every annual series with calibrated 80 % / 95 % intervals, CAGR scenarios beside the models,
     segments reconciled; stored as forecast figures of source sectorscope-forecast; writes OUT/forecast.md
     (zh) and forecast.en.md."""
-    from ..forecast.pipeline import forecast_store, read_forecast_config
+    from ..forecast import forecast_store, read_forecast_config
     from ..ingest import default_dataset_dir
-    from ..report.notes import write_forecast
+    from ..report import write_forecast
 
     st = open_store(store)
     cfg = read_forecast_config(config if config is not None else default_dataset_dir())

@@ -61,9 +61,8 @@ def diff_command(
 ) -> None:
     """New, revised and withdrawn figures between two vintages, old and new values side by side, with their
     sources — sectorscope's own forecasts (source sectorscope-forecast) and derived figures included."""
-    from ..model.observation import DIMENSIONS
-    from ..monitor.alerts import dims_label
-    from ..monitor.diff import CHANGES, diff_vintages, summarise_diff
+    from ..model import DIMENSIONS
+    from ..monitor import CHANGES, diff_vintages, dims_label, summarise_diff
 
     check_choice("--format", fmt, ("table", "json", "csv"))
     for c in change or []:
@@ -107,8 +106,7 @@ def alerts_command(
     fmt: FormatOpt = "table",
 ) -> None:
     """Evaluate the alert rules on a vintage of the store; print them and write OUT/alerts.json."""
-    from ..monitor.alerts import evaluate_alerts, read_alert_rules
-    from ..monitor.output import write_alerts_json
+    from ..monitor import evaluate_alerts, read_alert_rules, write_alerts_json
 
     check_choice("--format", fmt, ("table", "json", "csv"))
     rules_path = rules if rules is not None else default_rules_path()
@@ -125,7 +123,7 @@ def alerts_command(
     if fmt != "table":
         from dataclasses import asdict, fields
 
-        from ..monitor.alerts import Alert
+        from ..monitor import Alert
 
         emit_records((asdict(a) for a in alerts), fmt, [f.name for f in fields(Alert)])
         return

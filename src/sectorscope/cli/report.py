@@ -33,8 +33,7 @@ def report_command(
     OUT/report.LANG.FORMAT (a workbook: OUT/tables.xlsx, or tables.en.xlsx)."""
     from ..errors import StoreError
     from ..ingest import default_dataset_dir
-    from ..report.content import build_report_data
-    from ..report.publish import report_inputs
+    from ..report import build_report_data, report_inputs
 
     check_choice("--lang", lang, ("zh", "en"))
     check_choice("--format", fmt, FORMATS)
@@ -50,15 +49,15 @@ def report_command(
     data = build_report_data(st, lang=lang, as_of=vid, inputs=inputs, compact=fmt == "pdf")
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
-        from ..report.html import render_html
+        from ..report import render_html
 
         target.write_text(render_html(data), encoding="utf-8")
     elif fmt == "pdf":
-        from ..report.pdf import write_pdf
+        from ..report import write_pdf
 
         write_pdf(data, target)
     else:
-        from ..report.xlsx import write_workbook
+        from ..report import write_workbook
 
         write_workbook(data, target)
     st.close()

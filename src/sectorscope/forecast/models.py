@@ -35,6 +35,10 @@ import numpy as np
 from ..errors import AnalysisError, InputError
 
 __all__ = [
+    "CALIBRATION_FILE",
+    "DRIFT_SHRINK_SHORT",
+    "LEVELS",
+    "MIN_WINDOW_POINTS",
     "ORIGINS",
     "SHORT_MAX",
     "SHORT_WIDEN",
@@ -45,6 +49,7 @@ __all__ = [
     "fit_calibration",
     "forecast",
     "point_forecasts",
+    "write_calibration",
 ]
 
 WINDOW = 6  # last differences the global model sees

@@ -16,10 +16,17 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..analytics.derived import display
+from ..analytics import display
 from ..errors import InputError, StoreError
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import FORECAST_SOURCE, MODEL_FORECAST, SCENARIO_PROJECTION, STATED, parse_period
+from ..model import (
+    FORECAST_SOURCE,
+    MODEL_FORECAST,
+    SCENARIO_PROJECTION,
+    STATED,
+    Catalog,
+    load_catalog,
+    parse_period,
+)
 from ..store import AsOf, Batch, Store, VintageSummary
 from . import models
 from .cagr import CagrScenario, history_scenarios, project, stated_scenarios
@@ -28,6 +35,8 @@ from .series import KEY_DIMS, HistorySeries, history_series, series_label, state
 from .transforms import Scale, scale_for
 
 __all__ = [
+    "CHANGE_SUFFIXES",
+    "MAX_HORIZON",
     "MODEL_LOCATION",
     "NOT_FORECAST",
     "SOURCE_ROW",

@@ -17,11 +17,18 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from ..model.catalog import Catalog
-from ..model.observation import DIMENSIONS
-from ..store.figure_interval import interval_frame
+from ..model import DIMENSIONS, Catalog
+from ..store import interval_frame
 
-__all__ = ["HistorySeries", "history_series", "series_label", "stated_forecasts"]
+__all__ = [
+    "HISTORY_STATUSES",
+    "KEY_DIMS",
+    "POINT_QUALIFIERS",
+    "HistorySeries",
+    "history_series",
+    "series_label",
+    "stated_forecasts",
+]
 
 HISTORY_STATUSES = ("actual", "estimate")
 POINT_QUALIFIERS = ("exact", "about", "range")

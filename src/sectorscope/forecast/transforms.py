@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Scale", "scale_for"]
+__all__ = [
+    "EDGE",
+    "Scale",
+    "scale_for",
+]
 
 # A share stated as exactly 0 or 100 % sits on the bound; the logit needs it a hair inside.
 EDGE = 1e-3

@@ -6,32 +6,73 @@ this package is the first step of both.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 
 if TYPE_CHECKING:
+    from .columns import ROW_COLUMN
     from .dataset import collect, default_dataset_dir
+    from .extract.candidate import Candidate
+    from .extract.document import read_report
+    from .extract.extractor import ACCEPT_CONFIDENCE, Extraction, extract, extract_file
+    from .extract.lexicon import load_lexicon
+    from .extract.loading import load_extraction, load_review, source_id_for
+    from .extract.review import to_rows, write_review
     from .load import load_default, load_paths
-    from .read import read_rows
+    from .read import read_rows, read_table
     from .reference_files import read_fx, read_sources
     from .validate import normalise_rows
 
-__all__ = ["collect", "default_dataset_dir", "load_default", "load_paths", "normalise_rows", "read_fx", "read_rows",
-           "read_sources"]
+__all__ = [
+    "ACCEPT_CONFIDENCE",
+    "ROW_COLUMN",
+    "Candidate",
+    "Extraction",
+    "collect",
+    "default_dataset_dir",
+    "extract",
+    "extract_file",
+    "load_default",
+    "load_extraction",
+    "load_lexicon",
+    "load_paths",
+    "load_review",
+    "normalise_rows",
+    "read_fx",
+    "read_report",
+    "read_rows",
+    "read_sources",
+    "read_table",
+    "source_id_for",
+    "to_rows",
+    "write_review",
+]
 
-_HOME = {"collect": "dataset", "default_dataset_dir": "dataset", "load_default": "load", "load_paths": "load",
-         "read_fx": "reference_files", "read_sources": "reference_files", "read_rows": "read",
-         "normalise_rows": "validate"}
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "ACCEPT_CONFIDENCE": "extract.extractor",
+    "Candidate": "extract.candidate",
+    "Extraction": "extract.extractor",
+    "ROW_COLUMN": "columns",
+    "collect": "dataset",
+    "default_dataset_dir": "dataset",
+    "extract": "extract.extractor",
+    "extract_file": "extract.extractor",
+    "load_default": "load",
+    "load_extraction": "extract.loading",
+    "load_lexicon": "extract.lexicon",
+    "load_paths": "load",
+    "load_review": "extract.loading",
+    "normalise_rows": "validate",
+    "read_fx": "reference_files",
+    "read_report": "extract.document",
+    "read_rows": "read",
+    "read_sources": "reference_files",
+    "read_table": "read",
+    "source_id_for": "extract.loading",
+    "to_rows": "extract.review",
+    "write_review": "extract.review",
+}
 
-
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(__name__, _HOME)

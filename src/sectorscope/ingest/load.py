@@ -14,9 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CatalogError, RowFailure, SectorscopeError, ValidationError
-from ..model.catalog import Catalog, load_catalog
-from ..model.fx import FxRate, FxTable
-from ..model.rules import load_rules
+from ..model import Catalog, FxRate, FxTable, load_catalog, load_rules
 from ..store import Batch, Store, VintageSummary
 from .dataset import Dataset, collect, default_dataset_dir, sha256_file
 from .read import read_rows

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..model.observation import PERIOD_PATTERN
+from ..model import PERIOD_PATTERN
 from .columns import ROW_COLUMN
 
 __all__ = ["MAX_BYTES", "ROW_COLUMN", "read_rows", "read_table"]  # ROW_COLUMN is defined in columns.py

@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, RowFailure, ValidationError
-from ..model.fx import FxRate
-from ..model.text import normalise
+from ..model import FxRate, normalise
 from .dataset import sha256_file
 from .read import ROW_COLUMN, read_table
 from .validate import SourceInfo

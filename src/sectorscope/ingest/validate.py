@@ -16,10 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, RowFailure, UnitError, ValidationError
-from ..model.catalog import Catalog
-from ..model.fx import FxTable
-from ..model.numbers import parse_number
-from ..model.observation import (
+from ..model import (
     DEFAULT_REGION,
     DIMENSIONS,
     KEY_COLUMNS,
@@ -27,10 +24,14 @@ from ..model.observation import (
     PERIOD_PATTERN,
     QUALIFIERS,
     STATED,
+    Catalog,
+    FxTable,
+    canonical_unit,
+    normalise_many,
+    parse_number,
     parse_period,
+    parse_unit,
 )
-from ..model.text import normalise_many
-from ..model.units import canonical_unit, parse_unit
 from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
 
 if TYPE_CHECKING:

@@ -17,7 +17,13 @@ from ..errors import CatalogError
 from .formula import Formula, parse_formula
 from .units import UNIT_KINDS
 
-__all__ = ["Catalog", "Derivation", "Indicator", "load_catalog"]
+__all__ = [
+    "AGGREGATIONS",
+    "Catalog",
+    "Derivation",
+    "Indicator",
+    "load_catalog",
+]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, 10× faster
 AGGREGATIONS = ("sum", "mean", "none")

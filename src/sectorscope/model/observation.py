@@ -19,6 +19,7 @@ from ..errors import ParseError
 __all__ = [
     "ANALYSIS_COLUMNS",
     "ASSESSMENT",
+    "DEFAULT_REGION",
     "DERIVED",
     "DERIVED_SOURCE",
     "DIMENSIONS",

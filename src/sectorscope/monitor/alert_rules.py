@@ -19,11 +19,10 @@ from typing import TypedDict
 import yaml
 
 from ..errors import AlertRulesError, InputError, RowFailure, UnitError
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import DIMENSIONS, STATUSES
-from ..model.units import parse_unit
+from ..model import DIMENSIONS, STATUSES, Catalog, load_catalog, parse_unit
 
 __all__ = [
+    "ALLOWED_STATUSES",
     "DEFAULT_STATUSES",
     "KINDS",
     "OPERATORS",

@@ -19,17 +19,16 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..analytics.derived import display
+from ..analytics import display
 from ..errors import StoreError
-from ..model.catalog import Catalog, load_catalog
-from ..model.observation import DEFAULT_REGION, DIMENSIONS, MODEL_FORECAST, STATED
-from ..store import AsOf, Store
-from ..store.figure_interval import interval_exprs
+from ..model import DEFAULT_REGION, DIMENSIONS, MODEL_FORECAST, STATED, Catalog, load_catalog
+from ..store import AsOf, Store, interval_exprs
 from .alert_rules import AlertRule, read_alert_rules
 from .diff import diff_vintages, printed_expr
 
 __all__ = [
     "ALERT_COLUMNS",
+    "SERIES_DIMS",
     "SEVERITY_ORDER",
     "SYSTEM_LABELS",
     "Alert",

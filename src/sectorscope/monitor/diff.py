@@ -19,9 +19,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from ..errors import Reason, StoreError
-from ..model.observation import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE, READING_COLUMNS
-from ..store import AsOf, Store
-from ..store.store import CONTENT_COLUMNS
+from ..model import ANALYSIS_COLUMNS, DIMENSIONS, FORECAST_SOURCE, READING_COLUMNS
+from ..store import CONTENT_COLUMNS, AsOf, Store
 
 __all__ = [
     "CHANGES",

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..store import AsOf, Store
+from .alert_rules import AlertRule
 from .alerts import ALERT_COLUMNS, SEVERITY_ORDER, Alert, alerts_to_frame
 from .diff import diff_vintages, summarise_diff
-from .alert_rules import AlertRule
 
 __all__ = [
     "ALERT_COLUMNS",

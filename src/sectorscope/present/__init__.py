@@ -13,37 +13,44 @@ catalog.
     interval(0.31, 0.33, digits=2, sign=True)                        # [+0.31, +0.33]
     term("reading", "shortage", "en")                                # shortage
 """
-from .figures import figure, in_unit, interval, qualified, quantity, span
-from .glossary import (
-    LANGS,
-    Glossary,
-    glossary,
-    heading,
-    indicator_name,
-    qualifier_name,
-    qualifier_symbol,
-    qualifier_word,
-    term,
-    unit_label,
-)
-from .numbers import (
-    MAX_DECIMALS,
-    MISSING,
-    SIGNIFICANT,
-    decimals_of,
-    fixed,
-    grouped,
-    missing,
-    percent,
-    plain,
-    rate,
-    signed,
-    signed_percent,
-    significant,
-    step_of,
-)
-from .served import served_glossary
-from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .figures import figure, in_unit, interval, qualified, quantity, span
+    from .glossary import (
+        LANGS,
+        Glossary,
+        glossary,
+        heading,
+        indicator_name,
+        qualifier_name,
+        qualifier_symbol,
+        qualifier_word,
+        term,
+        unit_label,
+    )
+    from .numbers import (
+        MAX_DECIMALS,
+        MISSING,
+        SIGNIFICANT,
+        decimals_of,
+        fixed,
+        grouped,
+        missing,
+        percent,
+        plain,
+        rate,
+        signed,
+        signed_percent,
+        significant,
+        step_of,
+    )
+    from .served import served_glossary
+    from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
 
 __all__ = [
     "LANGS",
@@ -83,3 +90,45 @@ __all__ = [
     "term",
     "unit_label",
 ]
+
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "Glossary": "glossary",
+    "LANGS": "glossary",
+    "MAX_DECIMALS": "numbers",
+    "MISSING": "numbers",
+    "SIGNIFICANT": "numbers",
+    "canonical_unit_of": "units",
+    "column_unit": "units",
+    "decimals_of": "numbers",
+    "figure": "figures",
+    "fixed": "numbers",
+    "glossary": "glossary",
+    "grouped": "numbers",
+    "heading": "glossary",
+    "in_unit": "figures",
+    "indicator_name": "glossary",
+    "interval": "figures",
+    "missing": "numbers",
+    "own_unit": "units",
+    "percent": "numbers",
+    "plain": "numbers",
+    "qualified": "figures",
+    "qualifier_name": "glossary",
+    "qualifier_symbol": "glossary",
+    "qualifier_word": "glossary",
+    "quantity": "figures",
+    "rate": "numbers",
+    "scaled": "units",
+    "scales": "units",
+    "served_glossary": "served",
+    "signed": "numbers",
+    "signed_percent": "numbers",
+    "significant": "numbers",
+    "span": "figures",
+    "step_of": "numbers",
+    "term": "glossary",
+    "unit_label": "glossary",
+}
+
+__getattr__, __dir__ = attach(__name__, _HOME)

@@ -13,10 +13,10 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..errors import CatalogError
-from ..model.units import CURRENCIES, PREFIXES
+from ..model import CURRENCIES, PREFIXES
 
 if TYPE_CHECKING:
-    from ..model.catalog import Catalog
+    from ..model import Catalog
 
 __all__ = ["LANGS", "Glossary", "glossary", "heading", "indicator_name", "qualifier_name", "qualifier_symbol",
            "qualifier_word", "term", "unit_label"]
@@ -144,7 +144,7 @@ def indicator_name(code: str, lang: str = "zh", catalog: Catalog | None = None) 
     """An indicator's name in `lang`, as the catalog gives it; a code the catalog does not know is shown as
     the code."""
     if catalog is None:
-        from ..model.catalog import load_catalog
+        from ..model import load_catalog
 
         catalog = load_catalog()
     ind = catalog.get(code)

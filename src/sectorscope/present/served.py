@@ -22,7 +22,7 @@ __all__ = ["served_glossary"]
 def _units() -> list[str]:
     """Every unit a computed value can be shown in: the glossary's units, every canonical unit and the display
     units they scale to."""
-    from ..model.units import UNIT_KINDS
+    from ..model import UNIT_KINDS
 
     names = set(glossary().groups["unit"]) | set(UNIT_KINDS.values())
     names |= {shown for unit in list(names) for _, shown in scales(unit)}
@@ -31,7 +31,7 @@ def _units() -> list[str]:
 
 def _quadrants() -> dict[str, dict[str, str]]:
     """The TRL × demand quadrants' advice, as the analytics layer words it (the one copy of those words)."""
-    from ..analytics.trl.quadrants import QUADRANTS
+    from ..analytics import QUADRANTS
 
     return {code: {"zh": zh, "en": en} for code, (zh, en) in QUADRANTS.items()}
 

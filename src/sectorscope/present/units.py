@@ -14,7 +14,7 @@ from .glossary import glossary
 from .numbers import missing
 
 if TYPE_CHECKING:
-    from ..model.catalog import Catalog
+    from ..model import Catalog
 
 __all__ = ["canonical_unit_of", "column_unit", "own_unit", "scaled", "scales"]
 
@@ -59,10 +59,10 @@ def scaled(value: float, unit: str) -> tuple[float, str]:
 def canonical_unit_of(indicator: str, catalog: Catalog | None = None) -> str:
     """The canonical unit an indicator's values are stored in (its unit kind's); "" for a code the catalog
     does not know."""
-    from ..model.units import UNIT_KINDS
+    from ..model import UNIT_KINDS
 
     if catalog is None:
-        from ..model.catalog import load_catalog
+        from ..model import load_catalog
 
         catalog = load_catalog()
     ind = catalog.get(indicator)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..model.observation import DERIVED, OUR_FORECAST_KINDS, STATED
+from ..model import DERIVED, OUR_FORECAST_KINDS, STATED
 from ..present import MISSING, fixed, interval, missing, significant
 from .document import Citation, CitationKind, Column
 

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..model.catalog import Catalog
+from ..model import Catalog
 from ..store import AsOf, Store
 from .cite import format_cell
 from .content import ReportInputs, build_report_data

@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..monitor.alerts import Alert, evaluate_alerts, previous_vintage
-from ..monitor.diff import diff_vintages
-from ..monitor.output import write_alerts_json
-from ..monitor.alert_rules import read_alert_rules
+from ..monitor import (
+    Alert,
+    diff_vintages,
+    evaluate_alerts,
+    previous_vintage,
+    read_alert_rules,
+    write_alerts_json,
+)
 from ..store import AsOf, Store
 from .content import ReportInputs, build_report_data
 from .html import render_html

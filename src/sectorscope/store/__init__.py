@@ -1,4 +1,44 @@
 """The store layer: a vintaged, source-cited indicator store over Ibis (DuckDB by default)."""
-from .store import AsOf, Batch, Store, VintageSummary
+from __future__ import annotations
 
-__all__ = ["AsOf", "Batch", "Store", "VintageSummary"]
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .codes import check_codes, known_codes
+    from .figure_interval import INF, About, interval_columns, interval_exprs, interval_frame
+    from .store import CONTENT_COLUMNS, AsOf, Batch, Store, VintageSummary
+
+__all__ = [
+    "CONTENT_COLUMNS",
+    "INF",
+    "About",
+    "AsOf",
+    "Batch",
+    "Store",
+    "VintageSummary",
+    "check_codes",
+    "interval_columns",
+    "interval_exprs",
+    "interval_frame",
+    "known_codes",
+]
+
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "About": "figure_interval",
+    "AsOf": "store",
+    "Batch": "store",
+    "CONTENT_COLUMNS": "store",
+    "INF": "figure_interval",
+    "Store": "store",
+    "VintageSummary": "store",
+    "check_codes": "codes",
+    "interval_columns": "figure_interval",
+    "interval_exprs": "figure_interval",
+    "interval_frame": "figure_interval",
+    "known_codes": "codes",
+}
+
+__getattr__, __dir__ = attach(__name__, _HOME)

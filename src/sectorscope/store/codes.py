@@ -11,8 +11,7 @@ import os
 from collections.abc import Iterable, Mapping
 
 from ..errors import UnknownCodeError
-from ..model.catalog import load_catalog
-from ..model.observation import DIMENSIONS
+from ..model import DIMENSIONS, load_catalog
 from .store import Store
 
 __all__ = ["check_codes", "known_codes"]

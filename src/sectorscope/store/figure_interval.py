@@ -27,7 +27,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from ..model.units import counter_units
+from ..model import counter_units
 
 __all__ = ["DEFAULT", "DERIVED", "INF", "OPEN", "RULES", "About", "End", "interval_columns", "interval_exprs",
            "interval_frame"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from ..model.observation import (
+from ..model import (
     ASSESSMENT,
     DERIVED,
     DERIVED_SOURCE,

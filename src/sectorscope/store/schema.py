@@ -4,9 +4,22 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dt
 
-from ..model.observation import DIMENSIONS
+from ..model import DIMENSIONS
 
-__all__ = ["OPTIONAL_TABLES", "REFERENCE_KEYS", "SCHEMAS", "SCHEMA_VERSION"]
+__all__ = [
+    "AUDIT_FINDINGS",
+    "FX_RATES",
+    "HOUSE_VIEWS",
+    "INDICATORS",
+    "OBSERVATIONS",
+    "OPTIONAL_TABLES",
+    "REFERENCE_KEYS",
+    "RULE_FILES",
+    "SCHEMAS",
+    "SCHEMA_VERSION",
+    "SOURCES",
+    "VINTAGES",
+]
 
 # 2: observations gained bound_low … input_vintage (derived figures and forecasts).
 # 3: observations gained kind (what made the figure) and reading, reading_band (what it reads as, and the band

@@ -24,20 +24,18 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from ..errors import Reason, StoreError
-from ..model.observation import (
-    ANALYSIS_COLUMNS,
-    DIMENSIONS,
-    KEY_COLUMNS,
-    KINDS,
-    OBSERVATION_COLUMNS,
-    READINGS,
-    STATED,
-)
+from ..model import ANALYSIS_COLUMNS, DIMENSIONS, KEY_COLUMNS, KINDS, OBSERVATION_COLUMNS, READINGS, STATED
 from . import backend
 from .legacy import LEGACY_COLUMNS, LEGACY_READING_BAND, legacy_columns
 from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
 
-__all__ = ["AsOf", "Batch", "Store", "VintageSummary"]
+__all__ = [
+    "CONTENT_COLUMNS",
+    "AsOf",
+    "Batch",
+    "Store",
+    "VintageSummary",
+]
 
 AsOf = int | str | date | datetime | None
 

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ...errors import InputError, RowFailure, ValidationError
-from ...ingest.read import ROW_COLUMN, read_table
-from ...model.text import normalise
+from ...ingest import ROW_COLUMN, read_table
+from ...model import normalise
 
 __all__ = ["ASSESSMENT_COLUMNS", "REQUIRED_COLUMNS", "STATUSES", "check_quotes", "diff_assessments",
            "read_assessments"]

@@ -16,8 +16,7 @@ import pandas as pd
 import yaml
 
 from ...errors import InputError, RowFailure, UnitError, ValidationError
-from ...model.observation import DEFAULT_REGION, DIMENSIONS
-from ...model.text import normalise
+from ...model import DEFAULT_REGION, DIMENSIONS, normalise
 from .demand import COMPONENTS
 
 __all__ = ["SELECTOR_KEYS", "read_dual_track", "select_components"]
@@ -159,7 +158,7 @@ def _empty(s: pd.Series) -> pd.Series:
 def _bounds(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Each figure's interval: the caller's lower/upper where given (the store's figures carry theirs, from
     store/figure_interval.py with rounding), else what its qualifier alone allows (the same definition)."""
-    from ...store.figure_interval import interval_frame  # here: importing the TRL library needs no engine
+    from ...store import interval_frame  # here: importing the TRL library needs no engine
 
     lower, upper = interval_frame(rows, rounding=False)
     if "lower" in rows:

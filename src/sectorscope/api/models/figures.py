@@ -6,8 +6,8 @@ from datetime import date
 
 from pydantic import ConfigDict, create_model
 
-from ...model.observation import DIMENSIONS
-from ...monitor.diff import DIFF_COLUMNS
+from ...model import DIMENSIONS
+from ...monitor import DIFF_COLUMNS
 from .base import ApiModel, Int, Num, Str
 
 __all__ = [

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ...monitor.alerts import evaluate_alerts
-from ...monitor.alert_rules import read_alert_rules
+from ...monitor import evaluate_alerts, read_alert_rules
 from ...store import Store
 from ..convert import clean
 from ..problems import ApiProblem

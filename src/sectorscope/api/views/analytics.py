@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...analytics.trl import quadrant
-from ...model.observation import ASSESSMENT, DERIVED, TIER_SUMMARY
+from ...analytics import quadrant
+from ...model import ASSESSMENT, DERIVED, TIER_SUMMARY
 from ...store import Store
 from ..convert import clean
 from ..models import OBSERVATION_FIELDS

@@ -1,7 +1,7 @@
 """Audit findings with the quotes of the figures involved, and the house views."""
 from __future__ import annotations
 
-from ...audit.house_view import house_view_rows
+from ...audit import house_view_rows
 from ...store import Store
 from ..convert import clean, records
 from ..problems import ApiProblem

@@ -14,11 +14,9 @@ from typing import Any
 import pandas as pd
 
 from ...errors import StoreError
-from ...model.catalog import load_catalog
-from ...model.observation import DIMENSIONS
+from ...model import DIMENSIONS, load_catalog
 from ...present import figure
-from ...store import Store
-from ...store.codes import known_codes
+from ...store import Store, known_codes
 from ..convert import clean, records
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...model.observation import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PROJECTION
-from ...monitor.alerts import SERIES_DIMS
+from ...model import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PROJECTION
+from ...monitor import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
 from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, Filters, check_filters, figures_of, resolve

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ...report.export import export_query
+from ...report import export_query
 from ...store import Store
 from ..convert import clean_row
 from ..models import OBSERVATION_FIELDS

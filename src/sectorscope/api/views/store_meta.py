@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from ...monitor.diff import CHANGES, diff_vintages
+from ...monitor import CHANGES, diff_vintages
 from ...store import Store
 from ..convert import clean, records
 from ..problems import ApiProblem

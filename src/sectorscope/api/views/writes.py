@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...analytics.trl import ASSESSMENT_COLUMNS, read_assessments
-from ...audit.house_view import choose
+from ...analytics import ASSESSMENT_COLUMNS, read_assessments
+from ...audit import choose
 from ...errors import SectorscopeError
 from ...ingest import load_paths, read_sources
-from ...model.observation import ASSESSMENT, parse_period
+from ...model import ASSESSMENT, parse_period
 from ...store import Batch, Store, VintageSummary
 from ..problems import ApiProblem, Scrubber, library_problem
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import InputError
-from ...model.text import ARTEFACT, simplify_text
+from ...model import ARTEFACT, simplify_text
 
 __all__ = ["MAX_REPORT_BYTES", "Document", "decode_report", "read_report"]
 

@@ -8,10 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import UnitError
-from ...model.catalog import Catalog, load_catalog
-from ...model.fx import FxTable
-from ...model.observation import DEFAULT_REGION
-from ...model.units import parse_unit
+from ...model import DEFAULT_REGION, Catalog, FxTable, load_catalog, parse_unit
 from .candidate import Ambiguity, Candidate
 from .document import MAX_REPORT_BYTES, Document, read_report
 from .lexicon import Lexicon, load_lexicon

@@ -12,8 +12,7 @@ import bisect
 import re
 
 from ...errors import UnitError
-from ...model.catalog import Catalog
-from ...model.units import parse_unit
+from ...model import Catalog, parse_unit
 from .clauses import CLAUSE_END, clause_start
 from .lexicon import Lexicon, TermHit
 

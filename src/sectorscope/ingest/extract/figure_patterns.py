@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.units import CURRENCIES, PREFIXES, base_units
+from ...model import CURRENCIES, PREFIXES, base_units
 
 __all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE"]
 

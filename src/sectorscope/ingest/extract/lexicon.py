@@ -18,9 +18,7 @@ from pathlib import Path
 import yaml
 
 from ...errors import CatalogError
-from ...model.catalog import Catalog, load_catalog
-from ...model.observation import DIMENSIONS, QUALIFIERS
-from ...model.text import normalise
+from ...model import DIMENSIONS, QUALIFIERS, Catalog, load_catalog, normalise
 
 __all__ = ["FORMS", "IndicatorTerm", "Lexicon", "TermHit", "build_lexicon", "load_lexicon"]
 

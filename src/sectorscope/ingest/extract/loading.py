@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
-from ...model.catalog import Catalog, load_catalog
-from ...model.fx import FxTable
-from ...model.text import normalise
+from ...model import Catalog, FxTable, load_catalog, normalise
 from ..columns import OPTIONAL, REQUIRED, ROW_COLUMN
 from .document import Document
 from .extractor import ACCEPT_CONFIDENCE, Extraction

@@ -17,8 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ...model.catalog import Catalog
-from ...model.numbers import parse_number
+from ...model import Catalog, parse_number
 from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .document import Document

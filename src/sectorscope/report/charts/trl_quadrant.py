@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from ...analytics.trl.quadrants import QUADRANTS
+from ...analytics import QUADRANTS
 from ...errors import ChartError
 from .inputs import check_interval, read_frame
 from .parts import heading, note, whiskers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...monitor.alerts import Alert, dims_label
+from ...monitor import Alert, dims_label
 from ..document import Section
 from ..words import column, section, table
 from .context import Context, as_text

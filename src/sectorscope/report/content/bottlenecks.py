@@ -2,7 +2,7 @@
 gaps the reports quote, as they state them."""
 from __future__ import annotations
 
-from ...model.observation import OUR_FORECAST_KINDS
+from ...model import OUR_FORECAST_KINDS
 from ...present import indicator_name
 from ..document import Section, Table
 from ..words import column, indicator_column, section, table

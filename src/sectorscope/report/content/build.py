@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from ...errors import UsageError
-from ...model.catalog import Catalog, load_catalog
-from ...monitor.alerts import Alert
+from ...model import Catalog, load_catalog
+from ...monitor import Alert
 from ...store import AsOf, Store
 from ..document import ReportData
 from .alerts import alerts_section

@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...model.catalog import Catalog
-from ...model.observation import DIMENSIONS, STATED
+from ...model import DIMENSIONS, STATED, Catalog
 from ...present import indicator_name, qualifier_symbol, qualifier_word, significant, term, unit_label
 from ...store import Store
 from ..cite import Citations, blank

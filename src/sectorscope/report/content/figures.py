@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.observation import DIMENSIONS
+from ...model import DIMENSIONS
 from ...present import figure
 from ..document import Section, Table
 from ..words import column, section

@@ -2,7 +2,7 @@
 derived substitution space under each target scenario."""
 from __future__ import annotations
 
-from ...model.observation import DERIVED, OUR_FORECAST_KINDS
+from ...model import DERIVED, OUR_FORECAST_KINDS
 from ...present import column_unit, term
 from ..document import Column, Section
 from ..words import column, section, table

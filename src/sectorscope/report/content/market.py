@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...model.observation import DIMENSIONS, MODEL_FORECAST, SCENARIO_PROJECTION
+from ...model import DIMENSIONS, MODEL_FORECAST, SCENARIO_PROJECTION
 from ...present import column_unit, in_unit, qualified
 from ..cite import blank
 from ..document import Section, Table

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from ...model.observation import TIER_SUMMARY
+from ...model import TIER_SUMMARY
 from ..document import Section
 from ..words import column, section, table
 from .context import Chart, Context, as_text

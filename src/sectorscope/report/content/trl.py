@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...analytics.trl import quadrant
+from ...analytics import quadrant
 from ..document import Section
 from ..words import column, section, table
 from .context import Chart, Context

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ...model.catalog import Catalog, load_catalog
-from ...model.observation import DIMENSIONS
+from ...model import DIMENSIONS, Catalog, load_catalog
 from ...present import (
     figure,
     fixed,
@@ -31,7 +30,7 @@ from ...present import (
 from .markdown import cell, render, write_notes
 
 if TYPE_CHECKING:
-    from ...analytics.pipeline import AnalysisResult
+    from ...analytics import AnalysisResult
 
 __all__ = ["render_analytics", "write_analytics"]
 

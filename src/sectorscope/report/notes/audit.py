@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...audit.findings import RULES
-from ...model.catalog import Catalog, load_catalog
+from ...audit import RULES
+from ...model import Catalog, load_catalog
 from ...present import indicator_name, term
 from .markdown import render, write_notes
 
 if TYPE_CHECKING:
-    from ...audit.engine import AuditResult
+    from ...audit import AuditResult
 
 __all__ = ["render_audit", "write_audit"]
 

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...forecast.series import series_label
-from ...model.catalog import Catalog, load_catalog
+from ...forecast import series_label
+from ...model import Catalog, load_catalog
 from ...present import figure, indicator_name, quantity, rate, span, term
 from .markdown import cell, render, write_notes
 
 if TYPE_CHECKING:
-    from ...forecast.pipeline import ForecastResult, SeriesForecast
+    from ...forecast import ForecastResult, SeriesForecast
 
 __all__ = ["render_forecast", "write_forecast"]
 

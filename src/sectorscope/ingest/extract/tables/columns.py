@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ....errors import UnitError
-from ....model.units import parse_unit
+from ....model import parse_unit
 from .text_scan import YEAR_IN
 
 __all__ = ["SHARE_OF_WHOLE", "Column", "header_base", "is_unit", "make_column", "unit_of", "unit_or_year"]

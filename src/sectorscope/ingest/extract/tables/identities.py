@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ....errors import UnitError
-from ....model.units import parse_unit
+from ....model import parse_unit
 from .columns import SHARE_OF_WHOLE, Column
 from .splits import Cell, Split
 

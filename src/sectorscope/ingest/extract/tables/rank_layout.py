@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ....model.numbers import parse_number
+from ....model import parse_number
 from ..candidate import Candidate, TableCell
 from ..document import Document
 from ..lexicon import Lexicon

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ....model.numbers import parse_number
+from ....model import parse_number
 from .columns import Column
 from .text_scan import PREFIX, UNIT_SUFFIX, leftover_ok
 
