@@ -106,7 +106,7 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
         app.include_router(router, prefix=API_PREFIX)
     install_handlers(app, scrub)
     app.add_middleware(BodyLimitMiddleware, limit=settings.limits.max_upload_bytes)
-    app.openapi = lambda: _problem_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _problem_openapi(app)  # type: ignore[method-assign]  # FastAPI documents replacing app.openapi to customise the schema
     if importlib.util.find_spec(DASHBOARD_MODULE) is not None:
         dashboard = importlib.import_module(DASHBOARD_MODULE)
         mount = getattr(dashboard, "mount", None)

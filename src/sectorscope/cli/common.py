@@ -83,7 +83,7 @@ class _Lazy:
 
 
 out: Console = _Lazy("out")  # type: ignore[assignment]  # a Console, made on first use
-err: Console = _Lazy("err")  # type: ignore[assignment]
+err: Console = _Lazy("err")  # type: ignore[assignment]  # a Console, made on first use
 
 
 def _say_error(message: str) -> None:

@@ -31,7 +31,7 @@ def quantity(value: float | None, unit: str = "", *, indicator: str | None = Non
         return MISSING
     if not unit and indicator:
         unit = canonical_unit_of(indicator)
-    v, shown = scaled(float(value), unit) if scale else (float(value), unit)  # type: ignore[arg-type]
+    v, shown = scaled(float(value), unit) if scale else (float(value), unit)  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
     return _with_unit(significant(v, grouping=grouping), shown, lang)
 
 
@@ -60,7 +60,7 @@ def figure(value: float | None = None, qualifier: str | None = "exact", value_hi
         unit = canonical_unit_of(indicator)
     if qualifier == "range" and not missing(value_high):
         factor, shown = own_unit(unit, [value, value_high])
-        lo, hi = significant(float(value) / factor), significant(float(value_high) / factor)  # type: ignore[arg-type]
+        lo, hi = significant(float(value) / factor), significant(float(value_high) / factor)  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
         return _with_unit(qualified(lo, "range", hi), shown, lang)
     return qualified(quantity(value, unit, lang=lang), qualifier)
 
@@ -108,7 +108,7 @@ def in_unit(value: float | None, factor: float = 1.0, *, printed: str | None = N
     1,234.5 style, with `grouping`."""
     if missing(value):
         return MISSING
-    v = float(value) / factor  # type: ignore[arg-type]
+    v = float(value) / factor  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
     if missing(printed) or not printed or printed_factor is None:
         return significant(v, grouping=grouping)
     step = step_of(str(printed)) * printed_factor / factor

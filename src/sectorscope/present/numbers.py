@@ -92,7 +92,7 @@ def fixed(value: float | None, digits: int = 1, *, grouping: bool = True) -> str
     """A value with exactly `digits` decimals (a column whose values are compared): 1,234.5."""
     if missing(value):
         return MISSING
-    v = float(value)  # type: ignore[arg-type]
+    v = float(value)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v)
     text = _unsigned_zero(f"{v:.{digits}f}")
@@ -103,7 +103,7 @@ def signed(value: float | None, digits: int = 2) -> str:
     """A value that reads by its sign (an index, a contribution): +0.34, -0.77; zero is +0.00, never -0.00."""
     if missing(value):
         return MISSING
-    v = float(value)  # type: ignore[arg-type]
+    v = float(value)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}f}")
@@ -119,7 +119,7 @@ def percent(fraction: float | None, digits: int = 0) -> str:
     """A fraction as a percentage: 0.14 → 14%."""
     if missing(fraction):
         return MISSING
-    v = float(fraction)  # type: ignore[arg-type]
+    v = float(fraction)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v)
     return _unsigned_zero(f"{v:.{digits}%}")
@@ -129,7 +129,7 @@ def rate(fraction: float | None, digits: int = 1) -> str:
     """A growth rate given as a fraction, signed: 0.122 → +12.2%."""
     if missing(fraction):
         return MISSING
-    v = float(fraction)  # type: ignore[arg-type]
+    v = float(fraction)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}%}")

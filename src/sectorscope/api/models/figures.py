@@ -193,7 +193,7 @@ _DIFF_INT = {"vintage_id", "obs_id_old", "obs_id_new", "vintage_id_old", "vintag
 _DIFF_NUM = {"pct_change", *(f"{c}_{s}" for c in ("value", "value_high", "lo80", "hi80", "lo95", "hi95")
                              for s in ("old", "new"))}
 _DIFF_REQUIRED = {"change", "obs_key", "source_id", "indicator", "period"}
-DiffRow = create_model(  # type: ignore[call-overload]
+DiffRow = create_model(  # type: ignore[call-overload]  # pydantic's create_model builds the class at run time; mypy cannot follow it
     "DiffRow", __config__=ConfigDict(extra="forbid"),
     __doc__="One figure key that changed: new, revised or withdrawn, old and new versions side by side.",
     **{c: ((str, ...) if c in _DIFF_REQUIRED else (Int, None) if c in _DIFF_INT else (Num, None) if c in _DIFF_NUM
@@ -208,4 +208,4 @@ class Diff(ApiModel):
     count: int
     offset: int
     limit: int
-    changes: list[DiffRow]  # type: ignore[valid-type]
+    changes: list[DiffRow]  # type: ignore[valid-type]  # pydantic's create_model builds the class at run time; mypy cannot follow it
