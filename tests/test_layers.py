@@ -86,6 +86,8 @@ def test_other_layers_import_a_layer_only_through_its_package():
     `from ..model.observation import DIMENSIONS`), so a layer can move code between its modules freely."""
     deep = []
     for path in PACKAGE.rglob("*.py"):
+        if path == PACKAGE / "__init__.py":
+            continue  # the top-level facade names the whole public API, from wherever it lives
         parts = path.relative_to(PACKAGE).parts
         own = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
         for node, target in _resolved_imports(path):
@@ -105,6 +107,21 @@ def _defined_public(path: Path) -> set[str]:
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return {n for n in names if not n.startswith("_")}
+
+
+def test_no_public_name_is_shadowed_by_a_submodule():
+    """A lazily resolved name must not be the name of a submodule of its package: importing the submodule
+    would set the package attribute to the module, and `from ..present import glossary` would get a module."""
+    for init in PACKAGE.rglob("__init__.py"):
+        names = set(getattr(importlib.import_module(_module_name(init)), "__all__", []))
+        subs = {p.stem for p in init.parent.glob("*.py")} | {p.name for p in init.parent.iterdir() if p.is_dir()}
+        if init.parent == PACKAGE:
+            subs -= {"audit", "forecast"}  # deliberately the layer packages themselves (see sectorscope/__init__)
+        assert not names & subs, (init, names & subs)
+
+
+def _module_name(init: Path) -> str:
+    return ".".join(("sectorscope", *init.parent.relative_to(PACKAGE).parts))
 
 
 def test_every_public_name_is_declared_and_every_declared_name_exists():

@@ -66,8 +66,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "AnalysisResult": (".analytics.pipeline", "AnalysisResult"),
     "AuditResult": (".audit", "AuditResult"),
     "ForecastResult": (".forecast", "ForecastResult"),
-    "publish": (".report.publish", "publish"),
-    "Published": (".report.publish", "Published"),
+    "publish": (".report.publishing", "publish"),
+    "Published": (".report.publishing", "Published"),
     "load_catalog": (".model", "load_catalog"),
     "normalise": (".model", "normalise"),
     "parse_unit": (".model", "parse_unit"),
@@ -139,8 +139,9 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .analytics import AnalysisResult, analyse
     from .audit import AuditResult
     from .forecast import ForecastResult
-    from .ingest import Extraction, default_dataset_dir, extract, extract_file, load_default
+    from .ingest import Extraction, default_dataset_dir, extract_file, load_default
     from .ingest import load_paths as load
+    from .ingest.extract import extract  # the package sectorscope.ingest.extract shares its name
     from .job import RunResult, run
     from .model import load_catalog, normalise, parse_unit
     from .report import Published, publish

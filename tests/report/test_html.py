@@ -12,7 +12,7 @@ import pytest
 from sectorscope.ingest import load_paths
 from sectorscope.model.observation import FORECAST_SOURCE
 from sectorscope.report import ReportInputs, build_report, build_report_data, render_html
-from sectorscope.report.publish import report_inputs
+from sectorscope.report.publishing import report_inputs
 from sectorscope.store import Store
 
 from ..conftest import obs, write_csv

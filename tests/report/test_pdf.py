@@ -14,7 +14,7 @@ from sectorscope.report import build_report_data, render_html
 from sectorscope.report.cite import format_cell
 from sectorscope.report.fonts import cjk_font_path
 from sectorscope.report.pdf import write_pdf
-from sectorscope.report.publish import report_inputs
+from sectorscope.report.publishing import report_inputs
 
 from .conftest import FIXED, RULES
 

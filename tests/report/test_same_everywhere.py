@@ -15,7 +15,7 @@ from sectorscope.report import build_report_data, render_html
 from sectorscope.report.cite import format_cell
 from sectorscope.report.content.figures import as_printed
 from sectorscope.report.document import Citation, Column, ReportData, Section, Table
-from sectorscope.report.publish import report_inputs
+from sectorscope.report.publishing import report_inputs
 from sectorscope.report.xlsx import SOURCES_SHEET, sheet_names, write_workbook
 
 from .conftest import FIXED, RULES

@@ -39,15 +39,15 @@ def extract_command(
     max_mb: Annotated[float, typer.Option(help="Refuse reports larger than this many MB.")] = 50.0,
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
-    from ..ingest import ACCEPT_CONFIDENCE, extract, load_lexicon, read_report, source_id_for
+    from ..ingest import ACCEPT_CONFIDENCE, extract_file, load_lexicon, source_id_for
 
     min_confidence = ACCEPT_CONFIDENCE if min_confidence is None else min_confidence
     check_choice("--format", fmt, ("table", "json", "csv"))
     if from_review and not load:
         fail("--from-review loads a review file: add --load")
-    doc = read_report(report, max_bytes=int(max_mb * 1024 * 1024))
-    ex = extract(doc, lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year)
-    sid = source_id or source_id_for(doc)
+    ex = extract_file(report, max_bytes=int(max_mb * 1024 * 1024),
+                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year)
+    sid = source_id or source_id_for(ex.document)
     cands = ex.accepted(min_confidence) if accepted_only else ex.candidates
     if fmt == "json":
         for c in cands:

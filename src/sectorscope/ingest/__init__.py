@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .dataset import collect, default_dataset_dir
     from .extract.candidate import Candidate
     from .extract.document import read_report
-    from .extract.extractor import ACCEPT_CONFIDENCE, Extraction, extract, extract_file
+    from .extract.extractor import ACCEPT_CONFIDENCE, Extraction, extract_file
     from .extract.lexicon import load_lexicon
     from .extract.loading import load_extraction, load_review, source_id_for
     from .extract.review import to_rows, write_review
@@ -31,7 +31,6 @@ __all__ = [
     "Extraction",
     "collect",
     "default_dataset_dir",
-    "extract",
     "extract_file",
     "load_default",
     "load_extraction",
@@ -57,7 +56,6 @@ _HOME = {
     "ROW_COLUMN": "columns",
     "collect": "dataset",
     "default_dataset_dir": "dataset",
-    "extract": "extract.extractor",
     "extract_file": "extract.extractor",
     "load_default": "load",
     "load_extraction": "extract.loading",

@@ -21,18 +21,6 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from .figures import figure, in_unit, interval, qualified, quantity, span
-    from .glossary import (
-        LANGS,
-        Glossary,
-        glossary,
-        heading,
-        indicator_name,
-        qualifier_name,
-        qualifier_symbol,
-        qualifier_word,
-        term,
-        unit_label,
-    )
     from .numbers import (
         MAX_DECIMALS,
         MISSING,
@@ -51,6 +39,18 @@ if TYPE_CHECKING:
     )
     from .served import served_glossary
     from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
+    from .wording import (
+        LANGS,
+        Glossary,
+        glossary,
+        heading,
+        indicator_name,
+        qualifier_name,
+        qualifier_symbol,
+        qualifier_word,
+        term,
+        unit_label,
+    )
 
 __all__ = [
     "LANGS",
@@ -93,8 +93,8 @@ __all__ = [
 
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
-    "Glossary": "glossary",
-    "LANGS": "glossary",
+    "Glossary": "wording",
+    "LANGS": "wording",
     "MAX_DECIMALS": "numbers",
     "MISSING": "numbers",
     "SIGNIFICANT": "numbers",
@@ -103,20 +103,20 @@ _HOME = {
     "decimals_of": "numbers",
     "figure": "figures",
     "fixed": "numbers",
-    "glossary": "glossary",
+    "glossary": "wording",
     "grouped": "numbers",
-    "heading": "glossary",
+    "heading": "wording",
     "in_unit": "figures",
-    "indicator_name": "glossary",
+    "indicator_name": "wording",
     "interval": "figures",
     "missing": "numbers",
     "own_unit": "units",
     "percent": "numbers",
     "plain": "numbers",
     "qualified": "figures",
-    "qualifier_name": "glossary",
-    "qualifier_symbol": "glossary",
-    "qualifier_word": "glossary",
+    "qualifier_name": "wording",
+    "qualifier_symbol": "wording",
+    "qualifier_word": "wording",
     "quantity": "figures",
     "rate": "numbers",
     "scaled": "units",
@@ -127,8 +127,8 @@ _HOME = {
     "significant": "numbers",
     "span": "figures",
     "step_of": "numbers",
-    "term": "glossary",
-    "unit_label": "glossary",
+    "term": "wording",
+    "unit_label": "wording",
 }
 
 __getattr__, __dir__ = attach(__name__, _HOME)

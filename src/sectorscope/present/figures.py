@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from .glossary import qualifier_symbol, unit_label
 from .numbers import MISSING, decimals_of, fixed, grouped, missing, signed, significant, step_of
 from .units import canonical_unit_of, own_unit, scaled
+from .wording import qualifier_symbol, unit_label
 
 __all__ = ["figure", "in_unit", "interval", "qualified", "quantity", "span"]
 

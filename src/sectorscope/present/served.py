@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .glossary import LANGS, glossary, unit_label
 from .numbers import MAX_DECIMALS, MISSING, SIGNIFICANT
 from .units import scales
+from .wording import LANGS, glossary, unit_label
 
 __all__ = ["served_glossary"]
 

@@ -10,8 +10,8 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .glossary import glossary
 from .numbers import missing
+from .wording import glossary
 
 if TYPE_CHECKING:
     from ..model import Catalog

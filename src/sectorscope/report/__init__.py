@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .notes.audit import write_audit
     from .notes.forecast import write_forecast
     from .pdf import write_pdf
-    from .publish import Published, publish, report_inputs
+    from .publishing import Published, publish, report_inputs
     from .xlsx import write_workbook
 
 __all__ = [
@@ -35,14 +35,14 @@ __all__ = [
 
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
-    "Published": "publish",
+    "Published": "publishing",
     "ReportInputs": "content.build",
     "build_report": "html",
     "build_report_data": "content.build",
     "export_query": "export",
-    "publish": "publish",
+    "publish": "publishing",
     "render_html": "html",
-    "report_inputs": "publish",
+    "report_inputs": "publishing",
     "write_analytics": "notes.analytics",
     "write_audit": "notes.audit",
     "write_forecast": "notes.forecast",
