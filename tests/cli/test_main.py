@@ -55,7 +55,7 @@ def test_report_command_builds_one_report(tmp_path, sources_csv):
     assert r.exit_code == 0, r.output
     assert pdf.read_bytes().startswith(b"%PDF") and str(pdf.resolve()) in r.output.replace("\n", "")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Industry data report" in text and "Sources and quotes" in text and "规模为120亿元" in text
+    assert "Industry research data report" in text and "Sources and quotes" in text and "规模为120亿元" in text
     r = runner.invoke(app, ["report", "--store", str(store), "--format", "xlsx", "--out", str(out), "--no-alerts"])
     assert r.exit_code == 0 and (out / "tables.xlsx").read_bytes()[:2] == b"PK"
     r = runner.invoke(app, ["report", "--store", str(store), "--lang", "en", "--format", "xlsx", "--out", str(out),
