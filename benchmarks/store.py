@@ -664,7 +664,7 @@ def step_profile(p: dict) -> dict:
 
     holder = {}
     best("pandas -> Arrow (pa.Table.from_pandas)",
-         lambda: holder.__setitem__("at", pa.Table.from_pandas(df, preserve_index=False)))  # noqa: F821 (both are deleted below, after the call)
+         lambda h=holder, frame=df: h.__setitem__("at", pa.Table.from_pandas(frame, preserve_index=False)))
     tmp = WORK / "split.duckdb"
     _rm(tmp)
     con = duckdb.connect(str(tmp))

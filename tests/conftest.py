@@ -38,6 +38,27 @@ def main_job(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def loaded_default_store(tmp_path_factory):
+    """The default dataset loaded and nothing else (no analysis, no forecasts): what the audit's golden files
+    were written from. Read it, never write to it."""
+    from sectorscope.ingest import load_default
+    from sectorscope.store import Store
+
+    store = Store(tmp_path_factory.mktemp("loaded-default") / "s.duckdb")
+    load_default(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def default_audit(loaded_default_store):
+    """The audit of `loaded_default_store`, computed once for the audit and audit-note suites."""
+    from sectorscope.audit import audit
+
+    return audit(loaded_default_store)
+
+
+@pytest.fixture(scope="session")
 def default_store_path(main_job) -> Path:
     return main_job.store_path
 

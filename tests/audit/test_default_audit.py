@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sectorscope.audit import audit
-from sectorscope.ingest import load_default
-from sectorscope.store import Store
+
+@pytest.fixture(scope="module")
+def default_store(loaded_default_store):
+    return loaded_default_store
 
 
 @pytest.fixture(scope="module")
-def default_store(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("audit") / "s.duckdb")
-    load_default(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def result(default_store):
-    return audit(default_store)
+def result(default_audit):
+    return default_audit
 
 
 def test_findings_by_rule(result):

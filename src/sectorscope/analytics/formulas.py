@@ -26,6 +26,12 @@ __all__ = ["INF", "interval_staged", "lag_name", "point_expr"]
 _Num: TypeAlias = ir.NumericValue  # a numeric column or scalar of an Ibis expression
 
 
+
+def _call_name(node: ast.Call) -> str:
+    """The function a call names; the formula grammar (model/formula.py) admits only named calls."""
+    assert isinstance(node.func, ast.Name), "the formula grammar admits only named calls"
+    return node.func.id
+
 def lag_name(code: str) -> str:
     """The column a formula's lag(code) reads."""
     return f"lag__{code}"
@@ -56,7 +62,7 @@ def point_expr(f: Formula, cols: Mapping[str, _Num], params: Mapping[str, float]
             v = ev(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
         if isinstance(node, ast.Call):
-            fn = node.func.id  # type: ignore[attr-defined]  # the formula grammar admits only named calls (model/formula.py)
+            fn = _call_name(node)
             if fn == "lag":
                 return cols[lag_name(_arg_name(node.args[0]))]
             args = [ev(a) for a in node.args]
@@ -117,7 +123,7 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
             return t.mutate(**{lo: ibis.literal(float(v_lo)), hi: ibis.literal(float(v_hi))}), lo, hi
         if isinstance(node, ast.Name):
             return (t, *cols[node.id])
-        if isinstance(node, ast.Call) and node.func.id == "lag":  # type: ignore[attr-defined]  # the formula grammar admits only named calls (model/formula.py)
+        if isinstance(node, ast.Call) and _call_name(node) == "lag":
             return (t, *cols[lag_name(_arg_name(node.args[0]))])
         lo, hi = fresh()
         if isinstance(node, ast.UnaryOp):
@@ -126,7 +132,7 @@ def interval_staged(t: ir.Table, f: Formula, cols: Mapping[str, tuple[str, str]]
                 return t.mutate(**{lo: -t[b], hi: -t[a]}), lo, hi
             return t, a, b
         if isinstance(node, ast.Call):
-            fn = node.func.id  # type: ignore[attr-defined]  # the formula grammar admits only named calls (model/formula.py)
+            fn = _call_name(node)
             args = []
             for arg in node.args:
                 t, x, y = ev(arg, t)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -44,6 +45,7 @@ __all__ = [
     "emit_records",
     "err",
     "fail",
+    "file_progress",
     "open_store",
     "out",
     "print_table",
@@ -204,6 +206,21 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
     for row in cells:
         table.add_row(*[row[i] for i in index])
     console.print(table)
+
+
+@contextmanager
+def file_progress(total: int) -> Iterator[Callable[[Path], None]]:
+    """A transient progress bar on stderr over the files a load validates; yields the `on_file` callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console("err"), transient=True) as progress:
+        task = progress.add_task("validating", total=total)
+
+        def step(f: Path) -> None:
+            progress.update(task, advance=1, description=f"validated {f.name}")
+
+        yield step
 
 
 def fail(message: str) -> NoReturn:

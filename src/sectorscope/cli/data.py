@@ -1,8 +1,6 @@
 """`sectorscope load`, `query`, `vintages` and `catalog`: the store's own commands."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,14 +12,24 @@ from .common import (
     LangOpt,
     StoreOpt,
     check_choice,
-    console,
     emit_records,
+    file_progress,
     open_store,
     out,
     print_table,
     resolve_as_of,
 )
-from .options import parse_dims
+from .options import (
+    AsOfOpt,
+    DimOpt,
+    IndicatorOpt,
+    PeriodOpt,
+    RegionOpt,
+    SourceOpt,
+    StatusOpt,
+    SubjectOpt,
+    parse_dims,
+)
 
 __all__ = [
     "FORMATS",
@@ -41,19 +49,6 @@ VINTAGE_COLUMNS = ("vintage_id", "loaded_at", "label", "n_rows", "n_new", "n_rev
 FORMATS = ("table", "json", "csv")
 
 
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[Path], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console("err"), transient=True) as progress:
-        task = progress.add_task("validating", total=total)
-
-        def step(f: Path) -> None:
-            progress.update(task, advance=1, description=f"validated {f.name}")
-
-        yield step
-
 
 def load_command(
     paths: Annotated[list[Path], typer.Argument(help="Observation files (CSV/XLSX) or dataset folders.")],
@@ -69,7 +64,7 @@ def load_command(
     from ..store import Store
 
     st = Store(store)
-    with _progress(len(collect(paths, sources).all_files())) as step:
+    with file_progress(len(collect(paths, sources).all_files())) as step:
         summary = load_paths(st, paths, sources=sources, label=label, note=note, withdraw_missing=withdraw_missing,
                              on_file=step)
     out.print(f"vintage v{summary.vintage_id} written to {st.path}: {summary.n_rows} rows read, "
@@ -79,15 +74,14 @@ def load_command(
 
 def query_command(
     store: StoreOpt = DEFAULT_STORE,
-    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")]
-    = None,
-    subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
-    region: Annotated[str | None, typer.Option(help="Region.")] = None,
-    period: Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030).")] = None,
-    status: Annotated[str | None, typer.Option(help="actual, estimate, forecast, target or derived.")] = None,
-    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
-    dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
+    indicator: IndicatorOpt = None,
+    subject: SubjectOpt = None,
+    region: RegionOpt = None,
+    period: PeriodOpt = None,
+    status: StatusOpt = None,
+    source: SourceOpt = None,
+    dim: DimOpt = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = "table",
     limit: Annotated[int, typer.Option(help="At most this many rows (0 = all).")] = 200,
 ) -> None:

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from .common import DEFAULT_STORE, StoreOpt, open_store, out
-from .options import parse_dims
+from .options import (
+    AsOfOpt,
+    DimOpt,
+    IndicatorOpt,
+    PeriodOpt,
+    RegionOpt,
+    SourceOpt,
+    StatusOpt,
+    SubjectOpt,
+    parse_dims,
+)
 
 __all__ = ["export_command"]
 
@@ -17,15 +27,14 @@ def export_command(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or sdmx-csv (default: from the "
                                             "file name).")] = None,
     store: StoreOpt = DEFAULT_STORE,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="A vintage (3, v3) or an ISO date.")] = None,
-    indicator: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")]
-    = None,
-    subject: Annotated[str | None, typer.Option(help="Market or segment.")] = None,
-    region: Annotated[str | None, typer.Option(help="Region.")] = None,
-    period: Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030).")] = None,
-    status: Annotated[str | None, typer.Option(help="actual, estimate, forecast, target or derived.")] = None,
-    source: Annotated[str | None, typer.Option(help="Source id.")] = None,
-    dim: Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")] = None,
+    as_of: AsOfOpt = None,
+    indicator: IndicatorOpt = None,
+    subject: SubjectOpt = None,
+    region: RegionOpt = None,
+    period: PeriodOpt = None,
+    status: StatusOpt = None,
+    source: SourceOpt = None,
+    dim: DimOpt = None,
     excel: Annotated[bool, typer.Option("--excel/--plain", help="CSV for Excel (UTF-8 BOM, text that could "
                                         "run as a formula prefixed with ') or plain (every text exact).")] = True,
     sdmx_version: Annotated[str, typer.Option("--sdmx-version", help="SDMX-CSV 2.0 (read by sdmx1, SDMX 3.0 "

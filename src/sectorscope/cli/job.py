@@ -1,14 +1,12 @@
 """`sectorscope run`: the main job (`sectorscope.run`) and a summary of where everything went."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import OutDirOpt, console, out
+from .common import OutDirOpt, file_progress, out
 
 if TYPE_CHECKING:
     from ..job import RunResult
@@ -17,19 +15,6 @@ __all__ = [
     "run_command",
 ]
 
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[Path], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console("err"), transient=True) as progress:
-        task = progress.add_task("validating", total=total)
-
-        def step(f: Path) -> None:
-            progress.update(task, advance=1, description=f"validated {f.name}")
-
-        yield step
 
 
 def run_command(
@@ -44,7 +29,7 @@ def run_command(
     from ..job import run
 
     files = collect([data or default_dataset_dir()]).all_files()
-    with _progress(len(files)) as step:
+    with file_progress(len(files)) as step:
         result = run(data, out_dir, on_file=step)
     w = result.loaded
     out.print(f"vintage v{w.vintage_id} written to {result.store_path}: {w.n_rows} rows read, {w.n_new} new, "

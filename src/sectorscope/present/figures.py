@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .numbers import MISSING, decimals_of, fixed, grouped, missing, signed, significant, step_of
+from .numbers import MISSING, decimals_of, fixed, grouped, missing, number, signed, significant, step_of
 from .units import canonical_unit_of, own_unit, scaled
 from .wording import qualifier_symbol, unit_label
 
@@ -27,11 +27,12 @@ def quantity(value: float | None, unit: str = "", *, indicator: str | None = Non
     """A computed value in canonical `unit` (or the indicator's), in its display unit by the stated rule:
     18560000000, 元 → 185.6亿元; 769.5000000000006, 亿元 → 769.5亿元. The unit is labelled in `lang`
     (zh: as the reports print it). Missing: —."""
-    if missing(value):
+    x = number(value)
+    if x is None:
         return MISSING
     if not unit and indicator:
         unit = canonical_unit_of(indicator)
-    v, shown = scaled(float(value), unit) if scale else (float(value), unit)  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
+    v, shown = scaled(x, unit) if scale else (x, unit)
     return _with_unit(significant(v, grouping=grouping), shown, lang)
 
 
@@ -54,13 +55,14 @@ def figure(value: float | None = None, qualifier: str | None = "exact", value_hi
         high = None if missing(printed_high) else str(printed_high)  # value_high is canonical: no stand-in
         shown_unit = unit if missing(unit_printed) else str(unit_printed)
         return qualified(str(printed), qualifier, high, shown_unit)
-    if missing(value):
+    low, high_value = number(value), number(value_high)
+    if low is None:
         return MISSING
     if not unit and indicator:
         unit = canonical_unit_of(indicator)
-    if qualifier == "range" and not missing(value_high):
-        factor, shown = own_unit(unit, [value, value_high])
-        lo, hi = significant(float(value) / factor), significant(float(value_high) / factor)  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
+    if qualifier == "range" and high_value is not None:
+        factor, shown = own_unit(unit, [low, high_value])
+        lo, hi = significant(low / factor), significant(high_value / factor)
         return _with_unit(qualified(lo, "range", hi), shown, lang)
     return qualified(quantity(value, unit, lang=lang), qualifier)
 
@@ -71,24 +73,24 @@ def interval(low: float | None, high: float | None, unit: str = "", *, digits: i
     the stated rule, both in the one display unit the pair takes ([0亿元, 2979亿元], never [0元, 2979亿元]),
     or with `digits` decimals (signed with `sign`: [-0.07, +0.02]); thousands separated with `grouping`
     (what a page whose tables separate them shows: [0亿元, 11,776亿元])."""
-    lo_ok, hi_ok = not missing(low), not missing(high)
+    lo_num, hi_num = number(low), number(high)
+    lo_ok, hi_ok = lo_num is not None, hi_num is not None
     factor, shown = own_unit(unit, [low, high]) if lo_ok and hi_ok else (1.0, unit)
 
-    def end(v: float | None) -> str:
+    def end(v: float) -> str:
         if digits is None and lo_ok and hi_ok:
-            number = significant(float(v) / factor, grouping=grouping)  # type: ignore[arg-type]  # both ends known
-            return _with_unit(number, shown, lang)
+            return _with_unit(significant(v / factor, grouping=grouping), shown, lang)
         if digits is None:
             return quantity(v, unit, lang=lang, grouping=grouping)
-        number = signed(v, digits) if sign else fixed(v, digits, grouping=grouping)
-        return _with_unit(number, unit, lang) if unit else number
+        text = signed(v, digits) if sign else fixed(v, digits, grouping=grouping)
+        return _with_unit(text, unit, lang) if unit else text
 
-    if lo_ok and hi_ok:
-        return f"[{end(low)}, {end(high)}]"
-    if lo_ok:
-        return f"{qualifier_symbol('at_least')}{end(low)}"
-    if hi_ok:
-        return f"{qualifier_symbol('at_most')}{end(high)}"
+    if lo_num is not None and hi_num is not None:
+        return f"[{end(lo_num)}, {end(hi_num)}]"
+    if lo_num is not None:
+        return f"{qualifier_symbol('at_least')}{end(lo_num)}"
+    if hi_num is not None:
+        return f"{qualifier_symbol('at_most')}{end(hi_num)}"
     return MISSING
 
 
@@ -106,9 +108,10 @@ def in_unit(value: float | None, factor: float = 1.0, *, printed: str | None = N
     see `column_unit`). A stated figure keeps the precision its source printed: `printed` ("185.6") in a
     unit worth `printed_factor` canonical units gives the decimals. A computed one follows the stated rule.
     1,234.5 style, with `grouping`."""
-    if missing(value):
+    x = number(value)
+    if x is None:
         return MISSING
-    v = float(value) / factor  # type: ignore[arg-type]  # missing() has ruled out None; the callers pass numbers
+    v = x / factor
     if missing(printed) or not printed or printed_factor is None:
         return significant(v, grouping=grouping)
     step = step_of(str(printed)) * printed_factor / factor

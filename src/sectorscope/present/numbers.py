@@ -19,6 +19,7 @@ __all__ = [
     "fixed",
     "grouped",
     "missing",
+    "number",
     "percent",
     "plain",
     "rate",
@@ -31,6 +32,12 @@ __all__ = [
 MISSING = "—"  # what a missing value shows as, everywhere
 SIGNIFICANT = 4  # the stated rule for computed values: four significant figures …
 MAX_DECIMALS = 6  # … and never more than six decimals
+
+
+def number(value: object) -> float | None:
+    """`value` as a float, or None when there is nothing to show (None, NaN, pandas' NA): the one check
+    every formatter starts with."""
+    return None if missing(value) else float(value)  # type: ignore[arg-type]  # a number once not missing
 
 
 def missing(value: object) -> bool:
@@ -73,9 +80,9 @@ def _infinite(value: float, signed_: bool = False) -> str:
 def significant(value: float | None, sig: int = SIGNIFICANT, *, grouping: bool = False) -> str:
     """A computed value by the stated rule: `sig` significant figures at most (the whole part is never cut),
     six decimals at most, trailing zeros dropped: 769.5000000000006 → 769.5, 0.048812 → 0.04881, 12 → 12."""
-    if missing(value):
+    v = number(value)
+    if v is None:
         return MISSING
-    v = float(value)  # type: ignore[arg-type]  # missing() has ruled out None
     if not math.isfinite(v):
         return _infinite(v)
     if v == 0:
@@ -90,9 +97,9 @@ def significant(value: float | None, sig: int = SIGNIFICANT, *, grouping: bool =
 
 def fixed(value: float | None, digits: int = 1, *, grouping: bool = True) -> str:
     """A value with exactly `digits` decimals (a column whose values are compared): 1,234.5."""
-    if missing(value):
+    v = number(value)
+    if v is None:
         return MISSING
-    v = float(value)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v)
     text = _unsigned_zero(f"{v:.{digits}f}")
@@ -101,9 +108,9 @@ def fixed(value: float | None, digits: int = 1, *, grouping: bool = True) -> str
 
 def signed(value: float | None, digits: int = 2) -> str:
     """A value that reads by its sign (an index, a contribution): +0.34, -0.77; zero is +0.00, never -0.00."""
-    if missing(value):
+    v = number(value)
+    if v is None:
         return MISSING
-    v = float(value)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}f}")
@@ -117,9 +124,9 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 
 def percent(fraction: float | None, digits: int = 0) -> str:
     """A fraction as a percentage: 0.14 → 14%."""
-    if missing(fraction):
+    v = number(fraction)
+    if v is None:
         return MISSING
-    v = float(fraction)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v)
     return _unsigned_zero(f"{v:.{digits}%}")
@@ -127,9 +134,9 @@ def percent(fraction: float | None, digits: int = 0) -> str:
 
 def rate(fraction: float | None, digits: int = 1) -> str:
     """A growth rate given as a fraction, signed: 0.122 → +12.2%."""
-    if missing(fraction):
+    v = number(fraction)
+    if v is None:
         return MISSING
-    v = float(fraction)  # type: ignore[arg-type]  # missing() has ruled out None and NaN
     if not math.isfinite(v):
         return _infinite(v, signed_=True)
     return _plus_zero(f"{v:+.{digits}%}")

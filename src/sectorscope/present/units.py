@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .numbers import missing
+from .numbers import number
 from .wording import glossary
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def scales(unit: str) -> tuple[tuple[float, str], ...]:
 def column_unit(unit: str, values: Iterable[object]) -> tuple[float, str]:
     """(divisor, display unit) for values in canonical `unit` shown together (a column, an interval, a
     chart's axis): the largest unit the largest magnitude reaches, so no value shows as 0.0001亿元."""
-    finite = [abs(float(v)) for v in values if not missing(v) and math.isfinite(float(v))]  # type: ignore[arg-type]  # values are numbers once missing() is ruled out
+    known = (number(v) for v in values)
+    finite = [abs(x) for x in known if x is not None and math.isfinite(x)]
     top = max(finite) if finite else 0.0
     for factor, shown in scales(unit):
         if top >= factor:

@@ -7,26 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from sectorscope.audit import audit
 from sectorscope.audit.output import record_audit
-from sectorscope.ingest import load_default
 from sectorscope.report.notes import render_audit, write_audit
-from sectorscope.store import Store
 
 GOLDEN = Path(__file__).parents[2] / "audit" / "golden"
 
 
 @pytest.fixture(scope="module")
-def default_store(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("audit-note") / "s.duckdb")
-    load_default(store)
-    yield store
-    store.close()
+def default_store(loaded_default_store):
+    return loaded_default_store
 
 
 @pytest.fixture(scope="module")
-def result(default_store):
-    return audit(default_store)
+def result(default_audit):
+    return default_audit
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
