@@ -41,11 +41,11 @@ def _shown_path(p: Path) -> str:
 
 
 def _cell(col: str, v: object) -> str:
-    from ..present import missing, signed_percent
+    from ..present import missing, number, signed_percent
 
     if missing(v):
         return ""
-    return signed_percent(float(v)) if col == "pct_change" else str(v)  # type: ignore[arg-type]  # a number when pct_change
+    return signed_percent(number(v)) if col == "pct_change" else str(v)
 
 
 def diff_command(
