@@ -75,6 +75,7 @@ class Reason(StrEnum):
     NO_VINTAGE = "no_vintage"
     STORE_LOCKED = "store_locked"
     STORE_CORRUPT = "store_corrupt"
+    MASS_WITHDRAW = "mass_withdraw"      # a load would withdraw more of a source's figures than allowed
     # computing and writing
     NOT_COMPUTABLE = "not_computable"    # too little data, degenerate input
     MISSING_DEPENDENCY = "missing_dependency"  # a system library or font is not installed
@@ -88,7 +89,7 @@ class Reason(StrEnum):
 INPUT_REASONS = frozenset({
     Reason.FILE_NOT_FOUND, Reason.UNREADABLE, Reason.WRONG_SHAPE, Reason.MISSING_VALUE, Reason.BAD_VALUE,
     Reason.UNKNOWN_CODE, Reason.DUPLICATE, Reason.INCONSISTENT, Reason.UNIT_MISMATCH, Reason.BAD_ARGUMENT,
-    Reason.NO_VINTAGE,
+    Reason.NO_VINTAGE, Reason.MASS_WITHDRAW,
 })
 
 

@@ -50,6 +50,7 @@ def run(
     langs: Sequence[str] = ("zh", "en"),
     generated: datetime | None = None,
     on_file: Callable[[Path], None] | None = None,
+    allow_mass_withdraw: bool = False,
 ) -> RunResult:
     """Run the main job on a dataset folder (the embedded default dataset when `data_dir` is None).
 
@@ -65,7 +66,7 @@ def run(
     from .analytics import analyse, read_config
     from .audit import record_audit
     from .forecast import forecast_store, read_forecast_config
-    from .ingest import default_dataset_dir, load_paths
+    from .ingest import MAX_WITHDRAW_SHARE, default_dataset_dir, load_paths
     from .model import STATED
     from .report import publish as publish_reports
     from .report import write_analytics, write_audit, write_forecast
@@ -77,8 +78,11 @@ def run(
     outputs: dict[str, Path] = {"store": store.path}
     try:
         default_label = "default dataset" if data_dir is None else dataset.name
+        # a folder of the user's may have lost files: the withdrawal guard holds unless lifted; the embedded
+        # dataset is complete by construction
+        guard = None if data_dir is None or allow_mass_withdraw else MAX_WITHDRAW_SHARE
         loaded = load_paths(store, [dataset], label=label or default_label, withdraw_missing=True,
-                            loaded_at=loaded_at, on_file=on_file)
+                            max_withdraw_share=guard, loaded_at=loaded_at, on_file=on_file)
         stated = store.observations()
         stated = stated.filter(stated.kind == STATED)
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()

@@ -18,6 +18,7 @@ from sectorscope.api.security import TokenStore, parse_bearer, tokens_path_for
 from sectorscope.api.settings import confined
 from sectorscope.errors import InputError
 from sectorscope.ingest import load_paths
+from sectorscope.store import writer_waiting
 from tests.conftest import obs, write_csv
 
 from .cli_app import app
@@ -65,26 +66,32 @@ def test_scrubber_shortens_server_paths(tmp_path):
     assert s("/tmp/sectorscope-upload-ab12/q3.csv, row 3") == "q3.csv, row 3"
 
 
-def test_the_pool_reopens_after_a_write_and_stops_slow_queries(built_store, tmp_path):
+def test_the_pool_gives_way_to_a_writer_and_stops_slow_queries(built_store, tmp_path):
     path = tmp_path / "s.duckdb"
     shutil.copy(built_store, path)
     pool = StorePool(path, size=2)
     runner = Runner(pool, workers=3)
     try:
         before = asyncio.run(runner.run(lambda s: s.latest_vintage(), timeout=30))
-        held = pool.acquire(5)  # a reader in flight while another process writes
+        held = pool.acquire(5)  # a reader in flight when a writer comes
         assert held.latest_vintage() == before
-        load_paths(type(held)(path), [write_csv(tmp_path / "x.csv", [obs(source="seed-004")])])
+        wrote = []
+        writer = threading.Thread(target=lambda: wrote.append(load_paths(
+            type(held)(path), [write_csv(tmp_path / "x.csv", [obs(source="seed-004")])]).vintage_id))
+        writer.start()
+        time.sleep(1.0)
+        assert not wrote and writer_waiting(path)  # the writer waits for the request in flight
         done = []
         t = threading.Thread(target=lambda: done.append(asyncio.run(runner.run(lambda s: s.latest_vintage(),
                                                                                  timeout=30))))
         t.start()
         time.sleep(0.5)
-        assert not done  # new readers wait until the old file's readers are done
-        assert held.latest_vintage() == before  # the reader in flight still sees its snapshot
+        assert not done  # new readers wait while a writer waits
+        assert held.latest_vintage() == before  # the reader in flight finishes on what it saw
         pool.release(held)
-        t.join(10)
-        assert done == [before + 1]
+        writer.join(20)
+        t.join(20)
+        assert wrote == [before + 1] and done == [before + 1]
 
         t0 = time.monotonic()
         with pytest.raises(ApiProblem) as e:

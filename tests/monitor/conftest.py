@@ -37,6 +37,7 @@ def fig(**kw) -> dict:
 def load(store: Store, folder: Path, n: int, rows: list[dict], sources_csv: Path, **kw) -> VintageSummary:
     """Write `rows` (conftest.obs dicts) to a CSV and load it as vintage n."""
     path = write_csv(folder / f"v{n}.csv", rows, HEADER)
+    kw.setdefault("max_withdraw_share", None)  # these tests withdraw on purpose
     return load_paths(store, [path], sources=sources_csv, loaded_at=at(n), **kw)
 
 

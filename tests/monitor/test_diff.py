@@ -47,7 +47,7 @@ def test_the_diff_of_two_loads_is_exactly_their_difference(tmp_path_factory, fir
     if second:
         load(store, tmp, 2, _rows(second), sources, withdraw_missing=withdraw)
     else:  # an empty load: the sources file alone, which withdraws every figure of its source when asked
-        load_paths(store, [sources], loaded_at=at(2), withdraw_missing=withdraw)
+        load_paths(store, [sources], loaded_at=at(2), withdraw_missing=withdraw, max_withdraw_share=None)
     d = diff_vintages(store, 1, 2)
     expected = {k: "new" for k in second.keys() - first.keys()}
     expected |= {k: "revised" for k in second.keys() & first.keys() if second[k] != first[k]}

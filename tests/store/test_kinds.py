@@ -114,7 +114,7 @@ def test_a_schema_2_store_reads_the_kinds_its_first_schema_3_write_stores(made, 
         pd.testing.assert_series_equal(after[c], made_rows[c], check_dtype=False)
         pd.testing.assert_series_equal(seen[c], made_rows[c], check_dtype=False)
     vintages = Store(path).vintages().execute()
-    assert list(vintages["schema_version"]) == [2, 2, 2, SCHEMA_VERSION] and SCHEMA_VERSION == 3
+    assert list(vintages["schema_version"]) == [2, 2, 2, SCHEMA_VERSION] and SCHEMA_VERSION >= 3
     # every migrated row hashes now as it was hashed then: a re-run producing it again restates it
     con = ibis.duckdb.connect(str(path), read_only=True)
     t = con.table("observations")

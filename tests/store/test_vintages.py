@@ -21,6 +21,7 @@ KEYS = ["2021", "2022", "2023", "2024"]
 def _load(store, tmp_path, n, values: dict[str, int], sources_csv, **kw):
     rows = [obs(period=p, value=str(v), quote=f"{p}年市场规模{v}亿元", location=f"p{p}") for p, v in values.items()]
     path = write_csv(tmp_path / f"v{n}.csv", rows)
+    kw.setdefault("max_withdraw_share", None)  # these tests withdraw on purpose
     return load_paths(store, [path], sources=sources_csv, loaded_at=T0 + timedelta(days=n), **kw)
 
 

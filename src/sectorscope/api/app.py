@@ -26,6 +26,7 @@ from .limits import BodyLimitMiddleware, Limits
 from .pool import Runner, StorePool
 from .problems import PROBLEM_JSON, Problem, Scrubber, install_handlers
 from .routes import ROUTERS
+from .scratch import sweep_scratch
 from .security import TokenStore
 from .settings import ApiSettings
 
@@ -95,6 +96,7 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        sweep_scratch()  # what a killed server left in the temp folder
         yield
         runner.close()
 

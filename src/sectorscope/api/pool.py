@@ -5,13 +5,14 @@ Why it is built this way:
 - **One connection per request at a time.** A DuckDB connection must not run two queries from two threads
   at once, so the pool holds `size` read-only `Store` objects (each with its own connection and its own
   cache of table schemas and vintage times) and lends each to one request at a time.
-- **Writes replace the file.** A write goes to a shadow copy that `os.replace` puts in place of the store
-  (store/backend.py); open connections keep reading the old file, a consistent snapshot. DuckDB keeps one
-  database instance per path within a process while any connection to it is open, so a connection opened
-  after the replace would still see the old instance: when the file's identity (inode, mtime, size)
-  changes, the pool stops lending, waits for the requests in flight to return their stores, closes every
-  connection, and only then lends again (each store reopens on first use). This covers writes through the
-  API and writes by another process (`sectorscope load`) alike.
+- **Writers go first.** A write is a transaction on the store file itself (store/backend.py), and DuckDB
+  lets no process write a file another holds open. A writer announces itself by taking the store's lock
+  file; the pool sees it (a watcher thread polls every 0.1 s, and every `acquire` checks), stops lending,
+  closes its idle connections at once and the lent ones as their requests return them, and lends again
+  when the lock is free (each store reopens on first use and sees the new vintage). A small load holds
+  the lock for a fraction of a second; reads wait that long, up to their deadline. This covers writes
+  through the API and writes by another process (`sectorscope load`) alike; the file's identity (inode,
+  mtime, size) is still watched, for a store replaced by other means.
 - **Deadlines.** `Runner.run` runs a library call in a worker thread and waits at most `timeout` seconds;
   past it the running query is interrupted (DuckDB's `interrupt()`), the store comes back to the pool when
   the call unwinds, and the client gets 503 with advice to narrow the query.
@@ -27,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from ..store import Store
+from ..store import Store, writer_waiting
 from .problems import ApiProblem
 
 __all__ = [
@@ -49,13 +50,32 @@ def _identity(path: Path) -> tuple[int, int, int, int] | None:
 class StorePool:
     """`size` read-only stores of one file, lent one request at a time, reopened after the file changes."""
 
-    def __init__(self, path: str | Path, size: int = 4) -> None:
+    def __init__(self, path: str | Path, size: int = 4, *, poll: float = 0.1) -> None:
         self.path = Path(path)
         self._free = [Store(self.path) for _ in range(max(1, size))]
         self._busy = 0
         self._identity = _identity(self.path)
         self._draining = False
         self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, args=(poll,), name="sectorscope-pool-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self, poll: float) -> None:
+        """Let go of the file as soon as a writer waits, even when no request comes to notice."""
+        while not self._stop.wait(poll):
+            if writer_waiting(self.path):
+                with self._cond:
+                    for s in self._free:
+                        s.close()
+
+    def _writer_first(self) -> bool:
+        """Whether a writer waits for the file: then idle stores are closed and nothing is lent."""
+        if not writer_waiting(self.path):
+            return False
+        for s in self._free:
+            s.close()
+        return True
 
     def acquire(self, timeout: float) -> Store:
         """A store for this thread alone; raises ApiProblem 503 when none is free within `timeout` s."""
@@ -71,23 +91,29 @@ class StorePool:
                         self._identity = ident
                         self._draining = False
                         self._cond.notify_all()
-                if not self._draining and self._free:
+                if not self._draining and self._free and not self._writer_first():
                     self._busy += 1
-                    return self._free.pop()
+                    store = self._free.pop()
+                    store.pinned = True
+                    return store
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise ApiProblem(503, "busy", "the server is busy (every store connection is in use, or the store "
-                                     "is being reopened after a write); retry in a few seconds",
+                    raise ApiProblem(503, "busy", "the server is busy (every store connection is in use, or a write "
+                                     "to the store is in progress); retry in a few seconds",
                                      headers={"Retry-After": "2"})
-                self._cond.wait(min(remaining, 0.25))
+                self._cond.wait(min(remaining, 0.05))
 
     def release(self, store: Store) -> None:
         with self._cond:
             self._busy -= 1
+            store.pinned = False
+            if writer_waiting(self.path):
+                store.close()
             self._free.append(store)
             self._cond.notify_all()
 
     def close(self) -> None:
+        self._stop.set()
         with self._cond:
             for s in self._free:
                 s.close()

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import InputError, SectorscopeError, StoreError, ValidationError
+from ..errors import InputError, Reason, SectorscopeError, StoreError, ValidationError
 
 __all__ = [
     "PROBLEM_JSON",
@@ -129,8 +129,10 @@ def library_problem(exc: SectorscopeError, scrub: Scrubber, rename: dict[str, st
     if isinstance(exc, ValidationError):
         return ApiProblem(422, "invalid-rows", text.splitlines()[0] if text else "validation failed",
                           errors=_failures(exc, scrub, rename))
-    if isinstance(exc, StoreError) and "being written" in text:
+    if exc.reason == Reason.STORE_LOCKED:
         return ApiProblem(409, "store-busy", text, headers={"Retry-After": "5"})
+    if exc.reason == Reason.MASS_WITHDRAW:
+        return ApiProblem(422, "mass-withdraw", text)
     if isinstance(exc, (InputError, StoreError)):
         return ApiProblem(400, "bad-request", text)
     return ApiProblem(400, "bad-request", text)

@@ -13,6 +13,7 @@ from .common import (
     StoreOpt,
     check_choice,
     emit_records,
+    err,
     file_progress,
     open_store,
     out,
@@ -58,18 +59,34 @@ def load_command(
     note: Annotated[str, typer.Option(help="A note for the new vintage.")] = "",
     withdraw_missing: Annotated[bool, typer.Option(help="Withdraw figures of these sources the files no longer "
                                                    "state.")] = False,
+    allow_mass_withdraw: Annotated[bool, typer.Option(help="With --withdraw-missing: allow withdrawing more than "
+                                                      "half of a source's figures.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Validate and count what the vintage would hold (new, revised, "
+                                          "withdrawn), then write nothing.")] = False,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another process writing to the store.",
+                                        min=0)] = 60.0,
 ) -> None:
     """Validate files and load them as one new vintage; nothing is written if any row fails."""
-    from ..ingest import collect, load_paths
+    from ..ingest import MAX_WITHDRAW_SHARE, collect, load_paths
     from ..store import Store
 
     st = Store(store)
+
+    def waiting() -> None:
+        err.print(f"the files are valid; waiting up to {wait:g} s for another process writing to {st.path}",
+                  highlight=False)
+
     with file_progress(len(collect(paths, sources).all_files())) as step:
         summary = load_paths(st, paths, sources=sources, label=label, note=note, withdraw_missing=withdraw_missing,
-                             on_file=step)
-    out.print(f"vintage v{summary.vintage_id} written to {st.path}: {summary.n_rows} rows read, "
-              f"{summary.n_new} new, {summary.n_revised} revised, {summary.n_unchanged} unchanged, "
-              f"{summary.n_withdrawn} withdrawn", highlight=False)
+                             max_withdraw_share=None if allow_mass_withdraw else MAX_WITHDRAW_SHARE, on_file=step,
+                             dry_run=dry_run, wait=wait, on_wait=waiting)
+    counts = (f"{summary.n_rows} rows read, {summary.n_new} new, {summary.n_revised} revised, "
+              f"{summary.n_unchanged} unchanged, {summary.n_withdrawn} withdrawn")
+    if dry_run:
+        out.print(f"dry run: vintage v{summary.vintage_id} would hold {counts}; nothing was written to {st.path}",
+                  highlight=False)
+    else:
+        out.print(f"vintage v{summary.vintage_id} written to {st.path}: {counts}", highlight=False)
 
 
 def query_command(

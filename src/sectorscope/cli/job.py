@@ -21,6 +21,8 @@ def run_command(
     out_dir: OutDirOpt = Path("out"),
     data: Annotated[Path | None, typer.Option("--data", help="A dataset folder (default: the embedded default "
                                               "dataset).", file_okay=False, exists=True)] = None,
+    allow_mass_withdraw: Annotated[bool, typer.Option(help="Allow the load to withdraw more than half of a "
+                                                      "source's figures (files removed from --data).")] = False,
 ) -> None:
     """The main job: load the dataset into OUT/sectorscope.duckdb, analyse it, forecast it, audit it (the
     reports' forecasts against ours included), evaluate the alert rules, and write the reports (HTML zh/en,
@@ -30,7 +32,7 @@ def run_command(
 
     files = collect([data or default_dataset_dir()]).all_files()
     with file_progress(len(files)) as step:
-        result = run(data, out_dir, on_file=step)
+        result = run(data, out_dir, on_file=step, allow_mass_withdraw=allow_mass_withdraw)
     w = result.loaded
     out.print(f"vintage v{w.vintage_id} written to {result.store_path}: {w.n_rows} rows read, {w.n_new} new, "
               f"{w.n_revised} revised, {w.n_unchanged} unchanged, {w.n_withdrawn} withdrawn", highlight=False)

@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from .extract.lexicon import load_lexicon
     from .extract.loading import load_extraction, load_review, source_id_for
     from .extract.review import to_rows, write_review
-    from .load import load_default, load_paths
+    from .load import MAX_WITHDRAW_SHARE, load_default, load_paths
     from .read import read_rows, read_table
     from .reference_files import read_fx, read_sources
     from .validate import normalise_rows
 
 __all__ = [
     "ACCEPT_CONFIDENCE",
+    "MAX_WITHDRAW_SHARE",
     "ROW_COLUMN",
     "Candidate",
     "Extraction",
@@ -61,6 +62,7 @@ _HOME = {
     "load_extraction": "extract.loading",
     "load_lexicon": "extract.lexicon",
     "load_paths": "load",
+    "MAX_WITHDRAW_SHARE": "load",
     "load_review": "extract.loading",
     "normalise_rows": "validate",
     "read_fx": "reference_files",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import CatalogError, RowFailure, SectorscopeError, ValidationError
 from ..model import Catalog, FxRate, FxTable, load_catalog, load_rules
-from ..store import Batch, Store, VintageSummary
+from ..store import DEFAULT_WAIT, Batch, Store, VintageSummary
 from .dataset import Dataset, collect, default_dataset_dir, sha256_file
 from .read import read_rows
 from .reference_files import fx_rates_of, read_fx, read_sources
@@ -24,9 +24,22 @@ from .validate import SourceInfo, normalise_rows
 # Dataset, collect, default_dataset_dir, sha256_file, read_sources, read_fx and fx_rates_of live in
 # dataset.py and reference_files.py; they stay importable from here, where callers have found them.
 __all__ = [
-    "Dataset", "collect", "default_dataset_dir", "fx_rates_of", "load_default", "load_paths", "read_fx", "read_sources",
-    "sha256_file", "write_batch",
+    "MAX_WITHDRAW_SHARE",
+    "Dataset",
+    "collect",
+    "default_dataset_dir",
+    "fx_rates_of",
+    "load_default",
+    "load_paths",
+    "read_fx",
+    "read_sources",
+    "sha256_file",
+    "write_batch",
 ]
+
+# The largest share of a source's figures a load with withdraw_missing may withdraw unless told otherwise: a
+# truncated or partial file must not quietly withdraw the rest (issue #18).
+MAX_WITHDRAW_SHARE = 0.5
 
 
 def _read_sources_files(ds: Dataset, failures: list[RowFailure], on_file: Callable[[Path], None] | None
@@ -102,13 +115,20 @@ def load_paths(
     label: str = "",
     note: str = "",
     withdraw_missing: bool = False,
+    max_withdraw_share: float | None = MAX_WITHDRAW_SHARE,
     loaded_at: datetime | None = None,
     on_file: Callable[[Path], None] | None = None,
+    dry_run: bool = False,
+    wait: float = DEFAULT_WAIT,
+    on_wait: Callable[[], None] | None = None,
 ) -> VintageSummary:
     """Validate every file, then write them to `store` as one vintage.
 
     `withdraw_missing`: figures of a source in this load that the load no longer states are withdrawn
-    (a tombstone in the new vintage), so a re-curated dataset replaces its previous state.
+    (a tombstone in the new vintage), so a re-curated dataset replaces its previous state; refused when that
+    would withdraw more than `max_withdraw_share` of a source's figures (None: no limit).
+    `dry_run`: validate and write, report the counts, and roll the vintage back.
+    `wait`: seconds to wait for another writer, after validation (`on_wait` is told when it must).
     Raises ValidationError listing every failing row of every file; nothing is written then.
     """
     catalog = catalog or load_catalog()
@@ -142,8 +162,10 @@ def load_paths(
         files=[str(f) for f in ds.all_files()],
         sha256=digest.hexdigest(),
         withdraw_missing=withdraw,
+        max_withdraw_share=max_withdraw_share,
     )
-    return write_batch(store, batch, label=label, note=note, loaded_at=loaded_at)
+    return write_batch(store, batch, label=label, note=note, loaded_at=loaded_at, dry_run=dry_run, wait=wait,
+                       on_wait=on_wait)
 
 
 def write_batch(store: Store, batch: Batch, **kwargs: Any) -> VintageSummary:
@@ -152,7 +174,7 @@ def write_batch(store: Store, batch: Batch, **kwargs: Any) -> VintageSummary:
         return store.write(batch, **kwargs)
     except SectorscopeError:
         raise
-    except Exception as exc:  # an engine error during the write: the store file was not replaced
+    except Exception as exc:  # an engine error during the write: the transaction was rolled back
         raise SectorscopeError(f"writing to {store.path} failed, nothing was changed: {exc}") from exc
 
 
@@ -160,4 +182,5 @@ def load_default(store: Store, **kwargs: Any) -> VintageSummary:
     """Load the embedded default dataset (data/default) as a vintage; figures it dropped are withdrawn."""
     kwargs.setdefault("label", "default dataset")
     kwargs.setdefault("withdraw_missing", True)
+    kwargs.setdefault("max_withdraw_share", None)  # the embedded dataset is complete by construction
     return load_paths(store, [default_dataset_dir()], **kwargs)

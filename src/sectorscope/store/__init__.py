@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from .backend import DEFAULT_WAIT, writer_waiting
     from .codes import check_codes, known_codes
     from .figure_interval import INF, About, interval_columns, interval_exprs, interval_frame
     from .store import CONTENT_COLUMNS, AsOf, Batch, Store, VintageSummary
 
 __all__ = [
     "CONTENT_COLUMNS",
+    "DEFAULT_WAIT",
     "INF",
     "About",
     "AsOf",
@@ -23,6 +25,7 @@ __all__ = [
     "interval_exprs",
     "interval_frame",
     "known_codes",
+    "writer_waiting",
 ]
 
 # public name → the module (relative to this package) that defines it; imported on first use
@@ -31,6 +34,7 @@ _HOME = {
     "AsOf": "store",
     "Batch": "store",
     "CONTENT_COLUMNS": "store",
+    "DEFAULT_WAIT": "backend",
     "INF": "figure_interval",
     "Store": "store",
     "VintageSummary": "store",
@@ -39,6 +43,7 @@ _HOME = {
     "interval_exprs": "figure_interval",
     "interval_frame": "figure_interval",
     "known_codes": "codes",
+    "writer_waiting": "backend",
 }
 
 __getattr__, __dir__ = attach(__name__, _HOME)

@@ -1,16 +1,23 @@
 """The one module that knows which engine is underneath. Everything else speaks Ibis.
 
-DuckDB (one embedded file) is the default. A write never touches the live file: it goes to a copy that
-replaces the file atomically once the write has succeeded (see docs/decisions.md, "atomic loads"), so
-a failed load leaves the file byte-identical — DuckDB's own rollback does not promise that, because a
-large transaction writes row groups into the file before it commits.
+DuckDB (one embedded file) is the default. A write is one DuckDB transaction on the store file itself: it
+appends its rows and commits once, so it costs what it writes, not the size of the store (docs/decisions.md,
+"writes in place"). A failed or killed write leaves the store logically identical — every table's content
+and every vintage's answer — though DuckDB may have changed bytes (a rolled-back append leaves free blocks;
+a crash leaves a WAL the next connection replays).
+
+DuckDB lets one process write a file, or any number read it, never both. So every writer first takes the
+store's lock file (`<store>.lock`, flock), which announces it: the API's pool closes its idle connections
+when it sees it (`writer_waiting`), and the writer opens the file as soon as the last reader has let go,
+waiting up to `wait` seconds for either. A reader that finds the file held by a writer waits for it
+(`connect_read`).
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
-import shutil
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -18,19 +25,75 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from ..errors import StoreError
+from ..errors import Reason, StoreError
 
-__all__ = ["add_missing_columns", "connect_read", "fill_columns", "interrupt", "write_session"]
+__all__ = [
+    "DEFAULT_WAIT",
+    "add_missing_columns",
+    "connect_read",
+    "fill_columns",
+    "interrupt",
+    "lock_path",
+    "real_path",
+    "write_session",
+    "writer_waiting",
+]
+
+DEFAULT_WAIT = 60.0  # seconds a writer waits for another writer, and a reader for a writer, before giving up
+_POLL = 0.05
+_LOCK_HINTS = ("Could not set lock", "Conflicting lock", "different configuration")
 
 
-def connect_read(path: Path) -> BaseBackend:
-    """A read-only connection to an existing store file."""
+def real_path(path: Path) -> Path:
+    """The file a store path names: a symlink is followed, so a write updates the store it points at (and
+    keeps the link), and two names of one store share one lock."""
+    return Path(os.path.realpath(path))
+
+
+def lock_path(path: Path) -> Path:
+    real = real_path(path)
+    return real.with_name(real.name + ".lock")
+
+
+def _locked_out(exc: Exception) -> bool:
+    """DuckDB's refusal because another connection (in this process or another) holds the file."""
+    return any(h in str(exc) for h in _LOCK_HINTS)
+
+
+def writer_waiting(path: Path) -> bool:
+    """Whether a writer holds (or is about to take) the store's lock: readers should let go of the file."""
+    try:
+        fd = os.open(lock_path(path), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a shared lock we may have taken
+    return False
+
+
+def connect_read(path: Path, wait: float = DEFAULT_WAIT) -> BaseBackend:
+    """A read-only connection to an existing store file, waiting up to `wait` s while a writer holds it.
+
+    A reader does not wait for the writer lock itself, only for DuckDB's: a writer that has announced itself
+    but not yet opened the file does not hold up a read (a load reads the store while it validates, before
+    it asks for the lock)."""
     if not path.exists():
         raise StoreError(f"no store at {path}: load data first (sectorscope load FILE or sectorscope run)")
-    try:
-        return ibis.duckdb.connect(str(path), read_only=True)
-    except Exception as exc:  # duckdb raises its own IOException for a corrupt or foreign file
-        raise StoreError(f"{path} is not a sectorscope store DuckDB can open: {exc}") from None
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return ibis.duckdb.connect(str(real_path(path)), read_only=True)
+        except Exception as exc:  # duckdb raises its own IOException for a locked, corrupt or foreign file
+            if not _locked_out(exc):
+                raise StoreError(f"{path} is not a sectorscope store DuckDB can open: {exc}") from None
+            if time.monotonic() > deadline:
+                raise StoreError(f"{path} is held by another process that writes to it; try again when it "
+                                 "finishes", reason=Reason.STORE_LOCKED) from None
+        time.sleep(_POLL)
 
 
 def interrupt(con: BaseBackend) -> None:
@@ -42,52 +105,92 @@ def interrupt(con: BaseBackend) -> None:
 
 
 @contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError(f"{path} is being written by another process; try again when it finishes") from None
+def _exclusive(path: Path, wait: float, on_wait: Callable[[], None] | None) -> Iterator[None]:
+    """The store's writer lock, waited for up to `wait` seconds (`on_wait` is told once, when it must wait)."""
+    lock = lock_path(path)
+    deadline = time.monotonic() + wait
+    with open(lock, "a") as fh:
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{path} is being written by another process and was still busy after "
+                                     f"{wait:g} s; try again when it finishes (or give a longer --wait)",
+                                     reason=Reason.STORE_LOCKED) from None
+                if not told and on_wait is not None:
+                    on_wait()
+                told = True
+                time.sleep(_POLL)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def write_session(path: Path) -> Iterator[BaseBackend]:
-    """A connection to a private copy of the store; on success the copy replaces the store atomically.
+def _remove_leftovers(real: Path) -> None:
+    """What a killed writer of an older sectorscope left (its shadow copy and WAL): removable, because we
+    hold the writer lock and no writer of this version makes them."""
+    for leftover in real.parent.glob(f".{real.name}.*.loading*"):
+        leftover.unlink(missing_ok=True)
+    for leftover in real.parent.glob(f".{real.name}.*.creating*"):
+        leftover.unlink(missing_ok=True)
 
-    On any exception the copy is deleted and the store file is untouched.
+
+def _connect_write(target: Path, deadline: float) -> BaseBackend:
+    """A read-write connection, once every reader has let go of the file (readers wait for our lock)."""
+    while True:
+        try:
+            return ibis.duckdb.connect(str(target))
+        except Exception as exc:
+            if not _locked_out(exc) or time.monotonic() > deadline:
+                raise StoreError(f"cannot open {target} for writing: {exc}", reason=Reason.STORE_LOCKED
+                                 if _locked_out(exc) else None) from None
+        time.sleep(_POLL)
+
+
+@contextlib.contextmanager
+def write_session(path: Path, *, wait: float = DEFAULT_WAIT, on_wait: Callable[[], None] | None = None,
+                  commit: bool = True) -> Iterator[BaseBackend]:
+    """A connection inside one transaction on the store file: committed when the block ends (rolled back
+    instead when `commit` is false: a dry run), rolled back on any exception.
+
+    A store's first write builds it under a temporary name and renames it into place, so a failed or
+    killed first load leaves no file (a DuckDB file with no tables would read as "not a store").
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(path):
-        shadow = path.with_name(f".{path.name}.{os.getpid()}.loading")
-        for leftover in (shadow, shadow.with_name(shadow.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-        if path.exists():
-            shutil.copyfile(path, shadow)
-        con = ibis.duckdb.connect(str(shadow))
+    real = real_path(path)
+    deadline = time.monotonic() + wait
+    with _exclusive(path, wait, on_wait):
+        _remove_leftovers(real)
+        new = not real.exists()
+        target = real.with_name(f".{real.name}.{os.getpid()}.creating") if new else real
+        con = _connect_write(target, deadline)
         ok = False
         try:
             con.raw_sql("BEGIN TRANSACTION")
             yield con
+            if not commit:
+                con.raw_sql("ROLLBACK")
+                return
             con.raw_sql("COMMIT")
-            con.raw_sql("CHECKPOINT")
             ok = True
+            with contextlib.suppress(Exception):  # folding the WAL into the file is tidiness, not the commit
+                con.raw_sql("CHECKPOINT")
         finally:
-            with contextlib.suppress(Exception):
-                if not ok:
+            if not ok and commit:
+                with contextlib.suppress(Exception):
                     con.raw_sql("ROLLBACK")
             con.disconnect()
-            if ok:
-                with open(shadow, "rb") as fh:
-                    os.fsync(fh.fileno())
-                os.replace(shadow, path)
-            else:
-                shadow.unlink(missing_ok=True)
-            shadow.with_name(shadow.name + ".wal").unlink(missing_ok=True)
+            if new:
+                if ok:
+                    with open(target, "rb") as fh:
+                        os.fsync(fh.fileno())
+                    os.replace(target, real)
+                target.unlink(missing_ok=True)
+                target.with_name(target.name + ".wal").unlink(missing_ok=True)
 
 
 _SQL_TYPES = {"float64": "DOUBLE", "int64": "BIGINT", "string": "VARCHAR", "boolean": "BOOLEAN"}

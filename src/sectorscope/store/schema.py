@@ -24,7 +24,10 @@ __all__ = [
 # 2: observations gained bound_low … input_vintage (derived figures and forecasts).
 # 3: observations gained kind (what made the figure) and reading, reading_band (what it reads as, and the band
 #    that made the reading); a store's first write with schema 3 fills them for its older rows (legacy.py).
-SCHEMA_VERSION = 3
+# 4: observations gained superseded_in, the vintage in which a newer row of the same figure took over (null:
+#    the row is current): ALFRED's realtime end, so "as of v" is a range filter and "now" is
+#    `superseded_in is null`. A store's first write with schema 4 fills it for its older rows.
+SCHEMA_VERSION = 4
 
 _str = dt.String(nullable=True)
 
@@ -73,6 +76,10 @@ OBSERVATIONS = ibis.schema(
         "kind": _str,
         "reading": _str,
         "reading_band": dt.Float64(nullable=True),
+        # The vintage that superseded this row (a revision, a restatement after withdrawal, or a tombstone);
+        # set when that vintage commits, null while the row is current. The row was valid in
+        # [vintage_id, superseded_in).
+        "superseded_in": dt.Int64(nullable=True),
     }
 )
 

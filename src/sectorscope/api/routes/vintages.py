@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from ..deps import AS_OF_PATTERN, TEXT_PATTERN, ContextDep, WriterDep
 from ..limits import BodyTooLarge
 from ..models import Diff, Vintage, VintageList, VintageWritten
 from ..problems import ApiProblem, problem_responses
+from ..scratch import scratch_folder
 from ..views import store_meta, writes
 
 __all__ = [
@@ -105,6 +105,8 @@ _UPLOAD_BODY = {
             "note": {"type": "string", "maxLength": 2000},
             "withdraw_missing": {"type": "boolean", "description": "Withdraw figures of these sources the file no "
                                  "longer states"},
+            "allow_mass_withdraw": {"type": "boolean", "description": "With withdraw_missing: allow withdrawing "
+                                    "more than half of a source's figures (refused otherwise, 422)"},
         }}}},
 }
 
@@ -126,18 +128,21 @@ async def load(request: Request, ctx: ContextDep, writer: WriterDep) -> dict:
         raise
     except Exception:  # a malformed multipart body
         raise ApiProblem(400, "bad-form", "the multipart body could not be read; send `file` (and optionally "
-                         "`sources`, `label`, `note`, `withdraw_missing`)") from None
+                         "`sources`, `label`, `note`, `withdraw_missing`, `allow_mass_withdraw`)") from None
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiProblem(422, "missing-file", "the form has no file field `file` (the observations, CSV or XLSX)")
-    texts = {k: form.get(k) for k in ("label", "note", "withdraw_missing")}
+    texts = {k: form.get(k) for k in ("label", "note", "withdraw_missing", "allow_mass_withdraw")}
     for k, v in texts.items():
         if v is not None and not isinstance(v, str):
             raise ApiProblem(422, "bad-field", f"`{k}` must be text, not a file")
     label, note = str(texts["label"] or "")[:200], str(texts["note"] or "")[:2000]
-    wm = str(texts["withdraw_missing"] or "false").strip().lower()
-    if wm not in ("true", "false", "1", "0", "yes", "no", ""):
-        raise ApiProblem(422, "bad-field", "`withdraw_missing` must be true or false")
+    flags = {}
+    for k in ("withdraw_missing", "allow_mass_withdraw"):
+        v = str(texts[k] or "false").strip().lower()
+        if v not in ("true", "false", "1", "0", "yes", "no", ""):
+            raise ApiProblem(422, "bad-field", f"`{k}` must be true or false")
+        flags[k] = v in ("true", "1", "yes")
     name = _safe_name(upload.filename, "upload.csv")
     if FsPath(name).suffix.lower() not in _OBS_SUFFIXES:
         raise ApiProblem(415, "unsupported-file", f"{name!r}: observations must be a .csv, .xlsx or .xlsm file")
@@ -146,7 +151,7 @@ async def load(request: Request, ctx: ContextDep, writer: WriterDep) -> dict:
     sources = form.get("sources")
     if sources is not None and not isinstance(sources, UploadFile):
         raise ApiProblem(422, "bad-field", "`sources` must be a file (a sources.csv)")
-    folder = FsPath(tempfile.mkdtemp(prefix="sectorscope-upload-"))
+    folder = scratch_folder("sectorscope-upload-")
     try:
         obs_path = await _save(upload, folder, name)
         src = None
@@ -154,7 +159,8 @@ async def load(request: Request, ctx: ContextDep, writer: WriterDep) -> dict:
             src = (await _save(sources, folder, "sources.csv"), _safe_name(sources.filename, "sources.csv"))
         return await ctx.write(lambda: writes.load_files(
             ctx.settings.store_path, [(obs_path, _safe_name(upload.filename, name))], src, label=label, note=note,
-            withdraw_missing=wm in ("true", "1", "yes"), scrub=ctx.scrub))
+            withdraw_missing=flags["withdraw_missing"], allow_mass_withdraw=flags["allow_mass_withdraw"],
+            scrub=ctx.scrub))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         await form.close()

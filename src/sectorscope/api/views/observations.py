@@ -3,7 +3,6 @@ report/export.py (the engine writes the file batch by batch; the server streams 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from ...report import export_query
@@ -11,6 +10,7 @@ from ...store import Store
 from ..convert import clean_row
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
+from ..scratch import scratch_folder
 from .common import Filters, check_filters, figures, observation_rows, resolve
 
 __all__ = ["EXPORT_NAMES", "export_file", "observation_detail", "observation_page"]
@@ -63,7 +63,7 @@ def export_file(store: Store, f: Filters, as_of: str | None, fmt: str, *, excel:
     vid = resolve(store, as_of)
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
-    folder = Path(tempfile.mkdtemp(prefix="sectorscope-export-"))
+    folder = scratch_folder("sectorscope-export-")
     try:
         summary = export_query(store, folder / EXPORT_NAMES[fmt], fmt=fmt, as_of=at, excel=excel, **f.query_kwargs())
     except BaseException:

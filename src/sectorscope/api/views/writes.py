@@ -14,7 +14,7 @@ dataset's trl_assessments.csv as well (docs/api.md).
 from __future__ import annotations
 
 import csv
-import tempfile
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +23,11 @@ import pandas as pd
 from ...analytics import ASSESSMENT_COLUMNS, read_assessments
 from ...audit import choose
 from ...errors import SectorscopeError
-from ...ingest import load_paths, read_sources
+from ...ingest import MAX_WITHDRAW_SHARE, load_paths, read_sources
 from ...model import ASSESSMENT, parse_period
 from ...store import Batch, Store, VintageSummary
 from ..problems import ApiProblem, Scrubber, library_problem
+from ..scratch import scratch_folder
 
 __all__ = ["TRL_LOCATION", "TRL_SOURCE", "TRL_SOURCE_ROW", "load_files", "record_house_view", "record_trl", "summary"]
 
@@ -47,14 +48,15 @@ def summary(s: VintageSummary) -> dict:
 
 
 def load_files(store_path: Path, files: list[tuple[Path, str]], sources: tuple[Path, str] | None, *, label: str,
-               note: str, withdraw_missing: bool, scrub: Scrubber) -> dict:
+               note: str, withdraw_missing: bool, scrub: Scrubber, allow_mass_withdraw: bool = False) -> dict:
     """`load_paths` on files saved under names the server chose; failures name the client's file names."""
     rename = {str(p): name for p, name in files}
     if sources is not None:
         rename[str(sources[0])] = sources[1]
     try:
         s = load_paths(Store(store_path), [p for p, _ in files], sources=sources[0] if sources else None,
-                       label=label or "API upload", note=note, withdraw_missing=withdraw_missing)
+                       label=label or "API upload", note=note, withdraw_missing=withdraw_missing,
+                       max_withdraw_share=None if allow_mass_withdraw else MAX_WITHDRAW_SHARE)
     except SectorscopeError as exc:
         raise library_problem(exc, scrub, rename) from None
     return summary(s)
@@ -87,8 +89,9 @@ def record_trl(store_path: Path, body: dict, dataset_dir: Path | None, scrub: Sc
         if body["source_id"] not in known:
             raise ApiProblem(422, "unknown-source", f"source {body['source_id']!r} is not in the store; the evidence "
                              "must be quoted from a loaded source (/api/sources lists them)")
-        with tempfile.TemporaryDirectory(prefix="sectorscope-upload-") as tmp:
-            path = Path(tmp) / "assessment.csv"
+        tmp = scratch_folder("sectorscope-upload-")
+        try:
+            path = tmp / "assessment.csv"
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 w = csv.DictWriter(fh, fieldnames=list(ASSESSMENT_COLUMNS))
                 w.writeheader()
@@ -99,6 +102,8 @@ def record_trl(store_path: Path, body: dict, dataset_dir: Path | None, scrub: Sc
                                          if texts and body["source_id"] in texts else None, today=date.today())
             except SectorscopeError as exc:
                 raise library_problem(exc, scrub, {str(path): "assessment"}) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         r = frame.iloc[0]
         period = parse_period(str(r["assessed_on"])[:4])
         loc = " ".join(x for x in (str(r["source_id"]), r["location"] or "") if x)
