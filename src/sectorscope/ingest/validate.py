@@ -429,12 +429,13 @@ def _unit_scale(unit: str) -> float:
 def _same_number(text_value: float, value: float, unit: str) -> bool:
     """Whether value_text (parsed) denotes `value`: the same number, or the same printed without its sign (下降
     4.7 % is the value −4.7 printed 4.7), or a fraction of a percentage (半 and 二分之一 are 50 %), or the unit's
-    scale word itself (突破万亿 is 1 万亿元). Equal to 1e-9 relative: only float noise of ×100 is let through."""
+    scale word itself (突破万亿 is 1 万亿元). Equal to 12 significant digits: only the float noise of ×100 and of
+    two parsers is let through (52 is not 51, 999,999,999 is not 1,000,000,000)."""
     t, v = abs(text_value), abs(value)
     candidates = [v, v * _unit_scale(unit)]
     if unicodedata.normalize("NFKC", unit).strip() == "%":
         candidates.append(v / 100)
-    return any(math.isclose(t, c, rel_tol=1e-9, abs_tol=0.0) for c in candidates)
+    return any(math.isclose(t, c, rel_tol=1e-12, abs_tol=0.0) for c in candidates)
 
 
 def _check_value_text(df: pd.DataFrame, value: pd.Series, failures: _Failures) -> None:
