@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sectorscope.errors import ValidationError
+from sectorscope.errors import InputError, ValidationError
 from sectorscope.ingest import load_paths, normalise_rows
 from sectorscope.ingest.columns import ROW_COLUMN
 from sectorscope.ingest.validate import SourceInfo
@@ -97,6 +97,22 @@ def test_a_full_width_period_and_its_ascii_form_are_one_key():
     assert failures([obs(period="2024"), obs(period="２０２４")]) == [
         (3, "location", "p1", "repeats the figure of row 2 (same source, indicator, dimensions, period and location); "
          "give each passage its own location")]
+
+
+def test_a_full_width_period_header_never_becomes_a_key_of_its_own(tmp_path, sources_csv):
+    """Whether the reader takes `２０２４` as a period header (then it is the period 2024) or not (then it is an
+    unknown column and the file is refused), no figure is stored under the period `２０２４`."""
+    path = tmp_path / "wide.csv"
+    path.write_text("indicator,subject,unit,status,source,location,2023,２０２４\n"
+                    "market_size,成像仪,亿元,actual,src-a,表1,165.3,185.6\n", encoding="utf-8")
+    store = Store(tmp_path / "s.duckdb")
+    try:
+        load_paths(store, [path], sources=sources_csv, loaded_at=datetime(2025, 6, 1, tzinfo=UTC))
+    except InputError as exc:
+        assert "２０２４" in str(exc) and not store.exists()
+    else:
+        assert set(store.observations().execute()["period"]) == {"2023", "2024"}
+        store.close()
 
 
 @pytest.mark.xfail(strict=True, reason="needs ingest/read.py to match period headers in their NFKC form (PERIOD_PATTERN "
