@@ -221,3 +221,15 @@ def test_write_operations_conform_to_the_openapi_document(writable):
                 case.call_and_validate(base_url=srv.base, headers=auth(token), checks=CHECKS, timeout=60)
 
             run()
+
+
+def test_a_full_width_quote_start_is_loaded_as_the_cli_loads_it(writable, tmp_path):
+    """An upload goes through the library's load, as `sectorscope load` does: a quote_start typed in full-width
+    digits (１２) is the offset 12, where it was stored as null without a word (#18)."""
+    srv, token = writable
+    row = obs(source="seed-004", subject="全角偏移测试", period="2023", value="7", quote="规模7亿元", quote_start="１２")
+    csv = write_csv(tmp_path / "full_width.csv", [row], [*row])
+    r = srv.client.post("/api/vintages", files={"file": ("full_width.csv", csv.read_bytes())}, headers=auth(token))
+    assert r.status_code == 201, r.text
+    items = srv.client.get("/api/observations", params={"subject": "全角偏移测试"}).json()["items"]
+    assert [(i["quote"], i["quote_start"], i["quote_end"]) for i in items] == [("规模7亿元", 12, 17)]

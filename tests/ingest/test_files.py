@@ -19,7 +19,8 @@ def _values(store, **filters):
 def test_long_csv_with_traditional_text_and_artefacts(tmp_path, sources_csv):
     rows = [obs(subject="縮微機(jī)械", product="微型傳(chuán)感器", value="68.3", unit="%",
                 indicator="capacity_utilisation", quote="整體產(chǎn)能利用率僅為68.3%"),
-            obs(indicator="demand", unit="萬臺", value="1,060", quote="1,060萬臺", period="2028", location="t")]
+            obs(indicator="demand", unit="萬臺", value="1,060", quote="1,060萬臺", period="2028", location="t",
+                status="forecast")]
     store = Store(tmp_path / "s.duckdb")
     load_paths(store, [write_csv(tmp_path / "a.csv", rows, list(rows[0].keys()))], sources=sources_csv)
     got = store.observations().execute().sort_values("period")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,11 @@ import pandas as pd
 from ..errors import CatalogError, RowFailure, SectorscopeError, ValidationError
 from ..model import Catalog, FxRate, FxTable, load_catalog, load_rules
 from ..store import DEFAULT_WAIT, Batch, Store, VintageSummary
+from .columns import ROW_COLUMN
 from .dataset import Dataset, collect, default_dataset_dir, sha256_file
 from .read import read_rows
 from .reference_files import fx_rates_of, read_fx, read_sources
-from .validate import SourceInfo, normalise_rows
+from .validate import SourceInfo, normalise_rows, repeats_across_files
 
 # Dataset, collect, default_dataset_dir, sha256_file, read_sources, read_fx and fx_rates_of live in
 # dataset.py and reference_files.py; they stay importable from here, where callers have found them.
@@ -73,18 +74,23 @@ def _read_fx_files(ds: Dataset, sources: Sequence[str], failures: list[RowFailur
 
 
 def _read_observation_files(ds: Dataset, catalog: Catalog, fx: FxTable, infos: dict[str, SourceInfo],
-                            failures: list[RowFailure], on_file: Callable[[Path], None] | None) -> pd.DataFrame:
-    """The observation files of the load, validated and normalised, as one frame."""
-    obs_frames = []
+                            failures: list[RowFailure], on_file: Callable[[Path], None] | None,
+                            today: date | None = None) -> pd.DataFrame:
+    """The observation files of the load, validated and normalised, as one frame; a figure two files state
+    (one key, one vintage) fails both rows' files, once every file has been read. `today`: the day of the
+    load, for validation (an actual may not be for a period that has not begun)."""
+    parts = []
     for f in ds.observations:
         try:
             rows, _ = read_rows(f)
-            obs_frames.append(normalise_rows(rows, file=str(f), catalog=catalog, fx=fx, sources=infos))
+            frame = normalise_rows(rows, file=str(f), catalog=catalog, fx=fx, sources=infos, today=today)
+            parts.append((str(f), rows[ROW_COLUMN].to_numpy(copy=True), frame))
         except ValidationError as exc:
             failures += exc.failures
         if on_file:
             on_file(f)
-    return pd.concat(obs_frames, ignore_index=True) if obs_frames else pd.DataFrame()
+    failures += repeats_across_files(parts)
+    return pd.concat([frame for _, _, frame in parts], ignore_index=True) if parts else pd.DataFrame()
 
 
 def _read_rule_files(ds: Dataset, catalog: Catalog, failures: list[RowFailure],
@@ -142,7 +148,8 @@ def load_paths(
         store_fx = fx_rates_of(store.fx_rates().execute())
     fx_frame = _read_fx_files(ds, list(infos), failures, on_file)
     fx = FxTable(store_fx + (fx_rates_of(fx_frame) if fx_frame is not None else []))
-    observations = _read_observation_files(ds, catalog, fx, infos, failures, on_file)
+    observations = _read_observation_files(ds, catalog, fx, infos, failures, on_file,
+                                           today=loaded_at.date() if loaded_at else None)
     rule_rows = _read_rule_files(ds, catalog, failures, on_file)
     if failures:
         raise ValidationError(failures)

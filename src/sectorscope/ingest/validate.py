@@ -1,13 +1,19 @@
 """Validation and normalisation of observation rows: pandera for each field, then the catalog for the
 checks that need several fields (unit fits the indicator, value within the indicator's bounds, a range
-that is a range, a quote that is where its offsets say, a figure stated twice in one file).
+that is a range, an actual for a period that has begun, a quote that is where its offsets say and states
+the value, a figure stated twice in one file), and `repeats_across_files` for a figure stated in two files
+of one load.
 
 Every failure of every row is collected before anything is refused, so a user fixes a file in one pass.
 Work is done per distinct value (units, names), not per row, so a 10 M-row file stays vectorised.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -15,13 +21,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, RowFailure, UnitError, ValidationError
+from ..errors import InputError, Reason, RowFailure, UnitError, ValidationError
 from ..model import (
     DEFAULT_REGION,
     DIMENSIONS,
     KEY_COLUMNS,
     LOADABLE_STATUSES,
     PERIOD_PATTERN,
+    PREFIXES,
     QUALIFIERS,
     STATED,
     Catalog,
@@ -37,9 +44,16 @@ from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
-__all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows"]  # REQUIRED, OPTIONAL: defined in columns.py
+__all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows", "repeats_across_files"]  # REQUIRED, OPTIONAL: columns.py
 
-_ARABIC = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# [0-9], not \d: \d also matches full-width and other scripts' digits, which pandas' to_numeric cannot read
+# (they go through parse_number, which normalises them).
+_ARABIC = r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+# Chinese numeral characters: a value printed as 三 is not in 三十 (30) or 十三 (13). 万 and 亿 are left out
+# of the neighbours a numeral may not have, since they are the unit's scale in 三万台.
+_CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万亿"
+_CN_NEIGHBOUR = "零〇一二两兩三四五六七八九十百千"
+_REPEAT_WHAT = "same source, indicator, dimensions, period and location"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
 
 
@@ -105,17 +119,10 @@ def _field_schema(catalog: Catalog) -> pa.DataFrameSchema:
         return (s == "") | _numeric(s).notna()
 
     def empty_or_int(s: pd.Series) -> pd.Series:
-        return (s == "") | s.str.fullmatch(r"\d+")
+        return (s == "") | s.str.fullmatch(r"[0-9]+")
 
-    def period_ok(s: pd.Series) -> pd.Series:
-        ok = s.str.fullmatch(PERIOD_PATTERN)
-        spans = s[ok & s.str.contains("/", regex=False)]
-        for v in spans.unique():
-            try:
-                parse_period(v)
-            except ValueError:
-                ok[spans.index[spans == v]] = False
-        return ok
+    def period_ok(s: pd.Series) -> pd.Series:  # the form; the years and a span's order: _periods
+        return s.str.fullmatch(PERIOD_PATTERN)
 
     text = pa.Column(str, nullable=False)
     return pa.DataFrameSchema(
@@ -184,6 +191,20 @@ def _with_columns(rows: pd.DataFrame, file: str) -> pd.DataFrame:
     return df
 
 
+def _nfkc(s: pd.Series) -> pd.Series:
+    """Text in its NFKC form (full-width digits and letters as ASCII), once per distinct value."""
+    return _per_distinct(s, lambda xs: [unicodedata.normalize("NFKC", x).strip() for x in xs])
+
+
+def _ascii_forms(df: pd.DataFrame) -> pd.DataFrame:
+    """Period and quote offsets in their ASCII form, so `２０２５` is the key `2025` (a wide file's headers are
+    its period cells by now) and a quote_start of `１２` is the offset 12, as parse_number reads `１２` as 12."""
+    df = df.copy()
+    for col in ("period", "quote_start", "quote_end"):
+        df[col] = _nfkc(df[col])
+    return df
+
+
 def _check_fields(df: pd.DataFrame, catalog: Catalog, failures: _Failures) -> None:
     """Each field on its own (the pandera schema): every failing cell, each row marked bad."""
     from pandera.errors import SchemaErrors
@@ -214,23 +235,51 @@ def _texts(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _periods(df: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
+def _periods(df: pd.DataFrame, out: pd.DataFrame, failures: _Failures) -> pd.Series:
     """Period start and end into `out`, parsed once per distinct period; returns each row's year (0 where
-    the period did not parse)."""
+    the period did not parse). A period of the right form that does not parse (a year outside 1900–2200, a
+    span that ends before it starts) fails its row with parse_period's reason."""
+    reasons: dict[str, str] = {}
+
     def parse(texts: list[str]) -> list[tuple[date | None, date | None, int]]:
         parsed: list[tuple[date | None, date | None, int]] = []
         for p in texts:
             try:
                 q = parse_period(p)
                 parsed.append((q.start, q.end, q.year))
-            except ValueError:
+            except ValueError as exc:
+                reasons[p] = str(exc)
                 parsed.append((None, None, 0))
         return parsed
 
     per = _per_distinct(df["period"], parse)  # (start, end, year) per row
     out["period_start"] = per.str[0]
     out["period_end"] = per.str[1]
+    unparsed = df["period"].isin(list(reasons)) & df["period"].str.fullmatch(PERIOD_PATTERN)
+    for i in unparsed[unparsed].index:
+        failures.row(i, "period", df.at[i, "period"], reasons[df.at[i, "period"]])
+    failures.bad |= unparsed
     return per.str[2].astype(int)
+
+
+def _check_actuals(df: pd.DataFrame, today: date, failures: _Failures) -> None:
+    """An actual is for a period that has begun by the day of the load: an actual for 2027 loaded in 2026 is a
+    forecast or a typo, while one for 2026-11, or the year 2026 so far, loaded on 2026-12-06 is fine."""
+    starts: dict[str, date] = {}
+    for p in pd.unique(df["period"]):
+        try:
+            starts[p] = parse_period(p).start
+        except ValueError:  # failed its row already
+            continue
+    late = df["period"].map({p: s > today for p, s in starts.items()}).eq(True)
+    mask = late & (df["status"] == "actual") & ~failures.bad
+    for i in mask[mask].index:
+        p = df.at[i, "period"]
+        failures.row(i, "status", "actual",
+                     f"an actual for period {p}, which starts {starts[p].isoformat()}, after the "
+                     f"day of the load ({today.isoformat()}): set status to forecast, estimate or target, or "
+                     "correct the period")
+    failures.bad |= mask
 
 
 def _unit_factors(df: pd.DataFrame, catalog: Catalog, fx: FxTable, year: pd.Series, failures: _Failures
@@ -310,9 +359,115 @@ def _check_bounds(df: pd.DataFrame, out: pd.DataFrame, catalog: Catalog, failure
                              printed)
 
 
+@functools.lru_cache(maxsize=4096)
+def _edges(printed: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What may not come before and after `printed` (NFKC) in a quote for it to be a whole number there, as
+    zero-width patterns to match at its start and end. A number printed in Arabic digits may not touch a
+    digit, a decimal part (`5` in `1.5` or `5.1`) or a thousands group (`5` in `5,000`, `500` in `1,500`); one
+    printed in Chinese numerals may not touch another numeral (`三` in `三十` or `十三`)."""
+    before = after = ""
+    if printed[:1].isascii() and printed[:1].isdigit():
+        before = r"(?<![0-9])(?<![0-9]\.)" + (r"(?<![0-9],)" if re.match(r"[0-9]{3}(?![0-9])", printed) else "")
+    elif printed[:1] and printed[0] in _CN_NUMERAL:
+        before = f"(?<![{_CN_NEIGHBOUR}])"
+    if printed[-1:].isascii() and printed[-1:].isdigit():
+        after = r"(?![0-9])(?!\.[0-9])(?!,[0-9]{3}(?![0-9]))"
+    elif printed[-1:] and printed[-1] in _CN_NUMERAL:
+        after = f"(?![{_CN_NEIGHBOUR}])"
+    return re.compile(before), re.compile(after)
+
+
+def _quote_states(printed: str, quote: str, neighbours: frozenset[str] = frozenset()) -> bool:
+    """Whether the quote states the number printed as a whole number (full-width digits read as ASCII).
+
+    `neighbours`: the other figures (and periods) read from the same quote. A table row of a seed document
+    prints its cells without separators (`202585072084.7` is 2025 | 850 | 720 | 84.7), so a number may touch
+    a neighbour's text where it meets it, and only there."""
+    p = unicodedata.normalize("NFKC", printed).strip()
+    if not p:
+        return True
+    q = unicodedata.normalize("NFKC", quote)
+    before, after = _edges(p)
+    at = q.find(p)
+    while at >= 0:
+        end = at + len(p)
+        if ((before.match(q, at) or any(q.endswith(t, 0, at) for t in neighbours))
+                and (after.match(q, end) or any(q.startswith(t, end) for t in neighbours))):
+            return True
+        at = q.find(p, at + 1)
+    return False
+
+
+def _recheck_with_neighbours(df: pd.DataFrame, printed: pd.Series, not_in: pd.Series) -> pd.Series:
+    """`not_in` again for the rows it marks, each with the figures (as printed) of the other rows of the file
+    quoting the same passage of the same source, and their periods and years, as neighbours: what a number may
+    touch in a table row printed without separators. One grouping for all of them, so a file of many
+    failures stays linear."""
+    rows = not_in[not_in].index
+    if not len(rows):
+        return not_in
+    sharing = df[df["quote"].isin(set(df.loc[rows, "quote"]))]
+    groups = sharing.groupby(["source", "quote"], sort=False).indices
+    out = not_in.copy()
+    for i in rows:
+        same = sharing.index[groups[(df.at[i, "source"], df.at[i, "quote"])]]
+        texts = [*printed[same.drop(i)], *(p for p in df.loc[same, "period"]), *(p[:4] for p in df.loc[same, "period"])]
+        neighbours = frozenset(t for t in (unicodedata.normalize("NFKC", x).strip() for x in texts) if t)
+        out[i] = not _quote_states(printed[i], df.at[i, "quote"], neighbours)
+    return out
+
+
+def _unit_scale(unit: str) -> float:
+    """The scale word a printed unit begins with (万亿元 → 1e12), 1 when none."""
+    u = unicodedata.normalize("NFKC", unit).strip()
+    for prefix, factor in PREFIXES.items():  # longest first
+        if u.startswith(prefix) and len(u) > len(prefix):
+            return factor
+    return 1.0
+
+
+def _same_number(text_value: float, value: float, unit: str) -> bool:
+    """Whether value_text (parsed) denotes `value`: the same number, or the same printed without its sign (下降
+    4.7 % is the value −4.7 printed 4.7), or a fraction of a percentage (半 and 二分之一 are 50 %), or the unit's
+    scale word itself (突破万亿 is 1 万亿元). Equal to 12 significant digits: only the float noise of ×100 and of
+    two parsers is let through (52 is not 51, 999,999,999 is not 1,000,000,000)."""
+    t, v = abs(text_value), abs(value)
+    candidates = [v, v * _unit_scale(unit)]
+    if unicodedata.normalize("NFKC", unit).strip() == "%":
+        candidates.append(v / 100)
+    return any(math.isclose(t, c, rel_tol=1e-12, abs_tol=0.0) for c in candidates)
+
+
+def _check_value_text(df: pd.DataFrame, value: pd.Series, failures: _Failures) -> None:
+    """value_text, where given, is a number (parse_number, as a value is read) and the number in value."""
+    given = (df["value_text"] != "") & value.notna() & ~failures.bad
+    if not given.any():
+        return
+    parsed = _per_distinct(df.loc[given, "value_text"], lambda xs: [_number_or_nan(x) for x in xs]).astype(float)
+    failures.add(given & parsed.reindex(df.index).isna(), "value_text",
+                 "not a number: value_text is the value as printed in the quote (5,000, 五千, 半)")
+    both = given & parsed.reindex(df.index).notna()
+    differs = pd.Series(False, index=df.index)
+    for i in both[both].index:
+        differs[i] = not _same_number(parsed[i], value[i], df.at[i, "unit"])
+    for i in differs[differs].index:
+        failures.row(i, "value_text", df.at[i, "value_text"],
+                     f"value_text is not the number in value ({df.at[i, 'value']}): it is the value as printed in "
+                     "the quote, so it must be the same number (5,000 for 5000, 五千, 半 for 50 %); correct one of them")
+    failures.bad |= differs
+
+
+def _number_or_nan(text: str) -> float:
+    try:
+        return parse_number(text)
+    except ValueError:
+        return math.nan
+
+
 def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures: _Failures) -> pd.Series:
     """Every source known; quote offsets consistent with the quote and, where the source's document is
-    at hand, pointing at it; the quote containing the value as printed. Returns the quote starts."""
+    at hand, pointing at it; the quote stating the value as printed, as a whole number (5 is not in
+    "51个品种"). Returns the quote starts."""
     failures.add(~df["source"].isin(list(sources)) & (df["source"] != ""), "source",
                  "unknown source: add it to the sources file loaded with the data")
     has_start = df["quote_start"] != ""
@@ -327,7 +482,7 @@ def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures:
         if info is None or info.document_text is None:
             continue
         doc = info.document_text
-        m = has_start & (df["source"] == sid) & (df["quote"] != "")
+        m = has_start & start.notna() & (df["source"] == sid) & (df["quote"] != "")
         wrong = pd.Series(False, index=df.index)
         for i in m[m].index:
             s = int(start[i])
@@ -335,9 +490,11 @@ def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures:
         failures.add(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document")
     printed = df["value_text"].where(df["value_text"] != "", df["value"])
     has_quote = df["quote"] != ""
-    not_in = has_quote & ~pd.Series([p in q for p, q in zip(printed, df["quote"], strict=True)], index=df.index)
-    failures.add(not_in, "quote", "the quote does not contain the value as printed (set value_text to the printed form)",
-                 printed)
+    not_in = has_quote & ~pd.Series([_quote_states(p, q) for p, q in zip(printed, df["quote"], strict=True)],
+                                    index=df.index)
+    not_in = _recheck_with_neighbours(df, printed, not_in)
+    failures.add(not_in, "quote", "the quote does not contain the value as printed, as a whole number (5 is not "
+                 "in 51 or 5.1); set value_text to the printed form", printed)
     return start
 
 
@@ -350,9 +507,45 @@ def _check_repeats(df: pd.DataFrame, out: pd.DataFrame, failures: _Failures) -> 
     for _, group in key[dup].groupby(list(KEY_COLUMNS), dropna=False):
         first = int(failures.row_no[group.index[0]])
         for i in group.index[1:]:
-            failures.row(i, "location", df.at[i, "location"],
-                         f"repeats the figure of row {first} (same source, indicator, dimensions, "
-                         "period and location); give each passage its own location")
+            failures.items.append(RowFailure(
+                failures.file, int(failures.row_no[i]), "location", df.at[i, "location"],
+                f"repeats the figure of row {first} ({_REPEAT_WHAT}); give each passage its own location",
+                code=Reason.DUPLICATE))
+
+
+def repeats_across_files(parts: Sequence[tuple[str, Sequence[int] | np.ndarray, pd.DataFrame]]) -> list[RowFailure]:
+    """Every figure one file of a load states that an earlier file of the same load states too: each would be
+    stored under one key in one vintage, and a query would show one of them. `parts` are (file, the row
+    number of each row, its `normalise_rows` frame), in load order; a repeat names both files and rows.
+
+    Within a file `normalise_rows` finds repeats itself, so a file here has none of its own. Keys are
+    compared by a 64-bit hash first, so only the rows that may repeat are grouped on the key itself."""
+    if len(parts) < 2:
+        return []
+    keys = list(KEY_COLUMNS)
+    hashes = [pd.util.hash_pandas_object(frame[keys].fillna(""), index=False).to_numpy() for _, _, frame in parts]
+    seen = np.concatenate(hashes)
+    _, first, counts = np.unique(seen, return_index=True, return_counts=True)
+    repeated = set(seen[first[counts > 1]].tolist())
+    if not repeated:
+        return []
+    rows = []
+    for n, (file, row_no, frame) in enumerate(parts):
+        m = np.isin(hashes[n], list(repeated))
+        if m.any():
+            rows.append(frame.loc[m, keys].fillna("").assign(at_file=file, at_row=np.asarray(row_no)[m], part=n))
+    cand = pd.concat(rows, ignore_index=True)
+    out = []
+    for _, group in cand.groupby(keys, sort=False):
+        if group["part"].nunique() < 2:
+            continue  # a hash collision, or two rows of one file (reported by that file's own check)
+        head = group.iloc[0]
+        for rec in group.iloc[1:].itertuples(index=False):
+            out.append((rec.part, int(rec.at_row), RowFailure(
+                str(rec.at_file), int(rec.at_row), "location", str(rec.location),
+                f"repeats the figure of {head['at_file']} row {int(head['at_row'])} ({_REPEAT_WHAT}); one load states "
+                "each figure once: drop one of them, or give each passage its own location", code=Reason.DUPLICATE)))
+    return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
 
 
 def _finish(df: pd.DataFrame, out: pd.DataFrame, start: pd.Series) -> pd.DataFrame:
@@ -378,22 +571,26 @@ def normalise_rows(
     catalog: Catalog,
     fx: FxTable,
     sources: Mapping[str, SourceInfo],
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """Validate text rows (long layout) and return them as store-ready observations.
+    """Validate text rows (long layout) and return them as store-ready observations, one per row of `rows`
+    and in their order (so a caller can pair them with the rows' numbers).
 
-    Raises InputError for a file-level problem (missing or unknown columns) and ValidationError with
-    every failing row otherwise.
+    `today`: the day of the load (default: the machine's date); an actual for a period that starts after it
+    is refused. Raises InputError for a file-level problem (missing or unknown columns) and ValidationError
+    with every failing row otherwise.
     """
-    df = _with_columns(rows, file)
+    df = _ascii_forms(_with_columns(rows, file))
     failures = _Failures(df, file)
     _check_fields(df, catalog, failures)
     out = _texts(df)
-    year = _periods(df, out)
+    year = _periods(df, out, failures)
+    _check_actuals(df, today or date.today(), failures)
     value = _numeric(df["value"])
     value_high = _numeric(df["value_high"])  # NaN where empty
     factor, canon, fx_note = _unit_factors(df, catalog, fx, year, failures)
-    out["value"] = _scale(value, df["value"], factor)
-    out["value_high"] = _scale(value_high, df["value_high"], factor)
+    out["value"] = _scale(value, _nfkc(df["value"]), factor)  # its digits counted in ASCII: １２．５ has one decimal
+    out["value_high"] = _scale(value_high, _nfkc(df["value_high"]), factor)
     out["unit"] = canon
     out["value_as_printed"] = df["value"]
     out["value_high_as_printed"] = df["value_high"].replace("", None)
@@ -401,6 +598,7 @@ def normalise_rows(
     out["note"] = out["note"].where(fx_note == "", (out["note"] + "; " + fx_note).str.lstrip("; "))
     _check_ranges(df, value, value_high, out, failures)
     _check_bounds(df, out, catalog, failures)
+    _check_value_text(df, value, failures)
     start = _check_quotes(df, sources, failures)
     _check_repeats(df, out, failures)
     if failures.items:

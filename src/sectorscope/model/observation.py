@@ -11,6 +11,7 @@ location text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -97,8 +98,14 @@ OBSERVATION_COLUMNS = (
 # Columns only derived figures and forecasts fill.
 ANALYSIS_COLUMNS = ("bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage")
 
-PERIOD_PATTERN = r"^\d{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2])|/\d{4})?$"
+# [0-9], not \d: \d matches every script's digits (２０２５, ٢٠٢٥), which would make `２０２５` a key of its own.
+PERIOD_PATTERN = r"^[0-9]{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2])|/[0-9]{4})?$"
 _PERIOD = re.compile(PERIOD_PATTERN)
+# The years a period may fall in. Industry statistics sectorscope reads start in the 20th century (the default
+# dataset's earliest is 1996) and long-range targets and scenarios end by 2100 (2060 carbon neutrality, 2100
+# climate paths); a year outside 1900–2200 is a typo (0000, 0202, 9999), and 1900–2200 also keeps every period
+# inside the datetime64[ns] range pandas can hold (1677–2262), which the analysis converts periods to.
+_FIRST_YEAR, _LAST_YEAR = 1900, 2200
 
 
 @dataclass(frozen=True)
@@ -120,11 +127,17 @@ def _month_end(y: int, m: int) -> date:
 
 
 def parse_period(text: str) -> Period:
-    """`2025`, `2025Q3`, `2025-03` or a span `2025/2030`. Raises ValueError otherwise."""
-    s = str(text).strip()
+    """`2025`, `2025Q3`, `2025-03` or a span `2025/2030`, years 1900–2200. Raises ValueError otherwise.
+
+    Full-width text (`２０２５`, `２０２５Ｑ３`) is read as its ASCII form (NFKC), and `Period.text` is that form, so
+    a period typed with an IME is the same key as the one typed in ASCII."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
     if not _PERIOD.match(s):
         raise ParseError(f"period {text!r} is not YYYY, YYYYQn, YYYY-MM or YYYY/YYYY")
     y = int(s[:4])
+    y_last = int(s[5:9]) if len(s) == 9 else y
+    if not (_FIRST_YEAR <= y <= _LAST_YEAR and _FIRST_YEAR <= y_last <= _LAST_YEAR):
+        raise ParseError(f"period {text!r} is outside the years {_FIRST_YEAR}–{_LAST_YEAR}; check the year")
     if len(s) == 4:
         return Period(s, date(y, 1, 1), date(y, 12, 31))
     if s[4] == "Q":
@@ -133,7 +146,7 @@ def parse_period(text: str) -> Period:
     if s[4] == "-":
         m = int(s[5:7])
         return Period(s, date(y, m, 1), _month_end(y, m))
-    y2 = int(s[5:9])
+    y2 = y_last
     if y2 <= y:
         raise ParseError(f"period span {text!r} must end after it starts")
     return Period(s, date(y, 1, 1), date(y2, 12, 31))
