@@ -440,7 +440,7 @@ def step_duck_revisions(p: dict) -> dict:
     import pyarrow as pa
 
     from sectorscope.model.observation import KEY_COLUMNS
-    from sectorscope.store.store import CONTENT_COLUMNS
+    from sectorscope.store.keys import CONTENT_COLUMNS
 
     out = []
     for k in range(1, p["vintages"] + 1):
@@ -605,7 +605,7 @@ def step_profile(p: dict) -> dict:
     from sectorscope.model.observation import KEY_COLUMNS
     from sectorscope.store import Batch, Store
     from sectorscope.store import backend as sbackend
-    from sectorscope.store.store import CONTENT_COLUMNS
+    from sectorscope.store.keys import CONTENT_COLUMNS
 
     events: list[tuple[str, float, int]] = []
     depth = [0]

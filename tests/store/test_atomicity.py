@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from sectorscope.errors import SectorscopeError, ValidationError
 from sectorscope.ingest import load_paths
-from sectorscope.store import Store
-from sectorscope.store import store as store_module
+from sectorscope.store import Store, writing
 
 from ..conftest import obs, write_csv
 
@@ -79,7 +78,7 @@ def test_a_failure_while_writing_leaves_the_content_unchanged(tmp_path, loaded, 
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module.Store, "_append_reference", staticmethod(explode))
+    monkeypatch.setattr(writing, "append_reference", explode)
     with pytest.raises(SectorscopeError, match="disk full"):
         load_paths(loaded, [write_csv(tmp_path / "ok.csv", rows)], sources=sources_csv)
     assert loaded.fingerprint() == before

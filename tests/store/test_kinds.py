@@ -13,8 +13,7 @@ import pytest
 from sectorscope.errors import StoreError
 from sectorscope.ingest import load_default
 from sectorscope.model.observation import KINDS, parse_period
-from sectorscope.store import Batch, Store
-from sectorscope.store import store as store_module
+from sectorscope.store import Batch, Store, keys
 from sectorscope.store.schema import SCHEMA_VERSION
 
 # Schema 2 as it was: the figure key, the content hash (the analysis columns only when one is set) and the
@@ -118,7 +117,7 @@ def test_a_schema_2_store_reads_the_kinds_its_first_schema_3_write_stores(made, 
     # every migrated row hashes now as it was hashed then: a re-run producing it again restates it
     con = ibis.duckdb.connect(str(path), read_only=True)
     t = con.table("observations")
-    again = t.select("obs_id", "row_hash", now=store_module._content_digest(t)).execute()
+    again = t.select("obs_id", "row_hash", now=keys.content_digest(t)).execute()
     con.disconnect()
     assert (again["now"] == again["row_hash"]).all()
 

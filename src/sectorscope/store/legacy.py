@@ -27,7 +27,7 @@ from ..model import (
     TIER_SUMMARY,
 )
 
-__all__ = ["LEGACY_COLUMNS", "LEGACY_READING_BAND", "legacy_columns"]
+__all__ = ["LEGACY_COLUMNS", "LEGACY_READING_BAND", "legacy_columns", "superseded_in"]
 
 # The band every supply-demand index was read against before schema 3 (the report's and the API's fixed
 # ±0.2). A figure read against it hashes as it did then (store.py), so a re-run restates it.
@@ -67,3 +67,10 @@ def legacy_columns(t: ir.Table) -> dict[str, ir.Value]:
         "reading": ibis.ifelse(indexed, read, ibis.null("string")),
         "reading_band": ibis.ifelse(indexed, band, ibis.null("float64")),
     }
+
+
+def superseded_in(t: ir.Table) -> ir.IntegerValue:
+    """Each row's realtime end computed from the history: the vintage of the next row of its figure. What
+    schema 4 stores; computed only to migrate (or read) a store written before it."""
+    w = ibis.window(group_by=t.obs_key, order_by=t.vintage_id)
+    return t.vintage_id.lead().over(w)

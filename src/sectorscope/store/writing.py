@@ -1,0 +1,204 @@
+"""The write path: what one vintage adds to the store, inside the transaction `backend.write_session` opened.
+
+Why apart from `Store`: it is the one place that changes rows, and every step of it is about the batch and
+the current rows of its keys (found through `superseded_in is null`), never the history, so a load costs
+what it writes. The migrations of older stores run here too, on a store's first write with this schema.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from ..errors import Reason, StoreError
+from ..model import KEY_COLUMNS, KINDS, OBSERVATION_COLUMNS, READINGS, STATED
+from . import backend
+from .keys import SEP, content_digest, digest, latest, row_hash
+from .legacy import LEGACY_COLUMNS, legacy_columns, superseded_in
+from .schema import REFERENCE_KEYS, SCHEMAS
+
+if TYPE_CHECKING:
+    from .store import Batch
+
+__all__ = ["append_observations", "append_reference", "ensure_schema"]
+
+
+def _migrate_observations(con: BaseBackend, added: list[str]) -> None:
+    """Rows written before schemas 3 and 4 meet them, once: the kind and reading columns from the legacy
+    string rules (legacy.py), the realtime end from the history."""
+    new = set(added) & set(LEGACY_COLUMNS)
+    if new:
+        backend.fill_columns(con, "observations", "obs_id",
+                             lambda t: {c: e for c, e in legacy_columns(t).items() if c in new})
+    if "superseded_in" in added:
+        backend.fill_columns(con, "observations", "obs_id", lambda t: {"superseded_in": superseded_in(t)})
+
+
+def _with_kinds(frame: pd.DataFrame) -> pd.DataFrame:
+    """The batch's rows, each with its kind (stated unless it says otherwise); a kind or a reading outside
+    the vocabulary is refused before anything is written."""
+    kind = frame["kind"] if "kind" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    frame = frame.assign(kind=kind.astype(object).where(kind.notna(), STATED))
+    # a row that does not say it is a tombstone is not one (null would hide it from every read)
+    withdrawn = frame["withdrawn"] if "withdrawn" in frame.columns else pd.Series(False, index=frame.index)
+    frame = frame.assign(withdrawn=withdrawn.astype(object).where(withdrawn.notna(), False).astype(bool))
+    bad = sorted(set(frame["kind"]) - set(KINDS))
+    if bad:
+        raise StoreError(f"unknown figure kind(s) {', '.join(map(str, bad))}; kinds are {', '.join(KINDS)}")
+    if "reading" in frame.columns:
+        wrong = sorted(set(frame["reading"].dropna()) - set(READINGS))
+        if wrong:
+            raise StoreError(f"unknown reading(s) {', '.join(map(str, wrong))}; readings are {', '.join(READINGS)}")
+    return frame
+
+
+def append_reference(con: BaseBackend, name: str, frame: pd.DataFrame, vid: int) -> None:
+    schema = SCHEMAS[name]
+    cols = [c for c in schema.names if c not in ("row_hash", "vintage_id")]
+    frame = frame.reindex(columns=cols).copy()
+    frame["row_hash"] = row_hash(frame, cols)
+    t = con.table(name)
+    current = latest(t, REFERENCE_KEYS[name]).select("row_hash").execute()
+    fresh = frame[~frame["row_hash"].isin(set(current["row_hash"]))].copy()
+    if len(fresh):
+        fresh["vintage_id"] = vid
+        con.insert(name, ibis.memtable(fresh[list(schema.names)]).cast(schema))
+
+def append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, int]:
+    """Insert the batch's new and changed rows and its tombstones, then mark the rows they supersede.
+
+    Every step touches the batch and the current rows of its keys (found through `superseded_in is
+    null`), never the history, so a load costs what it writes."""
+    schema = SCHEMAS["observations"]
+    obs_tbl = con.table("observations")
+    base = obs_tbl.obs_id.max().execute()
+    base = 0 if pd.isna(base) else int(base)
+    incoming = _incoming(batch)
+    _refuse_repeated_keys(incoming)
+    current = obs_tbl.filter(obs_tbl.superseded_in.isnull())
+    if base == 0:  # an empty store: everything is new, no join needed
+        changed = incoming
+    else:
+        cur = current.select("obs_key", cur_hash=current.row_hash, cur_withdrawn=current.withdrawn)
+        j = incoming.left_join(cur, "obs_key").drop("obs_key_right")
+        changed = j.filter(j.cur_hash.isnull() | (j.cur_hash != j.row_hash) | j.cur_withdrawn)
+    changed = changed.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number(),
+                             superseded_in=ibis.null("int64"))
+    con.insert("observations", changed.select(*schema.names).cast(schema))
+    mine = obs_tbl.filter(obs_tbl.vintage_id == vid)
+    n_changed = int(mine.count().execute())
+    n_revised = _supersede(con, vid) if base and n_changed else 0
+    if n_revised:
+        _refuse_kind_changes(con, vid)
+    n_withdrawn = 0
+    if batch.withdraw_missing:
+        n_withdrawn = _withdraw_missing(con, batch, incoming, vid, base + n_changed)
+    return {
+        "n_new": n_changed - n_revised, "n_revised": n_revised,
+        "n_unchanged": len(batch.observations) - n_changed, "n_withdrawn": n_withdrawn,
+    }
+
+
+def ensure_schema(con: BaseBackend) -> None:
+    """Every table of the current schema, an older store's tables brought up to it (columns added, filled)."""
+    for name, schema in SCHEMAS.items():
+        if name not in con.list_tables():
+            con.create_table(name, schema=schema)
+            continue
+        added = backend.add_missing_columns(con, name, schema)
+        if name == "observations":
+            _migrate_observations(con, added)
+
+
+def _incoming(batch: Batch) -> ir.Table:
+    """The batch's rows as the store's columns, with their figure key and content hash."""
+    schema = SCHEMAS["observations"]
+    cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
+    incoming = ibis.memtable(_with_kinds(batch.observations).reindex(columns=cols))
+    incoming = incoming.cast({c: schema[c] for c in cols})
+    return incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
+
+
+def _refuse_repeated_keys(incoming: ir.Table) -> None:
+    """One figure key once per vintage: two rows under one key would both read as current."""
+    dup = incoming.group_by("obs_key").aggregate(n=incoming.count()).filter(lambda t: t.n > 1)
+    hit = incoming.semi_join(dup, "obs_key").select(
+        "source_id", "indicator", "subject", "period", "location").limit(2).execute()
+    if len(hit):
+        r = hit.iloc[0]
+        raise StoreError(f"the batch states figure {r['source_id']} {r['indicator']} {r['subject']} {r['period']} "
+                         f"({r['location']}) more than once; a figure key may appear once per vintage",
+                         reason=Reason.DUPLICATE)
+
+
+def _supersede(con: BaseBackend, vid: int) -> int:
+    """Mark the current rows of the keys vintage `vid` wrote as superseded by it; the number marked (the
+    figures it revised or restated)."""
+    res = con.raw_sql(
+        f"UPDATE observations SET superseded_in = {vid} WHERE superseded_in IS NULL AND vintage_id < {vid} "
+        f"AND obs_key IN (SELECT obs_key FROM observations WHERE vintage_id = {vid})"
+    )
+    return int(res.fetchone()[0])
+
+
+def _refuse_kind_changes(con: BaseBackend, vid: int) -> None:
+    """A figure's kind is fixed by what made it: a new version of a key may not change it (reads filter on
+    kind as on the key's own columns)."""
+    obs = con.table("observations")
+    mine = obs.filter(obs.vintage_id == vid)
+    prev = obs.filter(obs.superseded_in == vid).select("obs_key", prev_kind=obs.kind)
+    clash = mine.join(prev, "obs_key").filter(lambda t: t.kind != t.prev_kind)
+    hit = clash.select("obs_key", "kind", "prev_kind", "source_id", "indicator", "period", "location").limit(1).execute()
+    if len(hit):
+        r = hit.iloc[0]
+        raise StoreError(f"figure {r['source_id']} {r['indicator']} {r['period']} ({r['location']}) is stored as "
+                         f"{r['prev_kind']}, not {r['kind']}: a figure's kind cannot change; give it a figure key of "
+                         "its own (another location)")
+
+
+def _withdraw_missing(con: BaseBackend, batch: Batch, incoming: ir.Table, vid: int, last_id: int) -> int:
+    """Tombstones for the current figures of `batch.withdraw_missing`'s sources that the batch no longer
+    states; refused when they are more than `batch.max_withdraw_share` of a source's figures."""
+    schema = SCHEMAS["observations"]
+    obs = con.table("observations")
+    current = obs.filter(obs.superseded_in.isnull() | (obs.superseded_in == vid), obs.vintage_id < vid,
+                         ~obs.withdrawn, obs.source_id.isin(list(batch.withdraw_missing)))
+    gone = current.anti_join(incoming.select("obs_key"), "obs_key")
+    gone = gone.filter(gone.superseded_in.isnull())
+    n_withdrawn = int(gone.count().execute())
+    if not n_withdrawn:
+        return 0
+    if batch.max_withdraw_share is not None:
+        _check_withdraw_share(current, gone, batch.max_withdraw_share)
+    tomb = gone.mutate(
+        vintage_id=ibis.literal(vid, "int64"),
+        obs_id=last_id + ibis.row_number() + 1,
+        withdrawn=ibis.literal(True),
+        row_hash=(gone.row_hash + SEP + "withdrawn").hexdigest("md5"),
+        superseded_in=ibis.null("int64"),
+    )
+    con.insert("observations", tomb.select(*schema.names).cast(schema))
+    con.raw_sql(
+        f"UPDATE observations SET superseded_in = {vid} WHERE superseded_in IS NULL AND vintage_id < {vid} "
+        f"AND obs_key IN (SELECT obs_key FROM observations WHERE vintage_id = {vid} AND withdrawn)"
+    )
+    return n_withdrawn
+
+
+def _check_withdraw_share(current: ir.Table, gone: ir.Table, limit: float) -> None:
+    """A truncated or partial file must not silently withdraw a source's figures (issue #18): past `limit`
+    of a source's figures, the load is refused with the numbers."""
+    had = current.group_by("source_id").aggregate(n=current.count()).execute()
+    lost = gone.group_by("source_id").aggregate(n=gone.count()).execute()
+    share = lost.merge(had, on="source_id", suffixes=("_lost", "_had"))
+    share["share"] = share["n_lost"] / share["n_had"]
+    over = share[share["share"] > limit].sort_values("share", ascending=False)
+    if len(over):
+        parts = "; ".join(f"{r.source_id}: {r.n_lost} of {r.n_had} ({r.share:.0%})" for r in over.itertuples())
+        raise StoreError(f"this load would withdraw more than {limit:.0%} of a source's figures ({parts}). If the "
+                         "files are complete and those figures really are gone, load again with "
+                         "--allow-mass-withdraw; --dry-run shows what a load would do without writing",
+                         reason=Reason.MASS_WITHDRAW)
