@@ -76,23 +76,22 @@ def append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, i
     obs_tbl = con.table("observations")
     base = obs_tbl.obs_id.max().execute()
     base = 0 if pd.isna(base) else int(base)
-    incoming = _incoming(batch)
+    incoming = _incoming(con, batch)
     _refuse_repeated_keys(incoming)
-    current = obs_tbl.filter(obs_tbl.superseded_in.isnull())
+    n_revised = 0
     if base == 0:  # an empty store: everything is new, no join needed
         changed = incoming
     else:
-        cur = current.select("obs_key", cur_hash=current.row_hash, cur_withdrawn=current.withdrawn)
-        j = incoming.left_join(cur, "obs_key").drop("obs_key_right")
+        current = _current_rows(con, incoming)
+        _refuse_kind_changes(incoming, current)
+        j = incoming.left_join(current.drop("obs_id"), "obs_key").drop("obs_key_right")
         changed = j.filter(j.cur_hash.isnull() | (j.cur_hash != j.row_hash) | j.cur_withdrawn)
     changed = changed.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number(),
                              superseded_in=ibis.null("int64"))
     con.insert("observations", changed.select(*schema.names).cast(schema))
-    mine = obs_tbl.filter(obs_tbl.vintage_id == vid)
-    n_changed = int(mine.count().execute())
-    n_revised = _supersede(con, vid) if base and n_changed else 0
-    if n_revised:
-        _refuse_kind_changes(con, vid)
+    n_changed = int(obs_tbl.filter(obs_tbl.vintage_id == vid).count().execute())
+    if base and n_changed:
+        n_revised = _supersede(con, vid)
     n_withdrawn = 0
     if batch.withdraw_missing:
         n_withdrawn = _withdraw_missing(con, batch, incoming, vid, base + n_changed)
@@ -113,13 +112,16 @@ def ensure_schema(con: BaseBackend) -> None:
             _migrate_observations(con, added)
 
 
-def _incoming(batch: Batch) -> ir.Table:
-    """The batch's rows as the store's columns, with their figure key and content hash."""
+def _incoming(con: BaseBackend, batch: Batch) -> ir.Table:
+    """The batch's rows as the store's columns, with their figure key and content hash, materialised once
+    in a temporary table of the write's connection (every later step reads it; the hashes are computed
+    once)."""
     schema = SCHEMAS["observations"]
     cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
     incoming = ibis.memtable(_with_kinds(batch.observations).reindex(columns=cols))
     incoming = incoming.cast({c: schema[c] for c in cols})
-    return incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
+    incoming = incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
+    return con.create_table("_sectorscope_incoming", incoming, temp=True, overwrite=True)
 
 
 def _refuse_repeated_keys(incoming: ir.Table) -> None:
@@ -134,28 +136,37 @@ def _refuse_repeated_keys(incoming: ir.Table) -> None:
                          reason=Reason.DUPLICATE)
 
 
+def _current_rows(con: BaseBackend, incoming: ir.Table) -> ir.Table:
+    """The current row of each of the batch's keys that the store holds (id, key, hash, tombstone flag,
+    kind), in a temporary table: one scan of the store's key column, the batch the build side; every later
+    step reads these few rows instead of the store."""
+    obs = con.table("observations")
+    rows = obs.filter(obs.superseded_in.isnull(), obs.obs_key.isin(incoming.obs_key)).select(
+        "obs_id", "obs_key", cur_hash=obs.row_hash, cur_withdrawn=obs.withdrawn, cur_kind=obs.kind)
+    return con.create_table("_sectorscope_current", rows, temp=True, overwrite=True)
+
+
 def _supersede(con: BaseBackend, vid: int) -> int:
-    """Mark the current rows of the keys vintage `vid` wrote as superseded by it; the number marked (the
-    figures it revised or restated)."""
+    """Mark the rows vintage `vid` replaced (the current rows of the keys it wrote) as superseded by it;
+    the number marked (the figures it revised or restated). Rows are addressed by id, so the update scans
+    an integer column, not the keys."""
     res = con.raw_sql(
-        f"UPDATE observations SET superseded_in = {vid} WHERE superseded_in IS NULL AND vintage_id < {vid} "
-        f"AND obs_key IN (SELECT obs_key FROM observations WHERE vintage_id = {vid})"
+        f"UPDATE observations SET superseded_in = {vid} WHERE obs_id IN (SELECT c.obs_id FROM _sectorscope_current c "
+        f"JOIN observations o ON o.obs_key = c.obs_key AND o.vintage_id = {vid})"
     )
     return int(res.fetchone()[0])
 
 
-def _refuse_kind_changes(con: BaseBackend, vid: int) -> None:
+def _refuse_kind_changes(incoming: ir.Table, current: ir.Table) -> None:
     """A figure's kind is fixed by what made it: a new version of a key may not change it (reads filter on
     kind as on the key's own columns)."""
-    obs = con.table("observations")
-    mine = obs.filter(obs.vintage_id == vid)
-    prev = obs.filter(obs.superseded_in == vid).select("obs_key", prev_kind=obs.kind)
-    clash = mine.join(prev, "obs_key").filter(lambda t: t.kind != t.prev_kind)
-    hit = clash.select("obs_key", "kind", "prev_kind", "source_id", "indicator", "period", "location").limit(1).execute()
+    clash = incoming.join(current, "obs_key").filter(
+        lambda t: (t.kind != t.cur_kind) & ((t.row_hash != t.cur_hash) | t.cur_withdrawn))
+    hit = clash.select("kind", "cur_kind", "source_id", "indicator", "period", "location").limit(1).execute()
     if len(hit):
         r = hit.iloc[0]
         raise StoreError(f"figure {r['source_id']} {r['indicator']} {r['period']} ({r['location']}) is stored as "
-                         f"{r['prev_kind']}, not {r['kind']}: a figure's kind cannot change; give it a figure key of "
+                         f"{r['cur_kind']}, not {r['kind']}: a figure's kind cannot change; give it a figure key of "
                          "its own (another location)")
 
 
@@ -167,7 +178,7 @@ def _withdraw_missing(con: BaseBackend, batch: Batch, incoming: ir.Table, vid: i
     current = obs.filter(obs.superseded_in.isnull() | (obs.superseded_in == vid), obs.vintage_id < vid,
                          ~obs.withdrawn, obs.source_id.isin(list(batch.withdraw_missing)))
     gone = current.anti_join(incoming.select("obs_key"), "obs_key")
-    gone = gone.filter(gone.superseded_in.isnull())
+    gone = con.create_table("_sectorscope_gone", gone.filter(gone.superseded_in.isnull()), temp=True, overwrite=True)
     n_withdrawn = int(gone.count().execute())
     if not n_withdrawn:
         return 0
@@ -181,10 +192,7 @@ def _withdraw_missing(con: BaseBackend, batch: Batch, incoming: ir.Table, vid: i
         superseded_in=ibis.null("int64"),
     )
     con.insert("observations", tomb.select(*schema.names).cast(schema))
-    con.raw_sql(
-        f"UPDATE observations SET superseded_in = {vid} WHERE superseded_in IS NULL AND vintage_id < {vid} "
-        f"AND obs_key IN (SELECT obs_key FROM observations WHERE vintage_id = {vid} AND withdrawn)"
-    )
+    con.raw_sql(f"UPDATE observations SET superseded_in = {vid} WHERE obs_id IN (SELECT obs_id FROM _sectorscope_gone)")
     return n_withdrawn
 
 
