@@ -76,24 +76,24 @@ def append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, i
     obs_tbl = con.table("observations")
     base = obs_tbl.obs_id.max().execute()
     base = 0 if pd.isna(base) else int(base)
-    incoming = _incoming(con, batch)
-    _refuse_repeated_keys(incoming)
+    incoming = _incoming(batch)
     n_revised = 0
-    if base == 0:  # an empty store: everything is new, no join needed
-        changed = incoming
-    else:
+    if base == 0:  # an empty store: everything is new; the batch goes straight in, hashed once
+        con.insert("observations", _numbered(incoming, vid, base).select(*schema.names).cast(schema))
+        _refuse_repeated_keys(obs_tbl.filter(obs_tbl.vintage_id == vid))
+    else:  # the batch is read several times: hashed once into a temporary table
+        incoming = con.create_table("_sectorscope_incoming", incoming, temp=True, overwrite=True)
+        _refuse_repeated_keys(incoming)
         current = _current_rows(con, incoming)
         _refuse_kind_changes(incoming, current)
         j = incoming.left_join(current.drop("obs_id"), "obs_key").drop("obs_key_right")
         changed = j.filter(j.cur_hash.isnull() | (j.cur_hash != j.row_hash) | j.cur_withdrawn)
-    changed = changed.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number(),
-                             superseded_in=ibis.null("int64"))
-    con.insert("observations", changed.select(*schema.names).cast(schema))
+        con.insert("observations", _numbered(changed, vid, base).select(*schema.names).cast(schema))
     n_changed = int(obs_tbl.filter(obs_tbl.vintage_id == vid).count().execute())
     if base and n_changed:
         n_revised = _supersede(con, vid)
     n_withdrawn = 0
-    if batch.withdraw_missing:
+    if batch.withdraw_missing and base:
         n_withdrawn = _withdraw_missing(con, batch, incoming, vid, base + n_changed)
     return {
         "n_new": n_changed - n_revised, "n_revised": n_revised,
@@ -112,16 +112,19 @@ def ensure_schema(con: BaseBackend) -> None:
             _migrate_observations(con, added)
 
 
-def _incoming(con: BaseBackend, batch: Batch) -> ir.Table:
-    """The batch's rows as the store's columns, with their figure key and content hash, materialised once
-    in a temporary table of the write's connection (every later step reads it; the hashes are computed
-    once)."""
+def _numbered(rows: ir.Table, vid: int, base: int) -> ir.Table:
+    """Rows as vintage `vid` stores them: ids after `base`, current (no successor yet)."""
+    return rows.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number(),
+                       superseded_in=ibis.null("int64"))
+
+
+def _incoming(batch: Batch) -> ir.Table:
+    """The batch's rows as the store's columns, with their figure key and content hash."""
     schema = SCHEMAS["observations"]
     cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
     incoming = ibis.memtable(_with_kinds(batch.observations).reindex(columns=cols))
     incoming = incoming.cast({c: schema[c] for c in cols})
-    incoming = incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
-    return con.create_table("_sectorscope_incoming", incoming, temp=True, overwrite=True)
+    return incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
 
 
 def _refuse_repeated_keys(incoming: ir.Table) -> None:
