@@ -50,7 +50,7 @@ _RATIO_FLOOR = 1024**2           # ... the ratio is checked for parts that expan
 _ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order, as before: a file that is not UTF-8 is GB18030
 _CHUNK = 1024**2
 _BATCH = 65_536                  # rows turned into columns at a time, so the list of row lists stays small
-_END = "\ue000sectorscope-end-of-file\ue000"  # fed after the last line: see _CsvParse.records
+_END = "\ue000sectorscope-end-of-file\ue000"  # fed after the last line: see _Lines
 
 
 # ------------------------------------------------------------------------------------------------
@@ -151,7 +151,11 @@ class _RecordTooLong(Exception):
 
 class _Lines:
     """The physical lines of a text stream (CRLF, LF or CR, as the csv module wants them: newline='' and
-    the ending kept), refusing a record of more than MAX_RECORD_CHARS before it is held whole."""
+    the ending kept), refusing a record of more than MAX_RECORD_CHARS before it is held whole, then _END.
+
+    Why the end marker: the csv module, not strict, ends a quoted cell that runs to the end of the file
+    silently. After the last line `done` is set and _END follows: the record that comes back is [_END]
+    when the file ended cleanly, and anything else when an open quote swallowed the marker."""
 
     def __init__(self, text: IO[str]) -> None:
         self.text, self.done, self.pending = text, False, 0
@@ -164,20 +168,52 @@ class _Lines:
                 raise _RecordTooLong
             yield line
         self.done = True
+        yield _END
 
 
-_strip: Any = None
+class _Table:
+    """Rows turned into one object array a batch at a time, every cell stripped.
 
+    Why a column whose values repeat keeps one string per distinct value: a file of a million figures
+    repeats its indicator, subject, region, unit, status and source on every row, and one Python string per
+    cell is most of the memory a read takes (measured, in docs/decisions.md). Which columns repeat is judged
+    on the first batch: a column with fewer distinct values than a quarter of its cells."""
 
-def _stripped(batch: list[list[str]]) -> np.ndarray:
-    import numpy as np
+    def __init__(self, width: int) -> None:
+        import numpy as np
 
-    global _strip
-    if _strip is None:
-        _strip = np.frompyfunc(str.strip, 1, 1)
-    arr = np.empty((len(batch), len(batch[0])), dtype=object)
-    arr[:] = batch
-    return _strip(arr)
+        self.width = width
+        self.batches: list[np.ndarray] = []
+        self.repeats: list[dict[str, str] | None] | None = None  # per column: value → its one string, or None
+        self._strip = np.frompyfunc(str.strip, 1, 1)
+
+    def add(self, batch: list[list[str]]) -> None:
+        import numpy as np
+        import pandas as pd
+
+        rows = np.empty((len(batch), self.width), dtype=object)
+        rows[:] = batch
+        out = np.empty_like(rows)
+        if self.repeats is None:
+            self.repeats = [{} if len(pd.unique(rows[:, j])) * 4 < len(batch) else None for j in range(self.width)]
+        for j, seen in enumerate(self.repeats):
+            if seen is None:
+                out[:, j] = self._strip(rows[:, j])
+            else:
+                codes, values = pd.factorize(rows[:, j])
+                one = [seen.setdefault(v, v) for v in self._strip(values)]
+                out[:, j] = np.asarray(one, dtype=object)[codes]
+        self.batches.append(out)
+
+    def clear(self) -> None:
+        self.batches = []
+
+    def cells(self) -> np.ndarray:
+        import numpy as np
+
+        if len(self.batches) == 1:
+            return self.batches[0]
+        return np.concatenate(self.batches) if self.batches else np.empty((0, self.width), dtype=object)
 
 
 class _CsvParse:
@@ -190,15 +226,16 @@ class _CsvParse:
         self.text = io.TextIOWrapper(io.BufferedReader(self.hashing, _CHUNK), encoding=encoding, newline="")
         self.lines = _Lines(self.text)
         self.failures: list[RowFailure] = []
-        self.batches: list[np.ndarray] = []
+        self.table: _Table | None = None
         self.numbers: list[int] = []
 
     def run(self) -> _Cells:
         import numpy as np
 
-        reader = csv.reader(_chain(self.lines, _END))
+        reader = csv.reader(self.lines)
         header = self._header(reader)
         width, batch, prev = len(header), [], reader.line_num
+        self.table = table = _Table(width)
         try:
             for rec in reader:
                 start, prev, size = prev + 1, reader.line_num, self.lines.pending
@@ -221,7 +258,7 @@ class _CsvParse:
                 batch.append(rec)
                 self.numbers.append(start)
                 if len(batch) == _BATCH:
-                    self.batches.append(_stripped(batch))
+                    table.add(batch)
                     batch = []
         except _RecordTooLong:
             raise InputError(f"row {prev + 1}: a row of more than {MAX_RECORD_CHARS:,} characters; sectorscope reads "
@@ -231,9 +268,8 @@ class _CsvParse:
         if self.failures:
             raise ValidationError(self.failures, file=self.file)
         if batch:
-            self.batches.append(_stripped(batch))
-        cells = np.concatenate(self.batches) if self.batches else np.empty((0, width), dtype=object)
-        return _Cells(header, cells, np.asarray(self.numbers, dtype=np.int64), self.hashing.sha256.hexdigest())
+            table.add(batch)
+        return _Cells(header, table.cells(), np.asarray(self.numbers, dtype=np.int64), self.hashing.sha256.hexdigest())
 
     def _header(self, reader: Any) -> list[str]:
         prev = 0
@@ -265,12 +301,9 @@ class _CsvParse:
 
     def _fail(self, row: int, field: str | None, reason: str, code: Reason) -> None:
         self.failures.append(RowFailure(self.file, row, field, None, reason, code=code))
-        self.batches, self.numbers = [], []  # nothing is loaded: the rows kept so far are not needed
-
-
-def _chain(lines: _Lines, end: str) -> Iterator[str]:
-    yield from lines
-    yield end
+        if self.table is not None:  # nothing is loaded: the rows kept so far are not needed
+            self.table.clear()
+        self.numbers = []
 
 
 def _read_csv(path: Path, file: str) -> _Cells:
@@ -434,7 +467,10 @@ def _read_xlsx(path: Path, file: str) -> _Cells:
     width = max(len(r) for r in sheet.rows)
     padded = [r + [""] * (width - len(r)) for r in sheet.rows]
     header = [c.strip() for c in padded[0]]
-    cells = _stripped(padded[1:]) if len(padded) > 1 else np.empty((0, width), dtype=object)
+    table = _Table(width)
+    for i in range(1, len(padded), _BATCH):
+        table.add(padded[i:i + _BATCH])
+    cells = table.cells()
     return _Cells(header, cells, np.arange(2, len(padded) + 1, dtype=np.int64), sha256)
 
 
