@@ -188,3 +188,17 @@ def test_empty_and_undecodable_files(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(InputError, match=message):
         read_table(path)
+
+
+def test_rows_are_gathered_in_batches_and_repeated_values_shared(tmp_path, monkeypatch):
+    from sectorscope.ingest import read
+
+    monkeypatch.setattr(read, "_BATCH", 9)  # two batches; in the first, 1 and 2 distinct values of 9 repeat
+    path = tmp_path / "obs.csv"
+    path.write_text(HEADER + "\n" + "\n".join(_row(n, period=f" {2020 + n % 2} ") for n in range(10)) + "\n",
+                    encoding="utf-8")
+    frame = read_table(path)
+    assert list(frame["location"]) == [f"p{n}" for n in range(10)]
+    assert list(frame["period"]) == ["2020", "2021"] * 5
+    assert list(frame["_row"]) == list(range(2, 12))
+    assert len({id(v) for v in frame["indicator"]}) == 1 and len({id(v) for v in frame["period"]}) == 2
