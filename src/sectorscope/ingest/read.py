@@ -236,11 +236,12 @@ class _CsvParse:
         header = self._header(reader)
         width, batch, prev = len(header), [], reader.line_num
         self.table = table = _Table(width)
+        lines, failures, numbers = self.lines, self.failures, self.numbers  # locals: this loop runs per row
         try:
             for rec in reader:
-                start, prev, size = prev + 1, reader.line_num, self.lines.pending
-                self.lines.pending = 0
-                if self.lines.done:  # the reader has gone past the last line: the end marker, or a quote ran on
+                start, prev, size = prev + 1, reader.line_num, lines.pending
+                lines.pending = 0
+                if lines.done:  # the reader has gone past the last line: the end marker, or a quote ran on
                     if rec != [_END]:
                         self._unterminated(start, prev)
                     break
@@ -253,10 +254,10 @@ class _CsvParse:
                     continue
                 if size > MAX_CELL_CHARS:
                     self._check_cells(start, header, rec)
-                if self.failures:
+                if failures:
                     continue
                 batch.append(rec)
-                self.numbers.append(start)
+                numbers.append(start)
                 if len(batch) == _BATCH:
                     table.add(batch)
                     batch = []
@@ -303,7 +304,7 @@ class _CsvParse:
         self.failures.append(RowFailure(self.file, row, field, None, reason, code=code))
         if self.table is not None:  # nothing is loaded: the rows kept so far are not needed
             self.table.clear()
-        self.numbers = []
+        self.numbers.clear()
 
 
 def _read_csv(path: Path, file: str) -> _Cells:
