@@ -13,7 +13,6 @@ below are checked before anything large is held; docs/decisions.md says why each
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import re
@@ -321,17 +320,12 @@ def _read_csv(path: Path, file: str) -> _Cells:
 
 
 def _parse(fh: IO[bytes], encoding: str, file: str) -> _Cells:
-    """Why the collector is paused: every kept row is a list, and the cyclic collector walks all of them (and
-    every cell of the object arrays) again and again as they pile up; at 1 M rows that doubled the time."""
-    if csv.field_size_limit() < MAX_RECORD_CHARS:  # our own limits apply first (the csv default is 128 KiB)
+    """Why the csv module's field limit is raised: its default (128 KiB, process-wide) would refuse a cell
+    our own bound accepts, with its own message; ours (per cell and per row) apply first and name the row.
+    Raised, never lowered, so other code in the process reading CSV is not restricted by us."""
+    if csv.field_size_limit() < MAX_RECORD_CHARS:
         csv.field_size_limit(MAX_RECORD_CHARS)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _CsvParse(fh, encoding, file).run()
-    finally:
-        if enabled:
-            gc.enable()
+    return _CsvParse(fh, encoding, file).run()
 
 
 # ------------------------------------------------------------------------------------------------
