@@ -44,7 +44,7 @@ MAX_COLUMNS = 1024               # the long format has 23; a wide file of monthl
 MAX_CELL_CHARS = 1024**2         # one cell: a whole page of quote is a few thousand characters
 MAX_RECORD_CHARS = 16 * 1024**2  # one record, all its lines: bounds what one row can hold in memory
 MAX_SHEET_ROWS = 1_048_576       # Excel's own limit: no sheet Excel wrote is refused
-MAX_ZIP_RATIO = 100              # workbooks Excel, LibreOffice, openpyxl and xlsxwriter write expand ~10×
+MAX_ZIP_RATIO = 100              # workbooks of real rows expand ~10× (openpyxl, xlsxwriter: measured)
 _RATIO_FLOOR = 1024**2           # ... the ratio is checked for parts that expand beyond this (tiny parts vary)
 _ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order, as before: a file that is not UTF-8 is GB18030
 _CHUNK = 1024**2
@@ -357,7 +357,7 @@ def _check_zip(spool: IO[bytes], file: str) -> None:
         ratio = i.file_size / max(i.compress_size, 1)
         if i.file_size > _RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
             raise InputError(f"{i.filename} expands {ratio:,.0f}× ({i.compress_size:,} → {i.file_size:,} bytes); "
-                             f"workbooks that Excel writes expand about 10×, more than {MAX_ZIP_RATIO}× is what a "
+                             f"a sheet of real rows expands about 10×, more than {MAX_ZIP_RATIO}× is what a "
                              "zip bomb or a sheet of junk rows does: open it in Excel and save it again, or save the "
                              "sheet as CSV", file=file, reason=Reason.TOO_LARGE)
     spool.seek(0)
