@@ -253,7 +253,8 @@ class _CsvParse:
                     continue
                 if size > MAX_CELL_CHARS:
                     self._check_cells(start, header, rec)
-                if failures:
+                if failures:  # nothing will be loaded: keep no row
+                    batch.clear()
                     continue
                 batch.append(rec)
                 numbers.append(start)
