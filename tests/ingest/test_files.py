@@ -204,3 +204,19 @@ def test_reads_are_logged_with_the_hash_of_the_bytes_parsed(tmp_path):
         assert log.take(p) == hashlib.sha256(p.read_bytes()).hexdigest()
     with pytest.raises(LookupError, match=r"was not read through sectorscope\.ingest\.read"):
         log.take(csv_path)
+
+
+def test_a_crlf_document_is_read_as_before_for_quote_offsets(tmp_path):
+    """The document is now read once (its hash and its text from the same bytes); its text is still what
+    read_text gave, CRLF as LF, so offsets written against it stay valid."""
+    doc = "前言。\r\n2024年市场规模为100亿元。\r\n"
+    (tmp_path / "doc.txt").write_bytes(doc.encode("utf-8"))
+    (tmp_path / "sources.csv").write_text("source_id,title,document\nsrc-a,报告,doc.txt\n", encoding="utf-8")
+    start = doc.replace("\r\n", "\n").index("市场规模为100亿元")
+    row = obs(quote="市场规模为100亿元", quote_start=str(start), location="a")
+    path = write_csv(tmp_path / "o.csv", [row], [*obs().keys(), "quote_start"])
+    store = Store(tmp_path / "s.duckdb")
+    load_paths(store, [path, tmp_path / "sources.csv"])
+    assert list(store.observations().execute()["quote_start"]) == [start]
+    assert list(store.sources().execute()["document_sha256"]) == [hashlib.sha256(doc.encode("utf-8")).hexdigest()]
+    store.close()

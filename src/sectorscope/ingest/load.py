@@ -17,7 +17,7 @@ from ..errors import CatalogError, RowFailure, SectorscopeError, ValidationError
 from ..model import Catalog, FxRate, FxTable, load_catalog, load_rules
 from ..store import Batch, Store, VintageSummary
 from .dataset import Dataset, collect, default_dataset_dir, sha256_file
-from .read import hashed_bytes, read_rows, recording_reads
+from .read import hashed_bytes, read_rows, recording_reads, utf8_text
 from .reference_files import fx_rates_of, read_fx, read_sources
 from .validate import SourceInfo, normalise_rows
 
@@ -81,7 +81,7 @@ def _read_rule_files(ds: Dataset, catalog: Catalog, failures: list[RowFailure],
     for f in ds.rules:
         try:
             data, sha256 = hashed_bytes(f)  # the hash of the bytes checked and stored, read once
-            text = data.decode("utf-8")
+            text = utf8_text(data)
             load_rules(text, f.name, catalog)
         except UnicodeDecodeError:
             failures.append(RowFailure(str(f), None, None, None, "a rules file must be UTF-8 text"))

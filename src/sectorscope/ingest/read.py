@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_RECORD_CHARS", "MAX_SHEET_ROWS", "MAX_ZIP_RATIO",
-    "ROW_COLUMN", "ReadLog", "hashed_bytes", "read_rows", "read_table", "recording_reads",
+    "ROW_COLUMN", "ReadLog", "hashed_bytes", "read_rows", "read_table", "recording_reads", "utf8_text",
 ]  # ROW_COLUMN is defined in columns.py
 _PERIOD_HEADER = re.compile(PERIOD_PATTERN)
 
@@ -106,6 +106,12 @@ def hashed_bytes(path: str | Path) -> tuple[bytes, str]:
     sha256 = hashlib.sha256(data).hexdigest()
     _logged(path, sha256)
     return data, sha256
+
+
+def utf8_text(data: bytes) -> str:
+    """Bytes read once (to be hashed) as the text `Path.read_text(encoding="utf-8")` gave: CRLF and CR become
+    LF, so offsets into a document and a stored rules text are what they were. UnicodeDecodeError if not UTF-8."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
 
 
 class _HashingReader(io.RawIOBase):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, RowFailure, ValidationError
 from ..model import FxRate, normalise
-from .read import ROW_COLUMN, read_table
+from .read import ROW_COLUMN, read_table, utf8_text
 from .validate import SourceInfo
 
 __all__ = ["FX_COLUMNS", "SOURCE_COLUMNS", "fx_rates_of", "read_fx", "read_sources"]
@@ -61,7 +61,7 @@ def read_sources(path: Path) -> tuple[pd.DataFrame, dict[str, SourceInfo]]:
                 data = doc.read_bytes()  # read once: the text checked against and the hash recorded are of it
                 digest = hashlib.sha256(data).hexdigest()
                 try:
-                    text = data.decode("utf-8")
+                    text = utf8_text(data)
                 except UnicodeDecodeError:
                     failures.append(RowFailure(file, r, "document", rec["document"], "the document is not UTF-8 text"))
         infos[sid] = SourceInfo(sid, text)
