@@ -239,7 +239,8 @@ class _CsvParse:
 
         reader = csv.reader(self.lines)
         header = self._header(reader)
-        width, batch, prev = len(header), [], reader.line_num
+        width, prev = len(header), reader.line_num
+        batch: list[list[str]] = []
         self.table = table = _Table(width)
         lines, failures, numbers = self.lines, self.failures, self.numbers  # locals: this loop runs per row
         try:
