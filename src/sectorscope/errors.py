@@ -53,6 +53,7 @@ __all__ = [
     "UnknownCodeError",
     "UsageError",
     "ValidationError",
+    "printable",
 ]
 
 
@@ -82,6 +83,8 @@ class Reason(StrEnum):
     WRITE_FAILED = "write_failed"
     CATALOG_INVALID = "catalog_invalid"
     OTHER = "other"
+    # added later (members are only ever appended)
+    TOO_LARGE = "too_large"              # a file, sheet, row or cell beyond what sectorscope reads (split it)
 
 
 # Reasons that mean "the input given cannot be used", whatever the error's class: a vintage that does not
@@ -89,7 +92,7 @@ class Reason(StrEnum):
 INPUT_REASONS = frozenset({
     Reason.FILE_NOT_FOUND, Reason.UNREADABLE, Reason.WRONG_SHAPE, Reason.MISSING_VALUE, Reason.BAD_VALUE,
     Reason.UNKNOWN_CODE, Reason.DUPLICATE, Reason.INCONSISTENT, Reason.UNIT_MISMATCH, Reason.BAD_ARGUMENT,
-    Reason.NO_VINTAGE, Reason.MASS_WITHDRAW,
+    Reason.NO_VINTAGE, Reason.MASS_WITHDRAW, Reason.TOO_LARGE,
 })
 
 
@@ -122,7 +125,7 @@ class InputError(SectorscopeError):
 
     def __init__(self, message: str, *, file: str | None = None, reason: Reason | None = None) -> None:
         self.file = file
-        super().__init__(f"{file}: {message}" if file else message, reason=reason)
+        super().__init__(f"{printable(file)}: {message}" if file else message, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class RowFailure:
     code: Reason = dataclasses.field(default=Reason.BAD_VALUE, kw_only=True)
 
     def __str__(self) -> str:
-        where = self.file
+        where = printable(self.file)
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:
@@ -269,3 +272,22 @@ class FontError(PublishError):
 
 class PdfError(PublishError):
     """The PDF could not be written (WeasyPrint or its system libraries missing, or the path unwritable)."""
+
+
+_UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str, *, keep: str = "") -> str:
+    """`text` with every control, format and separator character escaped as Python would write it
+    (ESC → \\x1b, a right-to-left override → \\u202e, an undecodable byte of a file name → \\udcff), except
+    those in `keep`.
+
+    Why: file names come from whoever made the file, and a name echoed raw to a terminal can recolour it,
+    move the cursor, forge an "error:" line or reorder what is shown. Every message that names a file goes
+    through this (InputError, RowFailure), and the CLI passes whole messages through it with keep="\\n"."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(c.encode("unicode_escape").decode("ascii") if c not in keep and unicodedata.category(c) in _UNSHOWN
+                   else c for c in text)

@@ -20,6 +20,9 @@ from sectorscope.model.observation import OBSERVATION_COLUMNS
 from sectorscope.model.rules import packaged_rules
 from sectorscope.store.schema import SCHEMAS
 
+# the columns a read of the store gives (the realtime end, superseded_in, is the store's own)
+READ_SCHEMA = ibis.schema({k: v for k, v in SCHEMAS["observations"].items() if k != "superseded_in"})
+
 CATALOG = load_catalog()
 SETTINGS = packaged_rules().settings
 
@@ -36,7 +39,7 @@ def _figs(rows: list[dict]) -> ibis.Table:
         row.setdefault("value_as_printed", f"{row['value']}")
         full.append(row)
     frame = pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))
-    t = ibis.memtable(frame).cast(SCHEMAS["observations"])
+    t = ibis.memtable(frame).cast(READ_SCHEMA)
     return figures_with_intervals(t, SETTINGS)
 
 

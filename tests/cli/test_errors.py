@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sectorscope.cli.main import app
@@ -113,3 +115,49 @@ def test_version(tmp_path):
     r = runner.invoke(app, ["--version"])
     assert r.exit_code == 0 and r.output.strip() == f"sectorscope {__version__}"
     assert __version__ != "0+unknown"
+
+
+def test_control_characters_in_a_file_name_are_escaped(tmp_path):
+    """A file name is the file maker's text: ESC sequences in it must not reach the terminal raw."""
+    bad = tmp_path / "x\x1b[2J\x1b[31m\u202egpj.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = _invoke(["load", str(bad), "--store", str(tmp_path / "s.duckdb")], tmp_path)
+    assert r.exit_code == 2
+    assert "\x1b" not in r.output and "\u202e" not in r.output
+    line = _one_error_line(r.output)
+    assert f"{tmp_path}/x\\x1b[2J\\x1b[31m\\u202egpj.csv: no 'value' column" in line
+
+
+def test_a_bad_row_message_escapes_the_file_name_and_keeps_its_lines(tmp_path):
+    bad = tmp_path / "row\x07s.csv"
+    bad.write_text("indicator,value\nx\n", encoding="utf-8")
+    r = _invoke(["load", str(bad), "--store", str(tmp_path / "s.duckdb")], tmp_path)
+    assert r.exit_code == 2 and "\x07" not in r.output
+    assert f"  - {tmp_path}/row\\x07s.csv, row 2: 1 cells, but the header has 2" in r.output
+
+
+def test_the_progress_line_escapes_the_file_name(monkeypatch):
+    from rich.progress import Progress
+
+    from sectorscope.cli.common import file_progress
+
+    shown = []
+    real = Progress.update
+    monkeypatch.setattr(Progress, "update", lambda self, task, **kw: (shown.append(kw.get("description")),
+                                                                      real(self, task, **kw)))
+    with file_progress(1) as step:
+        step(Path("/data/a\x1b]8;;https:x\x07[bold]b.csv"))
+    assert shown == [r"validated a\x1b]8;;https:x\x07\[bold]b.csv"]
+
+
+@given(st.text())
+def test_printable_leaves_no_control_character(text):
+    import unicodedata
+
+    from sectorscope.errors import printable
+
+    shown = printable(text)
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in shown)
+    assert printable(text, keep="\n").count("\n") == text.count("\n")
+    if text.isprintable():
+        assert shown == text

@@ -24,6 +24,9 @@ from sectorscope.model.observation import FORECAST_SOURCE, OBSERVATION_COLUMNS
 from sectorscope.store import Store
 from sectorscope.store.schema import SCHEMAS
 
+# the columns a read of the store gives (the realtime end, superseded_in, is the store's own)
+READ_SCHEMA = ibis.schema({k: v for k, v in SCHEMAS["observations"].items() if k != "superseded_in"})
+
 CATALOG = load_catalog()
 
 
@@ -46,7 +49,7 @@ def _figs(rows: list[dict]) -> ibis.Table:
                      "indicator": "market_size", "unit": "元", "location": "表1",
                      "period_start": pd.Timestamp(f"{y}-01-01").date(), "period_end": pd.Timestamp(f"{y}-12-31").date(),
                      "value_as_printed": str(r["value"]), **r})
-    return ibis.memtable(pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))).cast(SCHEMAS["observations"])
+    return ibis.memtable(pd.DataFrame(full, columns=list(OBSERVATION_COLUMNS))).cast(READ_SCHEMA)
 
 
 # ---- series --------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """File ingest: layouts, formats and the errors a careless or hostile file gets."""
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from sectorscope.errors import InputError, ValidationError
+from sectorscope.errors import InputError, Reason, ValidationError
 from sectorscope.ingest import load_paths, read_rows
 from sectorscope.store import Store
 
@@ -141,3 +144,80 @@ def test_source_document_outside_the_folder_is_refused(tmp_path):
     (tmp_path / "sources.csv").write_text("source_id,title,document\nsrc-a,报告,../../etc/passwd\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="no such document beside the sources file"):
         load_paths(Store(tmp_path / "s.duckdb"), [tmp_path / "sources.csv"])
+
+
+@pytest.mark.parametrize("files", [[], ["notes.txt", "README.md"], ["observations/notes.txt"]])
+def test_a_folder_with_nothing_to_load_is_refused(tmp_path, files):
+    folder = tmp_path / "data"
+    for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("not data", encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    store = Store(tmp_path / "s.duckdb")
+    with pytest.raises(InputError) as info:
+        load_paths(store, [folder])
+    assert str(info.value) == f"nothing to load in {folder}: no sources.csv, fx_rates.csv, rules.yaml or .csv/.xlsx files"
+    assert info.value.reason == Reason.FILE_NOT_FOUND
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_an_empty_folder_beside_real_files_is_refused_too(tmp_path, sources_csv):
+    """The user named a folder that holds nothing: probably the wrong one; loading the rest would hide it."""
+    (tmp_path / "empty").mkdir()
+    path = write_csv(tmp_path / "a.csv", [obs()], list(obs().keys()))
+    with pytest.raises(InputError, match=r"nothing to load in .*empty: no sources.csv"):
+        load_paths(Store(tmp_path / "s.duckdb"), [path, tmp_path / "empty"], sources=sources_csv)
+
+
+def test_the_vintage_digest_is_of_the_bytes_loaded_when_files_change_during_the_load(tmp_path, sources_csv):
+    """Each file is hashed as it is parsed: a file rewritten after it was read (here, as soon as it was
+    validated) does not change the recorded digest, which stays that of what was loaded."""
+    path = write_csv(tmp_path / "a.csv", [obs()], list(obs().keys()))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("part_whole: []\n", encoding="utf-8")
+    read = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (sources_csv, path, rules)}
+
+    def rewrite(f: Path) -> None:
+        f.write_bytes(f.read_bytes() + b"\n# changed after it was read\n" if f == rules else
+                      f.read_bytes().replace(b"100", b"999"))
+
+    store = Store(tmp_path / "s.duckdb")
+    load_paths(store, [path, rules], sources=sources_csv, on_file=rewrite)
+    vintage = store.vintages().execute().iloc[-1]
+    assert vintage["sha256"] == hashlib.sha256((read[sources_csv] + read[rules] + read[path]).encode()).hexdigest()
+    assert list(store.observations().execute()["value"]) == [1e10]  # 100亿元, as read
+    assert list(store.rule_files().execute()["sha256"]) == [read[rules]]
+    assert read[path] != hashlib.sha256(path.read_bytes()).hexdigest()  # the file did change
+    store.close()
+
+
+def test_reads_are_logged_with_the_hash_of_the_bytes_parsed(tmp_path):
+    from sectorscope.ingest.read import recording_reads
+
+    csv_path = write_csv(tmp_path / "a.csv", [obs()], list(obs().keys()))
+    xlsx_path = tmp_path / "b.xlsx"
+    pd.DataFrame([obs()]).to_excel(xlsx_path, index=False, engine="xlsxwriter")
+    with recording_reads() as log:
+        read_rows(csv_path)
+        read_rows(xlsx_path)
+        read_rows(csv_path)
+    for p in (csv_path, xlsx_path, csv_path):
+        assert log.take(p) == hashlib.sha256(p.read_bytes()).hexdigest()
+    with pytest.raises(LookupError, match=r"was not read through sectorscope\.ingest\.read"):
+        log.take(csv_path)
+
+
+def test_a_crlf_document_is_read_as_before_for_quote_offsets(tmp_path):
+    """The document is now read once (its hash and its text from the same bytes); its text is still what
+    read_text gave, CRLF as LF, so offsets written against it stay valid."""
+    doc = "前言。\r\n2024年市场规模为100亿元。\r\n"
+    (tmp_path / "doc.txt").write_bytes(doc.encode("utf-8"))
+    (tmp_path / "sources.csv").write_text("source_id,title,document\nsrc-a,报告,doc.txt\n", encoding="utf-8")
+    start = doc.replace("\r\n", "\n").index("市场规模为100亿元")
+    row = obs(quote="市场规模为100亿元", quote_start=str(start), location="a")
+    path = write_csv(tmp_path / "o.csv", [row], [*obs().keys(), "quote_start"])
+    store = Store(tmp_path / "s.duckdb")
+    load_paths(store, [path, tmp_path / "sources.csv"])
+    assert list(store.observations().execute()["quote_start"]) == [start]
+    assert list(store.sources().execute()["document_sha256"]) == [hashlib.sha256(doc.encode("utf-8")).hexdigest()]
+    store.close()

@@ -115,8 +115,6 @@ def test_a_full_width_period_header_never_becomes_a_key_of_its_own(tmp_path, sou
         store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="needs ingest/read.py to match period headers in their NFKC form (PERIOD_PATTERN "
-                   "now means ASCII digits); remove this mark with that change")
 def test_a_wide_file_with_full_width_period_headers_loads_ascii_periods(tmp_path, sources_csv):
     path = tmp_path / "wide.csv"
     path.write_text("indicator,subject,unit,status,source,location,2023,２０２４\n"

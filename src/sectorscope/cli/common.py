@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from ..errors import SectorscopeError, UsageError
+from ..errors import SectorscopeError, UsageError, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,6 +50,7 @@ __all__ = [
     "out",
     "print_table",
     "resolve_as_of",
+    "shown",
 ]
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 1, 2, 3
@@ -88,8 +89,15 @@ out: Console = _Lazy("out")  # type: ignore[assignment]  # a Console, made on fi
 err: Console = _Lazy("err")  # type: ignore[assignment]  # a Console, made on first use
 
 
+def shown(text: str) -> str:
+    """Text from outside (a message naming a file, a file name) as rich markup that prints it as it is:
+    control characters escaped (`errors.printable`: a file name could hold ESC sequences), and '[' escaped
+    so that a name like "[red]x.csv" is not read as markup."""
+    return printable(text, keep="\n").replace("[", r"\[")
+
+
 def _say_error(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {shown(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 class Group(TyperGroup):
@@ -102,7 +110,7 @@ class Group(TyperGroup):
         except (typer.TyperException, typer.Exit, typer.Abort):  # typer's own (it vendors click)
             raise
         except SectorscopeError as exc:
-            _say_error(str(exc).replace("[", r"\["))
+            _say_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             _say_error("interrupted")
@@ -218,7 +226,7 @@ def file_progress(total: int) -> Iterator[Callable[[Path], None]]:
         task = progress.add_task("validating", total=total)
 
         def step(f: Path) -> None:
-            progress.update(task, advance=1, description=f"validated {f.name}")
+            progress.update(task, advance=1, description=f"validated {shown(f.name)}")
 
         yield step
 

@@ -19,6 +19,7 @@ from .common import (
     out,
     print_table,
     resolve_as_of,
+    shown,
 )
 from .options import (
     AsOfOpt,
@@ -73,7 +74,7 @@ def load_command(
     st = Store(store)
 
     def waiting() -> None:
-        err.print(f"the files are valid; waiting up to {wait:g} s for another process writing to {st.path}",
+        err.print(f"the files are valid; waiting up to {wait:g} s for another process writing to {shown(str(st.path))}",
                   highlight=False)
 
     with file_progress(len(collect(paths, sources).all_files())) as step:
@@ -83,10 +84,10 @@ def load_command(
     counts = (f"{summary.n_rows} rows read, {summary.n_new} new, {summary.n_revised} revised, "
               f"{summary.n_unchanged} unchanged, {summary.n_withdrawn} withdrawn")
     if dry_run:
-        out.print(f"dry run: vintage v{summary.vintage_id} would hold {counts}; nothing was written to {st.path}",
-                  highlight=False)
+        out.print(f"dry run: vintage v{summary.vintage_id} would hold {counts}; nothing was written to "
+                  f"{shown(str(st.path))}", highlight=False)
     else:
-        out.print(f"vintage v{summary.vintage_id} written to {st.path}: {counts}", highlight=False)
+        out.print(f"vintage v{summary.vintage_id} written to {shown(str(st.path))}: {counts}", highlight=False)
 
 
 def query_command(

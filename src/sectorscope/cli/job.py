@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import printable
 from .common import OutDirOpt, file_progress, out
 
 if TYPE_CHECKING:
@@ -34,15 +35,16 @@ def run_command(
     with file_progress(len(files)) as step:
         result = run(data, out_dir, on_file=step, allow_mass_withdraw=allow_mass_withdraw)
     w = result.loaded
-    out.print(f"vintage v{w.vintage_id} written to {result.store_path}: {w.n_rows} rows read, {w.n_new} new, "
-              f"{w.n_revised} revised, {w.n_unchanged} unchanged, {w.n_withdrawn} withdrawn", highlight=False)
+    _say(f"vintage v{w.vintage_id} written to {result.store_path}: {w.n_rows} rows read, {w.n_new} new, "
+         f"{w.n_revised} revised, {w.n_unchanged} unchanged, {w.n_withdrawn} withdrawn")
     for subject, n in result.stated_counts.items():
         out.print(f"  {subject}: {n} figures", highlight=False)
     _print_outputs(result)
 
 
 def _say(text: str) -> None:
-    out.print(text, highlight=False)
+    """A line of the job's report; paths in it are the user's, so no markup and no raw control characters."""
+    out.print(printable(text, keep="\n"), highlight=False, markup=False)
 
 
 def _print_outputs(result: RunResult) -> None:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Reason, printable
 
 __all__ = ["OBS_SUFFIXES", "Dataset", "collect", "default_dataset_dir", "sha256_file"]
 
@@ -50,26 +50,17 @@ class Dataset:
 
 
 def collect(paths: Sequence[str | Path], sources: str | Path | None = None) -> Dataset:
-    """Sort the given paths into a Dataset. A folder contributes its sources.csv, fx_rates.csv and every
-    CSV/XLSX in it and in its observations/ subfolder."""
+    """Sort the given paths into a Dataset. A folder contributes its sources.csv, fx_rates.csv, rules.yaml and
+    every CSV/XLSX in it and in its observations/ subfolder; a folder that holds none of them is an error
+    (a load of a wrong or empty folder would otherwise write a vintage with nothing in it)."""
     ds = Dataset()
     if sources:
         ds.sources.append(Path(sources))
     for p in map(Path, paths):
         if p.is_dir():
-            if (p / "sources.csv").is_file():
-                ds.sources.append(p / "sources.csv")
-            if (p / "fx_rates.csv").is_file():
-                ds.fx.append(p / "fx_rates.csv")
-            if (p / "rules.yaml").is_file():
-                ds.rules.append(p / "rules.yaml")
-            for sub in (p, p / "observations"):
-                if sub.is_dir():
-                    ds.observations += sorted(
-                        f for f in sub.iterdir()
-                        if f.suffix.lower() in OBS_SUFFIXES and f.name not in ("sources.csv", "fx_rates.csv")
-                        and not f.name.startswith((".", "~$"))
-                    )
+            if not _add_folder(ds, p):
+                raise InputError(f"nothing to load in {printable(str(p))}: no sources.csv, fx_rates.csv, rules.yaml "
+                                 "or .csv/.xlsx files", reason=Reason.FILE_NOT_FOUND)
         elif p.name == "sources.csv":
             ds.sources.append(p)
         elif p.name == "fx_rates.csv":
@@ -79,5 +70,24 @@ def collect(paths: Sequence[str | Path], sources: str | Path | None = None) -> D
         else:
             ds.observations.append(p)
     if not ds.observations and not ds.sources and not ds.fx and not ds.rules:
-        raise InputError(f"nothing to load in {', '.join(map(str, paths))}")
+        raise InputError(f"nothing to load in {printable(', '.join(map(str, paths)))}", reason=Reason.FILE_NOT_FOUND)
     return ds
+
+
+def _add_folder(ds: Dataset, p: Path) -> int:
+    """Add a dataset folder's files to `ds`; how many there were."""
+    before = len(ds.all_files())
+    if (p / "sources.csv").is_file():
+        ds.sources.append(p / "sources.csv")
+    if (p / "fx_rates.csv").is_file():
+        ds.fx.append(p / "fx_rates.csv")
+    if (p / "rules.yaml").is_file():
+        ds.rules.append(p / "rules.yaml")
+    for sub in (p, p / "observations"):
+        if sub.is_dir():
+            ds.observations += sorted(
+                f for f in sub.iterdir()
+                if f.suffix.lower() in OBS_SUFFIXES and f.name not in ("sources.csv", "fx_rates.csv")
+                and not f.name.startswith((".", "~$"))
+            )
+    return len(ds.all_files()) - before

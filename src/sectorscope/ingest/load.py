@@ -18,7 +18,7 @@ from ..model import Catalog, FxRate, FxTable, load_catalog, load_rules
 from ..store import DEFAULT_WAIT, Batch, Store, VintageSummary
 from .columns import ROW_COLUMN
 from .dataset import Dataset, collect, default_dataset_dir, sha256_file
-from .read import read_rows
+from .read import hashed_bytes, read_rows, recording_reads, utf8_text
 from .reference_files import fx_rates_of, read_fx, read_sources
 from .validate import SourceInfo, normalise_rows, repeats_across_files
 
@@ -99,14 +99,15 @@ def _read_rule_files(ds: Dataset, catalog: Catalog, failures: list[RowFailure],
     rule_rows = []
     for f in ds.rules:
         try:
-            text = f.read_text(encoding="utf-8")
+            data, sha256 = hashed_bytes(f)  # the hash of the bytes checked and stored, read once
+            text = utf8_text(data)
             load_rules(text, f.name, catalog)
         except UnicodeDecodeError:
             failures.append(RowFailure(str(f), None, None, None, "a rules file must be UTF-8 text"))
             continue
         except CatalogError as exc:
             failures.append(RowFailure(str(f), None, None, None, f"not a valid rules file: {exc}"))
-        rule_rows.append({"name": f.name, "text": text, "sha256": sha256_file(f)})
+        rule_rows.append({"name": f.name, "text": text, "sha256": sha256})
         if on_file:
             on_file(f)
     return rule_rows
@@ -140,22 +141,23 @@ def load_paths(
     catalog = catalog or load_catalog()
     ds = collect(paths, sources)
     failures: list[RowFailure] = []
-    src_frames, infos = _read_sources_files(ds, failures, on_file)
-    store_fx: list[FxRate] = []
-    if store.exists():
-        for sid in store.sources().source_id.execute():
-            infos.setdefault(sid, SourceInfo(sid))
-        store_fx = fx_rates_of(store.fx_rates().execute())
-    fx_frame = _read_fx_files(ds, list(infos), failures, on_file)
-    fx = FxTable(store_fx + (fx_rates_of(fx_frame) if fx_frame is not None else []))
-    observations = _read_observation_files(ds, catalog, fx, infos, failures, on_file,
-                                           today=loaded_at.date() if loaded_at else None)
-    rule_rows = _read_rule_files(ds, catalog, failures, on_file)
+    with recording_reads() as reads:  # the vintage's digest is of the bytes parsed, hashed as they were read
+        src_frames, infos = _read_sources_files(ds, failures, on_file)
+        store_fx: list[FxRate] = []
+        if store.exists():
+            for sid in store.sources().source_id.execute():
+                infos.setdefault(sid, SourceInfo(sid))
+            store_fx = fx_rates_of(store.fx_rates().execute())
+        fx_frame = _read_fx_files(ds, list(infos), failures, on_file)
+        fx = FxTable(store_fx + (fx_rates_of(fx_frame) if fx_frame is not None else []))
+        observations = _read_observation_files(ds, catalog, fx, infos, failures, on_file,
+                                               today=loaded_at.date() if loaded_at else None)
+        rule_rows = _read_rule_files(ds, catalog, failures, on_file)
     if failures:
         raise ValidationError(failures)
     digest = hashlib.sha256()
     for f in ds.all_files():
-        digest.update(sha256_file(f).encode())
+        digest.update(reads.take(f).encode())
     withdraw: tuple[str, ...] = ()
     if withdraw_missing:
         ids = set(observations["source_id"]) if len(observations) else set()

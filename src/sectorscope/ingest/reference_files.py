@@ -6,6 +6,7 @@ alike, and each is checked row by row with its own rules rather than through the
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from datetime import date
@@ -15,8 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, RowFailure, ValidationError
 from ..model import FxRate, normalise
-from .dataset import sha256_file
-from .read import ROW_COLUMN, read_table
+from .read import ROW_COLUMN, read_table, utf8_text
 from .validate import SourceInfo
 
 __all__ = ["FX_COLUMNS", "SOURCE_COLUMNS", "fx_rates_of", "read_fx", "read_sources"]
@@ -58,11 +58,12 @@ def read_sources(path: Path) -> tuple[pd.DataFrame, dict[str, SourceInfo]]:
                 failures.append(RowFailure(file, r, "document", rec["document"],
                                            "no such document beside the sources file"))
             else:
+                data = doc.read_bytes()  # read once: the text checked against and the hash recorded are of it
+                digest = hashlib.sha256(data).hexdigest()
                 try:
-                    text = doc.read_text(encoding="utf-8")
+                    text = utf8_text(data)
                 except UnicodeDecodeError:
                     failures.append(RowFailure(file, r, "document", rec["document"], "the document is not UTF-8 text"))
-                digest = sha256_file(doc)
         infos[sid] = SourceInfo(sid, text)
         out.append({
             "source_id": sid, "title": normalise(rec["title"]), "title_en": rec["title_en"] or None,

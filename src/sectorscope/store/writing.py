@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["append_observations", "append_reference", "ensure_schema"]
 
+_POSITION = "_sectorscope_position"  # a row's place in the batch, which orders the ids it is given
+
 
 def _migrate_observations(con: BaseBackend, added: list[str]) -> None:
     """Rows written before schemas 3 and 4 meet them, once: the kind and reading columns from the legacy
@@ -113,8 +115,10 @@ def ensure_schema(con: BaseBackend) -> None:
 
 
 def _numbered(rows: ir.Table, vid: int, base: int) -> ir.Table:
-    """Rows as vintage `vid` stores them: ids after `base`, current (no successor yet)."""
-    return rows.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number(),
+    """Rows as vintage `vid` stores them: ids after `base` in the batch's order (the same batch gets the same
+    ids, whatever order a join returned it in), current (no successor yet)."""
+    w = ibis.window(order_by=rows[_POSITION])
+    return rows.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number().over(w),
                        superseded_in=ibis.null("int64"))
 
 
@@ -122,8 +126,9 @@ def _incoming(batch: Batch) -> ir.Table:
     """The batch's rows as the store's columns, with their figure key and content hash."""
     schema = SCHEMAS["observations"]
     cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
-    incoming = ibis.memtable(_with_kinds(batch.observations).reindex(columns=cols))
-    incoming = incoming.cast({c: schema[c] for c in cols})
+    frame = _with_kinds(batch.observations).reindex(columns=cols)
+    frame[_POSITION] = range(len(frame))
+    incoming = ibis.memtable(frame).cast({c: schema[c] for c in cols})
     return incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
 
 
@@ -189,7 +194,7 @@ def _withdraw_missing(con: BaseBackend, batch: Batch, incoming: ir.Table, vid: i
         _check_withdraw_share(current, gone, batch.max_withdraw_share)
     tomb = gone.mutate(
         vintage_id=ibis.literal(vid, "int64"),
-        obs_id=last_id + ibis.row_number() + 1,
+        obs_id=last_id + ibis.row_number().over(ibis.window(order_by=gone.obs_id)) + 1,  # in the order of the rows withdrawn
         withdrawn=ibis.literal(True),
         row_hash=(gone.row_hash + SEP + "withdrawn").hexdigest("md5"),
         superseded_in=ibis.null("int64"),
