@@ -2,13 +2,17 @@
 same series and the CAGR scenarios — the market section of the report (report/content/market.py), as data."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import ibis.expr.types as ir
 import pandas as pd
 
 from ...model import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PROJECTION
 from ...monitor import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
-from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, Filters, check_filters, figures_of, resolve
+from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, QUERIES, Filters, check_filters, figures_of, query_of, resolve
 
 __all__ = ["forecasts"]
 
@@ -25,8 +29,30 @@ def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
     return {k: frame.loc[idx] for k, idx in keys.groupby(keys, sort=False).groups.items()}
 
 
-def _frame(t) -> pd.DataFrame:
-    return t.select(*_COLS).execute()
+def _ours(store: Store, at: int | str | None, slots: Mapping[str, Any]) -> ir.Table:
+    """sectorscope's own forecasts and scenario projections matching the filters of `slots`."""
+    return query_of(store, at, slots, kind=list(OUR_FORECAST_KINDS)).select(*_COLS)
+
+
+def _figures(store: Store, at: int | str | None, slots: Mapping[str, Any]) -> ir.Table:
+    """The figures matching the filters of `slots` (the reports' own forecasts: status=forecast)."""
+    return query_of(store, at, slots).select(*_COLS)
+
+
+def _by_id(store: Store, slots: Mapping[str, Any]) -> ir.Table:
+    """Figures by id, any version (`id0`, `id1`, … of `slots`)."""
+    obs = store.table("observations")
+    return obs.filter(obs.obs_id.isin([slots[f"id{i}"] for i in range(len(slots))])).select(*_COLS)
+
+
+def _id_slots(ids: list[int]) -> dict[str, int]:
+    """`ids` as the parameters of `_by_id`, padded to a power of two by repeating the last (an id twice in
+    `isin` changes nothing), so a few compiled shapes serve every number of ids."""
+    size = 8
+    while size < len(ids):
+        size *= 2
+    padded = ids + [ids[-1]] * (size - len(ids))
+    return {f"id{i}": v for i, v in enumerate(padded)}
 
 
 def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
@@ -35,18 +61,19 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
     dims = {k: v for k, v in f.dims.items() if k != "scenario"}
-    ours = _frame(store.query(at, indicator=f.indicator or None, kind=list(OUR_FORECAST_KINDS), period=f.period,
-                              **dims))
+    ours = QUERIES.execute(store, ("forecasts-ours", at), lambda v: _ours(store, at, v),
+                           Filters(indicator=f.indicator, dims=dims, period=f.period).slots())
     model = ours[(ours["kind"] == MODEL_FORECAST) & ours["scenario"].isna()]
     scen = ours[ours["kind"] == SCENARIO_PROJECTION]
     if not len(model):
         return {"vintage_id": vid, "series": []}
     inds = sorted(set(model["indicator"]))
-    stated = _frame(store.query(at, indicator=inds, status="forecast", period=f.period, **dims))
+    stated = QUERIES.execute(store, ("forecasts-reported", at), lambda v: _figures(store, at, v),
+                             Filters(indicator=inds, dims=dims, period=f.period, status="forecast").slots())
     stated = stated[~stated["kind"].isin(OUR_FORECAST_KINDS)]
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
-    obs = store.table("observations")
-    hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=list(_COLS))
+    hist = QUERIES.execute(store, ("forecast-inputs",), lambda v: _by_id(store, v), _id_slots(ids)) if ids \
+        else pd.DataFrame(columns=list(_COLS))
     hist_by = _keyed(hist)
     stated_by = _keyed(stated[stated["scenario"].isna()]) if len(stated) else {}
     scen_by = _keyed(scen)
