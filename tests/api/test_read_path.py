@@ -191,6 +191,6 @@ def test_a_page_of_the_server_equals_the_library(server, library):
     f = Filters(indicator=["market_size"], dims={"subject": "成像仪"})
     want = plain_page(library, f, None, 8, None)
     assert page["items"] == want[:7]
-    assert page["next"] == (f"/api/observations?indicator=market_size&subject=%E6%88%90%E5%83%8F%E4%BB%AA&limit=7"
-                            f"&after={want[6]['obs_id']}&as_of=v3")
+    assert page["next"] == ("/api/observations?indicator=market_size&subject=%E6%88%90%E5%83%8F%E4%BB%AA"
+                            f"&after={want[6]['obs_id']}&as_of=v3&limit=7")
     assert pd.Series([i["obs_id"] for i in page["items"]]).is_monotonic_increasing
