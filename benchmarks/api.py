@@ -154,7 +154,7 @@ def build_sqlite(store_path: Path, path: Path) -> float:
         n = 0
         for batch in t.to_pyarrow_batches(chunk_size=200_000):
             columns = []
-            for name, col in zip(batch.schema.names, batch.columns, strict=True):
+            for _name, col in zip(batch.schema.names, batch.columns, strict=True):
                 if pa.types.is_date(col.type):
                     col = pc.cast(col, pa.string())
                 values = col.to_pylist()

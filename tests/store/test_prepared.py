@@ -29,7 +29,7 @@ def store(main_job):
 def values(store) -> dict[str, list]:
     """Values each filter may take: some the store holds, and one it does not."""
     cur = store.observations().execute()
-    out = {c: sorted({str(v) for v in cur[c].dropna()})[:6] + ["没有这个值"]
+    out = {c: [*sorted({str(v) for v in cur[c].dropna()})[:6], "没有这个值"]
            for c in ("indicator", "subject", "region", "product", "period", "source_id", "status")}
     out["obs_id"] = [0, int(cur["obs_id"].median()), int(cur["obs_id"].max())]
     return out

@@ -108,10 +108,12 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
         sweep_scratch()  # what a killed server left in the temp folder
         yield
         runner.close()
+        ctx.writer.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="sectorscope API", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)  # no CDN-served docs UI
-    app.state.ctx = Context(settings=settings, runner=runner, scrub=scrub)
+    ctx = Context(settings=settings, runner=runner, scrub=scrub)
+    app.state.ctx = ctx
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

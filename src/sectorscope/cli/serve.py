@@ -58,8 +58,7 @@ def serve_command(
 
     import uvicorn
 
-    from ..api import Limits, TokenStore, create_app, tokens_path_for
-    from ..api.app import SERVE_ENV, WORKER_FACTORY, serve_env
+    from ..api import SERVE_ENV, WORKER_FACTORY, Limits, TokenStore, create_app, serve_env, tokens_path_for
 
     open_store(store).close()  # a missing store is an error here, not an empty API
     if not 0 < port < 65536:

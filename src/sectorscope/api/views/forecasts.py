@@ -2,7 +2,7 @@
 same series and the CAGR scenarios — the market section of the report (report/content/market.py), as data."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import ibis.expr.types as ir
@@ -12,7 +12,16 @@ from ...model import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PR
 from ...monitor import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
-from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, QUERIES, Filters, check_filters, figures_of, query_of, resolve
+from .common import (
+    FIGURE_COLUMNS,
+    PRINTED_COLUMNS,
+    QUERIES,
+    Filters,
+    check_filters,
+    figures_of,
+    query_of,
+    resolve,
+)
 
 __all__ = ["forecasts"]
 
@@ -20,12 +29,18 @@ _COLS = tuple(dict.fromkeys((*FIGURE_COLUMNS, *PRINTED_COLUMNS, *DIMENSIONS, "lo
                               "method", "input_ids", "input_vintage", "kind")))
 
 
-def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
-    """The rows of `frame` by series key (indicator and every dimension but scenario), in one pass."""
+def _keyed(frame: pd.DataFrame, only: Collection[tuple] | None = None) -> dict[tuple, pd.DataFrame]:
+    """The rows of `frame` by series key (indicator and every dimension but scenario), in one pass; with
+    `only`, just the rows of those keys (the rest would be grouped only to be thrown away)."""
     if not len(frame):
         return {}
     cols = [frame["indicator"], *(frame[d].astype(object).where(frame[d].notna(), None) for d in SERIES_DIMS)]
     keys = pd.Series(list(zip(*cols, strict=True)), index=frame.index)
+    if only is not None:
+        keep = [k in only for k in keys]
+        frame, keys = frame[keep], keys[keep]
+        if not len(frame):
+            return {}
     return {k: frame.loc[idx] for k, idx in keys.groupby(keys, sort=False).groups.items()}
 
 
@@ -74,12 +89,13 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
     hist = QUERIES.execute(store, ("forecast-inputs",), lambda v: _by_id(store, v), _id_slots(ids)) if ids \
         else pd.DataFrame(columns=list(_COLS))
-    hist_by = _keyed(hist)
-    stated_by = _keyed(stated[stated["scenario"].isna()]) if len(stated) else {}
-    scen_by = _keyed(scen)
+    series = _keyed(model)
+    hist_by = _keyed(hist, series)
+    stated_by = _keyed(stated[stated["scenario"].isna()], series) if len(stated) else {}
+    scen_by = _keyed(scen, series)
     empty = model.iloc[:0]
     out = []
-    for key, pts in sorted(_keyed(model).items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
+    for key, pts in sorted(series.items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
         pts = pts.sort_values(["period", "obs_id"])
         first = pts.iloc[0].to_dict()
         mine_ids = {int(i) for v in pts["input_ids"] if v is not None for i in v}
