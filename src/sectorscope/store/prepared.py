@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Compiled", "QueryCache"]
 
-Build = Callable[[Mapping[str, Any]], "ir.Table"]
+_Build = Callable[[Mapping[str, Any]], "ir.Table"]
 # Integer sentinels sit far above any id or count a store holds and below 2**62 (the API's largest id), one
 # per parameter; string sentinels carry a NUL, which the API refuses in every text it accepts.
 _INT_BASE = 4_398_046_511_103_000_000
@@ -65,7 +65,7 @@ class Compiled:
     expr: ir.Table
 
 
-def _compile(store: Store, build: Build, values: Mapping[str, Any]) -> Compiled:
+def _compile(store: Store, build: _Build, values: Mapping[str, Any]) -> Compiled:
     import sqlglot.expressions as sge
 
     marks = _sentinels(values)
@@ -128,7 +128,7 @@ class QueryCache:
         with self._lock:
             self._entries.clear()
 
-    def compiled(self, store: Store, key: Hashable, build: Build, values: Mapping[str, Any]) -> Compiled:
+    def compiled(self, store: Store, key: Hashable, build: _Build, values: Mapping[str, Any]) -> Compiled:
         """The compiled query for this shape, compiled now if it is not cached."""
         try:
             st = os.stat(store.path)
@@ -150,7 +150,7 @@ class QueryCache:
                 self._entries.popitem(last=False)
         return compiled
 
-    def arrow(self, store: Store, key: Hashable, build: Build, values: Mapping[str, Any]) -> pa.Table:
+    def arrow(self, store: Store, key: Hashable, build: _Build, values: Mapping[str, Any]) -> pa.Table:
         """The answer as an Arrow table, with the columns and types of `build(values)`."""
         con = store.con
         raw = getattr(con, "con", None)
@@ -159,7 +159,7 @@ class QueryCache:
         c = self.compiled(store, key, build, values)
         return raw.sql(c.sql, params={n: values[n] for n in c.names}).to_arrow_table()
 
-    def execute(self, store: Store, key: Hashable, build: Build, values: Mapping[str, Any]) -> pd.DataFrame:
+    def execute(self, store: Store, key: Hashable, build: _Build, values: Mapping[str, Any]) -> pd.DataFrame:
         """Exactly the frame `build(values).execute()` returns, without building or compiling it again."""
         con = store.con
         if con.name != "duckdb" or getattr(con, "con", None) is None:
