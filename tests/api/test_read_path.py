@@ -115,9 +115,10 @@ def test_forecasts_are_what_the_plain_library_calls_give(library, monkeypatch, f
 
 def test_forecast_inputs_of_any_number_are_found():
     """The ids query is compiled for 8, 16, 32 … ids; the padding repeats the last id."""
-    assert fc_views._id_slots([5]) == {f"id{i}": 5 for i in range(8)}
+    assert fc_views._id_slots([5]) == {"lo": 5, "hi": 5, **{f"id{i}": 5 for i in range(8)}}
     slots = fc_views._id_slots(list(range(1, 10)))
-    assert len(slots) == 16 and [slots[f"id{i}"] for i in range(9)] == list(range(1, 10))
+    assert len(slots) == 18 and (slots["lo"], slots["hi"]) == (1, 9)
+    assert [slots[f"id{i}"] for i in range(9)] == list(range(1, 10))
     assert {slots[f"id{i}"] for i in range(9, 16)} == {9}
 
 

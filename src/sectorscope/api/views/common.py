@@ -37,6 +37,7 @@ __all__ = [
     "printed",
     "printed_by_id",
     "query_of",
+    "references",
     "resolve",
 ]
 
@@ -198,6 +199,11 @@ def figures_of(frame: pd.DataFrame, vid: int | None, current: bool = True) -> li
     if not len(frame):
         return []
     return [_reference(r, current) for r in frame.to_dict("records")]
+
+
+def references(rows: Iterable[Mapping[str, Any]], current: bool = True) -> list[dict]:
+    """Figure references for rows already read as records (`figures_of` for records)."""
+    return [_reference(r, current) for r in rows]
 
 
 def dims_of(row: dict, names: Sequence[str] = DIMENSIONS) -> dict[str, str]:
