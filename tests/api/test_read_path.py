@@ -11,10 +11,11 @@ import threading
 import httpx
 import pandas as pd
 import pytest
+from fastapi.encoders import jsonable_encoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sectorscope.api.models import OBSERVATION_FIELDS
+from sectorscope.api.models import OBSERVATION_FIELDS, ForecastList
 from sectorscope.api.views import forecasts as fc_views
 from sectorscope.api.views.common import Filters, observation_rows
 from sectorscope.api.views.observations import observation_page, page_json
@@ -109,6 +110,9 @@ def _plain_forecasts(monkeypatch, store, f, as_of):
 def test_forecasts_are_what_the_plain_library_calls_give(library, monkeypatch, f, as_of):
     got = fc_views.forecasts(library, f, as_of)
     assert got == _plain_forecasts(monkeypatch, library, f, as_of)
+    # the route sends the view's answer without validating it: it must be a ForecastList that validation
+    # would leave exactly as it is
+    assert jsonable_encoder(ForecastList.model_validate(got)) == json.loads(json.dumps(got, allow_nan=False))
     if f.indicator == ["market_size"] and as_of is None and not f.dims:
         assert len(got["series"]) > 3 and any(s["history"] and s["reported"] for s in got["series"])
 
