@@ -11,22 +11,28 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from .app import create_app
+    from .app import SERVE_ENV, WORKER_FACTORY, create_app, serve_env
     from .limits import Limits
     from .security import TokenStore, tokens_path_for
 
 __all__ = [
+    "SERVE_ENV",
+    "WORKER_FACTORY",
     "Limits",
     "TokenStore",
     "create_app",
+    "serve_env",
     "tokens_path_for",
 ]
 
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
+    "SERVE_ENV": "app",
+    "WORKER_FACTORY": "app",
     "Limits": "limits",
     "TokenStore": "security",
     "create_app": "app",
+    "serve_env": "app",
     "tokens_path_for": "security",
 }
 

@@ -10,8 +10,10 @@ The dashboard reads the same JSON endpoints as any client.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
+import json
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -33,11 +35,18 @@ from .settings import ApiSettings
 __all__ = [
     "API_PREFIX",
     "DASHBOARD_MODULE",
+    "SERVE_ENV",
+    "WORKER_FACTORY",
     "app_from_env",
+    "app_from_serve_env",
     "create_app",
+    "serve_env",
 ]
 
 API_PREFIX = "/api"
+# `sectorscope serve --workers N`: each uvicorn worker process builds its app from this variable
+SERVE_ENV = "SECTORSCOPE_SERVE"
+WORKER_FACTORY = "sectorscope.api.app:app_from_serve_env"
 DASHBOARD_MODULE = "sectorscope.api.dashboard"
 _log = logging.getLogger("sectorscope.api")
 
@@ -99,10 +108,12 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
         sweep_scratch()  # what a killed server left in the temp folder
         yield
         runner.close()
+        ctx.writer.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="sectorscope API", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)  # no CDN-served docs UI
-    app.state.ctx = Context(settings=settings, runner=runner, scrub=scrub)
+    ctx = Context(settings=settings, runner=runner, scrub=scrub)
+    app.state.ctx = ctx
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
@@ -122,3 +133,32 @@ def app_from_env() -> FastAPI:
     return create_app(os.environ.get("SECTORSCOPE_STORE", "out/sectorscope.duckdb"),
                       data_dir=os.environ.get("SECTORSCOPE_DATA_DIR") or None,
                       allow_writes=os.environ.get("SECTORSCOPE_ALLOW_WRITES", "") == "1")
+
+
+def serve_env(store_path: str | Path, *, data_dir: str | Path | None = None, dataset_dir: str | Path | None = None,
+              rules_path: str | Path | None = None, allow_writes: bool = False, tokens_path: str | Path | None = None,
+              limits: Limits | None = None) -> str:
+    """`create_app`'s arguments as the text of $SECTORSCOPE_SERVE, for `app_from_serve_env`.
+
+    Why: several worker processes (`sectorscope serve --workers N`) each build their own app — their own
+    pool of read-only connections; DuckDB lets many processes read one file — and uvicorn starts a worker
+    from an import string, not from an app object, so the settings travel in the environment."""
+    def text(p: str | Path | None) -> str | None:
+        return None if p is None else str(Path(p).resolve())
+
+    return json.dumps({"store_path": text(store_path), "data_dir": text(data_dir), "dataset_dir": text(dataset_dir),
+                       "rules_path": text(rules_path), "allow_writes": allow_writes, "tokens_path": text(tokens_path),
+                       "limits": dataclasses.asdict(limits or Limits())})
+
+
+def app_from_serve_env() -> FastAPI:
+    """One worker's app, from $SECTORSCOPE_SERVE (`serve_env`): the factory `sectorscope serve --workers N`
+    gives uvicorn."""
+    raw = os.environ.get(SERVE_ENV)
+    if not raw:
+        raise RuntimeError(f"${SERVE_ENV} is not set: start workers with `sectorscope serve --workers N`")
+    cfg = json.loads(raw)
+    tokens = TokenStore(cfg["tokens_path"]) if cfg.get("tokens_path") else None
+    return create_app(cfg["store_path"], data_dir=cfg["data_dir"], dataset_dir=cfg["dataset_dir"],
+                      rules_path=cfg["rules_path"], allow_writes=bool(cfg["allow_writes"]), token_store=tokens,
+                      limits=Limits(**cfg["limits"]))

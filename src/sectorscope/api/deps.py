@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..model import DIMENSIONS, PERIOD_PATTERN, STATUSES
-from .pool import Runner
+from .pool import Runner, readers_turn
 from .problems import ApiProblem, Scrubber
 from .security import TokenRecord
 from .settings import ApiSettings
@@ -45,23 +45,27 @@ AS_OF_PATTERN = (r"^(v?[0-9]{1,9}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 @dataclass
 class Context:
-    """One server's state: settings, the reader pool's runner, the lock that queues writes, the scrubber."""
+    """One server's state: settings, the reader pool's runner, the writes' own thread, the scrubber."""
 
     settings: ApiSettings
     runner: Runner
     scrub: Scrubber
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Writes run one at a time on a thread of their own: a queue of uploads never takes the threads reads run on.
+    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="sectorscope-write"))
 
     async def read(self, fn: Callable[[Store], _T], *, export: bool = False) -> _T:
         timeout = self.settings.limits.export_timeout if export else self.settings.limits.query_timeout
         return await self.runner.run(fn, timeout=timeout)
 
     async def write(self, fn: Callable[[], _T]) -> _T:
-        """A write, one at a time (the store's own lock would refuse a second one)."""
-        def locked() -> _T:
-            with self.write_lock:
+        """A write, one at a time across every worker process of this server, each after readers have had
+        their turn since the last one (pool.readers_turn)."""
+        path, gap = self.settings.store_path, self.settings.limits.write_gap
+
+        def turn() -> _T:
+            with readers_turn(path, gap):
                 return fn()
-        return await asyncio.get_running_loop().run_in_executor(self.runner.executor, locked)
+        return await asyncio.get_running_loop().run_in_executor(self.writer, turn)
 
 
 def get_context(request: Request) -> Context:

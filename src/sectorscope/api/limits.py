@@ -30,6 +30,7 @@ class Limits:
     export_timeout: float = 300.0     # seconds for a CSV / Parquet / SDMX-CSV download
     connections: int = 4              # read connections (concurrent queries)
     workers: int = 8                  # worker threads
+    write_gap: float = 0.5            # seconds readers get after a write before the server's next write starts
 
 
 class BodyTooLarge(Exception):

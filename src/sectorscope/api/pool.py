@@ -13,6 +13,12 @@ Why it is built this way:
   the lock for a fraction of a second; reads wait that long, up to their deadline. This covers writes
   through the API and writes by another process (`sectorscope load`) alike; the file's identity (inode,
   mtime, size) is still watched, for a store replaced by other means.
+- **Readers get a turn between writes.** Uploads arriving together would otherwise hold the store one after
+  another, each next writer taking the lock the moment the last lets go, and reads would wait for the whole
+  queue. So the server's writes go one at a time across all its worker processes (`readers_turn`, a lock
+  file of the server's own) and each starts only once `gap` seconds have passed since the store last
+  changed: long enough for the pools to reopen and serve the reads that waited. A read then waits at most
+  about one write, not a burst of them.
 - **Deadlines.** `Runner.run` runs a library call in a worker thread and waits at most `timeout` seconds;
   past it the running query is interrupted (DuckDB's `interrupt()`), the store comes back to the pool when
   the call unwinds, and the client gets 503 with advice to narrow the query.
@@ -20,10 +26,14 @@ Why it is built this way:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
+import hashlib
 import os
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -34,6 +44,7 @@ from .problems import ApiProblem
 __all__ = [
     "Runner",
     "StorePool",
+    "readers_turn",
 ]
 
 _T = TypeVar("_T")
@@ -45,6 +56,31 @@ def _identity(path: Path) -> tuple[int, int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _turn_lock(path: Path) -> Path:
+    """The lock file the worker processes of one server share for their writes: in the temp folder (not
+    beside the store, whose folder holds only the store's own files), named after the store's real path."""
+    real = os.path.realpath(path)
+    return Path(tempfile.gettempdir()) / f"sectorscope-writes-{hashlib.sha256(real.encode()).hexdigest()[:16]}.lock"
+
+
+@contextlib.contextmanager
+def readers_turn(path: Path, gap: float) -> Iterator[None]:
+    """Hold the server's write turn (one write at a time across its processes), starting once `gap` seconds
+    have passed since the store file last changed, so that the reads waiting behind the last write run first."""
+    with open(_turn_lock(path), "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            try:
+                since = time.time() - os.stat(path).st_mtime
+            except OSError:
+                since = gap
+            if since < gap:
+                time.sleep(gap - max(since, 0.0))
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class StorePool:

@@ -48,19 +48,28 @@ def serve_command(
                                                   "write.")] = 300.0,
     max_page: Annotated[int, typer.Option("--max-page", help="Most figures in one JSON page.")] = 10_000,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level.")] = "info",
+    workers: Annotated[int, typer.Option("--workers", help="Server processes, each with its own read connections "
+                                         "(reads scale with clients up to about one per core; writes still go one "
+                                         "at a time through the store's lock).")] = 1,
 ) -> None:
     """Serve the store over HTTP (the API under /api; OpenAPI at /api/openapi.json), read-only unless
     --allow-writes. Writes then need a token from `sectorscope token create --name NAME`."""
+    import os
+
     import uvicorn
 
-    from ..api import Limits, TokenStore, create_app, tokens_path_for
+    from ..api import SERVE_ENV, WORKER_FACTORY, Limits, TokenStore, create_app, serve_env, tokens_path_for
 
     open_store(store).close()  # a missing store is an error here, not an empty API
     if not 0 < port < 65536:
         fail(f"--port {port}: choose a port from 1 to 65535")
+    if not 1 <= workers <= 64:
+        fail(f"--workers {workers}: choose 1 to 64 server processes (about one per core)")
     limits = Limits(max_page=max_page, max_upload_bytes=int(max_upload_mb * 1024 * 1024), query_timeout=query_timeout,
                     export_timeout=export_timeout)
     tokens = TokenStore(tokens_path_for(store))
+    # one process builds the app here (so a bad setting fails before anything listens); several build it
+    # each from the environment (uvicorn starts workers from an import string)
     app = create_app(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules, allow_writes=allow_writes,
                      token_store=tokens, limits=limits)
     if not _loopback(host):
@@ -71,8 +80,17 @@ def serve_command(
                   f"{'; none yet: sectorscope token create --name NAME' if not n else ''})", highlight=False)
         if tokens.loose_permissions():
             err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)
-    out.print(f"serving {store.resolve()} on http://{host}:{port}/api  (OpenAPI: /api/openapi.json)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+    procs = f", {workers} worker processes" if workers > 1 else ""
+    out.print(f"serving {store.resolve()} on http://{host}:{port}/api  (OpenAPI: /api/openapi.json){procs}",
+              highlight=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+        return
+    del app  # each worker builds its own, with its own pool of read connections
+    os.environ[SERVE_ENV] = serve_env(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules,
+                                      allow_writes=allow_writes, tokens_path=tokens.path, limits=limits)
+    uvicorn.run(WORKER_FACTORY, factory=True, workers=workers, host=host, port=port, log_level=log_level,
+                proxy_headers=False, server_header=False)
 
 
 def token_command(

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from .backend import DEFAULT_WAIT, writer_waiting
     from .codes import check_codes, known_codes
     from .figure_interval import INF, About, interval_columns, interval_exprs, interval_frame
+    from .prepared import QueryCache
     from .store import CONTENT_COLUMNS, AsOf, Batch, Store, VintageSummary
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "About",
     "AsOf",
     "Batch",
+    "QueryCache",
     "Store",
     "VintageSummary",
     "check_codes",
@@ -36,6 +38,7 @@ _HOME = {
     "CONTENT_COLUMNS": "store",
     "DEFAULT_WAIT": "backend",
     "INF": "figure_interval",
+    "QueryCache": "prepared",
     "Store": "store",
     "VintageSummary": "store",
     "check_codes": "codes",

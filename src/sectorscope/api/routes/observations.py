@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from ..deps import AsOf, ContextDep, FiltersDep
@@ -60,7 +60,7 @@ async def observations(
                                        "server's max page, 10 000 by default)")] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Figures with obs_id above this (paging)")] = None,
     excel: Annotated[bool, Query(description="CSV for Excel (BOM, formula guard) or plain")] = True,
-) -> FileResponse | JSONResponse:
+) -> Response:
     if format is not Format.json:
         fmt = format.value
         path, folder, vid = await ctx.read(lambda s: views.export_file(s, f, as_of, fmt, excel=excel), export=True)
@@ -73,7 +73,7 @@ async def observations(
     if page["next_after"] is not None:
         url = request.url.include_query_params(after=page["next_after"], as_of=f"v{page['vintage_id']}", limit=lim)
         nxt = f"{url.path}?{url.query}"
-    return JSONResponse({**page, "next": nxt})
+    return Response(views.page_json(page, nxt), media_type="application/json")
 
 
 @router.get("/observations/{obs_id}", response_model=ObservationDetail, responses=problem_responses(404, 422, 503),

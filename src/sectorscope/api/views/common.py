@@ -11,12 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from ...errors import StoreError
 from ...model import DIMENSIONS, load_catalog
 from ...present import figure
-from ...store import Store, known_codes
+from ...store import QueryCache, Store, known_codes
 from ..convert import clean, records
 from ..models import OBSERVATION_FIELDS
 from ..problems import ApiProblem
@@ -24,20 +26,26 @@ from ..problems import ApiProblem
 __all__ = [
     "FIGURE_COLUMNS",
     "PRINTED_COLUMNS",
+    "QUERIES",
     "Filters",
     "check_filters",
     "dims_of",
     "figures",
     "figures_of",
+    "json_items",
     "observation_rows",
     "printed",
     "printed_by_id",
+    "query_of",
+    "references",
     "resolve",
 ]
 
 _DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
 FIGURE_COLUMNS = ("obs_id", "indicator", "subject", "period", "value", "value_high", "qualifier", "unit", "status",
                   "kind", "source_id", "quote", "location")
+# The server's compiled queries (store/prepared.py): each query shape of a request is compiled once.
+QUERIES = QueryCache()
 # what a figure's printed form is made of
 PRINTED_COLUMNS = ("value", "value_high", "qualifier", "unit", "value_as_printed", "value_high_as_printed",
                    "unit_as_printed")
@@ -56,6 +64,23 @@ class Filters:
     def query_kwargs(self) -> dict:
         return {"indicator": self.indicator or None, "period": self.period, "source_id": self.source,
                 "status": self.status, **self.dims}
+
+    def slots(self) -> dict[str, str]:
+        """The filter values by name, as the parameters of a compiled query (QUERIES): `indicator0`, … for the
+        indicators, then the dimensions, `period`, `source_id` and `status` that are set. The names fix the
+        query's shape; `from_slots` gives the filters back."""
+        out = {f"indicator{i}": code for i, code in enumerate(self.indicator)}
+        out.update(self.dims)
+        out.update({k: v for k, v in (("period", self.period), ("source_id", self.source), ("status", self.status))
+                    if v is not None})
+        return out
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> Filters:
+        """The filters of `slots` (Filters.slots); names that are not filters are left out."""
+        inds = [slots[f"indicator{i}"] for i in range(len(slots)) if f"indicator{i}" in slots]
+        return cls(indicator=inds, dims={d: slots[d] for d in DIMENSIONS if d in slots}, period=slots.get("period"),
+                   source=slots.get("source_id"), status=slots.get("status"))
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters (for `next` links)."""
@@ -80,6 +105,26 @@ def resolve(store: Store, as_of: str | None) -> int | None:
                              f"as_of {as_of!r}: no such vintage; /api/vintages lists them") from None
         raise ApiProblem(400, "bad-as-of", f"as_of {as_of!r} is neither a vintage (3, v3) nor an ISO date "
                          "(2025-06-30, 2025-06-30T12:00:00Z)") from None
+
+
+def query_of(store: Store, at: int | str | None, slots: Mapping[str, Any], **extra: Any) -> ir.Table:
+    """`Store.query` with the filters of `slots` (Filters.slots): the one definition of a filtered read,
+    compiled once per shape by QUERIES."""
+    return store.query(at, **Filters.from_slots(slots).query_kwargs(), **extra)
+
+
+def json_items(t: ir.Table) -> ir.Table:
+    """`t` with each row as one JSON object (column `item`, text), beside `obs_id`: the engine writes the JSON,
+    so a page of a thousand figures costs no Python per value. Values read as `observation_rows` gives them:
+    null for a missing value and for a number JSON cannot carry (NaN, ±inf), dates as ISO dates, id lists as
+    arrays (tests/api/test_prepared.py checks the two agree)."""
+    cols = {}
+    for name, typ in t.schema().items():
+        col = t[name]
+        if typ.is_floating():
+            col = ibis.ifelse(col.isnan() | col.isinf(), ibis.null(typ), col)
+        cols[name] = col
+    return t.select(obs_id=t.obs_id, item=ibis.struct(cols).cast("json").cast("string"))
 
 
 def check_filters(store: Store, f: Filters) -> None:
@@ -154,6 +199,11 @@ def figures_of(frame: pd.DataFrame, vid: int | None, current: bool = True) -> li
     if not len(frame):
         return []
     return [_reference(r, current) for r in frame.to_dict("records")]
+
+
+def references(rows: Iterable[Mapping[str, Any]], current: bool = True) -> list[dict]:
+    """Figure references for rows already read as records (`figures_of` for records)."""
+    return [_reference(r, current) for r in rows]
 
 
 def dims_of(row: dict, names: Sequence[str] = DIMENSIONS) -> dict[str, str]:

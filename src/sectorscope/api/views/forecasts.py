@@ -2,13 +2,26 @@
 same series and the CAGR scenarios — the market section of the report (report/content/market.py), as data."""
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import ibis.expr.types as ir
 import pandas as pd
 
 from ...model import DIMENSIONS, MODEL_FORECAST, OUR_FORECAST_KINDS, SCENARIO_PROJECTION
 from ...monitor import SERIES_DIMS
 from ...store import Store
 from ..convert import clean
-from .common import FIGURE_COLUMNS, PRINTED_COLUMNS, Filters, check_filters, figures_of, resolve
+from .common import (
+    FIGURE_COLUMNS,
+    PRINTED_COLUMNS,
+    QUERIES,
+    Filters,
+    check_filters,
+    query_of,
+    references,
+    resolve,
+)
 
 __all__ = ["forecasts"]
 
@@ -16,17 +29,59 @@ _COLS = tuple(dict.fromkeys((*FIGURE_COLUMNS, *PRINTED_COLUMNS, *DIMENSIONS, "lo
                               "method", "input_ids", "input_vintage", "kind")))
 
 
-def _keyed(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
-    """The rows of `frame` by series key (indicator and every dimension but scenario), in one pass."""
+def _grouped(frame: pd.DataFrame, only: Collection[tuple] | None = None) -> dict[tuple, list[dict]]:
+    """The rows of `frame` as records, by series key (indicator and every dimension but scenario); with
+    `only`, just the rows of those keys. Records, not frame slices: a slice and its `to_dict` cost a few ms
+    each, and a query has dozens of series."""
     if not len(frame):
         return {}
     cols = [frame["indicator"], *(frame[d].astype(object).where(frame[d].notna(), None) for d in SERIES_DIMS)]
-    keys = pd.Series(list(zip(*cols, strict=True)), index=frame.index)
-    return {k: frame.loc[idx] for k, idx in keys.groupby(keys, sort=False).groups.items()}
+    keys = list(zip(*cols, strict=True))
+    if only is not None:
+        keep = [k in only for k in keys]
+        frame, keys = frame[keep], [k for k, x in zip(keys, keep, strict=True) if x]
+    out: dict[tuple, list[dict]] = {}
+    for k, r in zip(keys, frame.to_dict("records"), strict=True):
+        out.setdefault(k, []).append(r)
+    return out
 
 
-def _frame(t) -> pd.DataFrame:
-    return t.select(*_COLS).execute()
+def _by_period(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (r["period"], r["obs_id"]))
+
+
+def _by_location(rows: list[dict]) -> list[dict]:
+    """In location, period, obs_id order (a missing location last, as pandas sorts)."""
+    return sorted(rows, key=lambda r: (clean(r["location"]) is None, clean(r["location"]) or "", r["period"],
+                                       r["obs_id"]))
+
+
+def _ours(store: Store, at: int | str | None, slots: Mapping[str, Any]) -> ir.Table:
+    """sectorscope's own forecasts and scenario projections matching the filters of `slots`."""
+    return query_of(store, at, slots, kind=list(OUR_FORECAST_KINDS)).select(*_COLS)
+
+
+def _figures(store: Store, at: int | str | None, slots: Mapping[str, Any]) -> ir.Table:
+    """The figures matching the filters of `slots` (the reports' own forecasts: status=forecast)."""
+    return query_of(store, at, slots).select(*_COLS)
+
+
+def _by_id(store: Store, slots: Mapping[str, Any]) -> ir.Table:
+    """Figures by id, any version (`id0`, `id1`, … of `slots`, all between `lo` and `hi`). The range says
+    nothing the list does not, but the engine skips the parts of the file outside it without reading them."""
+    obs = store.table("observations")
+    ids = [slots[f"id{i}"] for i in range(len(slots)) if f"id{i}" in slots]
+    return obs.filter(obs.obs_id.between(slots["lo"], slots["hi"]), obs.obs_id.isin(ids)).select(*_COLS)
+
+
+def _id_slots(ids: list[int]) -> dict[str, int]:
+    """`ids` (sorted) as the parameters of `_by_id`, padded to a power of two by repeating the last (an id
+    twice in `isin` changes nothing), so a few compiled shapes serve every number of ids."""
+    size = 8
+    while size < len(ids):
+        size *= 2
+    padded = ids + [ids[-1]] * (size - len(ids))
+    return {"lo": ids[0], "hi": ids[-1], **{f"id{i}": v for i, v in enumerate(padded)}}
 
 
 def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
@@ -35,40 +90,38 @@ def forecasts(store: Store, f: Filters, as_of: str | None) -> dict:
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
     dims = {k: v for k, v in f.dims.items() if k != "scenario"}
-    ours = _frame(store.query(at, indicator=f.indicator or None, kind=list(OUR_FORECAST_KINDS), period=f.period,
-                              **dims))
+    ours = QUERIES.execute(store, ("forecasts-ours", at), lambda v: _ours(store, at, v),
+                           Filters(indicator=f.indicator, dims=dims, period=f.period).slots())
     model = ours[(ours["kind"] == MODEL_FORECAST) & ours["scenario"].isna()]
     scen = ours[ours["kind"] == SCENARIO_PROJECTION]
     if not len(model):
         return {"vintage_id": vid, "series": []}
     inds = sorted(set(model["indicator"]))
-    stated = _frame(store.query(at, indicator=inds, status="forecast", period=f.period, **dims))
+    stated = QUERIES.execute(store, ("forecasts-reported", at), lambda v: _figures(store, at, v),
+                             Filters(indicator=inds, dims=dims, period=f.period, status="forecast").slots())
     stated = stated[~stated["kind"].isin(OUR_FORECAST_KINDS)]
     ids = sorted({int(i) for v in model["input_ids"] if v is not None for i in v})
-    obs = store.table("observations")
-    hist = _frame(obs.filter(obs.obs_id.isin(ids))) if ids else pd.DataFrame(columns=list(_COLS))
-    hist_by = _keyed(hist)
-    stated_by = _keyed(stated[stated["scenario"].isna()]) if len(stated) else {}
-    scen_by = _keyed(scen)
-    empty = model.iloc[:0]
+    hist = QUERIES.execute(store, ("forecast-inputs",), lambda v: _by_id(store, v), _id_slots(ids)) if ids \
+        else pd.DataFrame(columns=list(_COLS))
+    series = _grouped(model)
+    hist_by = _grouped(hist, series)
+    stated_by = _grouped(stated[stated["scenario"].isna()], series) if len(stated) else {}
+    scen_by = _grouped(scen, series)
     out = []
-    for key, pts in sorted(_keyed(model).items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
-        pts = pts.sort_values(["period", "obs_id"])
-        first = pts.iloc[0].to_dict()
-        mine_ids = {int(i) for v in pts["input_ids"] if v is not None for i in v}
-        h = hist_by.get(key, empty)
-        h = h[h["obs_id"].isin(mine_ids)] if len(h) else h
-        rep, sc = stated_by.get(key, empty), scen_by.get(key, empty)
+    for key, rows in sorted(series.items(), key=lambda kv: tuple("" if v is None else str(v) for v in kv[0])):
+        pts = _by_period(rows)
+        first = pts[0]
+        mine_ids = {int(i) for p in pts if p["input_ids"] is not None for i in p["input_ids"]}
+        h = [r for r in hist_by.get(key, []) if r["obs_id"] in mine_ids]
         out.append({
             "indicator": first["indicator"],
             "dims": {d: first[d] for d in SERIES_DIMS if not pd.isna(first[d])},
             "unit": clean(first["unit"]), "method": clean(first["method"]),
             "input_vintage": clean(first["input_vintage"]),
             "points": [{"obs_id": int(p["obs_id"]), "period": str(p["period"]), "value": clean(p["value"]),
-                        **{c: clean(p[c]) for c in ("lo80", "hi80", "lo95", "hi95")}}
-                       for p in pts.to_dict("records")],
-            "history": figures_of(h.sort_values(["period", "obs_id"]), vid, current=False) if len(h) else [],
-            "reported": figures_of(rep.sort_values(["period", "obs_id"]), vid) if len(rep) else [],
-            "scenarios": figures_of(sc.sort_values(["location", "period", "obs_id"]), vid) if len(sc) else [],
+                        **{c: clean(p[c]) for c in ("lo80", "hi80", "lo95", "hi95")}} for p in pts],
+            "history": references(_by_period(h), current=False),
+            "reported": references(_by_period(stated_by.get(key, []))),
+            "scenarios": references(_by_location(scen_by.get(key, []))),
         })
     return {"vintage_id": vid, "series": out}
