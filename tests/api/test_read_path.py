@@ -199,3 +199,13 @@ def test_a_page_of_the_server_equals_the_library(server, library):
     assert page["next"] == ("/api/observations?indicator=market_size&subject=%E6%88%90%E5%83%8F%E4%BB%AA"
                             f"&after={want[6]['obs_id']}&as_of=v3&limit=7")
     assert pd.Series([i["obs_id"] for i in page["items"]]).is_monotonic_increasing
+
+
+def test_a_store_that_cannot_be_read_is_not_blamed_on_as_of(tmp_path):
+    """resolve() turned every store error into 400 "as_of None is neither a vintage nor an ISO date" (seen
+    when a read met a write of its own process); only as_of's own errors are the client's now."""
+    from sectorscope.api.views.common import resolve
+    from sectorscope.errors import StoreError
+
+    with pytest.raises(StoreError, match="no store at .*missing.duckdb: load data first"):
+        resolve(Store(tmp_path / "missing.duckdb"), None)

@@ -63,7 +63,7 @@ class Context:
         path, gap = self.settings.store_path, self.settings.limits.write_gap
 
         def turn() -> _T:
-            with readers_turn(path, gap):
+            with readers_turn(path, gap), self.runner.pool.paused(self.settings.limits.query_timeout):
                 return fn()
         return await asyncio.get_running_loop().run_in_executor(self.writer, turn)
 

@@ -13,6 +13,9 @@ Why it is built this way:
   the lock for a fraction of a second; reads wait that long, up to their deadline. This covers writes
   through the API and writes by another process (`sectorscope load`) alike; the file's identity (inode,
   mtime, size) is still watched, for a store replaced by other means.
+- **A write of this process waits for its reads.** The server's own writes (uploads) first stop the pool
+  lending and wait for the lent stores to come back (`paused`), since DuckDB refuses a process a read-write
+  connection while it holds read-only ones; the reads queue for the write's duration, as they would anyway.
 - **Readers get a turn between writes.** Uploads arriving together would otherwise hold the store one after
   another, each next writer taking the lock the moment the last lets go, and reads would wait for the whole
   queue. So the server's writes go one at a time across all its worker processes (`readers_turn`, a lock
@@ -92,6 +95,7 @@ class StorePool:
         self._busy = 0
         self._identity = _identity(self.path)
         self._draining = False
+        self._paused = 0  # writes of this process in progress (`paused`): nothing is lent
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, args=(poll,), name="sectorscope-pool-watch", daemon=True)
@@ -127,7 +131,7 @@ class StorePool:
                         self._identity = ident
                         self._draining = False
                         self._cond.notify_all()
-                if not self._draining and self._free and not self._writer_first():
+                if not self._draining and not self._paused and self._free and not self._writer_first():
                     self._busy += 1
                     store = self._free.pop()
                     store.pinned = True
@@ -143,10 +147,29 @@ class StorePool:
         with self._cond:
             self._busy -= 1
             store.pinned = False
-            if writer_waiting(self.path):
+            if self._paused or writer_waiting(self.path):
                 store.close()
             self._free.append(store)
             self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def paused(self, timeout: float) -> Iterator[None]:
+        """Lend nothing while this process writes, and first wait (up to `timeout` s) for the stores lent to
+        running requests to come back, closing every one: DuckDB refuses a process a read-write connection
+        beside its own read-only ones, and the writer must not fail for a read that was about to end."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._paused += 1
+            while self._busy and time.monotonic() < deadline:
+                self._cond.wait(0.05)
+            for s in self._free:
+                s.close()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._paused -= 1
+                self._cond.notify_all()
 
     def close(self) -> None:
         self._stop.set()

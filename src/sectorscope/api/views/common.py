@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ...errors import StoreError
+from ...errors import Reason, StoreError
 from ...model import DIMENSIONS, load_catalog
 from ...present import figure
 from ...store import QueryCache, Store, known_codes
@@ -99,12 +99,13 @@ def resolve(store: Store, as_of: str | None) -> int | None:
     try:
         return store.resolve(as_of)
     except StoreError as exc:
-        text = str(exc)
-        if text.startswith("no vintage"):
+        if exc.reason == Reason.NO_VINTAGE:
             raise ApiProblem(404, "no-such-vintage",
                              f"as_of {as_of!r}: no such vintage; /api/vintages lists them") from None
-        raise ApiProblem(400, "bad-as-of", f"as_of {as_of!r} is neither a vintage (3, v3) nor an ISO date "
-                         "(2025-06-30, 2025-06-30T12:00:00Z)") from None
+        if exc.reason == Reason.BAD_ARGUMENT:
+            raise ApiProblem(400, "bad-as-of", f"as_of {as_of!r} is neither a vintage (3, v3) nor an ISO date "
+                             "(2025-06-30, 2025-06-30T12:00:00Z)") from None
+        raise  # the store could not be read (held by a writer, damaged): not the client's as_of
 
 
 def query_of(store: Store, at: int | str | None, slots: Mapping[str, Any], **extra: Any) -> ir.Table:
