@@ -207,5 +207,5 @@ def test_a_store_that_cannot_be_read_is_not_blamed_on_as_of(tmp_path):
     from sectorscope.api.views.common import resolve
     from sectorscope.errors import StoreError
 
-    with pytest.raises(StoreError, match="no store at .*missing.duckdb: load data first"):
+    with pytest.raises(StoreError, match=r"no store at .*missing\.duckdb: load data first"):
         resolve(Store(tmp_path / "missing.duckdb"), None)
