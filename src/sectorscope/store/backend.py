@@ -41,7 +41,7 @@ __all__ = [
 
 DEFAULT_WAIT = 60.0  # seconds a writer waits for another writer, and a reader for a writer, before giving up
 _POLL = 0.05
-_LOCK_HINTS = ("Could not set lock", "Conflicting lock", "different configuration")
+_LOCK_HINTS = ("Could not set lock", "Conflicting lock", "different configuration", "Unique file handle conflict")
 
 
 def real_path(path: Path) -> Path:
