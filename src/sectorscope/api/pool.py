@@ -104,10 +104,8 @@ class StorePool:
     def _watch(self, poll: float) -> None:
         """Let go of the file as soon as a writer waits, even when no request comes to notice."""
         while not self._stop.wait(poll):
-            if writer_waiting(self.path):
-                with self._cond:
-                    for s in self._free:
-                        s.close()
+            with self._cond:
+                self._writer_first()
 
     def _writer_first(self) -> bool:
         """Whether a writer waits for the file: then idle stores are closed and nothing is lent."""

@@ -9,9 +9,6 @@ Work is done per distinct value (units, names), not per row, so a 10 M-row file 
 """
 from __future__ import annotations
 
-import functools
-import math
-import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +25,6 @@ from ..model import (
     KEY_COLUMNS,
     LOADABLE_STATUSES,
     PERIOD_PATTERN,
-    PREFIXES,
     QUALIFIERS,
     STATED,
     Catalog,
@@ -40,6 +36,7 @@ from ..model import (
     parse_unit,
 )
 from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
+from .printed_numbers import number_or_nan, quote_states, same_number
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -51,8 +48,6 @@ __all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows", "repeats_acro
 _ARABIC = r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 # Chinese numeral characters: a value printed as 三 is not in 三十 (30) or 十三 (13). 万 and 亿 are left out
 # of the neighbours a numeral may not have, since they are the unit's scale in 三万台.
-_CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万亿"
-_CN_NEIGHBOUR = "零〇一二两兩三四五六七八九十百千"
 _REPEAT_WHAT = "same source, indicator, dimensions, period and location"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
 
@@ -359,45 +354,6 @@ def _check_bounds(df: pd.DataFrame, out: pd.DataFrame, catalog: Catalog, failure
                              printed)
 
 
-@functools.lru_cache(maxsize=4096)
-def _edges(printed: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What may not come before and after `printed` (NFKC) in a quote for it to be a whole number there, as
-    zero-width patterns to match at its start and end. A number printed in Arabic digits may not touch a
-    digit, a decimal part (`5` in `1.5` or `5.1`) or a thousands group (`5` in `5,000`, `500` in `1,500`); one
-    printed in Chinese numerals may not touch another numeral (`三` in `三十` or `十三`)."""
-    before = after = ""
-    if printed[:1].isascii() and printed[:1].isdigit():
-        before = r"(?<![0-9])(?<![0-9]\.)" + (r"(?<![0-9],)" if re.match(r"[0-9]{3}(?![0-9])", printed) else "")
-    elif printed[:1] and printed[0] in _CN_NUMERAL:
-        before = f"(?<![{_CN_NEIGHBOUR}])"
-    if printed[-1:].isascii() and printed[-1:].isdigit():
-        after = r"(?![0-9])(?!\.[0-9])(?!,[0-9]{3}(?![0-9]))"
-    elif printed[-1:] and printed[-1] in _CN_NUMERAL:
-        after = f"(?![{_CN_NEIGHBOUR}])"
-    return re.compile(before), re.compile(after)
-
-
-def _quote_states(printed: str, quote: str, neighbours: frozenset[str] = frozenset()) -> bool:
-    """Whether the quote states the number printed as a whole number (full-width digits read as ASCII).
-
-    `neighbours`: the other figures (and periods) read from the same quote. A table row of a seed document
-    prints its cells without separators (`202585072084.7` is 2025 | 850 | 720 | 84.7), so a number may touch
-    a neighbour's text where it meets it, and only there."""
-    p = unicodedata.normalize("NFKC", printed).strip()
-    if not p:
-        return True
-    q = unicodedata.normalize("NFKC", quote)
-    before, after = _edges(p)
-    at = q.find(p)
-    while at >= 0:
-        end = at + len(p)
-        if ((before.match(q, at) or any(q.endswith(t, 0, at) for t in neighbours))
-                and (after.match(q, end) or any(q.startswith(t, end) for t in neighbours))):
-            return True
-        at = q.find(p, at + 1)
-    return False
-
-
 def _recheck_with_neighbours(df: pd.DataFrame, printed: pd.Series, not_in: pd.Series) -> pd.Series:
     """`not_in` again for the rows it marks, each with the figures (as printed) of the other rows of the file
     quoting the same passage of the same source, and their periods and years, as neighbours: what a number may
@@ -413,29 +369,8 @@ def _recheck_with_neighbours(df: pd.DataFrame, printed: pd.Series, not_in: pd.Se
         same = sharing.index[groups[(df.at[i, "source"], df.at[i, "quote"])]]
         texts = [*printed[same.drop(i)], *(p for p in df.loc[same, "period"]), *(p[:4] for p in df.loc[same, "period"])]
         neighbours = frozenset(t for t in (unicodedata.normalize("NFKC", x).strip() for x in texts) if t)
-        out[i] = not _quote_states(printed[i], df.at[i, "quote"], neighbours)
+        out[i] = not quote_states(printed[i], df.at[i, "quote"], neighbours)
     return out
-
-
-def _unit_scale(unit: str) -> float:
-    """The scale word a printed unit begins with (万亿元 → 1e12), 1 when none."""
-    u = unicodedata.normalize("NFKC", unit).strip()
-    for prefix, factor in PREFIXES.items():  # longest first
-        if u.startswith(prefix) and len(u) > len(prefix):
-            return factor
-    return 1.0
-
-
-def _same_number(text_value: float, value: float, unit: str) -> bool:
-    """Whether value_text (parsed) denotes `value`: the same number, or the same printed without its sign (下降
-    4.7 % is the value −4.7 printed 4.7), or a fraction of a percentage (半 and 二分之一 are 50 %), or the unit's
-    scale word itself (突破万亿 is 1 万亿元). Equal to 12 significant digits: only the float noise of ×100 and of
-    two parsers is let through (52 is not 51, 999,999,999 is not 1,000,000,000)."""
-    t, v = abs(text_value), abs(value)
-    candidates = [v, v * _unit_scale(unit)]
-    if unicodedata.normalize("NFKC", unit).strip() == "%":
-        candidates.append(v / 100)
-    return any(math.isclose(t, c, rel_tol=1e-12, abs_tol=0.0) for c in candidates)
 
 
 def _check_value_text(df: pd.DataFrame, value: pd.Series, failures: _Failures) -> None:
@@ -443,25 +378,18 @@ def _check_value_text(df: pd.DataFrame, value: pd.Series, failures: _Failures) -
     given = (df["value_text"] != "") & value.notna() & ~failures.bad
     if not given.any():
         return
-    parsed = _per_distinct(df.loc[given, "value_text"], lambda xs: [_number_or_nan(x) for x in xs]).astype(float)
+    parsed = _per_distinct(df.loc[given, "value_text"], lambda xs: [number_or_nan(x) for x in xs]).astype(float)
     failures.add(given & parsed.reindex(df.index).isna(), "value_text",
                  "not a number: value_text is the value as printed in the quote (5,000, 五千, 半)")
     both = given & parsed.reindex(df.index).notna()
     differs = pd.Series(False, index=df.index)
     for i in both[both].index:
-        differs[i] = not _same_number(parsed[i], value[i], df.at[i, "unit"])
+        differs[i] = not same_number(parsed[i], value[i], df.at[i, "unit"])
     for i in differs[differs].index:
         failures.row(i, "value_text", df.at[i, "value_text"],
                      f"value_text is not the number in value ({df.at[i, 'value']}): it is the value as printed in "
                      "the quote, so it must be the same number (5,000 for 5000, 五千, 半 for 50 %); correct one of them")
     failures.bad |= differs
-
-
-def _number_or_nan(text: str) -> float:
-    try:
-        return parse_number(text)
-    except ValueError:
-        return math.nan
 
 
 def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures: _Failures) -> pd.Series:
@@ -490,7 +418,7 @@ def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures:
         failures.add(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document")
     printed = df["value_text"].where(df["value_text"] != "", df["value"])
     has_quote = df["quote"] != ""
-    not_in = has_quote & ~pd.Series([_quote_states(p, q) for p, q in zip(printed, df["quote"], strict=True)],
+    not_in = has_quote & ~pd.Series([quote_states(p, q) for p, q in zip(printed, df["quote"], strict=True)],
                                     index=df.index)
     not_in = _recheck_with_neighbours(df, printed, not_in)
     failures.add(not_in, "quote", "the quote does not contain the value as printed, as a whole number (5 is not "
