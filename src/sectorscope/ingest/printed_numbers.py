@@ -14,10 +14,10 @@ import unicodedata
 
 from ..model import PREFIXES, parse_number
 
-__all__ = ["number_or_nan", "quote_states", "same_number"]
+__all__ = ["CN_NEIGHBOUR", "CN_NUMERAL", "number_or_nan", "quote_states", "same_number"]
 
-_CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万亿"
-_CN_NEIGHBOUR = "零〇一二两兩三四五六七八九十百千"
+CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万亿"
+CN_NEIGHBOUR = "零〇一二两兩三四五六七八九十百千"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -29,12 +29,12 @@ def _edges(printed: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = after = ""
     if printed[:1].isascii() and printed[:1].isdigit():
         before = r"(?<![0-9])(?<![0-9]\.)" + (r"(?<![0-9],)" if re.match(r"[0-9]{3}(?![0-9])", printed) else "")
-    elif printed[:1] and printed[0] in _CN_NUMERAL:
-        before = f"(?<![{_CN_NEIGHBOUR}])"
+    elif printed[:1] and printed[0] in CN_NUMERAL:
+        before = f"(?<![{CN_NEIGHBOUR}])"
     if printed[-1:].isascii() and printed[-1:].isdigit():
         after = r"(?![0-9])(?!\.[0-9])(?!,[0-9]{3}(?![0-9]))"
-    elif printed[-1:] and printed[-1] in _CN_NUMERAL:
-        after = f"(?![{_CN_NEIGHBOUR}])"
+    elif printed[-1:] and printed[-1] in CN_NUMERAL:
+        after = f"(?![{CN_NEIGHBOUR}])"
     return re.compile(before), re.compile(after)
 
 
@@ -81,6 +81,7 @@ def same_number(text_value: float, value: float, unit: str) -> bool:
 
 
 def number_or_nan(text: str) -> float:
+    """parse_number, NaN where the text is not a number (value_text is checked per distinct text)."""
     try:
         return parse_number(text)
     except ValueError:

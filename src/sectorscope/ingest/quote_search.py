@@ -1,0 +1,97 @@
+"""Which rows' quotes may not state their value: a vectorised first pass of `printed_numbers.quote_states`,
+so that Python asks the full rule only of the rows this pass cannot clear.
+
+Why: the rule (the printed number found in the quote as a whole number) ran in Python per row, 2 µs a row,
+and a file of a million rows has a million distinct quotes. DuckDB finds each row's printed number in its
+quote (`strpos`) and tests the characters around the first place it is found with the same boundaries
+`quote_states` uses (no digit, decimal part or thousands group touching an Arabic number, no numeral touching
+a Chinese one). A row is cleared only when that first place passes, which is exactly a case in which
+`quote_states` returns True; every other row (not found, found first inside a longer number, or a quote that
+NFKC would change) goes to `quote_states` itself. So the answer is the rule's, only cheaper.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .printed_numbers import CN_NEIGHBOUR, CN_NUMERAL
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["NFKC_STABLE_RANGES", "first_place_fails", "nfkc_stable_class"]
+
+# Ranges whose every character is its own NFKC form, with combining class 0 and never the second character of
+# a canonical composition (tests/ingest/test_quote_search.py checks it against unicodedata): a string of
+# these characters is NFKC-normalised as it is (Unicode's quick check says YES). Punctuation that NFKC keeps
+# is picked from the blocks below at run time.
+NFKC_STABLE_RANGES = ((0x09, 0x0A), (0x0D, 0x0D), (0x20, 0x7E), (0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+_PUNCTUATION_BLOCKS = ((0x2010, 0x2027), (0x3001, 0x303F))
+
+
+@functools.cache
+def nfkc_stable_class() -> str:
+    """An RE2 character class (without brackets) of characters that NFKC leaves alone in any string."""
+    ranges = list(NFKC_STABLE_RANGES)
+    for lo, hi in _PUNCTUATION_BLOCKS:
+        ranges += [(c, c) for c in range(lo, hi + 1)
+                   if unicodedata.normalize("NFKC", chr(c)) == chr(c) and unicodedata.combining(chr(c)) == 0
+                   and not unicodedata.decomposition(chr(c))]
+    return "".join(f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in ranges)
+
+
+def _sql() -> str:
+    before2 = "substring(q, greatest(hit - 2, 1), hit - greatest(hit - 2, 1))"
+    before1 = "substring(q, greatest(hit - 1, 1), hit - greatest(hit - 1, 1))"
+    after5 = "substring(q, hit + length(p), 5)"
+    after1 = "substring(q, hit + length(p), 1)"
+    return f"""
+        SELECT i FROM (SELECT *, strpos(q, p) AS hit FROM t WHERE q <> '' AND p <> '')
+        WHERE NOT (
+            hit > 0 AND regexp_full_match(q, '[{nfkc_stable_class()}]*')
+            AND CASE WHEN starts_digit THEN NOT regexp_matches({before2}, '[0-9]\\.?$')
+                                            AND NOT (three_digits AND regexp_matches({before2}, '[0-9],$'))
+                     WHEN starts_numeral THEN NOT regexp_matches({before1}, '[{CN_NEIGHBOUR}]$')
+                     ELSE true END
+            AND CASE WHEN ends_digit THEN NOT regexp_matches({after5}, '^(?:[0-9]|\\.[0-9]|,[0-9]{{3}}(?:[^0-9]|$))')
+                     WHEN ends_numeral THEN NOT regexp_matches({after1}, '^[{CN_NEIGHBOUR}]')
+                     ELSE true END)
+    """
+
+
+def _edges(p: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(starts with an ASCII digit, starts with a Chinese numeral, starts with exactly three digits, ends with an
+    ASCII digit, ends with a Chinese numeral): which boundaries `printed_numbers._edges` puts around `p`."""
+    first, last = p[:1], p[-1:]
+    starts_digit = first.isascii() and first.isdigit()
+    three = starts_digit and len(p) >= 3 and p[:3].isascii() and p[:3].isdigit() and not (p[3:4].isascii() and p[3:4].isdigit())
+    ends_digit = last.isascii() and last.isdigit()
+    return (starts_digit, not starts_digit and first != "" and first in CN_NUMERAL, three, ends_digit,
+            not ends_digit and last != "" and last in CN_NUMERAL)
+
+
+def first_place_fails(printed: list[str], codes: np.ndarray, quotes: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The positions of the rows `quote_states` must be asked about: a row is left out when its quote is empty,
+    its printed number (`printed[codes[i]]`, NFKC and stripped) is empty, or the number is found in the quote
+    (itself NFKC-normalised) and its first place there is a whole number."""
+    import duckdb
+    import pyarrow as pa
+
+    edges = np.array([_edges(p) for p in printed], dtype=bool).reshape(len(printed), 5)[codes]
+    table = pa.table({
+        "i": pa.array(np.arange(len(codes), dtype=np.int64)),
+        "p": pa.array(printed, pa.string()).take(pa.array(codes)),
+        "q": quotes,
+        **{name: pa.array(edges[:, k]) for k, name in
+           enumerate(("starts_digit", "starts_numeral", "three_digits", "ends_digit", "ends_numeral"))},
+    })
+    con = duckdb.connect()
+    try:
+        con.register("t", table)
+        found = con.execute(_sql()).fetchnumpy()["i"]
+    finally:
+        con.close()
+    return np.sort(np.asarray(found, dtype=np.int64))
