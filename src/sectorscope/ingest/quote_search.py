@@ -51,7 +51,7 @@ def _sql() -> str:
     return f"""
         SELECT i FROM (SELECT *, strpos(q, p) AS hit FROM t WHERE q <> '' AND p <> '')
         WHERE NOT (
-            hit > 0 AND regexp_full_match(q, '[{nfkc_stable_class()}]*')
+            hit > 0 AND stable
             AND CASE WHEN starts_digit THEN NOT regexp_matches({before2}, '[0-9]\\.?$')
                                             AND NOT (three_digits AND regexp_matches({before2}, '[0-9],$'))
                      WHEN starts_numeral THEN NOT regexp_matches({before1}, '[{CN_NEIGHBOUR}]$')
@@ -62,15 +62,14 @@ def _sql() -> str:
     """
 
 
-def _edges(p: str) -> tuple[bool, bool, bool, bool, bool]:
-    """(starts with an ASCII digit, starts with a Chinese numeral, starts with exactly three digits, ends with an
-    ASCII digit, ends with a Chinese numeral): which boundaries `printed_numbers._edges` puts around `p`."""
-    first, last = p[:1], p[-1:]
-    starts_digit = first.isascii() and first.isdigit()
-    three = starts_digit and len(p) >= 3 and p[:3].isascii() and p[:3].isdigit() and not (p[3:4].isascii() and p[3:4].isdigit())
-    ends_digit = last.isascii() and last.isdigit()
-    return (starts_digit, not starts_digit and first != "" and first in CN_NUMERAL, three, ends_digit,
-            not ends_digit and last != "" and last in CN_NUMERAL)
+def _edges(printed: pa.Array) -> dict[str, pa.Array]:
+    """Which boundaries `printed_numbers._edges` puts around each printed number (NFKC, stripped): starts with an
+    ASCII digit, with a Chinese numeral, with exactly three digits; ends with an ASCII digit, with a numeral."""
+    import pyarrow.compute as pc
+
+    return {name: pc.match_substring_regex(printed, pattern) for name, pattern in (
+        ("starts_digit", "^[0-9]"), ("starts_numeral", f"^[{CN_NUMERAL}]"), ("three_digits", "^[0-9]{3}(?:[^0-9]|$)"),
+        ("ends_digit", "[0-9]$"), ("ends_numeral", f"[{CN_NUMERAL}]$"))}
 
 
 def first_place_fails(printed: list[str], codes: np.ndarray, quotes: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -79,14 +78,14 @@ def first_place_fails(printed: list[str], codes: np.ndarray, quotes: pa.Array | 
     (itself NFKC-normalised) and its first place there is a whole number."""
     import duckdb
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    edges = np.array([_edges(p) for p in printed], dtype=bool).reshape(len(printed), 5)[codes]
+    distinct = pa.array(printed, pa.string())
+    at = pa.array(codes)
     table = pa.table({
-        "i": pa.array(np.arange(len(codes), dtype=np.int64)),
-        "p": pa.array(printed, pa.string()).take(pa.array(codes)),
-        "q": quotes,
-        **{name: pa.array(edges[:, k]) for k, name in
-           enumerate(("starts_digit", "starts_numeral", "three_digits", "ends_digit", "ends_numeral"))},
+        "i": pa.array(np.arange(len(codes), dtype=np.int64)), "p": distinct.take(at), "q": quotes,
+        "stable": pc.invert(pc.match_substring_regex(quotes, f"[^{nfkc_stable_class()}]")),
+        **{name: flags.take(at) for name, flags in _edges(distinct).items()},
     })
     con = duckdb.connect()
     try:

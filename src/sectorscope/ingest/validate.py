@@ -51,6 +51,7 @@ __all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows", "repeats_acro
 # [0-9], not \d: \d also matches full-width and other scripts' digits, which pandas' to_numeric cannot read
 # (they go through parse_number, which normalises them).
 _ARABIC = r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_ARABIC_RE = re.compile(_ARABIC)
 _REPEAT_WHAT = "same source, indicator, dimensions, period and location"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
 # The columns with a check of their own in the schema; the others are declared text and nothing more.
@@ -69,21 +70,29 @@ class SourceInfo:
 
 
 def _numeric(s: pd.Series) -> pd.Series:
-    """Parse printed numbers; NaN where a cell is not one (Chinese numerals go through parse_number)."""
-    text = s.astype(str).str.strip()
-    arabic = text.str.fullmatch(_ARABIC)
-    out = pd.to_numeric(text.where(arabic).str.replace(",", "", regex=False).str.replace("−", "-", regex=False),
-                        errors="coerce")
-    rest = text[~arabic & (text != "")]
-    if len(rest):
-        parsed = {}
-        for u in rest.unique():
+    """Parse printed numbers; NaN where a cell is not one (Chinese numerals go through parse_number).
+
+    One Python pass per cell for the text (str, strip, the Arabic form), pandas' to_numeric for the Arabic
+    numbers: the per-cell `.str` methods of pandas cost several times as much."""
+    text = [str(x).strip() for x in s.tolist()]
+    arabic = [_ARABIC_RE.fullmatch(t) is not None for t in text]
+    clean = pd.Series([t.replace(",", "").replace("−", "-") if a else np.nan for t, a in zip(text, arabic, strict=True)],
+                      index=s.index, dtype=object)
+    out = pd.to_numeric(clean, errors="coerce").astype(float)
+    rest = {t for t, a in zip(text, arabic, strict=True) if not a and t != ""}
+    if rest:
+        parsed: dict[str, float] = {}
+        for u in rest:
             try:
                 parsed[u] = parse_number(u)
             except ValueError:
                 parsed[u] = np.nan
-        out.loc[rest.index] = rest.map(parsed).astype(float)
-    return out.astype(float)
+        values = out.to_numpy(copy=True)
+        for k, (t, a) in enumerate(zip(text, arabic, strict=True)):
+            if not a and t != "":
+                values[k] = parsed[t]
+        out = pd.Series(values, index=s.index, dtype=float)
+    return out
 
 
 def _numbers(col: Coded) -> np.ndarray:
