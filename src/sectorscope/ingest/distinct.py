@@ -33,6 +33,11 @@ class Coded:
         u = np.asarray(uniques, dtype=object) if not isinstance(uniques, np.ndarray) else uniques.astype(object)
         return cls(np.asarray(codes, dtype=np.intp), u)
 
+    @classmethod
+    def empty(cls, n: int) -> Coded:
+        """A column of n empty texts (an optional column the file does not have)."""
+        return cls(np.zeros(n, dtype=np.intp), np.array([""], dtype=object))
+
     def __len__(self) -> int:
         return len(self.codes)
 
@@ -67,11 +72,16 @@ class Coded:
 
 
 def combine_codes(*codes: np.ndarray) -> np.ndarray:
-    """One code per distinct combination of several columns' codes (a key of many columns as one integer),
-    re-factorised after each column so the product never outgrows 64 bits."""
+    """One integer per distinct combination of several columns' codes (a key of many columns as one integer):
+    mixed-radix while the product of the columns' sizes fits in 63 bits, re-factorised when it would not."""
     out = np.zeros(len(codes[0]), dtype=np.int64)
+    size = 1
     for c in codes:
         c = np.asarray(c, dtype=np.int64)
-        out, _ = pd.factorize(out * (int(c.max(initial=0)) + 1) + c)
-        out = out.astype(np.int64)
+        radix = int(c.max(initial=0)) + 1
+        if size * radix >= 2**62:
+            out, uniques = pd.factorize(out)
+            out, size = out.astype(np.int64), len(uniques)
+        out = out * radix + c
+        size *= radix
     return out

@@ -44,20 +44,22 @@ def nfkc_stable_class() -> str:
 
 
 def _sql() -> str:
-    before2 = "substring(q, greatest(hit - 2, 1), hit - greatest(hit - 2, 1))"
-    before1 = "substring(q, greatest(hit - 1, 1), hit - greatest(hit - 1, 1))"
-    after5 = "substring(q, hit + length(p), 5)"
-    after1 = "substring(q, hit + length(p), 1)"
+    """The rows not cleared: the code points one and two before the first place (b1, b2) and the five characters
+    after it (a), tested as `printed_numbers._edges` tests them (48–57 are the ASCII digits, 46 '.', 44 ',')."""
+    numerals = ", ".join(str(ord(c)) for c in CN_NEIGHBOUR)
     return f"""
-        SELECT i FROM (SELECT *, strpos(q, p) AS hit FROM t WHERE q <> '' AND p <> '')
-        WHERE NOT (
-            hit > 0 AND stable
-            AND CASE WHEN starts_digit THEN NOT regexp_matches({before2}, '[0-9]\\.?$')
-                                            AND NOT (three_digits AND regexp_matches({before2}, '[0-9],$'))
-                     WHEN starts_numeral THEN NOT regexp_matches({before1}, '[{CN_NEIGHBOUR}]$')
+        SELECT i FROM (
+            SELECT *, CASE WHEN hit > 1 THEN unicode(substring(q, hit - 1, 1)) ELSE -1 END AS b1,
+                      CASE WHEN hit > 2 THEN unicode(substring(q, hit - 2, 1)) ELSE -1 END AS b2,
+                      substring(q, hit + length(p), 5) AS a
+            FROM (SELECT *, strpos(q, p) AS hit FROM t WHERE q <> '' AND p <> ''))
+        WHERE NOT (hit > 0 AND stable
+            AND CASE WHEN starts_digit
+                     THEN NOT (b1 BETWEEN 48 AND 57 OR (b2 BETWEEN 48 AND 57 AND (b1 = 46 OR (three_digits AND b1 = 44))))
+                     WHEN starts_numeral THEN NOT list_contains([{numerals}], b1)
                      ELSE true END
-            AND CASE WHEN ends_digit THEN NOT regexp_matches({after5}, '^(?:[0-9]|\\.[0-9]|,[0-9]{{3}}(?:[^0-9]|$))')
-                     WHEN ends_numeral THEN NOT regexp_matches({after1}, '^[{CN_NEIGHBOUR}]')
+            AND CASE WHEN ends_digit THEN NOT regexp_matches(a, '^(?:[0-9]|\\.[0-9]|,[0-9]{{3}}(?:[^0-9]|$))')
+                     WHEN ends_numeral THEN NOT list_contains([{numerals}], unicode(a))
                      ELSE true END)
     """
 

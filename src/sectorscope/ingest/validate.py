@@ -202,9 +202,9 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
-    """Every column of the format, positionally indexed, optional ones filled with "" (text), and the required
-    columns that are not all text as given (for the schema to report cell by cell). InputError for missing or
-    unknown columns or a file without rows."""
+    """Every column of the file, positionally indexed, optional ones filled with "" where empty (text), and the
+    required columns that are not all text as given (for the schema to report cell by cell). InputError for
+    missing or unknown columns or a file without rows."""
     columns = [c for c in rows.columns if c != ROW_COLUMN]
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
@@ -221,7 +221,9 @@ def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[st
     given: dict[str, pd.Series] = {}
     odd: dict[str, pd.Series] = {}
     for c in (*REQUIRED, *OPTIONAL):
-        s = rows[c].set_axis(index) if c in rows.columns else pd.Series("", index=index, dtype=object)
+        if c not in rows.columns:
+            continue
+        s = rows[c].set_axis(index)
         if not _is_text(s):
             if c in REQUIRED:
                 odd[c] = s
@@ -502,7 +504,7 @@ def _recheck_with_neighbours(cols: dict[str, Coded], printed: Coded, not_in: np.
     return out
 
 
-def _check_quotes(cols: dict[str, Coded], quote_text: pd.Series, failures: _Failures) -> None:
+def _check_quotes(cols: dict[str, Coded], quote_text: pd.Series | None, failures: _Failures) -> None:
     """The quote stating the value as printed, as a whole number (5 is not in "51个品种"): `quote_states`, asked
     only of the rows `quote_search` cannot clear."""
     import pyarrow as pa
@@ -510,6 +512,8 @@ def _check_quotes(cols: dict[str, Coded], quote_text: pd.Series, failures: _Fail
     from .quote_search import first_place_fails
 
     printed, quote = _printed(cols), cols["quote"]
+    if quote_text is None:  # no quotes: nothing to state
+        return
     try:
         arrow = pa.array(quote_text, type=pa.large_string()) if quote_text.dtype == object else pa.array(quote_text)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text: the schema has said so; check every row in Python
@@ -606,8 +610,11 @@ def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np
     out["input_ids"] = np.full(n, None, dtype=object)
     out["withdrawn"] = np.zeros(n, dtype=bool)
     out["kind"] = np.full(n, STATED, dtype=object)
-    return pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) and v.dtype != "Int64" else v)
-                         for k, v in out.items()}, index=pd.RangeIndex(n))
+    index = pd.RangeIndex(n)
+    frame = pd.DataFrame(index=index)
+    for k, v in out.items():  # a block per column, as pandas keeps inserted columns: no copy into one 2-D block
+        frame[k] = v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
+    return frame
 
 
 def normalise_rows(
@@ -627,7 +634,7 @@ def normalise_rows(
     with every failing row otherwise. Text columns may be object or Arrow-backed strings: the result is the same.
     """
     given, odd = _given(rows, file)
-    cols = {c: Coded.of(s) for c, s in given.items()}
+    cols = {c: Coded.of(given[c]) if c in given else Coded.empty(len(rows)) for c in (*REQUIRED, *OPTIONAL)}
     for c in ("period", "quote_start", "quote_end"):  # `２０２５` is the period 2025, `１２` the offset 12
         cols[c] = cols[c].map(_nfkc)
     failures = _Failures(rows[ROW_COLUMN].to_numpy(), file)
@@ -655,7 +662,7 @@ def normalise_rows(
     _check_value_text(cols, value, failures)
     _check_sources(cols["source"], sources, failures)
     start, qlen = _check_offsets(cols, sources, failures)
-    _check_quotes(cols, given["quote"], failures)
+    _check_quotes(cols, given.get("quote"), failures)
     _check_repeats(cols, {**texts, "source_id": cols["source"], "indicator": cols["indicator"],
                           "period": cols["period"]}, failures)
     if failures.items:
