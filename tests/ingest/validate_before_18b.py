@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sectorscope.errors import InputError, Reason, RowFailure, UnitError, ValidationError
+from sectorscope.ingest.columns import OPTIONAL, REQUIRED, ROW_COLUMN
+from sectorscope.ingest.printed_numbers import number_or_nan, quote_states, same_number
 from sectorscope.model import (
     DEFAULT_REGION,
     DIMENSIONS,
@@ -29,8 +31,6 @@ from sectorscope.model import (
     parse_period,
     parse_unit,
 )
-from sectorscope.ingest.columns import OPTIONAL, REQUIRED, ROW_COLUMN
-from sectorscope.ingest.printed_numbers import number_or_nan, quote_states, same_number
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

@@ -7,8 +7,8 @@ of one load.
 Every failure of every row is collected before anything is refused, so a user fixes a file in one pass.
 Work is done per distinct value, not per row (`distinct.Coded`: each column as codes over its distinct
 values), so a file of millions of rows stays vectorised: pandera checks each column's distinct values, units
-and periods are parsed once each, the quote rule runs in Python only for the rows DuckDB cannot clear
-(`quote_search`). Object and Arrow-backed string columns give the same frame.
+and periods are parsed once each, each printed number is prepared once for the quote rule
+(`printed_numbers.quotes_state`). Object and Arrow-backed string columns give the same frame.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from ..model import (
 )
 from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
 from .distinct import Coded, combine_codes
-from .printed_numbers import number_or_nan, quote_states, same_number
+from .printed_numbers import number_or_nan, quote_states, quotes_state, same_number
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -504,25 +504,16 @@ def _recheck_with_neighbours(cols: dict[str, Coded], printed: Coded, not_in: np.
     return out
 
 
-def _check_quotes(cols: dict[str, Coded], quote_text: pd.Series | None, failures: _Failures) -> None:
-    """The quote stating the value as printed, as a whole number (5 is not in "51个品种"): `quote_states`, asked
-    only of the rows `quote_search` cannot clear."""
-    import pyarrow as pa
-
-    from .quote_search import first_place_fails
-
+def _check_quotes(cols: dict[str, Coded], failures: _Failures) -> None:
+    """The quote stating the value as printed, as a whole number (5 is not in "51个品种"), each printed number
+    prepared once (`quotes_state`); the rows that fail are asked again with their neighbours."""
     printed, quote = _printed(cols), cols["quote"]
-    if quote_text is None:  # no quotes: nothing to state
-        return
-    try:
-        arrow = pa.array(quote_text, type=pa.large_string()) if quote_text.dtype == object else pa.array(quote_text)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text: the schema has said so; check every row in Python
-        ask = np.flatnonzero(~quote.is_(""))
-    else:
-        ask = first_place_fails(_nfkc(list(printed.uniques)), printed.codes, arrow)
+    rows = np.flatnonzero(~quote.is_(""))
     not_in = np.zeros(len(quote), dtype=bool)
-    for i in ask:
-        not_in[i] = not quote_states(printed.uniques[printed.codes[i]], quote.uniques[quote.codes[i]])
+    if len(rows):
+        states = quotes_state(list(printed.uniques), printed.codes[rows].tolist(),
+                              quote.uniques[quote.codes[rows]].tolist())
+        not_in[rows] = ~np.array(states, dtype=bool)
     not_in = _recheck_with_neighbours(cols, printed, not_in)
     failures.add(not_in, "quote", _NOT_STATED, printed)
 
@@ -562,7 +553,6 @@ def repeats_across_files(parts: Sequence[tuple[str, Sequence[int] | np.ndarray, 
     return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
 
 
-
 def _check_sources(source: Coded, sources: Mapping[str, SourceInfo], failures: _Failures) -> None:
     """Every source known (in the sources file loaded with the data)."""
     failures.add(~source.isin(list(sources)) & ~source.is_(""), "source",
@@ -588,20 +578,27 @@ def _check_repeats(cols: dict[str, Coded], key_cols: dict[str, Coded], failures:
                 code=Reason.DUPLICATE))
 
 
+def _nulls(texts: np.ndarray) -> np.ndarray:
+    """The texts (objects) with None where one is empty."""
+    out = texts.copy()
+    out[texts == ""] = None
+    return out
+
+
 def _none_for_empty(col: Coded) -> np.ndarray:
     """The column as objects, None where it is empty."""
-    return col.rows(np.where(col.uniques == "", None, col.uniques))
+    return col.rows(_nulls(col.uniques))
 
 
 def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np.ndarray, qlen: np.ndarray,
            has_start: np.ndarray) -> pd.DataFrame:
     """The store's columns: quotes and offsets, empty texts as nulls, no lineage (a stated figure)."""
     for col in _TEXT_COLUMNS:
-        out[col] = _none_for_empty(texts[col]) if col != "note" else np.where(out["note"] == "", None, out["note"])
+        out[col] = _none_for_empty(texts[col]) if col != "note" else _nulls(out["note"])
     out["quote"] = _none_for_empty(quote)
     normalised = np.empty(len(quote.uniques), dtype=object)
     normalised[:] = normalise_many(list(quote.uniques))
-    out["quote_normalised"] = quote.rows(np.where(normalised == "", None, normalised))
+    out["quote_normalised"] = quote.rows(_nulls(normalised))
     starts = pd.Series(start)
     out["quote_start"] = starts.astype("Int64")
     out["quote_end"] = (starts + qlen).where(has_start).astype("Int64")
@@ -662,7 +659,7 @@ def normalise_rows(
     _check_value_text(cols, value, failures)
     _check_sources(cols["source"], sources, failures)
     start, qlen = _check_offsets(cols, sources, failures)
-    _check_quotes(cols, given.get("quote"), failures)
+    _check_quotes(cols, failures)
     _check_repeats(cols, {**texts, "source_id": cols["source"], "indicator": cols["indicator"],
                           "period": cols["period"]}, failures)
     if failures.items:
