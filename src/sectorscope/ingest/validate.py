@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -95,9 +95,11 @@ def _numeric(s: pd.Series) -> pd.Series:
     return out
 
 
-def _numbers(col: Coded) -> np.ndarray:
-    """`_numeric` of each row, parsed once per distinct text."""
-    return col.rows(_numeric(pd.Series(col.uniques, dtype=object)).to_numpy(dtype=float))
+def _numbers(col: Coded, memo: dict[str, float]) -> np.ndarray:
+    """`_numeric` of each row, parsed once per distinct text (and kept in `memo`, text → number)."""
+    per_value = _numeric(pd.Series(col.uniques, dtype=object)).to_numpy(dtype=float)
+    memo.update(zip(col.uniques.tolist(), per_value.tolist(), strict=True))
+    return col.rows(per_value)
 
 
 def _nfkc(xs: list[str]) -> list[str]:
@@ -130,16 +132,18 @@ def _as_bool(result: pd.Series) -> pd.Series:
     return result.astype(bool) if isinstance(result.dtype, pd.BooleanDtype) else result
 
 
-def _field_schema(catalog: Catalog, text: Any = str) -> pa.DataFrameSchema:
+def _field_schema(catalog: Catalog, text: Any = str, numeric: Callable[[pd.Series], pd.Series] = _numeric
+                  ) -> pa.DataFrameSchema:
     """The fields' schema. `text` is the type each column is declared with: `str` for text as given (pandera then
-    checks every cell), an Arrow string dtype for the distinct values `_check_fields` gives it."""
+    checks every cell), an Arrow string dtype for the distinct values `_check_fields` gives it. `numeric`: how a
+    number is read (`_numeric`, or its answers already computed for these values)."""
     import pandera.pandas as pa  # pandera takes ~0.3 s to import: only loading a file pays for it
 
     def number(s: pd.Series) -> pd.Series:
-        return _numeric(s).notna()
+        return numeric(s).notna()
 
     def empty_or_number(s: pd.Series) -> pd.Series:
-        return _as_bool((s == "") | _numeric(s).notna())
+        return _as_bool((s == "") | numeric(s).notna())
 
     def empty_or_int(s: pd.Series) -> pd.Series:
         return _as_bool((s == "") | s.str.fullmatch(r"[0-9]+"))
@@ -232,7 +236,8 @@ def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[st
     return given, odd
 
 
-def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], catalog: Catalog, failures: _Failures) -> None:
+def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], numbers: Mapping[str, float], catalog: Catalog,
+                  failures: _Failures) -> None:
     """Each field on its own (the pandera schema): every failing cell, each row marked bad.
 
     The schema checks each column's distinct values (one frame, each column padded with repeats of its own
@@ -258,7 +263,10 @@ def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], catalog: Ca
     longest = max(len(cols[c].uniques) for c in names)
     frame = pd.DataFrame({c: pd.array(np.resize(cols[c].uniques, longest), dtype=pd.StringDtype("pyarrow"))
                           for c in names})
-    fc = failing(_field_schema(catalog, pd.StringDtype("pyarrow")).select_columns(names), frame)
+    def numeric(s: pd.Series) -> pd.Series:  # value and value_high: read once, in normalise_rows
+        return pd.Series([numbers[x] for x in s.tolist()], index=s.index, dtype=float)
+
+    fc = failing(_field_schema(catalog, pd.StringDtype("pyarrow"), numeric).select_columns(names), frame)
     for c in names:
         col = cols[c]
         per_value: dict[int, list[tuple[str, str]]] = {}
@@ -457,7 +465,9 @@ def _check_offsets(cols: dict[str, Coded], sources: Mapping[str, SourceInfo], fa
     has_quote = ~quote.is_("")
     start = _offsets(qs)
     end = _offsets(cols["quote_end"]).astype(float)
-    qlen = quote.rows(np.fromiter((len(q) for q in quote.uniques), dtype=np.int64, count=len(quote.uniques)))
+    qlen = np.zeros(len(quote), dtype=np.int64)  # needed where an offset is given
+    at = np.flatnonzero(has_start)
+    qlen[at] = [len(q) for q in quote.uniques[quote.codes[at]]]
     failures.add(has_start & ~has_quote, "quote_start", "offsets given without a quote", qs)
     failures.add(has_start & ~np.isnan(end) & (end != start.astype(float) + qlen) & has_quote, "quote_end",
                  "quote_end must be quote_start + the quote's length", cols["quote_end"])
@@ -608,10 +618,10 @@ def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np
     out["withdrawn"] = np.zeros(n, dtype=bool)
     out["kind"] = np.full(n, STATED, dtype=object)
     index = pd.RangeIndex(n)
-    frame = pd.DataFrame(index=index)
-    for k, v in out.items():  # a block per column, as pandas keeps inserted columns: no copy into one 2-D block
-        frame[k] = v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
-    return frame
+    # a block per column and no copy (concat of columns): DataFrame(dict) copies every text column into one
+    # 2-D block, column assignment copies each column; either costs more than everything above it
+    return pd.concat([v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
+                      for v in out.values()], axis=1, keys=list(out), copy=False)
 
 
 def normalise_rows(
@@ -635,12 +645,13 @@ def normalise_rows(
     for c in ("period", "quote_start", "quote_end"):  # `２０２５` is the period 2025, `１２` the offset 12
         cols[c] = cols[c].map(_nfkc)
     failures = _Failures(rows[ROW_COLUMN].to_numpy(), file)
-    _check_fields(cols, odd, catalog, failures)
+    numbers: dict[str, float] = {}
+    value, value_high = _numbers(cols["value"], numbers), _numbers(cols["value_high"], numbers)  # NaN where empty
+    _check_fields(cols, odd, numbers, catalog, failures)
     texts = {c: cols[c].map(normalise_many) for c in _TEXT_COLUMNS}  # dimensions and notes, normalised
     texts["region"] = texts["region"].map(lambda xs: [x if x != "" else DEFAULT_REGION for x in xs])
     period_start, period_end, year = _periods(cols["period"], failures)
     _check_actuals(cols["period"], cols["status"], today or date.today(), failures)
-    value, value_high = _numbers(cols["value"]), _numbers(cols["value_high"])  # NaN where empty
     factor, canon, fx_note = _unit_factors(cols, catalog, fx, year, failures)
     out: dict[str, Any] = {c: texts[c].objects() for c in _TEXT_COLUMNS}
     out |= {"indicator": cols["indicator"].objects(), "period": cols["period"].objects(),
