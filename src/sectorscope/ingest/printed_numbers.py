@@ -19,6 +19,7 @@ __all__ = ["number_or_nan", "quote_states", "quotes_state", "same_number"]
 
 _CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万亿"
 _CN_NEIGHBOUR = "零〇一二两兩三四五六七八九十百千"
+_THREE_DIGITS = re.compile(r"[0-9]{3}(?![0-9])")
 
 
 def _edges(printed: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -28,7 +29,7 @@ def _edges(printed: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     printed in Chinese numerals may not touch another numeral (`三` in `三十` or `十三`). The patterns depend
     only on the number's first and last characters (its shape), so they are compiled once per shape."""
     first, last = printed[:1], printed[-1:]
-    before = ("digit3" if re.match(r"[0-9]{3}(?![0-9])", printed) else "digit") if first.isascii() and first.isdigit() \
+    before = ("digit3" if _THREE_DIGITS.match(printed) else "digit") if first.isascii() and first.isdigit() \
         else "numeral" if first and first in _CN_NUMERAL else ""
     after = "digit" if last.isascii() and last.isdigit() else "numeral" if last and last in _CN_NUMERAL else ""
     return _patterns(before, after)

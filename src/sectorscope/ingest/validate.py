@@ -607,7 +607,7 @@ def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np
         out[col] = _none_for_empty(texts[col]) if col != "note" else _nulls(out["note"])
     out["quote"] = _none_for_empty(quote)
     normalised = np.empty(len(quote.uniques), dtype=object)
-    normalised[:] = normalise_many(list(quote.uniques))
+    normalised[:] = normalise_many(quote.uniques.tolist())
     out["quote_normalised"] = quote.rows(_nulls(normalised))
     starts = pd.Series(start)
     out["quote_start"] = starts.astype("Int64")
