@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -27,36 +27,27 @@ from ..model import (
     DEFAULT_REGION,
     DIMENSIONS,
     KEY_COLUMNS,
-    LOADABLE_STATUSES,
     PERIOD_PATTERN,
-    QUALIFIERS,
     STATED,
     Catalog,
     FxTable,
     canonical_unit,
     normalise_many,
-    parse_number,
     parse_period,
     parse_unit,
 )
 from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
 from .distinct import Coded, combine_codes
+from .field_schema import CHECKED, failing_cells, field_schema, is_text, numeric
 from .printed_numbers import number_or_nan, quote_states, quotes_state, same_number
 
 if TYPE_CHECKING:
-    import pandera.pandas as pa
+    pass
 
 __all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows", "repeats_across_files"]  # REQUIRED, OPTIONAL: columns.py
 
-# [0-9], not \d: \d also matches full-width and other scripts' digits, which pandas' to_numeric cannot read
-# (they go through parse_number, which normalises them).
-_ARABIC = r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
-_ARABIC_RE = re.compile(_ARABIC)
 _REPEAT_WHAT = "same source, indicator, dimensions, period and location"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
-# The columns with a check of their own in the schema; the others are declared text and nothing more.
-_CHECKED = ("indicator", "subject", "period", "value", "value_high", "qualifier", "status", "source", "quote_start",
-            "quote_end")
 _NOT_STATED = ("the quote does not contain the value as printed, as a whole number (5 is not in 51 or 5.1); set "
                "value_text to the printed form")
 
@@ -69,35 +60,9 @@ class SourceInfo:
     document_text: str | None = None
 
 
-def _numeric(s: pd.Series) -> pd.Series:
-    """Parse printed numbers; NaN where a cell is not one (Chinese numerals go through parse_number).
-
-    One Python pass per cell for the text (str, strip, the Arabic form), pandas' to_numeric for the Arabic
-    numbers: the per-cell `.str` methods of pandas cost several times as much."""
-    text = [str(x).strip() for x in s.tolist()]
-    arabic = [_ARABIC_RE.fullmatch(t) is not None for t in text]
-    clean = pd.Series([t.replace(",", "").replace("−", "-") if a else np.nan for t, a in zip(text, arabic, strict=True)],
-                      index=s.index, dtype=object)
-    out = pd.to_numeric(clean, errors="coerce").astype(float)
-    rest = {t for t, a in zip(text, arabic, strict=True) if not a and t != ""}
-    if rest:
-        parsed: dict[str, float] = {}
-        for u in rest:
-            try:
-                parsed[u] = parse_number(u)
-            except ValueError:
-                parsed[u] = np.nan
-        values = out.to_numpy(copy=True)
-        for k, (t, a) in enumerate(zip(text, arabic, strict=True)):
-            if not a and t != "":
-                values[k] = parsed[t]
-        out = pd.Series(values, index=s.index, dtype=float)
-    return out
-
-
 def _numbers(col: Coded, memo: dict[str, float]) -> np.ndarray:
-    """`_numeric` of each row, parsed once per distinct text (and kept in `memo`, text → number)."""
-    per_value = _numeric(pd.Series(col.uniques, dtype=object)).to_numpy(dtype=float)
+    """`field_schema.numeric` of each row, parsed once per distinct text (and kept in `memo`, text → number)."""
+    per_value = numeric(pd.Series(col.uniques, dtype=object)).to_numpy(dtype=float)
     memo.update(zip(col.uniques.tolist(), per_value.tolist(), strict=True))
     return col.rows(per_value)
 
@@ -126,52 +91,6 @@ def _scale(value: np.ndarray, printed: Coded, factor: np.ndarray) -> np.ndarray:
     return out
 
 
-def _as_bool(result: pd.Series) -> pd.Series:
-    """A check's answer on Arrow-backed text (pandas' nullable boolean) as plain booleans, left as it is on
-    object text."""
-    return result.astype(bool) if isinstance(result.dtype, pd.BooleanDtype) else result
-
-
-def _field_schema(catalog: Catalog, text: Any = str, numeric: Callable[[pd.Series], pd.Series] = _numeric
-                  ) -> pa.DataFrameSchema:
-    """The fields' schema. `text` is the type each column is declared with: `str` for text as given (pandera then
-    checks every cell), an Arrow string dtype for the distinct values `_check_fields` gives it. `numeric`: how a
-    number is read (`_numeric`, or its answers already computed for these values)."""
-    import pandera.pandas as pa  # pandera takes ~0.3 s to import: only loading a file pays for it
-
-    def number(s: pd.Series) -> pd.Series:
-        return numeric(s).notna()
-
-    def empty_or_number(s: pd.Series) -> pd.Series:
-        return _as_bool((s == "") | numeric(s).notna())
-
-    def empty_or_int(s: pd.Series) -> pd.Series:
-        return _as_bool((s == "") | s.str.fullmatch(r"[0-9]+"))
-
-    def period_ok(s: pd.Series) -> pd.Series:  # the form; the years and a span's order: _periods
-        return _as_bool(s.str.fullmatch(PERIOD_PATTERN))
-
-    plain = pa.Column(text, nullable=False)
-    return pa.DataFrameSchema(
-        {
-            "indicator": pa.Column(text, pa.Check.isin(catalog.codes(), error="unknown indicator; `sectorscope catalog` lists the codes")),
-            "subject": pa.Column(text, pa.Check.str_length(min_value=1, error="empty: name the market or segment")),
-            "period": pa.Column(text, pa.Check(period_ok, error="period must be YYYY, YYYYQn, YYYY-MM or a span YYYY/YYYY")),
-            "value": pa.Column(text, pa.Check(number, error="not a number")),
-            "value_high": pa.Column(text, pa.Check(empty_or_number, error="not a number")),
-            "qualifier": pa.Column(text, pa.Check.isin(("", *QUALIFIERS), error=f"qualifier must be one of {', '.join(QUALIFIERS)}")),
-            "status": pa.Column(text, pa.Check.isin(LOADABLE_STATUSES, error=f"status must be one of {', '.join(LOADABLE_STATUSES)}")),
-            "source": pa.Column(text, pa.Check.str_length(min_value=1, error="empty: every figure needs a source")),
-            "quote_start": pa.Column(text, pa.Check(empty_or_int, error="not a character offset (a whole number)")),
-            "quote_end": pa.Column(text, pa.Check(empty_or_int, error="not a character offset (a whole number)")),
-            **{c: plain for c in ("unit", "region", "product", "application", "company", "country", "tier",
-                                  "scenario", "quote", "value_text", "location", "basis", "note")},
-        },
-        strict=False,
-        coerce=False,
-    )
-
-
 class _Failures:
     """Every failure of every row of one file, and which rows have one (later checks skip those rows). Rows are
     addressed by position."""
@@ -191,18 +110,6 @@ class _Failures:
         for i in np.flatnonzero(mask):
             self.row(int(i), field, str(value.uniques[value.codes[i]]), reason)
         self.bad |= mask
-
-
-def _is_text(s: pd.Series) -> bool:
-    """Whether every cell is a string (what the schema's `str, nullable=False` asks), without a Python call per cell."""
-    if isinstance(s.dtype, pd.StringDtype):
-        return not s.hasnans
-    if isinstance(s.dtype, pd.ArrowDtype):
-        import pyarrow as pa
-
-        t = s.dtype.pyarrow_dtype
-        return (pa.types.is_string(t) or pa.types.is_large_string(t)) and not s.hasnans
-    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=False) == "string"
 
 
 def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
@@ -228,7 +135,7 @@ def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[st
         if c not in rows.columns:
             continue
         s = rows[c].set_axis(index)
-        if not _is_text(s):
+        if not is_text(s):
             if c in REQUIRED:
                 odd[c] = s
             s = s.fillna("").astype(str) if c in OPTIONAL else s.astype(str)
@@ -245,28 +152,18 @@ def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], numbers: Ma
     checks the type once per column instead of calling Python per cell. Columns without a check of their own
     are text by construction (`_given`). A required column that is not all text as given is checked cell by
     cell with the schema declared `str`, so its failures are the ones pandera reports for such cells."""
-    from pandera.errors import SchemaErrors
-
-    def failing(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-        try:
-            schema.validate(frame, lazy=True)
-        except SchemaErrors as exc:
-            fc = exc.failure_cases
-            return fc[fc["index"].notna()]
-        return pd.DataFrame(columns=["column", "index", "check", "failure_case"])
-
     if odd:
-        for rec in failing(_field_schema(catalog).select_columns(list(odd)), pd.DataFrame(odd)).itertuples(index=False):
+        for rec in failing_cells(field_schema(catalog).select_columns(list(odd)), pd.DataFrame(odd)).itertuples(index=False):
             failures.row(int(rec.index), rec.column, str(rec.failure_case), str(rec.check))
             failures.bad[int(rec.index)] = True
-    names = [c for c in _CHECKED if c not in odd]
+    names = [c for c in CHECKED if c not in odd]
     longest = max(len(cols[c].uniques) for c in names)
     frame = pd.DataFrame({c: pd.array(np.resize(cols[c].uniques, longest), dtype=pd.StringDtype("pyarrow"))
                           for c in names})
-    def numeric(s: pd.Series) -> pd.Series:  # value and value_high: read once, in normalise_rows
+    def read(s: pd.Series) -> pd.Series:  # value and value_high: read once, in normalise_rows
         return pd.Series([numbers[x] for x in s.tolist()], index=s.index, dtype=float)
 
-    fc = failing(_field_schema(catalog, pd.StringDtype("pyarrow"), numeric).select_columns(names), frame)
+    fc = failing_cells(field_schema(catalog, pd.StringDtype("pyarrow"), read).select_columns(names), frame)
     for c in names:
         col = cols[c]
         per_value: dict[int, list[tuple[str, str]]] = {}
