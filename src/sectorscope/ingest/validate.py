@@ -5,15 +5,19 @@ the value, a figure stated twice in one file), and `repeats_across_files` for a 
 of one load.
 
 Every failure of every row is collected before anything is refused, so a user fixes a file in one pass.
-Work is done per distinct value (units, names), not per row, so a 10 M-row file stays vectorised.
+Work is done per distinct value, not per row (`distinct.Coded`: each column as codes over its distinct
+values), so a file of millions of rows stays vectorised: pandera checks each column's distinct values, units
+and periods are parsed once each, each printed number is prepared once for the quote rule
+(`printed_numbers.quotes_state`). Object and Arrow-backed string columns give the same frame.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,33 +27,29 @@ from ..model import (
     DEFAULT_REGION,
     DIMENSIONS,
     KEY_COLUMNS,
-    LOADABLE_STATUSES,
     PERIOD_PATTERN,
-    QUALIFIERS,
     STATED,
     Catalog,
     FxTable,
     canonical_unit,
     normalise_many,
-    parse_number,
     parse_period,
     parse_unit,
 )
 from .columns import OPTIONAL, REQUIRED, ROW_COLUMN
-from .printed_numbers import number_or_nan, quote_states, same_number
+from .distinct import Coded, combine_codes
+from .field_schema import CHECKED, failing_cells, field_schema, is_text, numeric
+from .printed_numbers import number_or_nan, quote_states, quotes_state, same_number
 
 if TYPE_CHECKING:
-    import pandera.pandas as pa
+    pass
 
 __all__ = ["OPTIONAL", "REQUIRED", "SourceInfo", "normalise_rows", "repeats_across_files"]  # REQUIRED, OPTIONAL: columns.py
 
-# [0-9], not \d: \d also matches full-width and other scripts' digits, which pandas' to_numeric cannot read
-# (they go through parse_number, which normalises them).
-_ARABIC = r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
-# Chinese numeral characters: a value printed as 三 is not in 三十 (30) or 十三 (13). 万 and 亿 are left out
-# of the neighbours a numeral may not have, since they are the unit's scale in 三万台.
 _REPEAT_WHAT = "same source, indicator, dimensions, period and location"
 _TEXT_COLUMNS = (*DIMENSIONS, "location", "basis", "note")
+_NOT_STATED = ("the quote does not contain the value as printed, as a whole number (5 is not in 51 or 5.1); set "
+               "value_text to the printed form")
 
 
 @dataclass(frozen=True)
@@ -60,112 +60,62 @@ class SourceInfo:
     document_text: str | None = None
 
 
-def _numeric(s: pd.Series) -> pd.Series:
-    """Parse printed numbers; NaN where a cell is not one (Chinese numerals go through parse_number)."""
-    text = s.astype(str).str.strip()
-    arabic = text.str.fullmatch(_ARABIC)
-    out = pd.to_numeric(text.where(arabic).str.replace(",", "", regex=False).str.replace("−", "-", regex=False),
-                        errors="coerce")
-    rest = text[~arabic & (text != "")]
-    if len(rest):
-        parsed = {}
-        for u in rest.unique():
-            try:
-                parsed[u] = parse_number(u)
-            except ValueError:
-                parsed[u] = np.nan
-        out.loc[rest.index] = rest.map(parsed).astype(float)
-    return out.astype(float)
+def _numbers(col: Coded, memo: dict[str, float]) -> np.ndarray:
+    """`field_schema.numeric` of each row, parsed once per distinct text (and kept in `memo`, text → number)."""
+    per_value = numeric(pd.Series(col.uniques, dtype=object)).to_numpy(dtype=float)
+    memo.update(zip(col.uniques.tolist(), per_value.tolist(), strict=True))
+    return col.rows(per_value)
 
 
-def _per_distinct(values: pd.Series, fn: Callable[[list], list]) -> pd.Series:
-    """fn applied once per distinct value (fn takes and returns a list), spread back over the rows."""
-    codes, uniques = pd.factorize(values)
-    results = np.empty(len(uniques), dtype=object)
-    results[:] = fn(list(uniques))
-    return pd.Series(results[codes], index=values.index)
+def _nfkc(xs: list[str]) -> list[str]:
+    """Text in its NFKC form (full-width digits and letters as ASCII), trimmed."""
+    return [unicodedata.normalize("NFKC", x).strip() for x in xs]
 
 
-def _scale(value: pd.Series, printed: pd.Series, factor: pd.Series) -> pd.Series:
-    """value × factor, rounded to the digits the printed number carries when the factor is a power of ten,
+def _scale(value: np.ndarray, printed: Coded, factor: np.ndarray) -> np.ndarray:
+    """value × factor, rounded to the digits the printed number (NFKC) carries when the factor is a power of ten,
     so 165.3 亿元 is stored as 16530000000.0 and not as 16530000000.000002."""
     out = value * factor
-    if not out.notna().any():
+    if np.isnan(out).all():
         return out
-    exp = np.log10(factor.where(factor > 0))
-    power = (exp - exp.round()).abs() < 1e-9
-    text = printed.astype(str)
-    dot = text.str.find(".")
-    decimals = (text.str.len() - dot - 1).where(dot >= 0, 0)
-    digits = (decimals - exp.round()).clip(lower=0)
-    for d in digits[power & out.notna()].unique():
-        m = power & out.notna() & (digits == d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exp = np.log10(np.where(factor > 0, factor, np.nan))
+    power = np.abs(exp - np.round(exp)) < 1e-9
+    decimals = printed.rows(np.array([len(t) - t.find(".") - 1 if "." in t else 0 for t in printed.uniques],
+                                     dtype=float))
+    digits = np.clip(decimals - np.round(exp), 0, None)
+    ok = power & ~np.isnan(out)
+    for d in pd.unique(digits[ok]):
+        m = ok & (digits == d)
         out[m] = np.round(out[m], int(d))
     return out
 
 
-def _field_schema(catalog: Catalog) -> pa.DataFrameSchema:
-    import pandera.pandas as pa  # pandera takes ~0.3 s to import: only loading a file pays for it
-
-    def number(s: pd.Series) -> pd.Series:
-        return _numeric(s).notna()
-
-    def empty_or_number(s: pd.Series) -> pd.Series:
-        return (s == "") | _numeric(s).notna()
-
-    def empty_or_int(s: pd.Series) -> pd.Series:
-        return (s == "") | s.str.fullmatch(r"[0-9]+")
-
-    def period_ok(s: pd.Series) -> pd.Series:  # the form; the years and a span's order: _periods
-        return s.str.fullmatch(PERIOD_PATTERN)
-
-    text = pa.Column(str, nullable=False)
-    return pa.DataFrameSchema(
-        {
-            "indicator": pa.Column(str, pa.Check.isin(catalog.codes(), error="unknown indicator; `sectorscope catalog` lists the codes")),
-            "subject": pa.Column(str, pa.Check.str_length(min_value=1, error="empty: name the market or segment")),
-            "period": pa.Column(str, pa.Check(period_ok, error="period must be YYYY, YYYYQn, YYYY-MM or a span YYYY/YYYY")),
-            "value": pa.Column(str, pa.Check(number, error="not a number")),
-            "value_high": pa.Column(str, pa.Check(empty_or_number, error="not a number")),
-            "qualifier": pa.Column(str, pa.Check.isin(("", *QUALIFIERS), error=f"qualifier must be one of {', '.join(QUALIFIERS)}")),
-            "status": pa.Column(str, pa.Check.isin(LOADABLE_STATUSES, error=f"status must be one of {', '.join(LOADABLE_STATUSES)}")),
-            "source": pa.Column(str, pa.Check.str_length(min_value=1, error="empty: every figure needs a source")),
-            "quote_start": pa.Column(str, pa.Check(empty_or_int, error="not a character offset (a whole number)")),
-            "quote_end": pa.Column(str, pa.Check(empty_or_int, error="not a character offset (a whole number)")),
-            **{c: text for c in ("unit", "region", "product", "application", "company", "country", "tier",
-                                 "scenario", "quote", "value_text", "location", "basis", "note")},
-        },
-        strict=False,
-        coerce=False,
-    )
-
-
 class _Failures:
-    """Every failure of every row of one file, and which rows have one (later checks skip those rows)."""
+    """Every failure of every row of one file, and which rows have one (later checks skip those rows). Rows are
+    addressed by position."""
 
-    def __init__(self, df: pd.DataFrame, file: str) -> None:
-        self.df = df
+    def __init__(self, row_no: np.ndarray, file: str) -> None:
         self.file = file
-        self.row_no = df[ROW_COLUMN]
+        self.row_no = row_no
         self.items: list[RowFailure] = []
-        self.bad = pd.Series(False, index=df.index)
+        self.bad = np.zeros(len(row_no), dtype=bool)
 
-    def row(self, i: object, field: str, value: str, reason: str) -> None:
-        """One failure of the row at index `i` (the caller marks the row bad if later checks must skip it)."""
+    def row(self, i: int, field: str, value: str, reason: str) -> None:
+        """One failure of the row at position `i` (the caller marks the row bad if later checks must skip it)."""
         self.items.append(RowFailure(self.file, int(self.row_no[i]), field, value, reason))
 
-    def add(self, mask: pd.Series, field: str, reason: str, value: pd.Series | None = None) -> None:
-        """A failure for every row in `mask`, quoting `value` (default: the row's `field`)."""
-        idx = mask[mask].index
-        vals = self.df.loc[idx, field] if value is None else value.loc[idx]
-        for i in idx:
-            self.row(i, field, str(vals[i]), reason)
-        self.bad = self.bad | mask
+    def add(self, mask: np.ndarray, field: str, reason: str, value: Coded) -> None:
+        """A failure for every row in `mask`, quoting the row's `value`."""
+        for i in np.flatnonzero(mask):
+            self.row(int(i), field, str(value.uniques[value.codes[i]]), reason)
+        self.bad |= mask
 
 
-def _with_columns(rows: pd.DataFrame, file: str) -> pd.DataFrame:
-    """The rows with every optional column present (as text); InputError for missing or unknown columns
-    or a file without rows."""
+def _given(rows: pd.DataFrame, file: str) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+    """Every column of the file, positionally indexed, optional ones filled with "" where empty (text), and the
+    required columns that are not all text as given (for the schema to report cell by cell). InputError for
+    missing or unknown columns or a file without rows."""
     columns = [c for c in rows.columns if c != ROW_COLUMN]
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
@@ -176,269 +126,303 @@ def _with_columns(rows: pd.DataFrame, file: str) -> pd.DataFrame:
         if unknown:
             parts.append(f"unknown column(s): {', '.join(unknown)} (known: {', '.join(REQUIRED + OPTIONAL)})")
         raise InputError("; ".join(parts) + " — see docs/data-format.md", file=file)
-    df = rows.copy()
-    for c in OPTIONAL:
-        if c not in df.columns:
-            df[c] = ""
-        df[c] = df[c].fillna("").astype(str)
-    if len(df) == 0:
+    if len(rows) == 0:
         raise InputError("the file has a header but no rows", file=file)
-    return df
+    index = pd.RangeIndex(len(rows))
+    given: dict[str, pd.Series] = {}
+    odd: dict[str, pd.Series] = {}
+    for c in (*REQUIRED, *OPTIONAL):
+        if c not in rows.columns:
+            continue
+        s = rows[c].set_axis(index)
+        if not is_text(s):
+            if c in REQUIRED:
+                odd[c] = s
+            s = s.fillna("").astype(str) if c in OPTIONAL else s.astype(str)
+        given[c] = s
+    return given, odd
 
 
-def _nfkc(s: pd.Series) -> pd.Series:
-    """Text in its NFKC form (full-width digits and letters as ASCII), once per distinct value."""
-    return _per_distinct(s, lambda xs: [unicodedata.normalize("NFKC", x).strip() for x in xs])
+def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], numbers: Mapping[str, float], catalog: Catalog,
+                  failures: _Failures) -> None:
+    """Each field on its own (the pandera schema): every failing cell, each row marked bad.
+
+    The schema checks each column's distinct values (one frame, each column padded with repeats of its own
+    values), declared as Arrow text: a check of a value is the same for every row holding it, and pandera then
+    checks the type once per column instead of calling Python per cell. Columns without a check of their own
+    are text by construction (`_given`). A required column that is not all text as given is checked cell by
+    cell with the schema declared `str`, so its failures are the ones pandera reports for such cells."""
+    if odd:
+        for rec in failing_cells(field_schema(catalog).select_columns(list(odd)), pd.DataFrame(odd)).itertuples(index=False):
+            failures.row(int(rec.index), rec.column, str(rec.failure_case), str(rec.check))
+            failures.bad[int(rec.index)] = True
+    names = [c for c in CHECKED if c not in odd]
+    longest = max(len(cols[c].uniques) for c in names)
+    frame = pd.DataFrame({c: pd.array(np.resize(cols[c].uniques, longest), dtype=pd.StringDtype("pyarrow"))
+                          for c in names})
+    def read(s: pd.Series) -> pd.Series:  # value and value_high: read once, in normalise_rows
+        return pd.Series([numbers[x] for x in s.tolist()], index=s.index, dtype=float)
+
+    fc = failing_cells(field_schema(catalog, pd.StringDtype("pyarrow"), read).select_columns(names), frame)
+    for c in names:
+        col = cols[c]
+        per_value: dict[int, list[tuple[str, str]]] = {}
+        for rec in fc[fc["column"] == c].itertuples(index=False):
+            if int(rec.index) < len(col.uniques):
+                per_value.setdefault(int(rec.index), []).append((str(rec.check), str(rec.failure_case)))
+        if not per_value:
+            continue
+        hit = np.zeros(len(col.uniques), dtype=bool)
+        hit[list(per_value)] = True
+        for i in np.flatnonzero(col.rows(hit)):
+            for check, case in per_value[int(col.codes[i])]:
+                failures.row(int(i), c, case, check)
+            failures.bad[i] = True
 
 
-def _ascii_forms(df: pd.DataFrame) -> pd.DataFrame:
-    """Period and quote offsets in their ASCII form, so `２０２５` is the key `2025` (a wide file's headers are
-    its period cells by now) and a quote_start of `１２` is the offset 12, as parse_number reads `１２` as 12."""
-    df = df.copy()
-    for col in ("period", "quote_start", "quote_end"):
-        df[col] = _nfkc(df[col])
-    return df
+def _periods(period: Coded, failures: _Failures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, end, year) of each row's period, parsed once per distinct period (None, None, 0 where it did not
+    parse). A period of the right form that does not parse (a year outside 1900–2200, a span that ends before
+    it starts) fails its row with parse_period's reason."""
+    n = len(period.uniques)
+    starts, ends = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    years = np.zeros(n, dtype=int)
+    reasons: dict[int, str] = {}
+    for k, p in enumerate(period.uniques):
+        try:
+            q = parse_period(p)
+            starts[k], ends[k], years[k] = q.start, q.end, q.year
+        except ValueError as exc:
+            if re.fullmatch(PERIOD_PATTERN, p):
+                reasons[k] = str(exc)
+    if reasons:
+        unparsed = np.zeros(n, dtype=bool)
+        unparsed[list(reasons)] = True
+        mask = period.rows(unparsed)
+        for i in np.flatnonzero(mask):
+            failures.row(int(i), "period", period.uniques[period.codes[i]], reasons[int(period.codes[i])])
+        failures.bad |= mask
+    return period.rows(starts), period.rows(ends), period.rows(years)
 
 
-def _check_fields(df: pd.DataFrame, catalog: Catalog, failures: _Failures) -> None:
-    """Each field on its own (the pandera schema): every failing cell, each row marked bad."""
-    from pandera.errors import SchemaErrors
-
-    try:
-        _field_schema(catalog).validate(df, lazy=True)
-    except SchemaErrors as exc:
-        fc = exc.failure_cases
-        fc = fc[fc["index"].notna()]
-        for rec in fc.itertuples(index=False):
-            i = int(rec.index)
-            failures.row(i, rec.column, str(rec.failure_case), str(rec.check))
-            failures.bad.loc[i] = True
-
-
-def _texts(df: pd.DataFrame) -> pd.DataFrame:
-    """The output frame's text columns: dimensions and notes normalised (once per distinct value), the
-    default region filled in, codes copied as given."""
-    out = pd.DataFrame(index=df.index)
-    for col in _TEXT_COLUMNS:
-        out[col] = _per_distinct(df[col], normalise_many)
-    out["region"] = out["region"].mask(out["region"] == "", DEFAULT_REGION)
-    out["indicator"] = df["indicator"]
-    out["period"] = df["period"]
-    out["status"] = df["status"]
-    out["source_id"] = df["source"]
-    out["qualifier"] = df["qualifier"].mask(df["qualifier"] == "", "exact")
-    return out
-
-
-def _periods(df: pd.DataFrame, out: pd.DataFrame, failures: _Failures) -> pd.Series:
-    """Period start and end into `out`, parsed once per distinct period; returns each row's year (0 where
-    the period did not parse). A period of the right form that does not parse (a year outside 1900–2200, a
-    span that ends before it starts) fails its row with parse_period's reason."""
-    reasons: dict[str, str] = {}
-
-    def parse(texts: list[str]) -> list[tuple[date | None, date | None, int]]:
-        parsed: list[tuple[date | None, date | None, int]] = []
-        for p in texts:
-            try:
-                q = parse_period(p)
-                parsed.append((q.start, q.end, q.year))
-            except ValueError as exc:
-                reasons[p] = str(exc)
-                parsed.append((None, None, 0))
-        return parsed
-
-    per = _per_distinct(df["period"], parse)  # (start, end, year) per row
-    out["period_start"] = per.str[0]
-    out["period_end"] = per.str[1]
-    unparsed = df["period"].isin(list(reasons)) & df["period"].str.fullmatch(PERIOD_PATTERN)
-    for i in unparsed[unparsed].index:
-        failures.row(i, "period", df.at[i, "period"], reasons[df.at[i, "period"]])
-    failures.bad |= unparsed
-    return per.str[2].astype(int)
-
-
-def _check_actuals(df: pd.DataFrame, today: date, failures: _Failures) -> None:
+def _check_actuals(period: Coded, status: Coded, today: date, failures: _Failures) -> None:
     """An actual is for a period that has begun by the day of the load: an actual for 2027 loaded in 2026 is a
     forecast or a typo, while one for 2026-11, or the year 2026 so far, loaded on 2026-12-06 is fine."""
-    starts: dict[str, date] = {}
-    for p in pd.unique(df["period"]):
+    starts: dict[int, date] = {}
+    for k, p in enumerate(period.uniques):
         try:
-            starts[p] = parse_period(p).start
+            starts[k] = parse_period(p).start
         except ValueError:  # failed its row already
             continue
-    late = df["period"].map({p: s > today for p, s in starts.items()}).eq(True)
-    mask = late & (df["status"] == "actual") & ~failures.bad
-    for i in mask[mask].index:
-        p = df.at[i, "period"]
-        failures.row(i, "status", "actual",
-                     f"an actual for period {p}, which starts {starts[p].isoformat()}, after the "
+    late = np.zeros(len(period.uniques), dtype=bool)
+    late[[k for k, s in starts.items() if s > today]] = True
+    mask = period.rows(late) & status.is_("actual") & ~failures.bad
+    for i in np.flatnonzero(mask):
+        k = int(period.codes[i])
+        failures.row(int(i), "status", "actual",
+                     f"an actual for period {period.uniques[k]}, which starts {starts[k].isoformat()}, after the "
                      f"day of the load ({today.isoformat()}): set status to forecast, estimate or target, or "
                      "correct the period")
     failures.bad |= mask
 
 
-def _unit_factors(df: pd.DataFrame, catalog: Catalog, fx: FxTable, year: pd.Series, failures: _Failures
-                  ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _groups(keys: np.ndarray, among: np.ndarray) -> list[np.ndarray]:
+    """The positions in `among` grouped by their key, each group in position order."""
+    if not len(among):
+        return []
+    ids, _ = pd.factorize(keys[among])
+    order = np.argsort(ids, kind="stable")
+    return np.split(among[order], np.flatnonzero(np.diff(ids[order])) + 1)
+
+
+def _unit_factors(cols: dict[str, Coded], catalog: Catalog, fx: FxTable, year: np.ndarray, failures: _Failures
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(factor to the canonical unit, canonical unit, FX note) per row: one parse per distinct (unit,
     indicator), one FX lookup per currency and year. A unit that does not fit its indicator, or money
     without a rate, fails its row."""
-    known = df["indicator"].isin(catalog.codes())
-    factor = pd.Series(np.nan, index=df.index)
-    canon = pd.Series("", index=df.index, dtype=object)
-    fx_note = pd.Series("", index=df.index, dtype=object)
-    unit_bad = pd.Series(False, index=df.index)
-    unit_reason: dict[object, str] = {}
-    sub = df.loc[known]
-    # rows are addressed through groupby indices, not masks
-    for (unit_text, code), pos in sub.groupby(["unit", "indicator"], sort=False).indices.items():
-        idx = sub.index[pos]
+    unit, indicator = cols["unit"], cols["indicator"]
+    n = len(unit)
+    factor = np.full(n, np.nan)
+    canon = np.full(n, "", dtype=object)
+    fx_note = np.full(n, "", dtype=object)
+    unit_reason = np.full(n, None, dtype=object)
+    pairs = combine_codes(unit.codes, indicator.codes)
+    for idx in _groups(pairs, np.flatnonzero(indicator.isin(catalog.codes()))):
+        unit_text, code = unit.uniques[unit.codes[idx[0]]], indicator.uniques[indicator.codes[idx[0]]]
         try:
             u = parse_unit(unit_text, catalog[code].unit_kind)
         except UnitError as exc:
-            unit_bad.loc[idx] = True
-            unit_reason.update(dict.fromkeys(idx, str(exc)))
+            unit_reason[idx] = str(exc)
             continue
-        canon.loc[idx] = u.canonical
+        canon[idx] = u.canonical
         if not u.needs_fx or u.currency is None:
-            factor.loc[idx] = u.factor
+            factor[idx] = u.factor
             continue
-        years = year.loc[idx].to_numpy()
+        years = year[idx]
         for y in np.unique(years):
             yidx = idx[years == y]
             try:
                 rate, note = fx.rate(u.currency, int(y))
             except UnitError as exc:
-                unit_bad.loc[yidx] = True
-                unit_reason.update(dict.fromkeys(yidx, str(exc)))
+                unit_reason[yidx] = str(exc)
                 continue
-            factor.loc[yidx] = u.factor * rate.cny_per_unit
-            fx_note.loc[yidx] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
-    for i in unit_bad[unit_bad].index:
-        failures.row(i, "unit", df.at[i, "unit"], unit_reason[i])
+            factor[yidx] = u.factor * rate.cny_per_unit
+            fx_note[yidx] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
+    unit_bad = unit_reason != None  # noqa: E711 (elementwise)
+    for i in np.flatnonzero(unit_bad):
+        failures.row(int(i), "unit", unit.uniques[unit.codes[i]], unit_reason[i])
     failures.bad |= unit_bad
     return factor, canon, fx_note
 
 
-def _check_ranges(df: pd.DataFrame, value: pd.Series, value_high: pd.Series, out: pd.DataFrame,
-                  failures: _Failures) -> None:
-    """A range has an upper end above its value; only a range has one."""
-    is_range = out["qualifier"] == "range"
-    failures.add(is_range & df["value_high"].eq("") & ~failures.bad, "value_high",
-                 "a range needs value_high (the upper end)")
-    failures.add(~is_range & df["value_high"].ne("") & ~failures.bad, "value_high",
-                 "value_high is only for qualifier 'range'; set qualifier to range or leave value_high empty")
-    failures.add(is_range & (value_high < value) & ~failures.bad, "value_high",
-                 "the upper end of the range is below value")
-
-
-def _check_bounds(df: pd.DataFrame, out: pd.DataFrame, catalog: Catalog, failures: _Failures) -> None:
-    """Stored values (and upper ends) within their indicator's bounds, in its canonical unit."""
-    checkable = df["indicator"].isin(catalog.codes()) & ~failures.bad & out["value"].notna()
-    chk = df.loc[checkable]
-    for code, pos in chk.groupby("indicator", sort=False).indices.items():
-        ind = catalog[code]
-        if ind.lower is None and ind.upper is None:
-            continue
-        idx = chk.index[pos]
-        for col, printed in (("value", df["value"]), ("value_high", df["value_high"])):
-            v = out.loc[idx, col]
-            outside = pd.Series(False, index=v.index)
-            if ind.lower is not None:
-                outside |= v < ind.lower
-            if ind.upper is not None:
-                outside |= v > ind.upper
-            if outside.any():
-                mask = pd.Series(False, index=df.index)
-                mask.loc[idx[outside.to_numpy()]] = True
-                failures.add(mask, col, f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}",
-                             printed)
-
-
-def _recheck_with_neighbours(df: pd.DataFrame, printed: pd.Series, not_in: pd.Series) -> pd.Series:
-    """`not_in` again for the rows it marks, each with the figures (as printed) of the other rows of the file
-    quoting the same passage of the same source, and their periods and years, as neighbours: what a number may
-    touch in a table row printed without separators. One grouping for all of them, so a file of many
-    failures stays linear."""
-    rows = not_in[not_in].index
-    if not len(rows):
-        return not_in
-    sharing = df[df["quote"].isin(set(df.loc[rows, "quote"]))]
-    groups = sharing.groupby(["source", "quote"], sort=False).indices
-    out = not_in.copy()
-    for i in rows:
-        same = sharing.index[groups[(df.at[i, "source"], df.at[i, "quote"])]]
-        texts = [*printed[same.drop(i)], *(p for p in df.loc[same, "period"]), *(p[:4] for p in df.loc[same, "period"])]
-        neighbours = frozenset(t for t in (unicodedata.normalize("NFKC", x).strip() for x in texts) if t)
-        out[i] = not quote_states(printed[i], df.at[i, "quote"], neighbours)
+def _with_fx_notes(note: Coded, fx_note: np.ndarray) -> np.ndarray:
+    """Each row's note, with the FX conversion's note appended where there is one (once per distinct pair)."""
+    out = note.objects()
+    has = np.flatnonzero(fx_note != "")
+    if len(has):
+        for idx in _groups(combine_codes(note.codes, pd.factorize(fx_note)[0]), has):
+            out[idx] = (str(out[idx[0]]) + "; " + str(fx_note[idx[0]])).lstrip("; ")
     return out
 
 
-def _check_value_text(df: pd.DataFrame, value: pd.Series, failures: _Failures) -> None:
+def _check_ranges(cols: dict[str, Coded], value: np.ndarray, value_high: np.ndarray, failures: _Failures) -> None:
+    """A range has an upper end above its value; only a range has one."""
+    is_range = cols["qualifier"].is_("range")
+    vh = cols["value_high"]
+    empty = vh.is_("")
+    failures.add(is_range & empty & ~failures.bad, "value_high", "a range needs value_high (the upper end)", vh)
+    failures.add(~is_range & ~empty & ~failures.bad, "value_high",
+                 "value_high is only for qualifier 'range'; set qualifier to range or leave value_high empty", vh)
+    failures.add(is_range & (value_high < value) & ~failures.bad, "value_high",
+                 "the upper end of the range is below value", vh)
+
+
+def _check_bounds(cols: dict[str, Coded], stored: dict[str, np.ndarray], catalog: Catalog, failures: _Failures) -> None:
+    """Stored values (and upper ends) within their indicator's bounds, in its canonical unit."""
+    indicator = cols["indicator"]
+    n = len(indicator.uniques)
+    lower, upper = np.full(n, np.nan), np.full(n, np.nan)
+    reason = np.full(n, "", dtype=object)
+    for k, code in enumerate(indicator.uniques):
+        if code in catalog.codes():
+            ind = catalog[code]
+            lower[k] = np.nan if ind.lower is None else ind.lower
+            upper[k] = np.nan if ind.upper is None else ind.upper
+            reason[k] = f"outside the bounds of {code}: {ind.bounds_text()} {canonical_unit(ind.unit_kind)}"
+    if np.isnan(lower).all() and np.isnan(upper).all():
+        return
+    checkable = ~failures.bad & ~np.isnan(stored["value"])
+    lo, hi = indicator.rows(lower), indicator.rows(upper)
+    for col in ("value", "value_high"):
+        v = stored[col]
+        outside = checkable & ((v < lo) | (v > hi))
+        for i in np.flatnonzero(outside):
+            failures.row(int(i), col, str(cols[col].uniques[cols[col].codes[i]]), reason[indicator.codes[i]])
+        failures.bad |= outside
+
+
+def _check_value_text(cols: dict[str, Coded], value: np.ndarray, failures: _Failures) -> None:
     """value_text, where given, is a number (parse_number, as a value is read) and the number in value."""
-    given = (df["value_text"] != "") & value.notna() & ~failures.bad
+    vt = cols["value_text"]
+    given = ~vt.is_("") & ~np.isnan(value) & ~failures.bad
     if not given.any():
         return
-    parsed = _per_distinct(df.loc[given, "value_text"], lambda xs: [number_or_nan(x) for x in xs]).astype(float)
-    failures.add(given & parsed.reindex(df.index).isna(), "value_text",
-                 "not a number: value_text is the value as printed in the quote (5,000, 五千, 半)")
-    both = given & parsed.reindex(df.index).notna()
-    differs = pd.Series(False, index=df.index)
-    for i in both[both].index:
-        differs[i] = not same_number(parsed[i], value[i], df.at[i, "unit"])
-    for i in differs[differs].index:
-        failures.row(i, "value_text", df.at[i, "value_text"],
-                     f"value_text is not the number in value ({df.at[i, 'value']}): it is the value as printed in "
+    per_text = np.full(len(vt.uniques), np.nan)
+    for k in np.unique(vt.codes[given]):
+        per_text[k] = number_or_nan(vt.uniques[k])
+    parsed = np.where(given, vt.rows(per_text), np.nan)
+    failures.add(given & np.isnan(parsed), "value_text",
+                 "not a number: value_text is the value as printed in the quote (5,000, 五千, 半)", vt)
+    both = np.flatnonzero(given & ~np.isnan(parsed))
+    differs = np.zeros(len(vt), dtype=bool)
+    unit = cols["unit"]
+    for idx in _groups(combine_codes(vt.codes, pd.factorize(value)[0], unit.codes), both):
+        i = idx[0]
+        differs[idx] = not same_number(parsed[i], value[i], unit.uniques[unit.codes[i]])
+    v = cols["value"]
+    for i in np.flatnonzero(differs):
+        failures.row(int(i), "value_text", vt.uniques[vt.codes[i]],
+                     f"value_text is not the number in value ({v.uniques[v.codes[i]]}): it is the value as printed in "
                      "the quote, so it must be the same number (5,000 for 5000, 五千, 半 for 50 %); correct one of them")
     failures.bad |= differs
 
 
-def _check_quotes(df: pd.DataFrame, sources: Mapping[str, SourceInfo], failures: _Failures) -> pd.Series:
-    """Every source known; quote offsets consistent with the quote and, where the source's document is
-    at hand, pointing at it; the quote stating the value as printed, as a whole number (5 is not in
-    "51个品种"). Returns the quote starts."""
-    failures.add(~df["source"].isin(list(sources)) & (df["source"] != ""), "source",
-                 "unknown source: add it to the sources file loaded with the data")
-    has_start = df["quote_start"] != ""
-    start = pd.to_numeric(df["quote_start"].where(has_start), errors="coerce")
-    end = pd.to_numeric(df["quote_end"].where(df["quote_end"] != ""), errors="coerce")
-    qlen = df["quote"].str.len()
-    failures.add(has_start & (df["quote"] == ""), "quote_start", "offsets given without a quote")
-    failures.add(has_start & end.notna() & (end != start + qlen) & (df["quote"] != ""), "quote_end",
-                 "quote_end must be quote_start + the quote's length")
-    for sid in df.loc[has_start & (df["quote"] != ""), "source"].unique():
+def _offsets(col: Coded) -> np.ndarray:
+    """A quote offset per row as pandas reads it (`to_numeric`, NaN where empty or not a number)."""
+    texts = pd.Series([np.nan if u == "" else u for u in col.uniques], dtype=object)
+    return col.rows(pd.to_numeric(texts, errors="coerce").to_numpy())
+
+
+def _check_offsets(cols: dict[str, Coded], sources: Mapping[str, SourceInfo], failures: _Failures
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Quote offsets consistent with the quote and, where the source's document is at hand, pointing at it.
+    Returns each row's quote start and the quote's length."""
+    quote, source, qs = cols["quote"], cols["source"], cols["quote_start"]
+    has_start = ~qs.is_("")
+    has_quote = ~quote.is_("")
+    start = _offsets(qs)
+    end = _offsets(cols["quote_end"]).astype(float)
+    qlen = np.zeros(len(quote), dtype=np.int64)  # needed where an offset is given
+    at = np.flatnonzero(has_start)
+    qlen[at] = [len(q) for q in quote.uniques[quote.codes[at]]]
+    failures.add(has_start & ~has_quote, "quote_start", "offsets given without a quote", qs)
+    failures.add(has_start & ~np.isnan(end) & (end != start.astype(float) + qlen) & has_quote, "quote_end",
+                 "quote_end must be quote_start + the quote's length", cols["quote_end"])
+    with_offsets = np.flatnonzero(has_start & has_quote)
+    for sid in pd.unique(source.uniques[source.codes[with_offsets]]):
         info = sources.get(sid)
         if info is None or info.document_text is None:
             continue
         doc = info.document_text
-        m = has_start & start.notna() & (df["source"] == sid) & (df["quote"] != "")
-        wrong = pd.Series(False, index=df.index)
-        for i in m[m].index:
-            s = int(start[i])
-            wrong[i] = doc[s : s + len(df.at[i, "quote"])] != df.at[i, "quote"]
-        failures.add(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document")
-    printed = df["value_text"].where(df["value_text"] != "", df["value"])
-    has_quote = df["quote"] != ""
-    not_in = has_quote & ~pd.Series([quote_states(p, q) for p, q in zip(printed, df["quote"], strict=True)],
-                                    index=df.index)
-    not_in = _recheck_with_neighbours(df, printed, not_in)
-    failures.add(not_in, "quote", "the quote does not contain the value as printed, as a whole number (5 is not "
-                 "in 51 or 5.1); set value_text to the printed form", printed)
-    return start
+        wrong = np.zeros(len(quote), dtype=bool)
+        for i in np.flatnonzero(has_start & ~np.isnan(start.astype(float)) & source.is_(sid) & has_quote):
+            s, q = int(start[i]), quote.uniques[quote.codes[i]]
+            wrong[i] = doc[s : s + len(q)] != q
+        failures.add(wrong, "quote_start", f"the quote is not at this offset of {sid}'s document", qs)
+    return start, qlen
 
 
-def _check_repeats(df: pd.DataFrame, out: pd.DataFrame, failures: _Failures) -> None:
-    """A figure stated twice in one file (same source, indicator, dimensions, period and location)."""
-    key = out.assign(source_id=df["source"])[list(KEY_COLUMNS)].fillna("")
-    dup = key.duplicated(keep=False) & ~failures.bad
-    if not dup.any():
-        return
-    for _, group in key[dup].groupby(list(KEY_COLUMNS), dropna=False):
-        first = int(failures.row_no[group.index[0]])
-        for i in group.index[1:]:
-            failures.items.append(RowFailure(
-                failures.file, int(failures.row_no[i]), "location", df.at[i, "location"],
-                f"repeats the figure of row {first} ({_REPEAT_WHAT}); give each passage its own location",
-                code=Reason.DUPLICATE))
+def _printed(cols: dict[str, Coded]) -> Coded:
+    """Each row's value as printed: value_text where given, else value."""
+    vt, v = cols["value_text"], cols["value"]
+    codes = np.where(vt.rows(vt.uniques != ""), vt.codes, len(vt.uniques) + v.codes)
+    return Coded(codes, np.concatenate([vt.uniques, v.uniques]))
+
+
+def _recheck_with_neighbours(cols: dict[str, Coded], printed: Coded, not_in: np.ndarray) -> np.ndarray:
+    """`not_in` again for the rows it marks, each with the figures (as printed) of the other rows of the file
+    quoting the same passage of the same source, and their periods and years, as neighbours: what a number may
+    touch in a table row printed without separators. One grouping for all of them, so a file of many
+    failures stays linear."""
+    rows = np.flatnonzero(not_in)
+    if not len(rows):
+        return not_in
+    quote, source, period = cols["quote"], cols["source"], cols["period"]
+    sharing = np.flatnonzero(np.isin(quote.codes, np.unique(quote.codes[rows])))
+    key = combine_codes(source.codes, quote.codes)
+    groups = {int(key[g[0]]): g for g in _groups(key, sharing)}
+    out = not_in.copy()
+    for i in rows:
+        same = groups[int(key[i])]
+        periods = [period.uniques[period.codes[j]] for j in same]
+        texts = [*(printed.uniques[printed.codes[j]] for j in same if j != i), *periods, *(p[:4] for p in periods)]
+        neighbours = frozenset(t for t in _nfkc(texts) if t)
+        out[i] = not quote_states(printed.uniques[printed.codes[i]], quote.uniques[quote.codes[i]], neighbours)
+    return out
+
+
+def _check_quotes(cols: dict[str, Coded], failures: _Failures) -> None:
+    """The quote stating the value as printed, as a whole number (5 is not in "51个品种"), each printed number
+    prepared once (`quotes_state`); the rows that fail are asked again with their neighbours."""
+    printed, quote = _printed(cols), cols["quote"]
+    rows = np.flatnonzero(~quote.is_(""))
+    not_in = np.zeros(len(quote), dtype=bool)
+    if len(rows):
+        states = quotes_state(list(printed.uniques), printed.codes[rows].tolist(),
+                              quote.uniques[quote.codes[rows]].tolist())
+        not_in[rows] = ~np.array(states, dtype=bool)
+    not_in = _recheck_with_neighbours(cols, printed, not_in)
+    failures.add(not_in, "quote", _NOT_STATED, printed)
 
 
 def repeats_across_files(parts: Sequence[tuple[str, Sequence[int] | np.ndarray, pd.DataFrame]]) -> list[RowFailure]:
@@ -476,20 +460,65 @@ def repeats_across_files(parts: Sequence[tuple[str, Sequence[int] | np.ndarray, 
     return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
 
 
-def _finish(df: pd.DataFrame, out: pd.DataFrame, start: pd.Series) -> pd.DataFrame:
+def _check_sources(source: Coded, sources: Mapping[str, SourceInfo], failures: _Failures) -> None:
+    """Every source known (in the sources file loaded with the data)."""
+    failures.add(~source.isin(list(sources)) & ~source.is_(""), "source",
+                 "unknown source: add it to the sources file loaded with the data", source)
+
+
+def _check_repeats(cols: dict[str, Coded], key_cols: dict[str, Coded], failures: _Failures) -> None:
+    """A figure stated twice in one file (same source, indicator, dimensions, period and location): duplicates
+    found on the key's codes, then only the repeated rows grouped on the key itself."""
+    key = combine_codes(*(key_cols[c].codes for c in KEY_COLUMNS))
+    dup = pd.Series(key).duplicated(keep=False).to_numpy() & ~failures.bad
+    if not dup.any():
+        return
+    at = np.flatnonzero(dup)
+    frame = pd.DataFrame({c: key_cols[c].uniques[key_cols[c].codes[at]] for c in KEY_COLUMNS}, index=at)
+    location = cols["location"]
+    for _, group in frame.groupby(list(KEY_COLUMNS), dropna=False):
+        first = int(failures.row_no[group.index[0]])
+        for i in group.index[1:]:
+            failures.items.append(RowFailure(
+                failures.file, int(failures.row_no[i]), "location", location.uniques[location.codes[i]],
+                f"repeats the figure of row {first} ({_REPEAT_WHAT}); give each passage its own location",
+                code=Reason.DUPLICATE))
+
+
+def _nulls(texts: np.ndarray) -> np.ndarray:
+    """The texts (objects) with None where one is empty."""
+    out = texts.copy()
+    out[texts == ""] = None
+    return out
+
+
+def _none_for_empty(col: Coded) -> np.ndarray:
+    """The column as objects, None where it is empty."""
+    return col.rows(_nulls(col.uniques))
+
+
+def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np.ndarray, qlen: np.ndarray,
+           has_start: np.ndarray) -> pd.DataFrame:
     """The store's columns: quotes and offsets, empty texts as nulls, no lineage (a stated figure)."""
-    has_start = df["quote_start"] != ""
-    out["quote"] = df["quote"].replace("", None)
-    out["quote_normalised"] = _per_distinct(df["quote"], normalise_many).replace("", None)
-    out["quote_start"] = start.astype("Int64")
-    out["quote_end"] = (start + df["quote"].str.len()).where(has_start).astype("Int64")
-    for col in (*DIMENSIONS, "location", "basis", "note"):
-        out[col] = out[col].replace("", None)
-    out["formula"] = None
-    out["input_ids"] = None
-    out["withdrawn"] = False
-    out["kind"] = STATED
-    return out.reset_index(drop=True)
+    for col in _TEXT_COLUMNS:
+        out[col] = _none_for_empty(texts[col]) if col != "note" else _nulls(out["note"])
+    out["quote"] = _none_for_empty(quote)
+    normalised = np.empty(len(quote.uniques), dtype=object)
+    normalised[:] = normalise_many(quote.uniques.tolist())
+    out["quote_normalised"] = quote.rows(_nulls(normalised))
+    starts = pd.Series(start)
+    out["quote_start"] = starts.astype("Int64")
+    out["quote_end"] = (starts + qlen).where(has_start).astype("Int64")
+    n = len(start)
+    out["formula"] = np.full(n, None, dtype=object)
+    out["input_ids"] = np.full(n, None, dtype=object)
+    out["withdrawn"] = np.zeros(n, dtype=bool)
+    out["kind"] = np.full(n, STATED, dtype=object)
+    index = pd.RangeIndex(n)
+    # a block per column and no copy (concat of columns): DataFrame(dict) copies every text column into one
+    # 2-D block, column assignment copies each column; either costs more than everything above it
+    return pd.concat([v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
+                      for v in out.values()], axis=1, keys=list(out), copy=False)
 
 
 def normalise_rows(
@@ -506,30 +535,42 @@ def normalise_rows(
 
     `today`: the day of the load (default: the machine's date); an actual for a period that starts after it
     is refused. Raises InputError for a file-level problem (missing or unknown columns) and ValidationError
-    with every failing row otherwise.
+    with every failing row otherwise. Text columns may be object or Arrow-backed strings: the result is the same.
     """
-    df = _ascii_forms(_with_columns(rows, file))
-    failures = _Failures(df, file)
-    _check_fields(df, catalog, failures)
-    out = _texts(df)
-    year = _periods(df, out, failures)
-    _check_actuals(df, today or date.today(), failures)
-    value = _numeric(df["value"])
-    value_high = _numeric(df["value_high"])  # NaN where empty
-    factor, canon, fx_note = _unit_factors(df, catalog, fx, year, failures)
-    out["value"] = _scale(value, _nfkc(df["value"]), factor)  # its digits counted in ASCII: １２．５ has one decimal
-    out["value_high"] = _scale(value_high, _nfkc(df["value_high"]), factor)
-    out["unit"] = canon
-    out["value_as_printed"] = df["value"]
-    out["value_high_as_printed"] = df["value_high"].replace("", None)
-    out["unit_as_printed"] = df["unit"]
-    out["note"] = out["note"].where(fx_note == "", (out["note"] + "; " + fx_note).str.lstrip("; "))
-    _check_ranges(df, value, value_high, out, failures)
-    _check_bounds(df, out, catalog, failures)
-    _check_value_text(df, value, failures)
-    start = _check_quotes(df, sources, failures)
-    _check_repeats(df, out, failures)
+    given, odd = _given(rows, file)
+    cols = {c: Coded.of(given[c]) if c in given else Coded.empty(len(rows)) for c in (*REQUIRED, *OPTIONAL)}
+    for c in ("period", "quote_start", "quote_end"):  # `２０２５` is the period 2025, `１２` the offset 12
+        cols[c] = cols[c].map(_nfkc)
+    failures = _Failures(rows[ROW_COLUMN].to_numpy(), file)
+    numbers: dict[str, float] = {}
+    value, value_high = _numbers(cols["value"], numbers), _numbers(cols["value_high"], numbers)  # NaN where empty
+    _check_fields(cols, odd, numbers, catalog, failures)
+    texts = {c: cols[c].map(normalise_many) for c in _TEXT_COLUMNS}  # dimensions and notes, normalised
+    texts["region"] = texts["region"].map(lambda xs: [x if x != "" else DEFAULT_REGION for x in xs])
+    period_start, period_end, year = _periods(cols["period"], failures)
+    _check_actuals(cols["period"], cols["status"], today or date.today(), failures)
+    factor, canon, fx_note = _unit_factors(cols, catalog, fx, year, failures)
+    out: dict[str, Any] = {c: texts[c].objects() for c in _TEXT_COLUMNS}
+    out |= {"indicator": cols["indicator"].objects(), "period": cols["period"].objects(),
+            "status": cols["status"].objects(), "source_id": cols["source"].objects(),
+            "qualifier": cols["qualifier"].map(lambda xs: [x if x != "" else "exact" for x in xs]).objects(),
+            "period_start": period_start, "period_end": period_end,
+            # digits counted in ASCII: １２．５ has one decimal
+            "value": _scale(value, cols["value"].map(_nfkc), factor),
+            "value_high": _scale(value_high, cols["value_high"].map(_nfkc), factor),
+            "unit": canon, "value_as_printed": cols["value"].objects(),
+            "value_high_as_printed": _none_for_empty(cols["value_high"]),
+            "unit_as_printed": cols["unit"].objects()}
+    out["note"] = _with_fx_notes(texts["note"], fx_note)
+    _check_ranges(cols, value, value_high, failures)
+    _check_bounds(cols, out, catalog, failures)
+    _check_value_text(cols, value, failures)
+    _check_sources(cols["source"], sources, failures)
+    start, qlen = _check_offsets(cols, sources, failures)
+    _check_quotes(cols, failures)
+    _check_repeats(cols, {**texts, "source_id": cols["source"], "indicator": cols["indicator"],
+                          "period": cols["period"]}, failures)
     if failures.items:
         failures.items.sort(key=lambda f: (f.row or 0, f.field or ""))
         raise ValidationError(failures.items, file=file)
-    return _finish(df, out, start)
+    return _frame(out, texts, cols["quote"], start, qlen, ~cols["quote_start"].is_(""))
