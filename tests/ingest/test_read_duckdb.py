@@ -1,0 +1,161 @@
+"""DuckDB's CSV reader behind read_table (issue #18): the same cells, row numbers and errors as the exact
+reader (the csv module) for any text, well-formed or not; the scratch copy hashed, transcoded and removed."""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sectorscope.errors import InputError, ValidationError
+from sectorscope.ingest import csv_reader, read, read_rows, read_table
+from sectorscope.ingest.read import recording_reads
+
+
+def _outcome(path: Path, duckdb: bool) -> tuple:
+    """What read_table gives for `path` with DuckDB (any size) or the exact reader alone."""
+    saved = read._DUCKDB_FROM
+    read._DUCKDB_FROM = 0 if duckdb else 2**62
+    try:
+        frame = read_table(path, strings="object")
+    except ValidationError as exc:
+        return ("failures", [(f.file, f.row, f.field, f.code, f.reason) for f in exc.failures])
+    except InputError as exc:
+        return ("input", str(exc), exc.reason)
+    finally:
+        read._DUCKDB_FROM = saved
+    return ("rows", list(frame.columns), frame.values.tolist())
+
+
+# pieces of CSV text, well-formed or not: quotes anywhere, spaces before quotes, blank and whitespace lines,
+# every line ending (mixed), multibyte text
+_PIECE = st.sampled_from(['a', 'b', '中文', ',', ',', ',', '"', '""', ' ', '\t', '\n', '\n', '\r\n', '\r', ' "',
+                          '"x"', '"多\n行"', '"a,b"', '\u3000', '\n\n'])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(header=st.sampled_from(["h1,h2,h3\n", "h1,h2\r\n", "h1\n", "h1,h2,h3\r", '"h1","h2"\n']),
+       body=st.lists(_PIECE, max_size=40))
+def test_duckdb_reads_any_text_as_the_exact_reader_does(tmp_path_factory, header, body):
+    path = tmp_path_factory.mktemp("d") / "t.csv"
+    path.write_bytes((header + "".join(body)).encode("utf-8"))
+    assert _outcome(path, duckdb=True) == _outcome(path, duckdb=False)
+
+
+_CELL = st.text(st.sampled_from('ab中 ,"\r\n\t€'), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=20),
+       eol=st.sampled_from(["\n", "\r\n", "\r"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+       end=st.booleans())
+def test_well_formed_files_are_read_by_duckdb(tmp_path_factory, rows, eol, encoding, end, monkeypatch_module):
+    """A file as a careful writer writes it (cells quoted when needed, one line ending) is read by DuckDB,
+    not handed to the exact reader, and the cells and row numbers are the exact reader's. (Unless a cell
+    ends in a comma or line break and spaces: that looks like a field that starts with spaces and a quote,
+    which DuckDB reads otherwise, so such a file goes to the exact reader.)"""
+    def field(c: str) -> str:
+        return '"' + c.replace('"', '""') + '"' if any(x in c for x in ',"\r\n') or c.startswith(" ") else c
+
+    text = eol.join(",".join(map(field, r)) for r in [["x", "y", "z"], *rows]) + (eol if end else "")
+    assume(not csv_reader._SPACE_QUOTE.search(text.encode()))
+    path = tmp_path_factory.mktemp("w") / "t.csv"
+    path.write_bytes(text.encode(encoding))
+    used = []
+    monkeypatch_module.setattr(read, "_parse", _spy(read._parse, used))
+    got = _outcome(path, duckdb=True)
+    assert not used, f"the exact reader read {text!r}"
+    assert got == _outcome(path, duckdb=False)
+
+
+def _spy(fn, used):
+    def wrapped(*a, **k):
+        used.append(a)
+        return fn(*a, **k)
+    return wrapped
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture()
+def on_duckdb():
+    saved = read._DUCKDB_FROM
+    read._DUCKDB_FROM = 0
+    yield
+    read._DUCKDB_FROM = saved
+
+
+def test_the_hash_is_of_the_original_bytes_and_the_scratch_copy_is_removed(tmp_path, on_duckdb):
+    path = tmp_path / "gb.csv"
+    data = "indicator,subject,value\r\nmarket_size,成像仪,1\r\n".encode("gb18030")
+    path.write_bytes(data)
+    before = set(Path(tempfile.gettempdir()).glob("sectorscope-read-*"))
+    with recording_reads() as log:
+        frame = read_table(path)
+    assert log.take(path) == hashlib.sha256(data).hexdigest()
+    assert frame[["indicator", "subject", "value"]].values.tolist() == [["market_size", "成像仪", "1"]]
+    assert set(Path(tempfile.gettempdir()).glob("sectorscope-read-*")) == before
+    path.write_bytes(b"a,b\n1\n")  # refused: still removed
+    with pytest.raises(ValidationError):
+        read_table(path)
+    assert set(Path(tempfile.gettempdir()).glob("sectorscope-read-*")) == before
+
+
+def test_text_columns_are_arrow_strings_and_rows_int64(tmp_path, on_duckdb):
+    path = tmp_path / "obs.csv"
+    path.write_text("indicator,period,value\nm, 2024 ,\nm,2025,2\n", encoding="utf-8")
+    frame = read_table(path)
+    assert [str(t) for t in frame.dtypes] == ["string", "string", "string", "int64"]
+    assert frame["indicator"].dtype == pd.StringDtype("pyarrow")
+    assert frame.values.tolist() == [["m", "2024", "", 2], ["m", "2025", "2", 3]]
+    assert read_table(path, strings="object")["value"].tolist() == ["", "2"]
+    with pytest.raises(ValueError, match="strings must be"):
+        read_table(path, strings="numpy")
+
+
+def test_a_wide_file_melts_with_arrow_strings(tmp_path, on_duckdb):
+    path = tmp_path / "wide.csv"
+    path.write_text("indicator,subject,2024,２０２５\nm,s,1,\nm,t,,2\n", encoding="utf-8")
+    for strings in ("arrow", "object"):
+        long, layout = read_rows(path, strings=strings)
+        assert layout == "wide"
+        assert long[["subject", "period", "value", "_row"]].values.tolist() == [["s", "2024", "1", 2],
+                                                                                ["t", "２０２５", "2", 3]]
+
+
+def test_a_bad_row_at_the_end_of_a_large_file_is_named(tmp_path):
+    """DuckDB refuses; the exact reader names the row without holding the rows before it."""
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("indicator,subject,value\n")
+        fh.writelines(f"market_size,成像仪,{i}\n" for i in range(30_000))
+        fh.write("market_size,1\n")
+    assert path.stat().st_size > read._DUCKDB_FROM
+    with pytest.raises(ValidationError) as info:
+        read_table(path)
+    assert [(f.row, f.reason) for f in info.value.failures] == [
+        (30_002, "2 cells, but the header has 3: every row needs one cell per column (a file cut short, or a "
+                 "missing or extra comma)")]
+
+
+def test_a_million_columns_are_refused_before_the_file_is_copied(tmp_path, monkeypatch):
+    from sectorscope.ingest import csv_reader
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["c"] * 1_000_000) + "\n" + ",".join(["1"] * 1_000_000) + "\n")
+
+    def no_copy(*a, **k):
+        raise AssertionError("copied")
+
+    monkeypatch.setattr(csv_reader, "_copy", no_copy)
+    with pytest.raises(InputError, match="the header has 1,000,000 columns"):
+        read_table(path)
