@@ -3,9 +3,10 @@
 Why DuckDB: Python's `csv` module, row by row, cost 4–8× what DuckDB's reader costs (1 M rows: 8.4 s against
 1.4 s), and most of the rest of a load is vectorised. Why a copy: the file must be hashed as it is read (a file
 that changes while it is loaded would otherwise be recorded with a digest of other bytes), and DuckDB reads a
-file by path, out of order and in parallel; so the file is read once, into a scratch file in the system temp
-folder that nobody else writes, hashing the original bytes and transcoding GB18030 to UTF-8 on the way, and
-DuckDB reads the scratch file. The scratch file is removed when the read ends, whatever the outcome.
+file by path; so the file is read once, into a scratch file in the system temp folder that nobody else
+writes, hashing the bytes on the way, and DuckDB reads the scratch file (a file that is not UTF-8 is
+transcoded from GB18030 to a second scratch file, from the first). Scratch files are removed when the read
+ends, whatever the outcome.
 
 DuckDB is the fast path, not the judge. Its reader and the `csv` module differ at the edges (DuckDB skips
 the spaces before an opening quote, skips blank lines without a trace, refuses mixed line endings and a
@@ -20,11 +21,11 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import InputError, Reason
 
@@ -54,116 +55,103 @@ class DuckDBRefused(Exception):
 
 @dataclass
 class Snapshot:
-    """The scratch UTF-8 copy of one CSV file and what was counted while it was written.
+    """The scratch copy of one CSV file and what was counted while it was written.
 
-    `sha256` and `size` are of the original bytes; the counts are of the UTF-8 copy (the same as the
-    original's: CR, LF, quote, comma and space are single bytes that no multibyte UTF-8 or GB18030 character
-    contains)."""
+    `sha256` and `size` are of the original bytes. `encoding` is how the copy is to be decoded: the copy is
+    the file's bytes ("utf-8-sig", as read.py always tried first) until `transcode` makes it UTF-8 from
+    GB18030 ("utf-8": a U+FEFF the GB18030 text starts with is text, as it was). The counts are of the copy
+    (CR, LF, space and quote are single bytes that no multibyte UTF-8 or GB18030 character contains)."""
 
     path: Path
     sha256: str = ""
     size: int = 0
+    encoding: str = "utf-8-sig"
     lf: int = 0
     cr: int = 0
     crlf: int = 0
     trailing: bytes = b""        # the run of CR/LF bytes the copy ends with
     space_quote: bool = False    # some field may start with spaces and a quote
-    last: int = -1               # the copy's last byte (-1: empty)
+    last: int = -1               # the last byte counted (-1: none yet)
     _carry: bytes = field(default=b"", repr=False)
 
     @property
     def lines(self) -> int:
-        """Physical lines of the copy as the csv module counts them (CRLF, LF and CR each end one), the
-        trailing line breaks not counted: the number of the line the last non-empty line is."""
+        """The number of the last line that is not empty, lines numbered as the csv module numbers them
+        (CRLF, LF and CR each end one)."""
         t = self.trailing
         trailing_breaks = t.count(b"\n") + t.count(b"\r") - t.count(b"\r\n")
         return self.lf + self.cr - self.crlf - trailing_breaks + 1
 
     def count(self, chunk: bytes) -> None:
-        """Count one chunk written to the copy (chunks arrive in order)."""
+        """Count one chunk of the copy (chunks arrive in order). numpy, because bytes.count and re scan at a
+        fraction of the speed, and this runs over every byte of every file."""
+        import numpy as np
+
         if not chunk:
             return
-        joined = self._carry + chunk
-        self.lf += chunk.count(b"\n")
-        self.cr += chunk.count(b"\r")
-        self.crlf += joined.count(b"\r\n") - self._carry.count(b"\r\n")
-        if not self.space_quote and _SPACE_QUOTE.search(b"\n" + joined if self.last == -1 else joined):
-            self.space_quote = True  # (the file's start is a field start too)
+        a = np.frombuffer(chunk, np.uint8)
+        self.lf += int(np.count_nonzero(a == 10))
+        cr = a == 13
+        n_cr = int(np.count_nonzero(cr))
+        self.cr += n_cr
+        if n_cr:
+            self.crlf += int(np.count_nonzero(cr[:-1] & (a[1:] == 10)))
+        if self.last == 13 and a[0] == 10:
+            self.crlf += 1
+        if not self.space_quote and (np.any((a[:-1] == 32) & (a[1:] == 34)) or (self.last == 32 and a[0] == 34)):
+            start = b"\n" if self.last == -1 else b""  # the file's start is a field start too
+            self.space_quote = bool(_SPACE_QUOTE.search(start + self._carry + chunk))
         stripped = chunk.rstrip(b"\r\n")
         self.trailing = self.trailing + chunk if not stripped else chunk[len(stripped):]
-        keep = joined.rstrip(b" ")  # a field start can be followed by a run of spaces that spans chunks
-        self._carry = joined[max(len(keep) - 1, 0):] if len(joined) - len(keep) < 4096 else joined[-4096:]
-        self.last = chunk[-1]
+        self._carry = (self._carry + chunk)[-4096:]  # a run of spaces longer than this is text, not a field start
+        self.last = int(a[-1])
 
+    def transcode(self, file: str) -> None:
+        """Replace the copy by its text, decoded as GB18030 (the encoding read.py chose for a file that is not
+        UTF-8), in UTF-8. Decodes the copy, not the file: the file is read once."""
+        import codecs
 
-def _valid_utf8(chunk: bytes, final: bool) -> tuple[bool, bytes]:
-    """Whether `chunk` is UTF-8 (the tail of a character cut by the chunk's end is handed back to be
-    prepended to the next chunk). Why Arrow: Python's decoder builds a str of the whole file to say yes
-    (3 s for 300 MB of Chinese text); Arrow's validation only looks."""
-    import pyarrow as pa
-
-    tail = b""
-    if not final:
-        i = len(chunk)
-        for j in range(len(chunk) - 1, max(len(chunk) - 4, -1), -1):
-            if chunk[j] & 0xC0 != 0x80:  # the start of the last character
-                i = j
-                break
-        tail, chunk = chunk[i:], chunk[:i]
-    try:
-        pa.array([chunk], pa.binary()).cast(pa.string())
-    except pa.ArrowInvalid:
-        return False, b""
-    return True, tail
+        out_path = _scratch()
+        decoder = codecs.getincrementaldecoder("gb18030")()
+        self.lf = self.cr = self.crlf = 0
+        self.trailing, self.last, self._carry, self.space_quote = b"", -1, b"", False
+        try:
+            with open(self.path, "rb") as fh, open(out_path, "wb") as out:
+                while chunk := fh.read(_CHUNK):
+                    data = decoder.decode(chunk).encode("utf-8")
+                    out.write(data)
+                    self.count(data)
+                data = decoder.decode(b"", final=True).encode("utf-8")
+                out.write(data)
+                self.count(data)
+        except UnicodeDecodeError:
+            out_path.unlink(missing_ok=True)
+            raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None
+        except BaseException:
+            out_path.unlink(missing_ok=True)
+            raise
+        self.path.unlink(missing_ok=True)
+        self.path, self.encoding = out_path, "utf-8"
 
 
 def _too_large(file: str, limit: int) -> InputError:
     return InputError(f"file is larger than {limit // 1024**3} GiB; split it", file=file, reason=Reason.TOO_LARGE)
 
 
-def _copy(fh: IO[bytes], out: IO[bytes], snap: Snapshot, file: str, limit: int) -> bool:
-    """Copy the file into `out`, hashing it; True when it is UTF-8 (a leading BOM dropped, as utf-8-sig did)."""
-    sha, utf8, pending, first = hashlib.sha256(), True, b"", True
+def _copy(fh: IO[bytes], out: IO[bytes], snap: Snapshot, file: str, limit: int) -> None:
+    """Copy the file into `out`, hashing and counting it. A leading UTF-8 BOM is not counted (it is not
+    part of the first line)."""
+    sha = hashlib.sha256()
+    first = True
     while chunk := fh.read(_CHUNK):
         sha.update(chunk)
         snap.size += len(chunk)
         if snap.size > limit:
             raise _too_large(file, limit)
-        data = chunk
-        if first:
-            first = False
-            if data.startswith(_BOM) or (len(data) < 3 and _BOM.startswith(data)):
-                data = data[3:] if data.startswith(_BOM) else data
-        if utf8:
-            utf8, pending = _valid_utf8(pending + data, final=False)
-        out.write(data)
-        if utf8:
-            snap.count(data)
-    if utf8 and pending:
-        utf8, _ = _valid_utf8(pending, final=True)
+        out.write(chunk)
+        snap.count(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
+        first = False
     snap.sha256 = sha.hexdigest()
-    return utf8
-
-
-def _transcode(raw: Path, out: IO[bytes], snap: Snapshot, file: str) -> None:
-    """The GB18030 copy as UTF-8 (the encoding read.py chose for a file that is not UTF-8: every byte string
-    decodes as GB18030 or fails). Decodes the raw copy, not the file: the file is read once."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    snap.lf = snap.cr = snap.crlf = 0
-    snap.trailing, snap.last, snap._carry, snap.space_quote = b"", -1, b"", False
-    with open(raw, "rb") as fh:
-        try:
-            while chunk := fh.read(_CHUNK):
-                data = decoder.decode(chunk).encode("utf-8", "surrogatepass")
-                out.write(data)
-                snap.count(data)
-            data = decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None
-        out.write(data)
-        snap.count(data)
 
 
 def _scratch() -> Path:
@@ -174,24 +162,15 @@ def _scratch() -> Path:
 
 @contextmanager
 def snapshot(path: Path, file: str, limit: int) -> Iterator[Snapshot]:
-    """The file copied once, as UTF-8, into a scratch file that is removed when the block ends. InputError
-    when it is larger than `limit` bytes or neither UTF-8 nor GB18030."""
-    made: list[Path] = []
+    """The file copied once into a scratch file (in the system temp folder), removed when the block ends.
+    InputError when it is larger than `limit` bytes."""
+    snap = Snapshot(_scratch())
     try:
-        made.append(_scratch())
-        snap = Snapshot(made[0])
-        with open(path, "rb") as fh, open(made[0], "wb") as out:
-            utf8 = _copy(fh, out, snap, file, limit)
-        if not utf8:
-            made.append(_scratch())
-            with open(made[1], "wb") as out:
-                _transcode(made[0], out, snap, file)
-            snap.path = made[1]
-            made[0].unlink()
+        with open(path, "rb") as fh, open(snap.path, "wb") as out:
+            _copy(fh, out, snap, file, limit)
         yield snap
     finally:
-        for p in made:
-            p.unlink(missing_ok=True)
+        snap.path.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -207,66 +186,95 @@ def _query(snap: Snapshot, width: int, max_record_bytes: int) -> str:
 
     Why the extra column, null_padding and a null string no file holds: DuckDB's strict mode still accepts a
     row with one empty cell too many (`1,2,` for two columns, the data loss of issue #18), so the width is
-    checked here instead. An empty cell reads as '' and a missing one as NULL: a row is whole when its last
-    column is NULL and no other is. Why not parallel: DuckDB's parallel scanner refuses quoted line breaks
-    when it pads rows (and on two cores it is no faster here).
-
-    Each cell comes back stripped as str.strip() strips, with two numbers per row for the checks: the bytes
-    of its cells (a cell or row beyond read.py's bounds goes to the exact reader) and the line breaks inside
-    them (a record spans one line more than it holds) — NULL when the row has the wrong number of cells."""
-    cols = [f"c{i}" for i in range(width)]
+    checked by the caller instead. An empty cell reads as '' and a missing one as NULL: a row is whole when
+    its extra column is NULL and no other is. Why not parallel: DuckDB's parallel scanner refuses quoted line
+    breaks when it pads rows (and on two cores it was no faster here). DuckDB checks the text is UTF-8 as
+    strictly as Python does (surrogates, overlong forms: measured)."""
+    cols = [f"c{i}" for i in range(width)] + ["extra"]
     new_line = ", new_line='\\r'" if snap.lf == 0 and snap.cr else ""
     options = (f"header=false, skip=1, delim=',', quote='\"', escape='\"', all_varchar=true, auto_detect=false, "
                f"strict_mode=true, null_padding=true, nullstr={_sql_text(_NULL)}, parallel=false, "
                f"max_line_size={max_record_bytes}, buffer_size={4 * max_record_bytes}{new_line}, "
-               "columns={" + ", ".join(f"'{c}': 'VARCHAR'" for c in [*cols, "extra"]) + "}")
-    ws = _sql_text(_WHITESPACE)
-    trimmed = ", ".join(f"trim({c}, {ws}) AS {c}" for c in cols)
-    whole = " AND ".join([f"{c} IS NOT NULL" for c in cols] + ["extra IS NULL"])
-    size = " + ".join(f"strlen({c})" for c in cols)
-    breaks = " + ".join(f"strlen({c}) - strlen(translate({c}, chr(13) || chr(10), '')) "
-                        f"- (strlen({c}) - strlen(replace({c}, chr(13) || chr(10), ''))) // 2" for c in cols)
-    return (f"SELECT {trimmed}, ({size})::BIGINT AS _size, CASE WHEN {whole} THEN ({breaks})::BIGINT END AS _breaks "
-            f"FROM read_csv({_sql_text(str(snap.path))}, {options})")
+               "columns={" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}")
+    return f"SELECT * FROM read_csv({_sql_text(str(snap.path))}, {options})"
 
 
-def _connect() -> object:
+def _connect() -> Any:
     import duckdb
 
-    con = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY, "temp_directory": tempfile.gettempdir()})
-    return con
+    return duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+
+
+def _batches(snap: Snapshot, width: int, max_record_bytes: int) -> Generator[pa.RecordBatch, None, None]:
+    """DuckDB's batches of raw cells; DuckDBRefused for anything DuckDB raises."""
+    import duckdb
+
+    con = _connect()
+    try:
+        reader = con.execute(_query(snap, width, max_record_bytes)).to_arrow_reader(_BATCH_ROWS)
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            yield batch
+    except duckdb.Error as exc:
+        raise DuckDBRefused(str(exc)) from None
+    finally:
+        con.close()
+
+
+def _breaks(batch: pa.RecordBatch, width: int) -> np.ndarray:
+    """The line breaks inside each row's cells (CRLF, LF or CR: one each)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    total = np.zeros(batch.num_rows, dtype=np.int64)
+    for i in range(width):
+        col = batch.column(i)
+        for pattern, sign in (("\n", 1), ("\r", 1), ("\r\n", -1)):
+            total += sign * pc.count_substring(col, pattern).to_numpy(zero_copy_only=False)
+    return total
 
 
 def duckdb_cells(snap: Snapshot, width: int, header_lines: int, max_cell_bytes: int,
                  max_record_bytes: int) -> tuple[pa.Table, np.ndarray] | None:
-    """The rows after the header (one line, `header_lines` == 1) as an Arrow table of stripped text
-    columns c0…c{width-1}, and each row's line number; None when the exact reader must read the file
-    (DuckDB refused something, a field starts with spaces and a quote, a cell or row is beyond the bounds,
-    or the line counts leave the row numbers unproven, e.g. blank lines between rows)."""
-    import duckdb
+    """The rows after the header (one line, `header_lines` == 1) as an Arrow table of text columns
+    c0…c{width-1}, stripped as str.strip() strips, and each row's line number.
+
+    DuckDBRefused when DuckDB refuses the file or a row has the wrong number of cells; None when the exact
+    reader must read it anyway: a field starts with spaces and a quote, a cell is beyond the bound, or the
+    line counts leave the row numbers unproven (e.g. blank lines between rows, which DuckDB skips)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if header_lines != 1 or width < 2 or snap.space_quote:  # one column: DuckDB reads a comma as text there
         return None
-    con = _connect()
-    try:
-        table = con.execute(_query(snap, width, max_record_bytes)).to_arrow_reader(_BATCH_ROWS).read_all()  # type: ignore[attr-defined]
-    except duckdb.Error as exc:
-        raise DuckDBRefused(str(exc)) from None
-    finally:
-        con.close()  # type: ignore[attr-defined]
-    if table["_breaks"].null_count:
-        raise DuckDBRefused("a row with the wrong number of cells")
-    if len(table) and pc.max(table["_size"]).as_py() > max_cell_bytes:
+    names = [f"c{i}" for i in range(width)]
+    columns: list[list[pa.Array]] = [[] for _ in range(width)]
+    longest, n = 0, 0
+    with closing(_batches(snap, width, max_record_bytes)) as batches:
+        for batch in batches:
+            if batch.column(width).null_count != batch.num_rows or any(batch.column(i).null_count for i in range(width)):
+                raise DuckDBRefused("a row with the wrong number of cells")
+            for i in range(width):
+                col = batch.column(i)
+                longest = max(longest, pc.max(pc.binary_length(col)).as_py() or 0)
+                columns[i].append(pc.utf8_trim(col, characters=_WHITESPACE))
+            n += batch.num_rows
+    if longest > max_cell_bytes:
         return None
-    spans = table["_breaks"].to_numpy() + 1
-    rows = np.empty(len(table), dtype=np.int64)
-    if len(rows):
+    table = pa.table([pa.chunked_array(c, pa.string()) for c in columns], names=names)
+    if n + 1 == snap.lines:  # every record on one line, no blank line between them
+        return table, np.arange(2, n + 2, dtype=np.int64)
+    spans = np.concatenate([np.zeros(0, np.int64), *(_breaks(b, width) for b in _batches(snap, width, max_record_bytes))]) + 1
+    rows = np.empty(n, dtype=np.int64)
+    if n:
         rows[0] = 2
         np.cumsum(spans[:-1], out=rows[1:])
         rows[1:] += 2
-    last = int(rows[-1] + spans[-1] - 1) if len(rows) else 1
-    if last != snap.lines:  # a blank line between rows (DuckDB skips it silently), or a count we cannot explain
+    last = int(rows[-1] + spans[-1] - 1) if n else 1
+    if len(spans) != n or last != snap.lines:  # a blank line between rows (DuckDB skips it silently), or a count we cannot explain
         return None
-    return table.select([f"c{i}" for i in range(width)]), rows
+    return table, rows

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from .csv_reader import Snapshot
+
 __all__ = [
     "MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_RECORD_CHARS", "MAX_SHEET_ROWS", "MAX_ZIP_RATIO",
     "ROW_COLUMN", "STRINGS", "ReadLog", "hashed_bytes", "read_rows", "read_table", "recording_reads", "utf8_text",
@@ -335,9 +337,10 @@ class _CsvParse:
 
 
 def _read_csv(path: Path, file: str) -> _Cells:
-    """The file copied once (hashed, as UTF-8) to a scratch file, then read by DuckDB; by the exact reader
-    below when DuckDB refuses it or its reading cannot be proved the same (csv_reader.py says when)."""
-    from .csv_reader import DuckDBRefused, duckdb_cells, snapshot
+    """The file copied once (hashed) to a scratch file, then read as UTF-8 or, failing that, as GB18030 (as
+    before: a file that is not UTF-8 is GB18030), by DuckDB or, when DuckDB refuses it or its reading cannot
+    be proved the same, by the exact reader below (csv_reader.py says when)."""
+    from .csv_reader import snapshot
 
     with open(path, "rb") as fh:
         if b"\x00" in fh.read(8192):
@@ -345,22 +348,33 @@ def _read_csv(path: Path, file: str) -> _Cells:
     _raise_field_limit()
     _refuse_wide_header(path, file)
     with snapshot(path, file, MAX_BYTES) as snap:
-        with open(snap.path, "rb") as fh:
-            header, header_lines = _CsvParse(fh, "utf-8", file, limit=2**62).first_record()
-        if snap.size < _DUCKDB_FROM:  # a small file: the exact reader costs less than starting DuckDB
-            cells = _parse(snap.path, file, keep=True)
-            cells.sha256 = snap.sha256
-            return cells
+        try:
+            cells = _read_snapshot(snap, file)
+        except UnicodeDecodeError:
+            snap.transcode(file)  # InputError when it is not GB18030 either
+            try:
+                cells = _read_snapshot(snap, file)
+            except UnicodeDecodeError:  # (not reached: the transcoded copy is UTF-8)
+                raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None
+    cells.sha256 = snap.sha256
+    return cells
+
+
+def _read_snapshot(snap: Snapshot, file: str) -> _Cells:
+    """The scratch copy's rows in its encoding; UnicodeDecodeError when it is not in it."""
+    from .csv_reader import DuckDBRefused, duckdb_cells
+
+    with open(snap.path, "rb") as fh:
+        header, header_lines = _CsvParse(fh, snap.encoding, file, limit=2**62).first_record()
+    if snap.size >= _DUCKDB_FROM:  # a small file: the exact reader costs less than starting DuckDB
         try:
             got = duckdb_cells(snap, len(header), header_lines, MAX_CELL_CHARS, _DUCKDB_LINE)
         except DuckDBRefused:  # a malformed row, most likely: find every failure without holding the rows
-            _parse(snap.path, file, keep=False)
+            _parse(snap, file, keep=False)
             got = None
         if got is not None:
-            return _Cells(header, got[0], got[1], snap.sha256)
-        cells = _parse(snap.path, file, keep=True)
-    cells.sha256 = snap.sha256
-    return cells
+            return _Cells(header, got[0], got[1], "")
+    return _parse(snap, file, keep=True)
 
 
 def _refuse_wide_header(path: Path, file: str) -> None:
@@ -392,13 +406,11 @@ def _raise_field_limit() -> None:
         csv.field_size_limit(MAX_RECORD_CHARS)
 
 
-def _parse(path: Path, file: str, *, keep: bool) -> _Cells:
-    """The exact reader over the scratch copy (UTF-8): every failure named as it always was."""
-    with open(path, "rb") as fh:
-        try:
-            return _CsvParse(fh, "utf-8", file, keep=keep, limit=2**62).run()
-        except UnicodeDecodeError:
-            raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None
+def _parse(snap: Snapshot, file: str, *, keep: bool) -> _Cells:
+    """The exact reader over the scratch copy: every failure named as it always was. UnicodeDecodeError when
+    the copy is not in its encoding."""
+    with open(snap.path, "rb") as fh:
+        return _CsvParse(fh, snap.encoding, file, keep=keep, limit=2**62).run()
 
 
 # ------------------------------------------------------------------------------------------------
