@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -114,8 +115,8 @@ def test_text_columns_are_arrow_strings_and_rows_int64(tmp_path, on_duckdb):
     path = tmp_path / "obs.csv"
     path.write_text("indicator,period,value\nm, 2024 ,\nm,2025,2\n", encoding="utf-8")
     frame = read_table(path)
-    assert [str(t) for t in frame.dtypes] == ["string", "string", "string", "int64"]
-    assert frame["indicator"].dtype == pd.StringDtype("pyarrow")
+    assert [str(t) for t in frame.dtypes] == ["string[pyarrow]", "string[pyarrow]", "string[pyarrow]", "int64"]
+    assert frame["indicator"].dtype == pd.ArrowDtype(pa.string())
     assert frame.values.tolist() == [["m", "2024", "", 2], ["m", "2025", "2", 3]]
     assert read_table(path, strings="object")["value"].tolist() == ["", "2"]
     with pytest.raises(ValueError, match="strings must be"):
@@ -159,3 +160,7 @@ def test_a_million_columns_are_refused_before_the_file_is_copied(tmp_path, monke
     monkeypatch.setattr(csv_reader, "_copy", no_copy)
     with pytest.raises(InputError, match="the header has 1,000,000 columns"):
         read_table(path)
+
+
+def test_the_whitespace_stripped_is_what_str_strip_strips():
+    assert csv_reader._WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())

@@ -40,8 +40,10 @@ _CHUNK = 4 * 1024**2
 _BATCH_ROWS = 1_000_000
 _NULL = "\ue000sectorscope-no-cell\ue000"  # DuckDB's nullstr: an empty cell reads as '', a missing one as NULL
 _BOM = b"\xef\xbb\xbf"
-# Python's str.strip() removes exactly these; DuckDB's trim(s, chars) is given the same set
-_WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+# what Python's str.strip() removes (every c with c.isspace(); a test checks the list): Arrow's utf8_trim is
+# given the same set
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # a field that starts with spaces and then a quote: the csv module keeps it as text, DuckDB skips the spaces.
 # Inside a quoted cell a quote is doubled, so `, ""word` (a quote within quoted text) is not one; an opening
 # quote is single, or starts `""` (an empty cell) or `"""` (a cell that starts with a quote).
@@ -103,7 +105,8 @@ class Snapshot:
             self.space_quote = bool(_SPACE_QUOTE.search(start + self._carry + chunk))
         stripped = chunk.rstrip(b"\r\n")
         self.trailing = self.trailing + chunk if not stripped else chunk[len(stripped):]
-        self._carry = (self._carry + chunk)[-4096:]  # a run of spaces longer than this is text, not a field start
+        # a run of spaces longer than this is text, not a field start
+        self._carry = chunk[-4096:] if len(chunk) >= 4096 else (self._carry + chunk)[-4096:]
         self.last = int(a[-1])
 
     def transcode(self, file: str) -> None:
@@ -141,16 +144,20 @@ def _too_large(file: str, limit: int) -> InputError:
 def _copy(fh: IO[bytes], out: IO[bytes], snap: Snapshot, file: str, limit: int) -> None:
     """Copy the file into `out`, hashing and counting it. A leading UTF-8 BOM is not counted (it is not
     part of the first line)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     sha = hashlib.sha256()
     first = True
-    while chunk := fh.read(_CHUNK):
-        sha.update(chunk)
-        snap.size += len(chunk)
-        if snap.size > limit:
-            raise _too_large(file, limit)
-        out.write(chunk)
-        snap.count(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
-        first = False
+    with ThreadPoolExecutor(1) as pool:  # the hash on the other core (hashlib lets go of the GIL)
+        while chunk := fh.read(_CHUNK):
+            hashed = pool.submit(sha.update, chunk)
+            snap.size += len(chunk)
+            if snap.size > limit:
+                raise _too_large(file, limit)
+            out.write(chunk)
+            snap.count(chunk[3:] if first and chunk.startswith(_BOM) else chunk)
+            first = False
+            hashed.result()
     snap.sha256 = sha.hexdigest()
 
 
@@ -202,7 +209,9 @@ def _query(snap: Snapshot, width: int, max_record_bytes: int) -> str:
 def _connect() -> Any:
     import duckdb
 
-    return duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+    con = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _batches(snap: Snapshot, width: int, max_record_bytes: int) -> Generator[pa.RecordBatch, None, None]:

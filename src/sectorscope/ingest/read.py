@@ -57,7 +57,7 @@ _DUCKDB_LINE = 8 * 1024**2       # ... whose records are at most this many bytes
                                  # the csv module reads the file: DuckDB holds 4 buffers of 4× this per thread)
 _BATCH = 65_536                  # rows turned into columns at a time, so the list of row lists stays small
 _END = "\ue000sectorscope-end-of-file\ue000"
-STRINGS = "arrow"                # read_table's default text dtype: "arrow" (pd.StringDtype("pyarrow")) or "object"  # fed after the last line: see _Lines
+STRINGS = "arrow"                # read_table's default text dtype: "arrow" (pd.ArrowDtype(pa.string())) or "object"  # fed after the last line: see _Lines
 
 
 # ------------------------------------------------------------------------------------------------
@@ -561,8 +561,8 @@ def read_table(path: str | Path, *, strings: str = STRINGS) -> pd.DataFrame:
     """A CSV/XLSX file as text cells, stripped, with each record's row number in ROW_COLUMN (int64).
 
     `strings`: "arrow" (the default) gives the text columns as pandas' Arrow-backed strings
-    (`pd.StringDtype("pyarrow")`: DuckDB's columns handed on without a Python object per cell, and what
-    vectorised steps work on natively); "object" as Python str objects, as before.
+    (`pd.ArrowDtype(pa.string())`: DuckDB's columns handed on without a copy or a Python object per cell,
+    and what vectorised steps work on natively); "object" as Python str objects, as before.
 
     The row number is the 1-based line of a CSV file the record starts on (the header's line is 1 in a file
     that starts with it; a record whose quoted cell spans lines has the number of its first line), or the
@@ -596,18 +596,30 @@ def _frame(got: _Cells, strings: str) -> pd.DataFrame:
     """The cells as a frame of text columns named by the header (which has no name twice)."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     if strings not in ("arrow", "object"):
         raise ValueError(f"strings must be 'arrow' or 'object', not {strings!r}")
     if isinstance(got.cells, np.ndarray):
         frame = pd.DataFrame(got.cells, columns=got.header, dtype=object)
-        return frame.astype(pd.StringDtype("pyarrow")) if strings == "arrow" and got.header else frame
+        return frame.astype(_ARROW_STRING()) if strings == "arrow" and got.header else frame
     table = got.cells.rename_columns(got.header)
     if strings == "object":
         return table.to_pandas()  # repeated values share one str (deduplicate_objects)
-    dtype = pd.StringDtype("pyarrow")
-    return pd.DataFrame({c: pd.Series(pd.arrays.ArrowStringArray(table[c]), dtype=dtype, copy=False)
-                         for c in got.header}, index=pd.RangeIndex(len(table)))
+    return table.to_pandas(types_mapper={pa.string(): _ARROW_STRING()}.get)  # no copy
+
+
+def _arrow_string() -> pd.api.extensions.ExtensionDtype:
+    """Why pd.ArrowDtype(pa.string()) and not pd.StringDtype("pyarrow"): the second copies every column into
+    large_string (0.5 s a million rows of 11 columns, measured); the first wraps DuckDB's arrays as they are.
+    pandera's `str` columns and the validator take both."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.ArrowDtype(pa.string())
+
+
+_ARROW_STRING = _arrow_string
 
 
 def read_rows(path: str | Path, *, strings: str = STRINGS) -> tuple[pd.DataFrame, str]:
