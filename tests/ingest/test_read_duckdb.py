@@ -163,4 +163,12 @@ def test_a_million_columns_are_refused_before_the_file_is_copied(tmp_path, monke
 
 
 def test_the_whitespace_stripped_is_what_str_strip_strips():
-    assert csv_reader._WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == csv_reader._WHITESPACE
+
+
+@given(cells=st.lists(st.text(st.sampled_from("a中 \t\r\n\x1c\x85\xa0\u1680\u2000\u200a\u200b\u2028\u202f\u205f\u3000€"),
+                              max_size=4), max_size=8),
+       offset=st.integers(min_value=0, max_value=2))
+def test_a_column_is_trimmed_when_a_cell_starts_or_ends_with_white_space(cells, offset):
+    col = pa.array(["x", "y", *cells], pa.string()).slice(offset)
+    assert csv_reader._needs_trim(col) == any(c != c.strip() for c in col.to_pylist())

@@ -367,11 +367,13 @@ def _read_snapshot(snap: Snapshot, file: str) -> _Cells:
     with open(snap.path, "rb") as fh:
         header, header_lines = _CsvParse(fh, snap.encoding, file, limit=2**62).first_record()
     if snap.size >= _DUCKDB_FROM:  # a small file: the exact reader costs less than starting DuckDB
+        refused = False
         try:
             got = duckdb_cells(snap, len(header), header_lines, MAX_CELL_CHARS, _DUCKDB_LINE)
-        except DuckDBRefused:  # a malformed row, most likely: find every failure without holding the rows
+        except DuckDBRefused:  # (handled outside the except: its traceback would keep DuckDB's rows alive)
+            refused, got = True, None
+        if refused:  # a malformed row, most likely: find every failure without holding the rows
             _parse(snap, file, keep=False)
-            got = None
         if got is not None:
             return _Cells(header, got[0], got[1], "")
     return _parse(snap, file, keep=True)
