@@ -174,3 +174,24 @@ def test_a_column_is_stripped_as_str_strip_strips(cells, offset):
     got = csv_reader._stripped(col)
     assert got.to_pylist() == [c.strip() for c in col.to_pylist()]
     assert (got is col) == all(c == c.strip() for c in col.to_pylist())
+
+
+def test_a_row_with_one_empty_cell_too_many_is_named(tmp_path, on_duckdb):
+    """DuckDB's strict mode accepts `1,2,` for two columns and drops the empty cell; it is a named error."""
+    path = tmp_path / "obs.csv"
+    path.write_text('h1,h2\n1,2,\n3,4,""\n5,6\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_table(path)
+    assert [(f.row, f.reason) for f in info.value.failures] == [
+        (r, "3 cells, but the header has 2: every row needs one cell per column (a file cut short, or a missing or "
+            "extra comma)") for r in (2, 3)]
+
+
+def test_multi_line_cells_are_numbered_by_duckdb(tmp_path, on_duckdb, monkeypatch):
+    used = []
+    monkeypatch.setattr(read, "_parse", _spy(read._parse, used))
+    path = tmp_path / "obs.csv"
+    path.write_bytes('h1,h2\r1,"a\rb\r\nc"\r2,x\r'.encode("gb18030"))
+    frame = read_table(path)
+    assert not used
+    assert frame.values.tolist() == [["1", "a\rb\r\nc", 2], ["2", "x", 5]]
