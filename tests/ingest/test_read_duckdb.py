@@ -195,3 +195,27 @@ def test_multi_line_cells_are_numbered_by_duckdb(tmp_path, on_duckdb, monkeypatc
     frame = read_table(path)
     assert not used
     assert frame.values.tolist() == [["1", "a\rb\r\nc", 2], ["2", "x", 5]]
+
+
+def test_the_scratch_copy_of_a_killed_read_is_removed_by_the_next(tmp_path):
+    """A read killed with -9 leaves its copy (as large as the file); the next read removes it, and never the
+    copy of a read still running."""
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    tmp = Path(tempfile.gettempdir())
+    left = tmp / f"sectorscope-read-{dead.stdout.strip()}-x1.csv"
+    live = tmp / f"sectorscope-read-{os.getppid()}-x2.csv"
+    left.write_text("a,b\n")
+    live.write_text("a,b\n")
+    try:
+        path = tmp_path / "obs.csv"
+        path.write_text("h1,h2\n1,2\n", encoding="utf-8")
+        read_table(path)
+        assert not left.exists() and live.exists()
+    finally:
+        left.unlink(missing_ok=True)
+        live.unlink(missing_ok=True)

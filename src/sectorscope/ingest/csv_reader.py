@@ -40,6 +40,7 @@ _CHUNK = 4 * 1024**2
 _BATCH_ROWS = 131_072          # rows DuckDB hands over at a time: raw cells are held a batch at a time
 _NULL = "\ue000sectorscope-no-cell\ue000"  # DuckDB's nullstr: an empty cell reads as '', a missing one as NULL
 _BOM = b"\xef\xbb\xbf"
+_PREFIX = "sectorscope-read-"    # scratch files: <temp>/sectorscope-read-<pid>-<random>.csv
 # what Python's str.strip() removes (every c with c.isspace(); a test checks the list): Arrow's utf8_trim is
 # given the same set
 _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -162,15 +163,34 @@ def _copy(fh: IO[bytes], out: IO[bytes], snap: Snapshot, file: str, limit: int) 
 
 
 def _scratch() -> Path:
-    fd, name = tempfile.mkstemp(prefix="sectorscope-read-", suffix=".csv")
+    """A new scratch file, named with this process's id so a later read can tell it was left by a process
+    that died (see _remove_stale)."""
+    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".csv")
     os.close(fd)
     return Path(name)
+
+
+def _remove_stale() -> None:
+    """Remove the scratch files of processes that no longer run (a read killed with -9 cannot remove its
+    own, and a copy is as large as the file read). A process id in use again by another process keeps its
+    file until that one ends: never a file of a live reader."""
+    for p in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*.csv"):
+        pid = p.name[len(_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except OSError:  # alive, another user's
+            continue
 
 
 @contextmanager
 def snapshot(path: Path, file: str, limit: int) -> Iterator[Snapshot]:
     """The file copied once into a scratch file (in the system temp folder), removed when the block ends.
     InputError when it is larger than `limit` bytes."""
+    _remove_stale()
     snap = Snapshot(_scratch())
     try:
         with open(path, "rb") as fh, open(snap.path, "wb") as out:
