@@ -13,6 +13,18 @@ from sectorscope.errors import InputError, Reason, ValidationError
 from sectorscope.ingest import load_paths, read_table
 from sectorscope.store import Store
 
+
+@pytest.fixture(scope="module", params=["duckdb", "exact"], autouse=True)
+def reader(request):
+    """Every test twice: files of any size read by DuckDB, and by the exact reader (csv module) alone."""
+    from sectorscope.ingest import read
+
+    saved = read._DUCKDB_FROM
+    read._DUCKDB_FROM = 0 if request.param == "duckdb" else 2**62
+    yield request.param
+    read._DUCKDB_FROM = saved
+
+
 HEADER = "indicator,subject,period,value,unit,status,source,quote,location"
 WIDTH = len(HEADER.split(","))
 
@@ -197,7 +209,7 @@ def test_rows_are_gathered_in_batches_and_repeated_values_shared(tmp_path, monke
     path = tmp_path / "obs.csv"
     path.write_text(HEADER + "\n" + "\n".join(_row(n, period=f" {2020 + n % 2} ") for n in range(10)) + "\n",
                     encoding="utf-8")
-    frame = read_table(path)
+    frame = read_table(path, strings="object")
     assert list(frame["location"]) == [f"p{n}" for n in range(10)]
     assert list(frame["period"]) == ["2020", "2021"] * 5
     assert list(frame["_row"]) == list(range(2, 12))

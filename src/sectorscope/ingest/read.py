@@ -33,10 +33,13 @@ from .columns import ROW_COLUMN
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+
+    from .csv_reader import Snapshot
 
 __all__ = [
     "MAX_BYTES", "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_RECORD_CHARS", "MAX_SHEET_ROWS", "MAX_ZIP_RATIO",
-    "ROW_COLUMN", "ReadLog", "hashed_bytes", "read_rows", "read_table", "recording_reads", "utf8_text",
+    "ROW_COLUMN", "STRINGS", "ReadLog", "hashed_bytes", "read_rows", "read_table", "recording_reads", "utf8_text",
 ]  # ROW_COLUMN is defined in columns.py
 _PERIOD_HEADER = re.compile(PERIOD_PATTERN)
 
@@ -49,8 +52,12 @@ MAX_ZIP_RATIO = 100              # workbooks of real rows expand ~10× (openpyxl
 _RATIO_FLOOR = 1024**2           # ... the ratio is checked for parts that expand beyond this (tiny parts vary)
 _ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order, as before: a file that is not UTF-8 is GB18030
 _CHUNK = 1024**2
+_DUCKDB_FROM = 256 * 1024        # files from this size (bytes) are read by DuckDB, smaller ones by the csv module
+_DUCKDB_LINE = 8 * 1024**2       # ... whose records are at most this many bytes (DuckDB's max_line_size; beyond it
+                                 # the csv module reads the file: DuckDB holds 4 buffers of 4× this per thread)
 _BATCH = 65_536                  # rows turned into columns at a time, so the list of row lists stays small
-_END = "\ue000sectorscope-end-of-file\ue000"  # fed after the last line: see _Lines
+_END = "\ue000sectorscope-end-of-file\ue000"
+STRINGS = "arrow"                # read_table's default text dtype: "arrow" (pd.ArrowDtype(pa.string())) or "object"  # fed after the last line: see _Lines
 
 
 # ------------------------------------------------------------------------------------------------
@@ -119,8 +126,8 @@ class _HashingReader(io.RawIOBase):
     """A binary file that hashes every byte as it is read, and stops at MAX_BYTES (a file that grows while it
     is read cannot pass the size check it passed before)."""
 
-    def __init__(self, fh: IO[bytes], file: str) -> None:
-        self._fh, self._file, self.size = fh, file, 0
+    def __init__(self, fh: IO[bytes], file: str, limit: int = MAX_BYTES) -> None:
+        self._fh, self._file, self.size, self._limit = fh, file, 0, limit
         self.sha256 = hashlib.sha256()
 
     def readable(self) -> bool:
@@ -131,7 +138,7 @@ class _HashingReader(io.RawIOBase):
         if n:
             self.sha256.update(memoryview(buf)[:n])
             self.size += n
-            if self.size > MAX_BYTES:
+            if self.size > self._limit:
                 raise _too_large_file(self._file)
         return n or 0
 
@@ -144,10 +151,11 @@ def _too_large_file(file: str) -> InputError:
 # CSV
 # ------------------------------------------------------------------------------------------------
 class _Cells:
-    """What a reader hands on: the header, the rows as one object array (cells stripped), each row's line or
-    sheet row, and the hash of the bytes they came from."""
+    """What a reader hands on: the header, the rows (cells stripped) as one object array or as an Arrow
+    table of one text column per header cell (DuckDB's reader), each row's line or sheet row, and the hash of
+    the bytes they came from."""
 
-    def __init__(self, header: list[str], cells: np.ndarray, rows: np.ndarray, sha256: str) -> None:
+    def __init__(self, header: list[str], cells: np.ndarray | pa.Table, rows: np.ndarray, sha256: str) -> None:
         self.header, self.cells, self.rows, self.sha256 = header, cells, rows, sha256
 
 
@@ -226,9 +234,9 @@ class _CsvParse:
     """One pass over a CSV file in one encoding. Row failures are collected, not raised, so every short or
     long row of the file is reported at once; from the first failure on, rows are no longer kept."""
 
-    def __init__(self, fh: IO[bytes], encoding: str, file: str) -> None:
-        self.file = file
-        self.hashing = _HashingReader(fh, file)
+    def __init__(self, fh: IO[bytes], encoding: str, file: str, *, keep: bool = True, limit: int = MAX_BYTES) -> None:
+        self.file, self.keep = file, keep  # keep=False: only find the failures (rows are not held)
+        self.hashing = _HashingReader(fh, file, limit)
         self.text = io.TextIOWrapper(io.BufferedReader(self.hashing, _CHUNK), encoding=encoding, newline="")
         self.lines = _Lines(self.text)
         self.failures: list[RowFailure] = []
@@ -261,7 +269,7 @@ class _CsvParse:
                     continue
                 if size > MAX_CELL_CHARS:
                     self._check_cells(start, header, rec)
-                if failures:  # nothing will be loaded: keep no row
+                if failures or not self.keep:  # nothing will be loaded (or only failures are wanted): keep no row
                     batch.clear()
                     continue
                 batch.append(rec)
@@ -279,6 +287,19 @@ class _CsvParse:
         if batch:
             table.add(batch)
         return _Cells(header, table.cells(), np.asarray(self.numbers, dtype=np.int64), self.hashing.sha256.hexdigest())
+
+    def first_record(self) -> tuple[list[str], int]:
+        """The header (stripped) and the number of the line it ends on; the header's errors as `run` raises
+        them."""
+        reader = csv.reader(self.lines)
+        try:
+            header = self._header(reader)
+        except _RecordTooLong:
+            raise InputError(f"row {reader.line_num + 1}: a row of more than {MAX_RECORD_CHARS:,} characters; sectorscope "
+                             "reads rows up to that size (is this a CSV file?)", file=self.file, reason=Reason.TOO_LARGE) from None
+        except csv.Error as exc:
+            raise InputError(f"row {reader.line_num}: not a well-formed CSV file: {exc}", file=self.file) from None
+        return header, reader.line_num
 
     def _header(self, reader: Any) -> list[str]:
         prev = 0
@@ -316,25 +337,82 @@ class _CsvParse:
 
 
 def _read_csv(path: Path, file: str) -> _Cells:
+    """The file copied once (hashed) to a scratch file, then read as UTF-8 or, failing that, as GB18030 (as
+    before: a file that is not UTF-8 is GB18030), by DuckDB or, when DuckDB refuses it or its reading cannot
+    be proved the same, by the exact reader below (csv_reader.py says when)."""
+    from .csv_reader import snapshot
+
     with open(path, "rb") as fh:
         if b"\x00" in fh.read(8192):
             raise InputError("this is a binary file, not CSV text; save it as CSV (UTF-8) or XLSX", file=file)
-        for encoding in _ENCODINGS:
-            fh.seek(0)
+    _raise_field_limit()
+    _refuse_wide_header(path, file)
+    with snapshot(path, file, MAX_BYTES) as snap:
+        try:
+            cells = _read_snapshot(snap, file)
+        except UnicodeDecodeError:
+            snap.transcode(file)  # InputError when it is not GB18030 either
             try:
-                return _parse(fh, encoding, file)
-            except UnicodeDecodeError:
-                continue
-    raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file)
+                cells = _read_snapshot(snap, file)
+            except UnicodeDecodeError:  # (not reached: the transcoded copy is UTF-8)
+                raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None
+    cells.sha256 = snap.sha256
+    return cells
 
 
-def _parse(fh: IO[bytes], encoding: str, file: str) -> _Cells:
+def _read_snapshot(snap: Snapshot, file: str) -> _Cells:
+    """The scratch copy's rows in its encoding; UnicodeDecodeError when it is not in it."""
+    from .csv_reader import DuckDBRefused, duckdb_cells
+
+    with open(snap.path, "rb") as fh:
+        header, header_lines = _CsvParse(fh, snap.encoding, file, limit=2**62).first_record()
+    if snap.size >= _DUCKDB_FROM:  # a small file: the exact reader costs less than starting DuckDB
+        refused = False
+        try:
+            got = duckdb_cells(snap, len(header), header_lines, MAX_CELL_CHARS, _DUCKDB_LINE)
+        except DuckDBRefused:  # (handled outside the except: its traceback would keep DuckDB's rows alive)
+            refused, got = True, None
+        if refused:  # a malformed row, most likely: find every failure without holding the rows
+            _parse(snap, file, keep=False)
+        if got is not None:
+            return _Cells(header, got[0], got[1], "")
+    return _parse(snap, file, keep=True)
+
+
+def _refuse_wide_header(path: Path, file: str) -> None:
+    """Refuse a header of more than MAX_COLUMNS cells before the file is copied (a 1 M-column file took 15
+    minutes and 3 GB). Read apart from the copy that is parsed, as text whatever its encoding (a comma, a
+    quote and a line break are the same byte in UTF-8 and GB18030); the copy's header is checked again."""
+    with open(path, "rb") as fh:
+        text = io.TextIOWrapper(io.BufferedReader(fh, _CHUNK), encoding="utf-8", errors="replace", newline="")
+        lines = _Lines(text)
+        reader = csv.reader(lines)
+        try:
+            for rec in reader:
+                lines.pending = 0
+                if len(rec) > MAX_COLUMNS and not lines.done:
+                    raise InputError(f"the header has {len(rec):,} columns; sectorscope reads at most {MAX_COLUMNS:,} "
+                                     "(the long format has 23, a wide file one per period): is this the right file?",
+                                     file=file, reason=Reason.TOO_LARGE)
+                if rec and (len(rec) > 1 or rec[0].strip()):
+                    return
+        except (_RecordTooLong, csv.Error):
+            return  # the exact reader names it
+
+
+def _raise_field_limit() -> None:
     """Why the csv module's field limit is raised: its default (128 KiB, process-wide) would refuse a cell
     our own bound accepts, with its own message; ours (per cell and per row) apply first and name the row.
     Raised, never lowered, so other code in the process reading CSV is not restricted by us."""
     if csv.field_size_limit() < MAX_RECORD_CHARS:
         csv.field_size_limit(MAX_RECORD_CHARS)
-    return _CsvParse(fh, encoding, file).run()
+
+
+def _parse(snap: Snapshot, file: str, *, keep: bool) -> _Cells:
+    """The exact reader over the scratch copy: every failure named as it always was. UnicodeDecodeError when
+    the copy is not in its encoding."""
+    with open(snap.path, "rb") as fh:
+        return _CsvParse(fh, snap.encoding, file, keep=keep, limit=2**62).run()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -481,15 +559,18 @@ def _read_xlsx(path: Path, file: str) -> _Cells:
 # ------------------------------------------------------------------------------------------------
 # tables
 # ------------------------------------------------------------------------------------------------
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV/XLSX file as text cells, stripped, with each record's row number in ROW_COLUMN.
+def read_table(path: str | Path, *, strings: str = STRINGS) -> pd.DataFrame:
+    """A CSV/XLSX file as text cells, stripped, with each record's row number in ROW_COLUMN (int64).
+
+    `strings`: "arrow" (the default) gives the text columns as pandas' Arrow-backed strings
+    (`pd.ArrowDtype(pa.string())`: DuckDB's columns handed on without a copy or a Python object per cell,
+    and what vectorised steps work on natively); "object" as Python str objects, as before.
 
     The row number is the 1-based line of a CSV file the record starts on (the header's line is 1 in a file
     that starts with it; a record whose quoted cell spans lines has the number of its first line), or the
     sheet row of an XLSX file. A CSV row with more or fewer cells than the header is a failure of that row;
     every such row is reported at once (ValidationError) and nothing is returned.
     """
-    import pandas as pd
 
     path = Path(path)
     file = str(path)
@@ -507,18 +588,48 @@ def read_table(path: str | Path) -> pd.DataFrame:
     dupes = sorted({c for c in got.header if got.header.count(c) > 1})
     if dupes:
         raise InputError(f"column(s) {dupes} appear more than once in the header", file=file)
-    frame = pd.DataFrame(got.cells, columns=got.header, dtype=object)
+    frame = _frame(got, strings)
     frame[ROW_COLUMN] = got.rows
     _logged(path, got.sha256)
     return frame
 
 
-def read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
+def _frame(got: _Cells, strings: str) -> pd.DataFrame:
+    """The cells as a frame of text columns named by the header (which has no name twice)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if strings not in ("arrow", "object"):
+        raise ValueError(f"strings must be 'arrow' or 'object', not {strings!r}")
+    if isinstance(got.cells, np.ndarray):
+        frame = pd.DataFrame(got.cells, columns=got.header, dtype=object)
+        return frame.astype(_ARROW_STRING()) if strings == "arrow" and got.header else frame
+    table = got.cells.rename_columns(got.header)
+    if strings == "object":
+        return table.to_pandas()  # repeated values share one str (deduplicate_objects)
+    return table.to_pandas(types_mapper={pa.string(): _ARROW_STRING()}.get)  # no copy
+
+
+def _arrow_string() -> pd.api.extensions.ExtensionDtype:
+    """Why pd.ArrowDtype(pa.string()) and not pd.StringDtype("pyarrow"): the second copies every column into
+    large_string (0.5 s a million rows of 11 columns, measured); the first wraps DuckDB's arrays as they are.
+    pandera's `str` columns and the validator take both."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.ArrowDtype(pa.string())
+
+
+_ARROW_STRING = _arrow_string
+
+
+def read_rows(path: str | Path, *, strings: str = STRINGS) -> tuple[pd.DataFrame, str]:
     """Rows of a CSV/XLSX file as text in long layout, and the layout it was in ('long' or 'wide').
 
-    Wide files (a column per period) are melted to one row per non-empty cell.
+    Wide files (a column per period) are melted to one row per non-empty cell. `strings`: as read_table.
     """
-    frame = read_table(path)
+    frame = read_table(path, strings=strings)
     # a full-width header (２０２４) is a period too; validation stores it in its ASCII form
     period_cols = [c for c in frame.columns if _PERIOD_HEADER.match(unicodedata.normalize("NFKC", c))]
     if "value" in frame.columns:
