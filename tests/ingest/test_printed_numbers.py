@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sectorscope.ingest.printed_numbers import quote_states, quotes_state
 
 PRINTED = st.sampled_from(["5", "50", "500", "5,000", "1.5", "三", "十三", "２５", "-3", "7%", "半", " 12 ", ""])
-QUOTE = st.text(alphabet=st.sampled_from(list("0123456789.,三十二万亿元为年%－-ａ５ 　Q")), max_size=14)
+QUOTE = st.text(alphabet=st.sampled_from([*"0123456789.,三十二万亿元为年%－-ａ５ 　Qｶﾞ", "\x1e"]), max_size=14)
 
 
 @settings(max_examples=300, deadline=None)
