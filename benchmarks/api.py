@@ -8,7 +8,9 @@ the longest read during a burst of 20 uploads.
 
 The store (built once, kept in benchmarks/out/work/api_<size>.duckdb; --rebuild makes it again): the
 synthetic figures of benchmarks/store.py (every catalog indicator, 6 subjects, 30 regions, 20 products,
-527 periods, one source) as vintage 1, then a forecast vintage as `sectorscope forecast` writes it — source
+527 periods, one source) in key order (indicator, subject, region, product, period: the order a store's bulk
+load lays rows out in), written 1 M figures per vintage (one 10 M write needs more memory than 23 GB), then a
+forecast vintage as `sectorscope forecast` writes it — source
 sectorscope-forecast, kind model_forecast, location 预测:模型, 2026–2030 with 80/95 % intervals and input
 ids — for market_size of every subject × region (no product), so the reports' own forecasts (the synthetic
 source's status `forecast` figures) sit beside them.
@@ -32,7 +34,8 @@ same number of threads in this process, each with its own Store. One untimed war
 answers are checked equal (ids and values; datasette's too). The clients are threads of this process, on
 the same 2 cores as the servers: their own cost (httpx, reading a 400 KB answer) is in every HTTP number.
 
-The burst: a copy of the store, a server with --allow-writes (same workers) and a token; 8 reader threads
+The burst: a copy of the store, a server with --allow-writes (`--burst-workers`, default 1: a server that
+writes holds the file, its reads running beside its uploads) and a token; 8 reader threads
 loop on the observations question while `--uploads` threads each POST a 5-row CSV (new figures) to
 /api/vintages at once. Reported: uploads accepted, the burst's wall time, and the reads that ran during it
 (count, p50, p99, max, any non-200).
@@ -359,6 +362,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="sectorscope serve --workers")
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--uploads", type=int, default=20)
+    ap.add_argument("--burst-workers", type=int, default=1,
+                    help="serve --workers of the burst's writable server (1: the server holds the file and reads "
+                         "beside its uploads; several processes cannot all hold it)")
     ap.add_argument("--no-datasette", action="store_true")
     ap.add_argument("--no-burst", action="store_true")
     ap.add_argument("--rebuild", action="store_true")
@@ -446,7 +452,7 @@ def main() -> None:
     b = None
     if not a.no_burst:
         progress(f"burst: {a.uploads} uploads while 8 clients read ...")
-        b = burst(path, a.workers, a.uploads)
+        b = burst(path, a.burst_workers, a.uploads)
         progress(f"burst: {b}")
 
     head = (f"store: {n_obs:,} observations (synthetic, {path.stat().st_size / 2**30:.2f} GiB); "
@@ -458,7 +464,7 @@ def main() -> None:
         lines.append(f"| {name} | {side} | {clients} | {r['n']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} |")
     if b:
         lines += ["", f"burst of {a.uploads} simultaneous uploads (5 new figures each) while 8 clients read "
-                  "the observations page:", "",
+                  f"the observations page (`serve --allow-writes --workers {a.burst_workers}`):", "",
                   "| uploads accepted | burst wall s | slowest upload s | reads during | p50 ms | p99 ms | max ms | "
                   "failed reads | p50 ms before |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
                   f"| {b['accepted']}/{a.uploads} {b['codes']} | {b['wall']:.1f} | {b['upload_max']:.1f} | "
