@@ -28,8 +28,10 @@ Why it is built this way:
   reads are cursors of that instance and its uploads transactions beside them: an upload never makes a read
   wait, nor a read an upload (`paused` does nothing). Writers of other processes (`sectorscope load`) still
   take the store's lock: the pool sees them (`Store.writer_elsewhere`), stops lending, and lets go of the
-  file once the lent stores are back; it holds it again when the lock is free. While it holds the file, other
-  processes cannot read it (DuckDB lets one process open a file read-write, or many read-only).
+  file once the lent stores are back; it holds it again when the lock is free. A reader of another process
+  cannot open a held file (DuckDB lets one process open a file read-write, or many read-only): it says it
+  waits (`<store>.readers`), and the pool lets go the same way, reads read-only meanwhile (its own writes
+  then wait for its reads, as below), and holds the file again once no other process has it open.
 - **One committed state per request.** Each lent store runs its request in one read transaction
   (`Store.begin_snapshot`), so a request that reads twice sees one vintage even when an upload commits
   between its queries; the store drops what it cached of an older vintage then.
@@ -113,6 +115,7 @@ class StorePool:
         self._retry, self._retry_at = _RETRY, 0.0  # when a pool that could not hold the file tries again
         self._draining = False
         self._paused = 0  # writes of this process in progress (`paused`): nothing is lent
+        self._writing = 0  # writes of this process in progress beside the reads of the held file
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, args=(poll,), name="sectorscope-pool-watch", daemon=True)
@@ -144,12 +147,13 @@ class StorePool:
     def _must_let_go(self) -> bool:
         """A writer waits for the file (one of another process, when the pool holds the file: its own writes
         run beside its reads), or the pool holds the file and a reader of another process waits for it (a
-        `sectorscope load` reads the store before it asks for the lock)."""
-        if not self.hold:
-            return writer_waiting(self.path)
+        `sectorscope load` reads the store before it asks for the lock) while no write of this process runs
+        (the reader waits for that write, as it would for any)."""
+        if not (self.hold and self._holder.held()):
+            return writer_waiting(self.path)  # read-only connections: every writer needs the file, ours too
         if self._holder.writer_elsewhere():
             return True
-        return self._holder.held() and self._holder.reader_elsewhere()
+        return not self._writing and self._holder.reader_elsewhere()
 
     def _try_hold(self) -> bool:
         """With `hold`, whether a store may be lent now. The pool holds the file when it can; while another
@@ -225,8 +229,13 @@ class StorePool:
         Nothing of this when the pool holds the file: reads then go on beside the write (MVCC)."""
         with self._cond:
             held = self._holder.held()
+            self._writing += held
         if held:
-            yield
+            try:
+                yield
+            finally:
+                with self._cond:
+                    self._writing -= 1
             return
         deadline = time.monotonic() + timeout
         with self._cond:
