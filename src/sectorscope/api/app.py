@@ -85,11 +85,13 @@ def _problem_openapi(app: FastAPI) -> dict:
 
 def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, dataset_dir: str | Path | None = None,
                rules_path: str | Path | None = None, allow_writes: bool = False, token_store: TokenStore | None = None,
-               limits: Limits | None = None) -> FastAPI:
+               limits: Limits | None = None, hold: bool | None = None) -> FastAPI:
     """The API over the store at `store_path`. `data_dir` bounds the files a request may name (default: the
     store's folder); `dataset_dir` gives the alert rules, analytics settings and source documents (default: the
     embedded dataset); writes only with `allow_writes` and a token of `token_store` (default: the tokens file
-    beside the store)."""
+    beside the store). `hold`: whether a server that writes holds the file read-write, its reads then
+    never waiting for its writes (pool.StorePool; default: when it writes; never for one of several worker
+    processes, which cannot all hold it)."""
     settings = ApiSettings.make(store_path, data_dir=data_dir, dataset_dir=dataset_dir, rules_path=rules_path,
                                 allow_writes=allow_writes, token_store=token_store, limits=limits)
     if settings.dataset_dir is None:
@@ -98,7 +100,10 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
             settings = ApiSettings(**{**settings.__dict__, "dataset_dir": default_dataset_dir()})
         except Exception:  # no embedded dataset on this machine: alerts need --rules, TRL evidence is not checked
             pass
-    pool = StorePool(settings.store_path, settings.limits.connections)
+    # a server that writes holds the file (reads beside its own writes); one of several worker processes cannot,
+    # since DuckDB lets one process at a time open a file read-write
+    pool = StorePool(settings.store_path, settings.limits.connections,
+                     hold=allow_writes if hold is None else hold and allow_writes)
     runner = Runner(pool, settings.limits.workers)
     scrub = Scrubber(settings.store_path.parent, settings.data_dir, settings.dataset_dir,
                      Path(os.environ.get("TMPDIR", "/tmp")))
@@ -161,4 +166,4 @@ def app_from_serve_env() -> FastAPI:
     tokens = TokenStore(cfg["tokens_path"]) if cfg.get("tokens_path") else None
     return create_app(cfg["store_path"], data_dir=cfg["data_dir"], dataset_dir=cfg["dataset_dir"],
                       rules_path=cfg["rules_path"], allow_writes=bool(cfg["allow_writes"]), token_store=tokens,
-                      limits=Limits(**cfg["limits"]))
+                      limits=Limits(**cfg["limits"]), hold=False)

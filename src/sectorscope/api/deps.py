@@ -59,8 +59,10 @@ class Context:
 
     async def write(self, fn: Callable[[], _T]) -> _T:
         """A write, one at a time across every worker process of this server, each after readers have had
-        their turn since the last one (pool.readers_turn)."""
-        path, gap = self.settings.store_path, self.settings.limits.write_gap
+        their turn since the last one (pool.readers_turn); no turn to give when the server holds the file,
+        since its reads then run beside its writes (pool.StorePool)."""
+        path = self.settings.store_path
+        gap = 0.0 if self.runner.pool.hold else self.settings.limits.write_gap
 
         def turn() -> _T:
             with readers_turn(path, gap), self.runner.pool.paused(self.settings.limits.query_timeout):

@@ -72,11 +72,15 @@ class VintageSummary:
 
 
 # Every read connection this process holds, by store file: a writer in this process closes the idle ones
-# first, since DuckDB refuses a read-write connection beside a read-only one to the same file.
+# first, since DuckDB refuses a read-write connection beside a read-only one to the same file. When the
+# process holds the file read-write (backend.hold), its reads are cursors of the writer's own instance and
+# stay open: each sees the last committed vintage.
 _READERS: dict[str, weakref.WeakSet[Store]] = {}
 
 
 def _release_readers(path: Path) -> None:
+    if backend.holds(path):
+        return
     for store in list(_READERS.get(str(backend.real_path(path)), ())):
         if not store.pinned:
             store.close()
@@ -106,6 +110,42 @@ class Store:
                 self.close()
                 raise StoreError(f"{self.path} is not a sectorscope store (missing tables: {', '.join(missing)})")
         return self._read
+
+    # ---- a process that holds the file (backend.hold): the API serving reads and uploads ----------
+    def hold(self, wait: float = backend.DEFAULT_WAIT) -> None:
+        """Hold this store's file read-write for the process: its reads become cursors of one instance, its
+        writes transactions beside them (backend.hold). Stores of this file must not have read-only
+        connections open then (DuckDB refuses the two configurations side by side)."""
+        backend.hold(self.path, wait)
+
+    def let_go(self) -> None:
+        """Let go of the file `hold` holds; the caller closes the stores that read it first."""
+        self.close()
+        backend.let_go(self.path)
+
+    def held(self) -> bool:
+        return backend.holds(self.path)
+
+    def writer_elsewhere(self) -> bool:
+        """Whether a writer of another process waits for this store's file (or has it)."""
+        return backend.foreign_writer(self.path)
+
+    def reader_elsewhere(self) -> bool:
+        """Whether a reader waits for this store's file (one of another process, when this one holds it)."""
+        return backend.reader_waiting(self.path)
+
+    def begin_snapshot(self) -> None:
+        """Read one committed state of the store until `end_snapshot`, though a write of this process may
+        commit meanwhile (it holds the file: backend.hold); what this store cached of an older state
+        (vintage times, table schemas) is dropped. The API's pool brackets each request with these."""
+        latest = backend.begin_snapshot(self.con)
+        if self._vintage_times is not None and latest != self.latest_vintage():
+            self._vintage_times = None
+            self._tables = {}
+
+    def end_snapshot(self) -> None:
+        if self._read is not None:
+            backend.end_snapshot(self._read)
 
     def interrupt(self) -> None:
         """Stop the query this store's read connection is running (called from another thread, e.g. when a
