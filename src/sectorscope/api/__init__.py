@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from .app import SERVE_ENV, WORKER_FACTORY, create_app, serve_env
     from .limits import Limits
     from .security import TokenStore, tokens_path_for
+    from .transport import HTTP_PROTOCOL
 
 __all__ = [
+    "HTTP_PROTOCOL",
     "SERVE_ENV",
     "WORKER_FACTORY",
     "Limits",
@@ -27,6 +29,7 @@ __all__ = [
 
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
+    "HTTP_PROTOCOL": "transport",
     "SERVE_ENV": "app",
     "WORKER_FACTORY": "app",
     "Limits": "limits",

@@ -58,7 +58,16 @@ def serve_command(
 
     import uvicorn
 
-    from ..api import SERVE_ENV, WORKER_FACTORY, Limits, TokenStore, create_app, serve_env, tokens_path_for
+    from ..api import (
+        HTTP_PROTOCOL,
+        SERVE_ENV,
+        WORKER_FACTORY,
+        Limits,
+        TokenStore,
+        create_app,
+        serve_env,
+        tokens_path_for,
+    )
 
     open_store(store).close()  # a missing store is an error here, not an empty API
     if not 0 < port < 65536:
@@ -78,19 +87,23 @@ def serve_command(
         n = len(tokens.records())
         err.print(f"writes allowed with a token ({n} token(s) in {tokens.path}"
                   f"{'; none yet: sectorscope token create --name NAME' if not n else ''})", highlight=False)
+        if workers > 1:
+            err.print("note: with --workers above 1 no process can hold the store file, so reads wait while an "
+                      "upload writes; one worker serves reads beside its own uploads", highlight=False)
         if tokens.loose_permissions():
             err.print(f"[yellow]warning:[/] {tokens.path} is readable by others; chmod 600 it", markup=True)
     procs = f", {workers} worker processes" if workers > 1 else ""
     out.print(f"serving {store.resolve()} on http://{host}:{port}/api  (OpenAPI: /api/openapi.json){procs}",
               highlight=False)
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False, server_header=False,
+                    http=HTTP_PROTOCOL)
         return
     del app  # each worker builds its own, with its own pool of read connections
     os.environ[SERVE_ENV] = serve_env(store, data_dir=data_dir, dataset_dir=dataset, rules_path=rules,
                                       allow_writes=allow_writes, tokens_path=tokens.path, limits=limits)
     uvicorn.run(WORKER_FACTORY, factory=True, workers=workers, host=host, port=port, log_level=log_level,
-                proxy_headers=False, server_header=False)
+                proxy_headers=False, server_header=False, http=HTTP_PROTOCOL)
 
 
 def token_command(
