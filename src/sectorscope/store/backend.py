@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_WAIT",
     "add_missing_columns",
     "connect_read",
+    "drop_columns",
     "fill_columns",
     "interrupt",
     "lock_path",
@@ -208,6 +209,20 @@ def add_missing_columns(con: BaseBackend, name: str, schema: ibis.Schema) -> lis
             con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}')
             added.append(col)
     return added
+
+
+def drop_columns(con: BaseBackend, name: str, columns: tuple[str, ...]) -> list[str]:
+    """Drop the columns of `columns` that table `name` still has (those an older schema stored and the
+    current one does not); the ones dropped.
+
+    Inside the write's transaction, so a failed or killed write keeps them. DuckDB commits an ALTER only
+    before the transaction has changed the table's rows (later, the commit fails: "another transaction has
+    altered this table"), so a migration drops first."""
+    have = set(con.table(name).columns)
+    dropped = [c for c in columns if c in have]
+    for col in dropped:
+        con.raw_sql(f'ALTER TABLE "{name}" DROP COLUMN "{col}"')
+    return dropped
 
 
 def fill_columns(con: BaseBackend, name: str, key: str,

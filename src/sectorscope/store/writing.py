@@ -6,7 +6,7 @@ what it writes. The migrations of older stores run here too, on a store's first 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -16,16 +16,16 @@ from ibis.backends import BaseBackend
 from ..errors import Reason, StoreError
 from ..model import KEY_COLUMNS, KINDS, OBSERVATION_COLUMNS, READINGS, STATED
 from . import backend
-from .keys import SEP, content_digest, digest, latest, row_hash
+from .keys import FIGURE_ORDER, content_columns, content_differs, digest, latest, row_hash
 from .legacy import LEGACY_COLUMNS, legacy_columns, superseded_in
-from .schema import REFERENCE_KEYS, SCHEMAS
+from .schema import OBSOLETE_COLUMNS, REFERENCE_KEYS, SCHEMAS
 
 if TYPE_CHECKING:
     from .store import Batch
 
 __all__ = ["append_observations", "append_reference", "ensure_schema"]
 
-_POSITION = "_sectorscope_position"  # a row's place in the batch, which orders the ids it is given
+_POSITION = "_sectorscope_position"  # a row's place in the batch: breaks ties of FIGURE_ORDER, for the ids
 
 
 def _migrate_observations(con: BaseBackend, added: list[str]) -> None:
@@ -39,22 +39,16 @@ def _migrate_observations(con: BaseBackend, added: list[str]) -> None:
         backend.fill_columns(con, "observations", "obs_id", lambda t: {"superseded_in": superseded_in(t)})
 
 
-def _with_kinds(frame: pd.DataFrame) -> pd.DataFrame:
-    """The batch's rows, each with its kind (stated unless it says otherwise); a kind or a reading outside
-    the vocabulary is refused before anything is written."""
-    kind = frame["kind"] if "kind" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-    frame = frame.assign(kind=kind.astype(object).where(kind.notna(), STATED))
-    # a row that does not say it is a tombstone is not one (null would hide it from every read)
-    withdrawn = frame["withdrawn"] if "withdrawn" in frame.columns else pd.Series(False, index=frame.index)
-    frame = frame.assign(withdrawn=withdrawn.astype(object).where(withdrawn.notna(), False).astype(bool))
-    bad = sorted(set(frame["kind"]) - set(KINDS))
+def _checked(con: BaseBackend, incoming: ir.Table) -> None:
+    """A kind or a reading outside the vocabulary is refused before anything is written."""
+    bad = sorted(con.execute(incoming.filter(~incoming.kind.isin(KINDS)).select("kind").distinct())["kind"])
     if bad:
         raise StoreError(f"unknown figure kind(s) {', '.join(map(str, bad))}; kinds are {', '.join(KINDS)}")
-    if "reading" in frame.columns:
-        wrong = sorted(set(frame["reading"].dropna()) - set(READINGS))
-        if wrong:
-            raise StoreError(f"unknown reading(s) {', '.join(map(str, wrong))}; readings are {', '.join(READINGS)}")
-    return frame
+    reading = incoming.reading
+    wrong = sorted(con.execute(incoming.filter(reading.notnull() & ~reading.isin(READINGS))
+                               .select("reading").distinct())["reading"])
+    if wrong:
+        raise StoreError(f"unknown reading(s) {', '.join(map(str, wrong))}; readings are {', '.join(READINGS)}")
 
 
 def append_reference(con: BaseBackend, name: str, frame: pd.DataFrame, vid: int) -> None:
@@ -74,23 +68,22 @@ def append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, i
 
     Every step touches the batch and the current rows of its keys (found through `superseded_in is
     null`), never the history, so a load costs what it writes."""
-    schema = SCHEMAS["observations"]
     obs_tbl = con.table("observations")
     base = obs_tbl.obs_id.max().execute()
     base = 0 if pd.isna(base) else int(base)
-    incoming = _incoming(batch)
+    incoming = _incoming(con, batch)
     n_revised = 0
-    if base == 0:  # an empty store: everything is new; the batch goes straight in, hashed once
-        con.insert("observations", _numbered(incoming, vid, base).select(*schema.names).cast(schema))
+    if base == 0:  # an empty store: everything is new; the batch goes straight in, its key hashed once
+        _insert(con, _numbered(incoming, vid, base))
         _refuse_repeated_keys(obs_tbl.filter(obs_tbl.vintage_id == vid))
-    else:  # the batch is read several times: hashed once into a temporary table
+    else:  # the batch is read several times: its key hashed once, into a temporary table
         incoming = con.create_table("_sectorscope_incoming", incoming, temp=True, overwrite=True)
         _refuse_repeated_keys(incoming)
         current = _current_rows(con, incoming)
-        _refuse_kind_changes(incoming, current)
-        j = incoming.left_join(current.drop("obs_id"), "obs_key").drop("obs_key_right")
-        changed = j.filter(j.cur_hash.isnull() | (j.cur_hash != j.row_hash) | j.cur_withdrawn)
-        con.insert("observations", _numbered(changed, vid, base).select(*schema.names).cast(schema))
+        j = incoming.left_join(current.rename(cur_id="obs_id"), "obs_key").drop("obs_key_right")
+        _refuse_kind_changes(j.filter(j.cur_id.notnull()))
+        changed = j.filter(j.cur_id.isnull() | j.cur_withdrawn | content_differs(j))
+        _insert(con, _numbered(changed, vid, base))
     n_changed = int(obs_tbl.filter(obs_tbl.vintage_id == vid).count().execute())
     if base and n_changed:
         n_revised = _supersede(con, vid)
@@ -104,32 +97,64 @@ def append_observations(con: BaseBackend, batch: Batch, vid: int) -> dict[str, i
 
 
 def ensure_schema(con: BaseBackend) -> None:
-    """Every table of the current schema, an older store's tables brought up to it (columns added, filled)."""
+    """Every table of the current schema, an older store's tables brought up to it (columns an older schema
+    stored and this one does not dropped, new ones added and filled)."""
     for name, schema in SCHEMAS.items():
         if name not in con.list_tables():
             con.create_table(name, schema=schema)
             continue
+        backend.drop_columns(con, name, OBSOLETE_COLUMNS.get(name, ()))  # first: DuckDB alters no changed table
         added = backend.add_missing_columns(con, name, schema)
         if name == "observations":
             _migrate_observations(con, added)
 
 
 def _numbered(rows: ir.Table, vid: int, base: int) -> ir.Table:
-    """Rows as vintage `vid` stores them: ids after `base` in the batch's order (the same batch gets the same
-    ids, whatever order a join returned it in), current (no successor yet)."""
-    w = ibis.window(order_by=rows[_POSITION])
+    """Rows as vintage `vid` stores them: ids after `base` in FIGURE_ORDER (the batch's order breaking ties,
+    so the same batch gets the same ids, whatever order a join returned it in), current (no successor yet),
+    ordered by id, so they are stored in the order of their figures."""
+    w = ibis.window(order_by=[*FIGURE_ORDER, _POSITION])
     return rows.mutate(vintage_id=ibis.literal(vid, "int64"), obs_id=base + 1 + ibis.row_number().over(w),
                        superseded_in=ibis.null("int64"))
 
 
-def _incoming(batch: Batch) -> ir.Table:
-    """The batch's rows as the store's columns, with their figure key and content hash."""
+def _insert(con: BaseBackend, rows: ir.Table) -> None:
+    """Append `rows` (with their ids) to the observations table in the order of their ids."""
     schema = SCHEMAS["observations"]
-    cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")]
-    frame = _with_kinds(batch.observations).reindex(columns=cols)
+    con.insert("observations", rows.select(*schema.names).cast(schema).order_by("obs_id"))
+
+
+def _as_table(observations: Any, cols: list[str]) -> ir.Table:
+    """The batch's rows as an in-memory table: the store's columns it has, and its position. A pyarrow
+    Table goes in as it is (no pandas round trip); a pandas frame is converted as Ibis converts any frame."""
+    import pyarrow as pa
+
+    if isinstance(observations, pa.Table):
+        import numpy as np
+
+        have = [c for c in cols if c in observations.column_names]
+        arrow = observations.select(have).append_column(_POSITION, pa.array(np.arange(len(observations)), pa.int64()))
+        return ibis.memtable(arrow)
+    if not isinstance(observations, pd.DataFrame):
+        raise StoreError(f"a batch's observations are a pandas DataFrame or a pyarrow Table, not "
+                         f"{type(observations).__name__}", reason=Reason.BAD_ARGUMENT)
+    frame = observations[[c for c in cols if c in observations.columns]].copy()
     frame[_POSITION] = range(len(frame))
-    incoming = ibis.memtable(frame).cast({c: schema[c] for c in cols})
-    return incoming.mutate(obs_key=digest(incoming, KEY_COLUMNS), row_hash=content_digest(incoming))
+    return ibis.memtable(frame)
+
+
+def _incoming(con: BaseBackend, batch: Batch) -> ir.Table:
+    """The batch's rows as the store's columns, with their figure key: a row that does not say its kind is a
+    stated figure, and one that does not say it is a tombstone is not one (null would hide it from every
+    read). Refused, before anything is written, when a kind or reading is outside the vocabulary."""
+    schema = SCHEMAS["observations"]
+    cols = [c for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "vintage_id")]
+    t = _as_table(batch.observations, cols)
+    t = t.mutate(**{c: ibis.null(schema[c]) for c in cols if c not in t.columns})
+    t = t.cast({c: schema[c] for c in cols})
+    t = t.mutate(kind=t.kind.fill_null(STATED), withdrawn=t.withdrawn.fill_null(False))
+    _checked(con, t)
+    return t.mutate(obs_key=digest(t, KEY_COLUMNS))
 
 
 def _refuse_repeated_keys(incoming: ir.Table) -> None:
@@ -145,12 +170,13 @@ def _refuse_repeated_keys(incoming: ir.Table) -> None:
 
 
 def _current_rows(con: BaseBackend, incoming: ir.Table) -> ir.Table:
-    """The current row of each of the batch's keys that the store holds (id, key, hash, tombstone flag,
-    kind), in a temporary table: one scan of the store's key column, the batch the build side; every later
-    step reads these few rows instead of the store."""
+    """The current row of each of the batch's keys that the store holds (id, key, content, tombstone flag,
+    kind; the content columns as `cur_…`), in a temporary table: one scan of the store's key column, the
+    batch the build side; every later step reads these rows instead of the store."""
     obs = con.table("observations")
     rows = obs.filter(obs.superseded_in.isnull(), obs.obs_key.isin(incoming.obs_key)).select(
-        "obs_id", "obs_key", cur_hash=obs.row_hash, cur_withdrawn=obs.withdrawn, cur_kind=obs.kind)
+        "obs_id", "obs_key", cur_withdrawn=obs.withdrawn, cur_kind=obs.kind,
+        **{f"cur_{c}": obs[c] for c in content_columns()})
     return con.create_table("_sectorscope_current", rows, temp=True, overwrite=True)
 
 
@@ -165,11 +191,10 @@ def _supersede(con: BaseBackend, vid: int) -> int:
     return int(res.fetchone()[0])
 
 
-def _refuse_kind_changes(incoming: ir.Table, current: ir.Table) -> None:
+def _refuse_kind_changes(matched: ir.Table) -> None:
     """A figure's kind is fixed by what made it: a new version of a key may not change it (reads filter on
-    kind as on the key's own columns)."""
-    clash = incoming.join(current, "obs_key").filter(
-        lambda t: (t.kind != t.cur_kind) & ((t.row_hash != t.cur_hash) | t.cur_withdrawn))
+    kind as on the key's own columns). `matched`: the batch's rows beside the current rows of their keys."""
+    clash = matched.filter((matched.kind != matched.cur_kind) & (matched.cur_withdrawn | content_differs(matched)))
     hit = clash.select("kind", "cur_kind", "source_id", "indicator", "period", "location").limit(1).execute()
     if len(hit):
         r = hit.iloc[0]
@@ -196,7 +221,6 @@ def _withdraw_missing(con: BaseBackend, batch: Batch, incoming: ir.Table, vid: i
         vintage_id=ibis.literal(vid, "int64"),
         obs_id=last_id + ibis.row_number().over(ibis.window(order_by=gone.obs_id)) + 1,  # in the order of the rows withdrawn
         withdrawn=ibis.literal(True),
-        row_hash=(gone.row_hash + SEP + "withdrawn").hexdigest("md5"),
         superseded_in=ibis.null("int64"),
     )
     con.insert("observations", tomb.select(*schema.names).cast(schema))
