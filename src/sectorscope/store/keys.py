@@ -19,7 +19,7 @@ import pandas as pd
 from ..model import ANALYSIS_COLUMNS, KEY_COLUMNS
 from .legacy import LEGACY_READING_BAND
 
-__all__ = ["CONTENT_COLUMNS", "FIGURE_ORDER", "SEP", "content_columns", "content_differs", "content_digest", "digest", "joined",
+__all__ = ["CONTENT_COLUMNS", "FIGURE_ORDER", "SEP", "column_differs", "content_columns", "content_differs", "content_digest", "digest", "joined",
            "latest", "row_hash"]
 
 # Columns whose change makes a new version of a figure.
@@ -81,11 +81,12 @@ def _float_differs(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.BooleanValue:
     return ~a.identical_to(b) | (zeros & (a.cast("string") != b.cast("string")))
 
 
-def _differs(a: ir.Value, b: ir.Value) -> ir.BooleanValue:
+def column_differs(a: ir.Value, b: ir.Value) -> ir.BooleanValue:
+    """Whether two values of one content column differ as the digest reads them (never null)."""
     if a.type().is_string():
         return _text_differs(a, b)
     if a.type().is_floating():
-        return _float_differs(a, b)  # type: ignore[arg-type]
+        return _float_differs(a, b)
     return ~a.identical_to(b)  # integers, dates, id lists: their text is one-to-one with the value
 
 
@@ -103,7 +104,7 @@ def content_differs(t: ir.Table, prefix: str = "cur_") -> ir.BooleanValue:
     when one of them is set (so a set-but-empty one still differs from none set), a band only when it is not
     the legacy ±0.2. A reload of an unchanged figure written by any older schema is a restatement; a changed
     value, band or analysis column is a revision."""
-    parts = [_differs(t[c], t[prefix + c]) for c in (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS)]
+    parts = [column_differs(t[c], t[prefix + c]) for c in (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS)]
     any_set = functools.reduce(operator.or_, [t[c].notnull() for c in ANALYSIS_COLUMNS])
     any_set_cur = functools.reduce(operator.or_, [t[prefix + c].notnull() for c in ANALYSIS_COLUMNS])
     parts.append(any_set != any_set_cur)
