@@ -1,6 +1,6 @@
 """Schema 5 (issue #18, the bulk load): no stored content hash — a revision is decided by comparing columns,
-with exactly the answer the schema-4 hash gave; ids and storage in the order of the figure key; a batch given
-as a pyarrow Table; an older store's row_hash dropped on its next write, atomically."""
+with exactly the answer the schema-4 hash gave; rows stored in the order of the figure key (ids still in the
+batch's); a batch given as a pyarrow Table; an older store's row_hash dropped on its next write, atomically."""
 from __future__ import annotations
 
 import math
@@ -107,23 +107,27 @@ def _stored(path) -> pd.DataFrame:
         con.close()
 
 
-def test_a_load_numbers_and_stores_rows_in_the_order_of_the_figure_key(tmp_path):
+def test_a_load_stores_rows_in_the_order_of_the_figure_key_with_ids_in_the_batchs_order(tmp_path):
     frame = _frame(60)
     Store(tmp_path / "a.duckdb").write(Batch(observations=frame), loaded_at=T0)
     rows = _stored(tmp_path / "a.duckdb")
-    assert rows["obs_id"].tolist() == list(range(1, 61))  # stored in id order
-    order = rows[["indicator", "subject", "period"]].apply(tuple, axis=1).tolist()
-    assert order == sorted(order)  # ids follow indicator, subject, …, period
-    # the same batch in another order gets the same ids: the order is the figures', not the batch's
-    Store(tmp_path / "b.duckdb").write(Batch(observations=frame.iloc[::-1]), loaded_at=T0)
-    again = _stored(tmp_path / "b.duckdb")
-    assert again[["obs_id", "obs_key"]].equals(rows[["obs_id", "obs_key"]])
-    # a revision's rows are numbered the same way, after the store's last id
+    order = rows[["indicator", "subject", "region", "product", "period"]].fillna("").apply(tuple, axis=1).tolist()
+    assert order == sorted(order) and order != frame[["indicator", "subject", "region", "period"]].apply(
+        tuple, axis=1).tolist()  # stored by indicator, subject, region, product, period, not as given
+    # ids keep the batch's order (the footnotes and listings of a report are ordered by id)
+    by_id = rows.sort_values("obs_id")
+    assert by_id["obs_id"].tolist() == list(range(1, 61))
+    assert by_id["value"].tolist() == frame["value"].tolist()
+    # the same batch gets the same ids and the same layout
+    Store(tmp_path / "b.duckdb").write(Batch(observations=frame), loaded_at=T0)
+    pd.testing.assert_frame_equal(_stored(tmp_path / "b.duckdb"), rows)
+    # a revision's rows are numbered after the store's last id in the batch's order, stored in key order
     store = Store(tmp_path / "a.duckdb")
     revised = frame.assign(value=frame["value"] + 0.5).iloc[:20]
     assert store.write(Batch(observations=revised), loaded_at=T0 + timedelta(hours=1)).n_revised == 20
     new = _stored(tmp_path / "a.duckdb").query("vintage_id == 2")
-    assert new["obs_id"].tolist() == list(range(61, 81))
+    assert sorted(new["obs_id"]) == list(range(61, 81))
+    assert new.sort_values("obs_id")["value"].tolist() == revised["value"].tolist()
     order = new[["indicator", "subject", "period"]].apply(tuple, axis=1).tolist()
     assert order == sorted(order)
 

@@ -29,9 +29,9 @@ CONTENT_COLUMNS = (
     "note", "formula", "input_ids",
 )
 SEP = "\x1f"
-# The order a load gives its rows ids in, and so stores them: the figure key, most selective for a read
-# first (indicator, subject, region, product, period), then the rest of it. A bulk load is then clustered
-# by what reads filter on, and DuckDB's per-row-group min/max skips the row groups a filter rules out.
+# The order a load stores its rows in (their ids keep the batch's order): the figure key, most selective for
+# a read first (indicator, subject, region, product, period), then the rest of it. A bulk load is then
+# clustered by what reads filter on, and DuckDB's per-row-group min/max skips the row groups a filter rules out.
 FIGURE_ORDER = ("indicator", "subject", "region", "product", "period",
                 *(c for c in KEY_COLUMNS if c not in ("indicator", "subject", "region", "product", "period")))
 

@@ -29,10 +29,10 @@ __all__ = [
 #    the row is current): ALFRED's realtime end, so "as of v" is a range filter and "now" is
 #    `superseded_in is null`. A store's first write with schema 4 fills it for its older rows.
 # 5: observations lost row_hash, the content hash: the write path compares a batch's rows with the current
-#    rows of their keys column by column (keys.content_differs, the same answer as the hash), and gives a
-#    bulk load's rows their ids in the order of the figure key (FIGURE_ORDER), so the rows are stored
-#    clustered by indicator, subject, region and a filtered read skips most of the file. A store's first
-#    write with schema 5 drops the column (reference tables keep theirs: they are small).
+#    rows of their keys column by column (keys.content_differs, the same answer as the hash), and stores a
+#    load's rows in the order of the figure key (keys.FIGURE_ORDER; ids stay in the batch's order), so the
+#    rows are clustered by indicator, subject, region and a filtered read skips most of the file. A store's
+#    first write with schema 5 drops the column (reference tables keep theirs: they are small).
 SCHEMA_VERSION = 5
 
 _str = dt.String(nullable=True)
