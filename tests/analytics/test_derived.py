@@ -32,7 +32,7 @@ def _figs(rows: list[dict]) -> ibis.Table:
     base = {c: None for c in OBSERVATION_COLUMNS}
     full = []
     for n, r in enumerate(rows, start=1):
-        row = {**base, "obs_id": n, "obs_key": f"k{n}", "row_hash": "h", "vintage_id": 1, "subject": "测试",
+        row = {**base, "obs_id": n, "obs_key": f"k{n}", "vintage_id": 1, "subject": "测试",
                "region": "中国", "status": "estimate", "source_id": "s1", "qualifier": "exact", "withdrawn": False,
                "period_start": pd.Timestamp(f"{r.get('period', '2025')[:4]}-01-01").date(),
                "period_end": pd.Timestamp(f"{r.get('period', '2025')[:4]}-12-31").date(), "period": "2025", **r}

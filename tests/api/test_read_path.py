@@ -80,7 +80,7 @@ def test_numbers_json_cannot_carry_are_null_on_a_page(tmp_path, main_job):
     shutil.copyfile(main_job.store_path, path)
     store = Store(path)
     row = store.query(indicator="market_size").limit(3).execute().drop(
-        columns=["obs_id", "obs_key", "row_hash", "vintage_id"])
+        columns=["obs_id", "obs_key", "vintage_id"])
     row = row.assign(subject="无穷市场", lo80=[math.inf, -math.inf, 1.5], hi80=[math.nan, 2.0, math.inf],
                      period=["2001", "2002", "2003"])
     store.write(Batch(observations=row))

@@ -44,7 +44,7 @@ def _figs(rows: list[dict]) -> ibis.Table:
     full = []
     for n, r in enumerate(rows, start=1):
         y = r["period"]
-        full.append({**base, "obs_id": n, "obs_key": f"k{n}", "row_hash": "h", "vintage_id": 1, "subject": "测试",
+        full.append({**base, "obs_id": n, "obs_key": f"k{n}", "vintage_id": 1, "subject": "测试",
                      "region": "中国", "status": "actual", "source_id": "s1", "qualifier": "exact", "withdrawn": False,
                      "indicator": "market_size", "unit": "元", "location": "表1",
                      "period_start": pd.Timestamp(f"{y}-01-01").date(), "period_end": pd.Timestamp(f"{y}-12-31").date(),
@@ -102,7 +102,7 @@ def test_a_three_point_series_forecasts_through_the_pipeline(tmp_path):
                   {"period": "2025", "value": 612.0e8}])
     store = Store(tmp_path / "s.duckdb")
     from sectorscope.store import Batch
-    rows = figs.execute().drop(columns=["obs_id", "obs_key", "row_hash", "vintage_id"])
+    rows = figs.execute().drop(columns=["obs_id", "obs_key", "vintage_id"])
     store.write(Batch(observations=rows, sources=pd.DataFrame([{"source_id": "s1", "title": "t", "lang": "zh"}])))
     r = forecast_store(store, save=True)
     [f] = r.forecasts

@@ -61,7 +61,7 @@ def default_store(tmp_path_factory):
 
 def _row(**kw) -> dict:
     """One store-ready observation (what `Store.write` takes); keywords override."""
-    row: dict[str, object] = {c: None for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "row_hash", "vintage_id")}
+    row: dict[str, object] = {c: None for c in OBSERVATION_COLUMNS if c not in ("obs_id", "obs_key", "vintage_id")}
     row.update(indicator="market_size", subject="测试市场", region="中国", period="2024", value=1e10,
                qualifier="exact", unit="元", value_as_printed="100", unit_as_printed="亿元", status="actual",
                source_id="src-a", quote="市场规模为100亿元", location="p1", withdrawn=False)

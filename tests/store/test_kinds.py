@@ -44,6 +44,7 @@ def as_schema_2(path) -> None:
         for c in SCHEMA_3_COLUMNS:
             con.execute(f'ALTER TABLE observations DROP COLUMN "{c}"')
         con.execute("UPDATE vintages SET schema_version = 2")
+        con.execute("ALTER TABLE observations ADD COLUMN IF NOT EXISTS row_hash VARCHAR")  # schema 5 dropped it
         con.execute(f"UPDATE observations SET obs_key = {KEY_SQL}, row_hash = {HASH_SQL}")
     finally:
         con.close()
@@ -72,7 +73,7 @@ def made(main_job, tmp_path_factory):
     return made, old
 
 
-def test_the_pipelines_write_every_kind_and_the_schema_2_hashes(made):
+def test_the_pipelines_write_every_kind_and_the_schema_2_hashes(made, main_job):
     rows, old = made
     assert set(rows["kind"]) == set(KINDS)
     by_source = rows.groupby("source_id")["kind"].agg(lambda k: sorted(set(k))).to_dict()
@@ -84,9 +85,13 @@ def test_the_pipelines_write_every_kind_and_the_schema_2_hashes(made):
     assert set(sd["reading_band"]) == {0.2} and sd["reading"].notna().all()
     assert rows.loc[rows["indicator"] != "supply_demand_index", ["reading", "reading_band"]].isna().all().all()
     assert sorted(sd.loc[sd["kind"] == "tier_summary", "reading"]) == ["shortage", "surplus"]
-    # schema 3 changed no figure's key or content hash
+    # schema 3 changed no figure's key or content hash (schema 5 stores none: the digest is computed)
     two = _rows(old)
-    assert (two["obs_key"] == rows["obs_key"]).all() and (two["row_hash"] == rows["row_hash"]).all()
+    con = ibis.duckdb.connect(str(main_job.store_path), read_only=True)
+    t = con.table("observations")
+    digests = t.select("obs_id", h=keys.content_digest(t)).execute().set_index("obs_id").sort_index()["h"]
+    con.disconnect()
+    assert (two["obs_key"] == rows["obs_key"]).all() and (two["row_hash"] == digests).all()
 
 
 def test_a_schema_2_store_reads_the_kinds_its_first_schema_3_write_stores(made, tmp_path):
@@ -104,7 +109,9 @@ def test_a_schema_2_store_reads_the_kinds_its_first_schema_3_write_stores(made, 
     after = _rows(path)
     before = _rows(old)
     assert list(after.index) == list(before.index)  # the write added no row
-    for c in before.columns:  # and changed nothing the schema-2 store held
+    assert "row_hash" in before.columns and "row_hash" not in after.columns  # schema 5 stores no content hash
+    assert "row_hash" not in seen.columns  # and reads of an older store never show it
+    for c in before.columns.drop("row_hash"):  # and changed nothing else the schema-2 store held
         if c == "input_ids":
             assert [_ids(x) for x in after[c]] == [_ids(x) for x in before[c]]
         else:
@@ -113,13 +120,17 @@ def test_a_schema_2_store_reads_the_kinds_its_first_schema_3_write_stores(made, 
         pd.testing.assert_series_equal(after[c], made_rows[c], check_dtype=False)
         pd.testing.assert_series_equal(seen[c], made_rows[c], check_dtype=False)
     vintages = Store(path).vintages().execute()
-    assert list(vintages["schema_version"]) == [2, 2, 2, SCHEMA_VERSION] and SCHEMA_VERSION >= 3
-    # every migrated row hashes now as it was hashed then: a re-run producing it again restates it
+    assert list(vintages["schema_version"]) == [2, 2, 2, SCHEMA_VERSION] and SCHEMA_VERSION >= 5
+    # every migrated row reads the same content as the schema-2 hash said: the content_digest of what is
+    # stored now is the row_hash schema 2 stored, so a re-run producing a figure again restates it
     con = ibis.duckdb.connect(str(path), read_only=True)
     t = con.table("observations")
-    again = t.select("obs_id", "row_hash", now=keys.content_digest(t)).execute()
+    again = t.select("obs_id", now=keys.content_digest(t)).execute().set_index("obs_id").sort_index()
     con.disconnect()
-    assert (again["now"] == again["row_hash"]).all()
+    assert (again["now"] == before["row_hash"]).all()
+    # and a second run restates every figure too, now compared column by column
+    second = load_default(Store(path))
+    assert (second.n_new, second.n_revised, second.n_withdrawn) == (0, 0, 0)
 
 
 # ---- the kind column on writes ----------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_a_write_makes_the_compiled_shapes_stale(main_job, tmp_path):
     before = cache.execute(store, "k", build, {"subject": "新的市场"})
     assert len(before) == 0
     row = store.query(indicator="market_size").limit(1).execute().drop(
-        columns=["obs_id", "obs_key", "row_hash", "vintage_id"]).assign(subject="新的市场")
+        columns=["obs_id", "obs_key", "vintage_id"]).assign(subject="新的市场")
     store.write(Batch(observations=row))
     after = cache.execute(store, "k", build, {"subject": "新的市场"})
     assert list(after["subject"]) == ["新的市场"]

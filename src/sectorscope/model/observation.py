@@ -88,7 +88,7 @@ KEY_COLUMNS = ("source_id", "indicator", *DIMENSIONS, "period", "location")
 
 # Columns of the `observations` table, in order.
 OBSERVATION_COLUMNS = (
-    "obs_id", "obs_key", "row_hash", "vintage_id", "indicator", *DIMENSIONS, "period", "period_start",
+    "obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "period_start",
     "period_end", "value", "value_high", "qualifier", "unit", "value_as_printed", "value_high_as_printed",
     "unit_as_printed", "status", "source_id", "quote", "quote_normalised", "quote_start", "quote_end",
     "location", "basis", "note", "formula", "input_ids", "withdrawn",

@@ -40,6 +40,7 @@ __all__ = [
     "add_missing_columns",
     "begin_snapshot",
     "connect_read",
+    "drop_columns",
     "end_snapshot",
     "fill_columns",
     "foreign_writer",
@@ -370,6 +371,20 @@ def add_missing_columns(con: BaseBackend, name: str, schema: ibis.Schema) -> lis
             con.raw_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {sql_type}')
             added.append(col)
     return added
+
+
+def drop_columns(con: BaseBackend, name: str, columns: tuple[str, ...]) -> list[str]:
+    """Drop the columns of `columns` that table `name` still has (those an older schema stored and the
+    current one does not); the ones dropped.
+
+    Inside the write's transaction, so a failed or killed write keeps them. DuckDB commits an ALTER only
+    before the transaction has changed the table's rows (later, the commit fails: "another transaction has
+    altered this table"), so a migration drops first."""
+    have = set(con.table(name).columns)
+    dropped = [c for c in columns if c in have]
+    for col in dropped:
+        con.raw_sql(f'ALTER TABLE "{name}" DROP COLUMN "{col}"')
+    return dropped
 
 
 def fill_columns(con: BaseBackend, name: str, key: str,

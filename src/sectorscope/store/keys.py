@@ -1,6 +1,11 @@
-"""How a figure is known and compared: its key and content hashes, and the latest row per key of a
-reference table. Why apart: the write path, the readers of older stores and the benchmarks all need the same
-hashes; one definition keeps a reload a restatement and not a revision."""
+"""How a figure is known and compared: its key hash, whether two versions of it differ in content, and the
+latest row per key of a reference table. Why apart: the write path, the readers of older stores and the
+benchmarks all need the same comparison; one definition keeps a reload a restatement and not a revision.
+
+Schema 5 stores no content hash: the write path compares a batch's rows with the current rows of their keys
+column by column (`content_differs`), which costs a join it makes anyway instead of an md5 of every row
+written. `content_digest` stays as the definition of "the same content" that stores up to schema 4 hashed,
+and `content_differs` is checked against it (tests/store/test_content.py)."""
 from __future__ import annotations
 
 import functools
@@ -11,10 +16,11 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from ..model import ANALYSIS_COLUMNS
+from ..model import ANALYSIS_COLUMNS, KEY_COLUMNS
 from .legacy import LEGACY_READING_BAND
 
-__all__ = ["CONTENT_COLUMNS", "SEP", "content_digest", "digest", "joined", "latest", "row_hash"]
+__all__ = ["CONTENT_COLUMNS", "FIGURE_ORDER", "SEP", "column_differs", "content_columns", "content_differs", "content_digest", "digest", "joined",
+           "latest", "row_hash"]
 
 # Columns whose change makes a new version of a figure.
 CONTENT_COLUMNS = (
@@ -23,6 +29,11 @@ CONTENT_COLUMNS = (
     "note", "formula", "input_ids",
 )
 SEP = "\x1f"
+# The order a load stores its rows in (their ids keep the batch's order): the figure key, most selective for
+# a read first (indicator, subject, region, product, period), then the rest of it. A bulk load is then
+# clustered by what reads filter on, and DuckDB's per-row-group min/max skips the row groups a filter rules out.
+FIGURE_ORDER = ("indicator", "subject", "region", "product", "period",
+                *(c for c in KEY_COLUMNS if c not in ("indicator", "subject", "region", "product", "period")))
 
 
 def joined(t: ir.Table, cols: tuple[str, ...]) -> ir.StringValue:
@@ -51,6 +62,54 @@ def content_digest(t: ir.Table) -> ir.StringValue:
     band = t.reading_band
     new_band = band.notnull() & (band != LEGACY_READING_BAND)
     return ibis.ifelse(new_band, text + SEP + "reading_band=" + band.cast("string"), text).hexdigest("md5")
+
+
+def content_columns() -> tuple[str, ...]:
+    """Every column `content_differs` reads: what the write path carries of a key's current row."""
+    return (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS, "reading_band")
+
+
+def _text_differs(a: ir.Value, b: ir.Value) -> ir.BooleanValue:
+    """The digest reads a null text as "": null and "" are the same content."""
+    return a.fill_null("") != b.fill_null("")
+
+
+def _float_differs(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.BooleanValue:
+    """The digest reads a float as its shortest round-trip text: equal values are the same content, NaN is
+    NaN (the engine's `IS NOT DISTINCT FROM` holds both), but 0.0 and -0.0 are not ("0.0" ≠ "-0.0")."""
+    zeros = a.notnull() & b.notnull() & (a == 0) & (b == 0)  # never null: the result is true or false
+    return ~a.identical_to(b) | (zeros & (a.cast("string") != b.cast("string")))
+
+
+def column_differs(a: ir.Value, b: ir.Value) -> ir.BooleanValue:
+    """Whether two values of one content column differ as the digest reads them (never null)."""
+    if a.type().is_string():
+        return _text_differs(a, b)
+    if a.type().is_floating():
+        return _float_differs(a, b)
+    return ~a.identical_to(b)  # integers, dates, id lists: their text is one-to-one with the value
+
+
+def _new_band(band: ir.FloatingValue) -> ir.FloatingValue:
+    """The band as the digest reads it: only a band other than the legacy ±0.2 counts (null: none)."""
+    return ibis.ifelse(band.notnull() & (band != LEGACY_READING_BAND), band, ibis.null("float64"))
+
+
+def content_differs(t: ir.Table, prefix: str = "cur_") -> ir.BooleanValue:
+    """Whether a row of `t` differs in content from the version beside it (the same columns under `prefix`):
+    exactly when their `content_digest`s differ (short of an md5 collision, or a separator character inside
+    a text, which made two different contents hash alike and here differ).
+
+    Compared column by column, as the digest reads them: a null text is "", the analysis columns count only
+    when one of them is set (so a set-but-empty one still differs from none set), a band only when it is not
+    the legacy ±0.2. A reload of an unchanged figure written by any older schema is a restatement; a changed
+    value, band or analysis column is a revision."""
+    parts = [column_differs(t[c], t[prefix + c]) for c in (*CONTENT_COLUMNS, *ANALYSIS_COLUMNS)]
+    any_set = functools.reduce(operator.or_, [t[c].notnull() for c in ANALYSIS_COLUMNS])
+    any_set_cur = functools.reduce(operator.or_, [t[prefix + c].notnull() for c in ANALYSIS_COLUMNS])
+    parts.append(any_set != any_set_cur)
+    parts.append(_float_differs(_new_band(t.reading_band), _new_band(t[prefix + "reading_band"])))
+    return functools.reduce(operator.or_, parts)
 
 
 def latest(t: ir.Table, key: str | tuple[str, ...]) -> ir.Table:

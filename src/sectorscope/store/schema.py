@@ -12,6 +12,7 @@ __all__ = [
     "HOUSE_VIEWS",
     "INDICATORS",
     "OBSERVATIONS",
+    "OBSOLETE_COLUMNS",
     "OPTIONAL_TABLES",
     "REFERENCE_KEYS",
     "RULE_FILES",
@@ -27,7 +28,12 @@ __all__ = [
 # 4: observations gained superseded_in, the vintage in which a newer row of the same figure took over (null:
 #    the row is current): ALFRED's realtime end, so "as of v" is a range filter and "now" is
 #    `superseded_in is null`. A store's first write with schema 4 fills it for its older rows.
-SCHEMA_VERSION = 4
+# 5: observations lost row_hash, the content hash: the write path compares a batch's rows with the current
+#    rows of their keys column by column (keys.content_differs, the same answer as the hash), and stores a
+#    load's rows in the order of the figure key (keys.FIGURE_ORDER; ids stay in the batch's order), so the
+#    rows are clustered by indicator, subject, region and a filtered read skips most of the file. A store's
+#    first write with schema 5 drops the column (reference tables keep theirs: they are small).
+SCHEMA_VERSION = 5
 
 _str = dt.String(nullable=True)
 
@@ -35,7 +41,6 @@ OBSERVATIONS = ibis.schema(
     {
         "obs_id": dt.int64,
         "obs_key": dt.string,
-        "row_hash": dt.string,
         "vintage_id": dt.int64,
         "indicator": dt.string,
         **{d: _str for d in DIMENSIONS},
@@ -203,6 +208,9 @@ SCHEMAS = {
 }
 # Tables a store written before they existed may lack; reads see them empty, the next write adds them.
 OPTIONAL_TABLES = ("rule_files", "house_views", "audit_findings")
+
+# Columns an older schema stored that the current one does not: dropped on a store's next write, never read.
+OBSOLETE_COLUMNS = {"observations": ("row_hash",)}
 
 # The key of each versioned reference table: a vintage adds a row only when the row under a key changed.
 REFERENCE_KEYS = {"sources": ("source_id",), "fx_rates": ("currency", "year"), "indicators": ("code",),

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -28,7 +29,10 @@ from ..model import DIMENSIONS, KINDS
 from . import backend, writing
 from .keys import CONTENT_COLUMNS, joined, latest
 from .legacy import legacy_columns, superseded_in
-from .schema import OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
+from .schema import OBSOLETE_COLUMNS, OPTIONAL_TABLES, REFERENCE_KEYS, SCHEMA_VERSION, SCHEMAS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "CONTENT_COLUMNS",
@@ -44,10 +48,11 @@ AsOf = int | str | date | datetime | None
 
 @dataclass
 class Batch:
-    """What one load writes. `observations` holds OBSERVATION_COLUMNS less the ids the store assigns; a row
-    that does not say its `kind` is a stated figure (what loading a source's data gives)."""
+    """What one load writes. `observations` holds OBSERVATION_COLUMNS less the ids the store assigns, as a
+    pandas DataFrame or a pyarrow Table (which the store reads without converting it); a row that does not
+    say its `kind` is a stated figure (what loading a source's data gives)."""
 
-    observations: pd.DataFrame
+    observations: pd.DataFrame | pa.Table
     sources: pd.DataFrame | None = None
     fx_rates: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
@@ -187,6 +192,9 @@ class Store:
             if name in OPTIONAL_TABLES and name not in self.con.list_tables():
                 return ibis.memtable(pd.DataFrame(columns=SCHEMAS[name].names)).cast(SCHEMAS[name])
             t = self.con.table(name)
+            obsolete = [c for c in OBSOLETE_COLUMNS.get(name, ()) if c in t.columns]
+            if obsolete:  # an older store's (observations' content hash): never read, dropped on its next write
+                t = t.drop(*obsolete)
             missing = {c: ibis.null(typ) for c, typ in SCHEMAS[name].items() if c not in t.columns}
             if missing:  # an older store: new columns read as null, schema 3's and 4's as its next write fills them
                 t = t.mutate(**missing)
