@@ -85,19 +85,25 @@ _WRITING: dict[str, int] = {}
 _STATE = threading.Lock()
 
 
-def writer_waiting(path: Path) -> bool:
-    """Whether a writer holds (or is about to take) the store's lock: readers should let go of the file."""
+def _held_against(lock: Path, mode: int) -> bool:
+    """Whether another process holds `lock` so that a lock of `mode` cannot be had now (a non-blocking flock,
+    let go at once: closing the descriptor releases whatever it took)."""
     try:
-        fd = os.open(lock_path(path), os.O_RDONLY)
+        fd = os.open(lock, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:
-        os.close(fd)  # closing releases a shared lock we may have taken
+        os.close(fd)
     return False
+
+
+def writer_waiting(path: Path) -> bool:
+    """Whether a writer holds (or is about to take) the store's lock: readers should let go of the file."""
+    return _held_against(lock_path(path), fcntl.LOCK_SH)
 
 
 def foreign_writer(path: Path) -> bool:
@@ -185,17 +191,7 @@ def readers_path(path: Path) -> Path:
 def reader_waiting(path: Path) -> bool:
     """Whether a reader waits for the store file (`connect_read` holds `readers_path` shared while it waits):
     a process that holds the file lets go of it then (it keeps its reads going read-only meanwhile)."""
-    try:
-        fd = os.open(readers_path(path), os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return _held_against(readers_path(path), fcntl.LOCK_EX)
 
 
 def connect_read(path: Path, wait: float = DEFAULT_WAIT) -> BaseBackend:
