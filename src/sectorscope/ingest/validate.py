@@ -268,7 +268,7 @@ def _unit_factors(cols: dict[str, Coded], catalog: Catalog, fx: FxTable, year: n
                 continue
             factor[yidx] = u.factor * rate.cny_per_unit
             fx_note[yidx] = note or f"{u.currency}→CNY at {rate.cny_per_unit} ({rate.year}, source {rate.source_id})"
-    unit_bad = unit_reason != None  # noqa: E711 (elementwise)
+    unit_bad = pd.notna(unit_reason)
     for i in np.flatnonzero(unit_bad):
         failures.row(int(i), "unit", unit.uniques[unit.codes[i]], unit_reason[i])
     failures.bad |= unit_bad
