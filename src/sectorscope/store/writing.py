@@ -193,7 +193,7 @@ def _batch_view(con: BaseBackend, arrow: Any) -> Iterator[ir.Table]:
     1.1 GB per million rows, which took a 10 M restatement past 24 GiB (issue #18)."""
     import pyarrow.compute as pc
 
-    raw = con.con  # type: ignore[attr-defined]  # the DuckDB connection: Arrow is registered, not copied
+    raw = con.con  # the DuckDB connection: Arrow is registered, not copied
     name = "_sectorscope_batch"
     raw.register(name, arrow)
     try:
