@@ -118,6 +118,31 @@ def assert_same(records: list[dict[str, str]] | pd.DataFrame, kinds: tuple[str, 
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
         else:
             assert got == expected, kind
+    assert_arrow_output_is_the_object_output(frame)
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow columns as the object columns they stand for: Python values, None for null."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.ArrowDtype):
+            out[c] = pd.Series(out[c].array._pa_array.to_pylist(), index=out.index, dtype=object)
+    return out
+
+
+def assert_arrow_output_is_the_object_output(frame: pd.DataFrame) -> None:
+    """strings="arrow" (what a load hands the store) holds exactly the values of strings="object": text and
+    dates are Arrow arrays, null where the object frame has None; numbers and flags are the same columns."""
+    objects = _outcome(normalise_rows, frame)
+    arrow = _outcome(lambda f, **kw: normalise_rows(f, strings="arrow", **kw), frame)
+    if not isinstance(objects, pd.DataFrame):
+        assert arrow == objects
+        return
+    assert list(arrow.columns) == list(objects.columns)
+    text = [c for c in objects.columns if objects[c].dtype == object]
+    assert all(isinstance(arrow[c].dtype, pd.ArrowDtype) for c in text)
+    assert all(arrow[c].dtype == objects[c].dtype for c in objects.columns if c not in text)
+    pd.testing.assert_frame_equal(_as_objects(arrow), objects, check_exact=True)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

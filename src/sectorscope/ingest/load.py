@@ -83,7 +83,9 @@ def _read_observation_files(ds: Dataset, catalog: Catalog, fx: FxTable, infos: d
     for f in ds.observations:
         try:
             rows, _ = read_rows(f)
-            frame = normalise_rows(rows, file=str(f), catalog=catalog, fx=fx, sources=infos, today=today)
+            # Arrow text columns: the store reads them without a copy (a million Python strings cost seconds)
+            frame = normalise_rows(rows, file=str(f), catalog=catalog, fx=fx, sources=infos, today=today,
+                                   strings="arrow")
             parts.append((str(f), rows[ROW_COLUMN].to_numpy(copy=True), frame))
         except ValidationError as exc:
             failures += exc.failures

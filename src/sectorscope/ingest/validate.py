@@ -17,10 +17,11 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import InputError, Reason, RowFailure, UnitError, ValidationError
 from ..model import (
@@ -181,7 +182,7 @@ def _check_fields(cols: dict[str, Coded], odd: dict[str, pd.Series], numbers: Ma
 
 
 def _periods(period: Coded, failures: _Failures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(start, end, year) of each row's period, parsed once per distinct period (None, None, 0 where it did not
+    """(start, end) of each distinct period and the year of each row's, parsed once per distinct period (None, None, 0 where it did not
     parse). A period of the right form that does not parse (a year outside 1900–2200, a span that ends before
     it starts) fails its row with parse_period's reason."""
     n = len(period.uniques)
@@ -202,7 +203,7 @@ def _periods(period: Coded, failures: _Failures) -> tuple[np.ndarray, np.ndarray
         for i in np.flatnonzero(mask):
             failures.row(int(i), "period", period.uniques[period.codes[i]], reasons[int(period.codes[i])])
         failures.bad |= mask
-    return period.rows(starts), period.rows(ends), period.rows(years)
+    return starts, ends, period.rows(years)
 
 
 def _check_actuals(period: Coded, status: Coded, today: date, failures: _Failures) -> None:
@@ -275,10 +276,13 @@ def _unit_factors(cols: dict[str, Coded], catalog: Catalog, fx: FxTable, year: n
     return factor, canon, fx_note
 
 
-def _with_fx_notes(note: Coded, fx_note: np.ndarray) -> np.ndarray:
-    """Each row's note, with the FX conversion's note appended where there is one (once per distinct pair)."""
-    out = note.objects()
+def _with_fx_notes(note: Coded, fx_note: np.ndarray) -> tuple[Coded, np.ndarray] | np.ndarray:
+    """Each row's note, with the FX conversion's note appended where there is one (once per distinct pair);
+    the notes as they are (codes and distinct values) when no row was converted."""
     has = np.flatnonzero(fx_note != "")
+    if not len(has):
+        return note, note.uniques
+    out = note.objects()
     if len(has):
         for idx in _groups(combine_codes(note.codes, pd.factorize(fx_note)[0]), has):
             out[idx] = (str(out[idx[0]]) + "; " + str(fx_note[idx[0]])).lstrip("; ")
@@ -492,33 +496,61 @@ def _nulls(texts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _none_for_empty(col: Coded) -> np.ndarray:
-    """The column as objects, None where it is empty."""
-    return col.rows(_nulls(col.uniques))
+def _none_for_empty(col: Coded) -> tuple[Coded, np.ndarray]:
+    """The column with None where it is empty, as codes and a value per distinct value (`_column` makes it)."""
+    return col, _nulls(col.uniques)
 
 
-def _frame(out: dict[str, Any], texts: dict[str, Coded], quote: Coded, start: np.ndarray, qlen: np.ndarray,
-           has_start: np.ndarray) -> pd.DataFrame:
+_Spec = tuple[Coded, np.ndarray] | np.ndarray | pd.Series
+
+
+def _column(spec: _Spec, arrow: bool) -> pd.Series | np.ndarray:
+    """One output column: a (codes, value per distinct value) pair spread over the rows, or an array as given.
+    `arrow`: text and dates as Arrow arrays, a pair by Arrow's `take` on its distinct values, so a million
+    rows are never a million Python objects (the store reads Arrow without a copy)."""
+    if not isinstance(spec, tuple):
+        if arrow and isinstance(spec, np.ndarray) and spec.dtype == object:
+            return pd.arrays.ArrowExtensionArray(_arrow(spec))
+        return spec
+    col, per_unique = spec
+    if not arrow:
+        return col.rows(per_unique)
+    return pd.arrays.ArrowExtensionArray(_arrow(per_unique).take(pa.array(col.codes)))
+
+
+def _arrow(values: np.ndarray) -> pa.Array:
+    """Python values as an Arrow array: text (null where None) unless they are dates; a column of nothing but
+    None is text too (its type would otherwise be Arrow's null type, which no text operation takes)."""
+    out = pa.array(values, from_pandas=True)
+    return out.cast(pa.string()) if pa.types.is_null(out.type) else out
+
+
+def _frame(out: dict[str, _Spec], texts: dict[str, Coded], quote: Coded, start: np.ndarray, qlen: np.ndarray,
+           has_start: np.ndarray, arrow: bool) -> pd.DataFrame:
     """The store's columns: quotes and offsets, empty texts as nulls, no lineage (a stated figure)."""
     for col in _TEXT_COLUMNS:
-        out[col] = _none_for_empty(texts[col]) if col != "note" else _nulls(out["note"])
+        note = out["note"]
+        out[col] = _none_for_empty(texts[col]) if col != "note" else \
+            (note[0], _nulls(note[1])) if isinstance(note, tuple) else _nulls(note)
     out["quote"] = _none_for_empty(quote)
     normalised = np.empty(len(quote.uniques), dtype=object)
     normalised[:] = normalise_many(quote.uniques.tolist())
-    out["quote_normalised"] = quote.rows(_nulls(normalised))
+    out["quote_normalised"] = (quote, _nulls(normalised))
     starts = pd.Series(start)
     out["quote_start"] = starts.astype("Int64")
     out["quote_end"] = (starts + qlen).where(has_start).astype("Int64")
     n = len(start)
-    out["formula"] = np.full(n, None, dtype=object)
-    out["input_ids"] = np.full(n, None, dtype=object)
+    nothing = Coded(np.zeros(n, dtype=np.intp), np.array([None], dtype=object))
+    out["formula"] = nothing
+    out["input_ids"] = nothing
     out["withdrawn"] = np.zeros(n, dtype=bool)
-    out["kind"] = np.full(n, STATED, dtype=object)
+    out["kind"] = (nothing, np.array([STATED], dtype=object))
     index = pd.RangeIndex(n)
+    columns = {k: _column((v, v.uniques) if isinstance(v, Coded) else v, arrow) for k, v in out.items()}
     # a block per column and no copy (concat of columns): DataFrame(dict) copies every text column into one
     # 2-D block, column assignment copies each column; either costs more than everything above it
     return pd.concat([v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
-                      for v in out.values()], axis=1, keys=list(out), copy=False)
+                      for v in columns.values()], axis=1, keys=list(columns), copy=False)
 
 
 def normalise_rows(
@@ -529,6 +561,7 @@ def normalise_rows(
     fx: FxTable,
     sources: Mapping[str, SourceInfo],
     today: date | None = None,
+    strings: Literal["object", "arrow"] = "object",
 ) -> pd.DataFrame:
     """Validate text rows (long layout) and return them as store-ready observations, one per row of `rows`
     and in their order (so a caller can pair them with the rows' numbers).
@@ -536,6 +569,8 @@ def normalise_rows(
     `today`: the day of the load (default: the machine's date); an actual for a period that starts after it
     is refused. Raises InputError for a file-level problem (missing or unknown columns) and ValidationError
     with every failing row otherwise. Text columns may be object or Arrow-backed strings: the result is the same.
+    `strings`: the result's text and date columns as Python objects (None where empty), or as Arrow arrays
+    (null where empty), which a load hands to the store without converting a million objects.
     """
     given, odd = _given(rows, file)
     cols = {c: Coded.of(given[c]) if c in given else Coded.empty(len(rows)) for c in (*REQUIRED, *OPTIONAL)}
@@ -550,17 +585,17 @@ def normalise_rows(
     period_start, period_end, year = _periods(cols["period"], failures)
     _check_actuals(cols["period"], cols["status"], today or date.today(), failures)
     factor, canon, fx_note = _unit_factors(cols, catalog, fx, year, failures)
-    out: dict[str, Any] = {c: texts[c].objects() for c in _TEXT_COLUMNS}
-    out |= {"indicator": cols["indicator"].objects(), "period": cols["period"].objects(),
-            "status": cols["status"].objects(), "source_id": cols["source"].objects(),
-            "qualifier": cols["qualifier"].map(lambda xs: [x if x != "" else "exact" for x in xs]).objects(),
-            "period_start": period_start, "period_end": period_end,
+    out: dict[str, Any] = {c: texts[c] for c in _TEXT_COLUMNS}
+    out |= {"indicator": cols["indicator"], "period": cols["period"],
+            "status": cols["status"], "source_id": cols["source"],
+            "qualifier": cols["qualifier"].map(lambda xs: [x if x != "" else "exact" for x in xs]),
+            "period_start": (cols["period"], period_start), "period_end": (cols["period"], period_end),
             # digits counted in ASCII: １２．５ has one decimal
             "value": _scale(value, cols["value"].map(_nfkc), factor),
             "value_high": _scale(value_high, cols["value_high"].map(_nfkc), factor),
-            "unit": canon, "value_as_printed": cols["value"].objects(),
+            "unit": canon, "value_as_printed": cols["value"],
             "value_high_as_printed": _none_for_empty(cols["value_high"]),
-            "unit_as_printed": cols["unit"].objects()}
+            "unit_as_printed": cols["unit"]}
     out["note"] = _with_fx_notes(texts["note"], fx_note)
     _check_ranges(cols, value, value_high, failures)
     _check_bounds(cols, out, catalog, failures)
@@ -573,4 +608,4 @@ def normalise_rows(
     if failures.items:
         failures.items.sort(key=lambda f: (f.row or 0, f.field or ""))
         raise ValidationError(failures.items, file=file)
-    return _frame(out, texts, cols["quote"], start, qlen, ~cols["quote_start"].is_(""))
+    return _frame(out, texts, cols["quote"], start, qlen, ~cols["quote_start"].is_(""), strings == "arrow")
