@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -501,13 +501,15 @@ def _none_for_empty(col: Coded) -> tuple[Coded, np.ndarray]:
     return col, _nulls(col.uniques)
 
 
-_Spec = tuple[Coded, np.ndarray] | np.ndarray | pd.Series
+_Spec: TypeAlias = "Coded | tuple[Coded, np.ndarray] | np.ndarray | pd.Series"
 
 
-def _column(spec: _Spec, arrow: bool) -> pd.Series | np.ndarray:
+def _column(spec: _Spec, arrow: bool) -> Any:
     """One output column: a (codes, value per distinct value) pair spread over the rows, or an array as given.
     `arrow`: text and dates as Arrow arrays, a pair by Arrow's `take` on its distinct values, so a million
     rows are never a million Python objects (the store reads Arrow without a copy)."""
+    if isinstance(spec, Coded):
+        spec = (spec, spec.uniques)
     if not isinstance(spec, tuple):
         if arrow and isinstance(spec, np.ndarray) and spec.dtype == object:
             return pd.arrays.ArrowExtensionArray(_arrow(spec))
@@ -531,7 +533,7 @@ def _frame(out: dict[str, _Spec], texts: dict[str, Coded], quote: Coded, start: 
     for col in _TEXT_COLUMNS:
         note = out["note"]
         out[col] = _none_for_empty(texts[col]) if col != "note" else \
-            (note[0], _nulls(note[1])) if isinstance(note, tuple) else _nulls(note)
+            (note[0], _nulls(note[1])) if isinstance(note, tuple) else _nulls(np.asarray(note))
     out["quote"] = _none_for_empty(quote)
     normalised = np.empty(len(quote.uniques), dtype=object)
     normalised[:] = normalise_many(quote.uniques.tolist())
@@ -546,7 +548,7 @@ def _frame(out: dict[str, _Spec], texts: dict[str, Coded], quote: Coded, start: 
     out["withdrawn"] = np.zeros(n, dtype=bool)
     out["kind"] = (nothing, np.array([STATED], dtype=object))
     index = pd.RangeIndex(n)
-    columns = {k: _column((v, v.uniques) if isinstance(v, Coded) else v, arrow) for k, v in out.items()}
+    columns = {k: _column(v, arrow) for k, v in out.items()}
     # a block per column and no copy (concat of columns): DataFrame(dict) copies every text column into one
     # 2-D block, column assignment copies each column; either costs more than everything above it
     return pd.concat([v if isinstance(v, pd.Series) else pd.Series(v, index=index, dtype=v.dtype, copy=False)
