@@ -9,7 +9,7 @@ from pathlib import Path
 import sectorscope
 
 PACKAGE = Path(sectorscope.__file__).parent
-LAYERS = ["model", "store", "ingest", "audit", "analytics", "forecast", "monitor", "present", "report", "api", "cli"]
+LAYERS = ["model", "store", "ingest", "records", "audit", "analytics", "forecast", "monitor", "present", "report", "api", "cli"]
 SHARED = {"errors", "_lazy"}  # the error tree and the lazy-name helper, importable from every layer
 
 
