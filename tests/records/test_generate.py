@@ -72,3 +72,24 @@ def test_targets_that_select_the_same_lines_are_refused():
 def test_more_lines_than_keys_is_refused():
     with pytest.raises(ValueError, match="distinct lines can be generated"):
         generate_lines(ibis.duckdb.connect(), 10**9, years=(2025, 2025), only_mapped=True)
+
+
+def test_the_customs_csv_has_the_platforms_headers_and_every_line(tmp_path):
+    import csv
+
+    con = ibis.duckdb.connect()
+    lines = generate_lines(con, 500, only_mapped=True)
+    path = tmp_path / "customs.csv"
+    from sectorscope.records.generate import write_customs_csv
+
+    write_customs_csv(con, lines, str(path))
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert list(rows[0]) == ["数据年月", "进出口", "商品编码", "贸易伙伴编码", "贸易伙伴名称", "注册地编码", "注册地名称",
+                             "贸易方式名称", "第一数量", "第一计量单位", "美元"]
+    t = lines.to_pyarrow().sort_by("line_no")
+    assert len(rows) == t.num_rows == 500
+    first = t.slice(0, 1).to_pylist()[0]
+    assert rows[0]["数据年月"] == f"{first['year']}{first['month']:02d}"
+    assert rows[0]["商品编码"] == first["hs_code"]
+    assert rows[0]["美元"] == str(first["value"])
+    assert all(r["贸易伙伴名称"] and r["注册地名称"] for r in rows)
