@@ -28,7 +28,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["ENGINES", "EngineSettings", "connect", "settings"]
+__all__ = ["CONFIG_FILE", "ENGINES", "ENV_CONFIG", "ENV_ENGINE", "EngineSettings", "connect", "settings", "spark_session"]
 
 ENGINES = ("duckdb", "spark")
 ENV_ENGINE = "SECTORSCOPE_ENGINE"

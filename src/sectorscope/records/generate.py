@@ -25,7 +25,18 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     from ibis.backends import BaseBackend
 
-__all__ = ["SEED_TARGETS", "Target", "generate_lines", "write_customs_csv"]
+__all__ = [
+    "MAPPED",
+    "PARTNERS",
+    "PARTNER_NAMES",
+    "PROVINCES",
+    "PROVINCE_NAMES",
+    "SEED_TARGETS",
+    "TRADE_MODES",
+    "Target",
+    "generate_lines",
+    "write_customs_csv",
+]
 
 # (hs6, unit, unit price in USD at the median, weight of the code's trade) for the codes the concordance
 # maps; every other HS 2022 code of chapters 84, 85 and 90 gets a unit and a price from its own hash.
@@ -63,8 +74,7 @@ PARTNER_NAMES = {"116": "日本", "304": "德国", "502": "美国", "133": "韩�
                  "199": "亚洲其他国家(地区)"}
 PROVINCE_NAMES = {"44": "广东省", "32": "江苏省", "31": "上海市", "33": "浙江省", "11": "北京市", "37": "山东省",
                   "35": "福建省", "12": "天津市", "51": "四川省", "42": "湖北省"}
-SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.15)  # Chinese New Year in Feb
-UNITS = ("台", "个", "千克")
+_SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.15)  # Chinese New Year in Feb
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
     def u(k: int) -> str:  # the k-th uniform draw of line i, in (0, 1)
         return f"((hash(i, {seed}, {k}) % 1000000007) + 0.5) / 1000000007.0"
 
-    season = " ".join(f"WHEN {m + 1} THEN {f}" for m, f in enumerate(SEASON))
+    season = " ".join(f"WHEN {m + 1} THEN {f}" for m, f in enumerate(_SEASON))
     sql = f"""
     WITH {_weighted('partners', [(p, iso, w) for p, iso, w in PARTNERS], 'code, iso3')},
     {_weighted('provinces', list(PROVINCES), 'code')},
