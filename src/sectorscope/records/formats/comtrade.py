@@ -31,14 +31,17 @@ if TYPE_CHECKING:
 
 __all__ = ["COMTRADE_COLUMNS", "ComtradeConverter", "comtrade_meta", "looks_like_comtrade"]
 
+# the 47 columns of getFinalData / the Comtrade+ CSV export, in order (plan19.md §2)
 COMTRADE_COLUMNS = (
-    "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,"
-    "flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,"
-    "classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,"
-    "mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,"
-    "isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
-    "legacyEstimationFlag,isReported,isAggregate"
-).split(",")
+    "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode", "reporterISO",
+    "reporterDesc", "flowCode", "flowDesc", "partnerCode", "partnerISO", "partnerDesc", "partner2Code",
+    "partner2ISO", "partner2Desc", "classificationCode", "classificationSearchCode",
+    "isOriginalClassification", "cmdCode", "cmdDesc", "aggrLevel", "isLeaf", "customsCode", "customsDesc",
+    "mosCode", "motCode", "motDesc", "qtyUnitCode", "qtyUnitAbbr", "qty", "isQtyEstimated", "altQtyUnitCode",
+    "altQtyUnitAbbr", "altQty", "isAltQtyEstimated", "netWgt", "isNetWgtEstimated", "grossWgt",
+    "isGrossWgtEstimated", "cifvalue", "fobvalue", "primaryValue", "legacyEstimationFlag", "isReported",
+    "isAggregate",
+)
 _FLOWS = {"M": Flow.IMPORT.value, "X": Flow.EXPORT.value, "RM": Flow.RE_IMPORT.value, "RX": Flow.RE_EXPORT.value}
 _EDITION = {"H4": "HS2012", "H5": "HS2017", "H6": "HS2022"}
 _REQUIRED = (("refYear", "period"), ("flowCode",), ("reporterCode", "reporterISO"), ("partnerCode", "partnerISO"),
