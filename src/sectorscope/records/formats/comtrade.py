@@ -202,11 +202,16 @@ class ComtradeConverter:
             log.where(wrong, line_no, cls, "classificationCode",
                       f"the row's classification is not the batch's edition {self.meta.hs_edition}", Reason.INCONSISTENT)
         # quantities and values
-        out["quantity"] = parse_decimal(raw.column("qty"), 3, line_no, log, "qty", required=False)
-        out["quantity_unit"] = self._unit(raw, "qtyUnitAbbr", "qtyUnitCode")
+        # a unit without its quantity says nothing: null (Comtrade prints altQtyUnitAbbr even when altQty is empty)
+        qty = parse_decimal(raw.column("qty"), 3, line_no, log, "qty", required=False)
+        out["quantity"] = qty
+        out["quantity_unit"] = pc.if_else(pc.is_null(qty), pa.scalar(None, pa.string()),
+                                          self._unit(raw, "qtyUnitAbbr", "qtyUnitCode"))
         if "altQty" in h:
-            out["quantity2"] = parse_decimal(raw.column("altQty"), 3, line_no, log, "altQty", required=False)
-            out["quantity2_unit"] = self._unit(raw, "altQtyUnitAbbr", "altQtyUnitCode")
+            qty2 = parse_decimal(raw.column("altQty"), 3, line_no, log, "altQty", required=False)
+            out["quantity2"] = qty2
+            out["quantity2_unit"] = pc.if_else(pc.is_null(qty2), pa.scalar(None, pa.string()),
+                                               self._unit(raw, "altQtyUnitAbbr", "altQtyUnitCode"))
         out["value"] = parse_decimal(raw.column("primaryValue"), 2, line_no, log, "primaryValue", required=True)
         for c in ("cifvalue", "fobvalue"):
             if c in h:
