@@ -78,7 +78,9 @@ class FailureLog:
                 for (f, code), n in self.counts.items() if n > self.cap]
 
     def all(self) -> list[RowFailure]:
-        return self.kept + self.overflow()
+        """The kept failures in the order of the file's rows (whatever order the checks ran in), then the
+        notes of those not kept."""
+        return sorted(self.kept, key=lambda f: f.row if f.row is not None else 1 << 62) + self.overflow()
 
 
 _PLAIN_NUMBER = r"^[+-]?(\d{1,17}(\.\d{0,10})?|\.\d{1,10})$"
