@@ -249,3 +249,44 @@ def test_a_200k_line_file_is_read_in_chunks_with_flat_memory(tmp_path, monkeypat
     # twice the lines, not twice the memory: what is held at once is a piece and a chunk, not the file
     assert peak_full < 1.25 * peak_half
     assert peak_full < full.stat().st_size * 0.6
+
+
+def test_flow_column_contradicting_the_declared_flow(tmp_path):
+    header = ["数据年月", "商品编码", "进出口类型", "第一数量", "第一计量单位", "美元"]
+    path = write_customs_csv(tmp_path / "a.csv", [], header=header, trailing_comma=False,
+                             extra=[["202501", "85011010", "进口", "1", "台", "10"],
+                                    ["202501", "85011010", "出口", "1", "台", "10"],
+                                    ["202501", "85011010", "转口", "1", "台", "10"]])
+    rf = _read(path, flow="import")
+    assert [x["flow"] for x in _lines(rf)] == ["import", "export", None]
+    assert [(f.row, f.field, f.value, f.code) for f in rf.failures] == [
+        (3, "进出口类型", "出口", Reason.INCONSISTENT), (4, "进出口类型", "转口", Reason.BAD_VALUE)]
+
+
+def test_unknown_trade_modes_and_unread_columns_are_warned_with_counts(tmp_path):
+    header = ["数据年月", "商品编码", "贸易方式名称", "备注", "第一数量", "第一计量单位", "美元"]
+    path = write_customs_csv(tmp_path / "a.csv", [], header=header, trailing_comma=True,
+                             extra=[["202501", "85011010", "一般贸易", "x", "1", "台", "10"],
+                                    ["202501", "85011010", "新方式", "y", "1", "台", "10"],
+                                    ["202502", "85011010", "新方式", "z", "1", "台", "10"]])
+    rf = _read(path)
+    _lines(rf)
+    rf.check()
+    assert rf.warnings == [
+        "trade modes not in records/reference/trade_modes.csv, kept as printed but without a category: "
+        "新方式 (2 line(s))",
+        "columns not read: 备注"]
+
+
+def test_an_xlsx_month_stored_as_a_date(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["数据年月", "商品编码", "第一数量", "第一计量单位", "美元"])
+    wb.active.append([datetime.datetime(2025, 2, 1), "85011010", 3, "台", 1234.0])
+    wb.save(tmp_path / "a.xlsx")
+    (line,) = _lines(_read(tmp_path / "a.xlsx"))
+    assert (line["year"], line["month"], line["quantity"], line["value"]) == (
+        2025, 2, Decimal("3.000"), Decimal("1234.00"))

@@ -18,6 +18,7 @@ import tempfile
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,9 +141,11 @@ def _batch(header: list[str], buf: list[list[str]], lines: list[int]) -> pa.Reco
 
 
 def _cell_text(v: Any) -> str:
-    """A spreadsheet cell as the text a CSV export would print (1234567.0 → '1234567')."""
+    """A spreadsheet cell as the text a CSV export would print (1234567.0 → '1234567'; a date → YYYYMM)."""
     if v is None:
         return ""
+    if isinstance(v, datetime):  # a 数据年月 cell Excel turned into a date
+        return v.strftime("%Y%m")
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else repr(v)
     return str(v).strip()
