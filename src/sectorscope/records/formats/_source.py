@@ -64,6 +64,7 @@ class Source:
 
     # ---- CSV ----------------------------------------------------------------------------------------
     def _csv_batches(self) -> Iterator[pa.RecordBatch]:
+        import numpy as np
         import pyarrow as pa
         import pyarrow.csv as pcsv
 
@@ -86,7 +87,7 @@ class Source:
             for batch in table.to_batches():
                 n = batch.num_rows
                 cols = {name: batch.column(i) for i, name in enumerate(self.names) if i < len(self.header)}
-                cols[LINE_NO] = pa.array(range(line, line + n), pa.int64())
+                cols[LINE_NO] = pa.array(np.arange(line, line + n, dtype=np.int64))
                 line += n
                 yield pa.RecordBatch.from_pydict(cols)
 
@@ -152,17 +153,19 @@ def _cell_text(v: Any) -> str:
 
 
 def _drop_blank(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Leave out rows whose every cell is empty (a blank line reads as one)."""
     import pyarrow.compute as pc
 
     for b in batches:
         text_cols = [b.column(i) for i, n in enumerate(b.schema.names) if n != LINE_NO]
         if not text_cols:
             continue
-        blank = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(text_cols[0])), 0)
-        for c in text_cols[1:]:
-            blank = pc.and_(blank, pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(c)), 0))
-        if pc.any(blank).as_py():
-            b = b.filter(pc.invert(blank))
+        blank = pc.equal(pc.utf8_length(text_cols[0]), 0)
+        if pc.any(blank).as_py():  # only then look at the other cells
+            for c in text_cols[1:]:
+                blank = pc.and_(blank, pc.equal(pc.utf8_length(c), 0))
+            if pc.any(blank).as_py():
+                b = b.filter(pc.invert(blank))
         if b.num_rows:
             yield b
 
