@@ -290,3 +290,10 @@ def test_an_xlsx_month_stored_as_a_date(tmp_path):
     (line,) = _lines(_read(tmp_path / "a.xlsx"))
     assert (line["year"], line["month"], line["quantity"], line["value"]) == (
         2025, 2, Decimal("3.000"), Decimal("1234.00"))
+
+
+def test_a_header_without_lines_reads_to_nothing_with_a_warning(tmp_path):
+    rf = _read(write_customs_csv(tmp_path / "a.csv", []))
+    assert _lines(rf) == []
+    rf.check()
+    assert rf.warnings == ["the file has no lines (a header and nothing else, or only dropped rows)"]

@@ -82,10 +82,14 @@ class RecordFile:
         self.failures, self.warnings = self._log.kept, []
         self._source.failures = []
         conv = self._make(self._log)
+        rows = 0
         for raw in self._source.batches(self._chunk_rows):
             lines = conv.convert(raw)
             conv.checks.check(lines)
+            rows += lines.num_rows
             yield lines
+        if not rows:
+            self.warnings.append("the file has no lines (a header and nothing else, or only dropped rows)")
         self.warnings.extend(conv.warnings())
         self.warnings.extend(conv.checks.finish())
         for f in self._source.failures:
