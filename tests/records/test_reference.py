@@ -34,6 +34,8 @@ def test_partner_table_is_consistent():
             assert pycountry.countries.get(alpha_3=p.iso3) is not None, code
     iso = [p.iso3 for p in table.values() if p.iso3]
     assert len(iso) == len(set(iso))
+    rows = ref.reference_rows("customs_partners")
+    assert all(r["evidence"] for r in rows) and len(rows) == len(table)
 
 
 def test_partner_by_name_knows_aliases():
