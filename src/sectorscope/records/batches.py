@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DUPLICATE_KEY",
+    "STAGING",
     "BatchSummary",
     "default_root",
     "list_batches",
