@@ -95,6 +95,7 @@ def test_a_batch_round_trips_with_exact_types_on_both_engines(engine, tmp_path):
     assert got.schema.field("year").type == pa.int32()
     assert got.schema.field("hs_chapter").type == pa.string()
     assert sorted(got.to_pylist(), key=lambda r: r["line_no"]) == ROUND_TRIP
+    assert engine.to_pyarrow(open_lines(store, "comtrade", engine)).num_rows == 0  # nothing loaded: no lines
     vintages = store.vintages().execute()
     assert list(vintages["label"]) == ["records: b1.csv"]
     batches = list_batches(store)
