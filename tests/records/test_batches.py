@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sectorscope.errors import Reason, RowFailure, StoreError, UnknownCodeError, ValidationError
+from sectorscope.errors import Reason, RowFailure, StoreError, UnknownCodeError, UsageError, ValidationError
 from sectorscope.records.batches import default_root, list_batches, load_batch, open_lines, records_gc
 from sectorscope.records.engine import connect
 from sectorscope.records.schema import LINE_SCHEMA, BatchMeta
@@ -212,6 +212,10 @@ def test_a_batch_id_is_never_reused_and_supersedes_only_known_batches(tmp_path):
         load_batch(store, meta(), chunks([line(value="1.00")]))
     with pytest.raises(UnknownCodeError, match="unknown batch to supersede 'b0'"):
         load_batch(store, meta("b2", supersedes=["b0"]), chunks([line("b2")]))
+    with pytest.raises(UsageError, match="unknown grain size; a batch's grain is some of partner, commodity"):
+        load_batch(store, BatchMeta(**{**meta("b3").__dict__, "grain": ("size",)}), chunks([line("b3")]))
+    with pytest.raises(UsageError, match=r"batch id '\.\./x' cannot name files"):
+        load_batch(store, meta("../x"), chunks([line("../x")]))
     assert tree(default_root(store)) == files
 
 
@@ -283,6 +287,9 @@ def test_gc_removes_only_files_no_manifest_lists(tmp_path):
     assert tree(root) == listed
     assert not (root / "customs_cn/year=2025/month=7").exists()
     assert records_gc(store) == []
+    with pytest.raises(StoreError, match=r"no store at .*elsewhere\.duckdb: records gc deletes the files a store"):
+        records_gc(Store(tmp_path / "elsewhere.duckdb"), root)
+    assert tree(root) == listed
 
 
 _CHILD = """

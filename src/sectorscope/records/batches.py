@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, Reason, RowFailure, StoreError, UsageError, ValidationError
 from ..store import record_manifest
 from .cumulative import SERIES, cumulative_failures, cumulative_to_monthly
-from .schema import DATASETS, LINE_SCHEMA, BatchMeta, Flow, PeriodKind
+from .schema import DATASETS, LINE_SCHEMA, BatchMeta, Flow, Grain, PeriodKind
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -90,6 +90,9 @@ def _check_meta(meta: BatchMeta) -> None:
         raise UsageError(f"unknown dataset {meta.dataset!r}; datasets are {', '.join(DATASETS)}")
     if meta.period_kind not in set(PeriodKind):
         raise UsageError(f"unknown period kind {meta.period_kind!r}; kinds are {', '.join(PeriodKind)}")
+    unknown = sorted(set(meta.grain) - set(Grain))
+    if unknown:
+        raise UsageError(f"unknown grain {', '.join(unknown)}; a batch's grain is some of {', '.join(Grain)}")
     if meta.batch_id in meta.supersedes:
         raise UsageError(f"batch {meta.batch_id!r} cannot supersede itself")
 
@@ -426,6 +429,9 @@ def records_gc(store: Store, root: Path | None = None, *, dry_run: bool = False)
     base = Path(root) if root is not None else default_root(store)
     if not base.is_dir():
         return []
+    if not store.exists():  # every file would look unlisted: a wrong store path must not empty the tree
+        raise StoreError(f"no store at {store.path}: records gc deletes the files a store does not list, so it "
+                         f"needs the store of {base}", reason=Reason.NO_STORE)
     listed = record_manifest.listed_paths(store)
     staging_root = base / STAGING
     gone: list[Path] = []
