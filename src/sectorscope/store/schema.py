@@ -14,6 +14,9 @@ __all__ = [
     "OBSERVATIONS",
     "OBSOLETE_COLUMNS",
     "OPTIONAL_TABLES",
+    "RECORD_BATCHES",
+    "RECORD_FILES",
+    "RECORD_SUPERSESSIONS",
     "REFERENCE_KEYS",
     "RULE_FILES",
     "SCHEMAS",
@@ -196,6 +199,60 @@ AUDIT_FINDINGS = ibis.schema(
     }
 )
 
+# Record sets (records/batches.py): the manifest of the Parquet files that hold trade lines. The lines are not
+# in the store (10⁸ of them would not fit one DuckDB file's write path); the store says which files exist,
+# where each came from, and which cells a correction replaced. A batch is a vintage: its rows are written in
+# the same transaction as its `vintages` row, so the files a reader sees change exactly when a vintage commits.
+RECORD_BATCHES = ibis.schema(
+    {
+        "batch_id": dt.string,
+        "dataset": dt.string,
+        "source_file": dt.string,
+        "sha256": _str,
+        "bytes": dt.Int64(nullable=True),  # the source file's size, when it was at hand
+        "publisher": _str,
+        "release_date": dt.Date(nullable=True),
+        "retrieved_at": dt.Timestamp(timezone="UTC", nullable=True),
+        "hs_edition": dt.string,
+        "currency": dt.string,
+        "grain": dt.string,  # the batch's Grain values, sorted, joined by ","
+        "period_kind": dt.string,  # as the source printed it (cumulative lines are stored monthly)
+        "period_from": _str,  # YYYY-MM of the batch's first and last line
+        "period_to": _str,
+        "n_lines": dt.int64,
+        "vintage_id": dt.int64,
+        "loaded_at": dt.Timestamp(timezone="UTC"),
+    }
+)
+
+# One row per Parquet file: its path relative to the record root, and the one cell (flow, year, month,
+# chapter) it holds, so "which files are current" is a query over this table, never a listing of folders.
+RECORD_FILES = ibis.schema(
+    {
+        "batch_id": dt.string,
+        "path": dt.string,
+        "year": dt.int64,
+        "month": dt.int64,
+        "hs_chapter": dt.string,
+        "flow": dt.string,
+        "n_lines": dt.int64,
+        "bytes": dt.int64,
+    }
+)
+
+# A correction replaces whole cells of earlier batches: one row per cell of `superseded_batch` that
+# `batch_id` took over (valid from `batch_id`'s vintage on).
+RECORD_SUPERSESSIONS = ibis.schema(
+    {
+        "batch_id": dt.string,
+        "superseded_batch": dt.string,
+        "year": dt.int64,
+        "month": dt.int64,
+        "hs_chapter": dt.string,
+        "flow": dt.string,
+    }
+)
+
 SCHEMAS = {
     "observations": OBSERVATIONS,
     "vintages": VINTAGES,
@@ -205,9 +262,13 @@ SCHEMAS = {
     "rule_files": RULE_FILES,
     "house_views": HOUSE_VIEWS,
     "audit_findings": AUDIT_FINDINGS,
+    "record_batches": RECORD_BATCHES,
+    "record_files": RECORD_FILES,
+    "record_supersessions": RECORD_SUPERSESSIONS,
 }
 # Tables a store written before they existed may lack; reads see them empty, the next write adds them.
-OPTIONAL_TABLES = ("rule_files", "house_views", "audit_findings")
+OPTIONAL_TABLES = ("rule_files", "house_views", "audit_findings", "record_batches", "record_files",
+                   "record_supersessions")
 
 # Columns an older schema stored that the current one does not: dropped on a store's next write, never read.
 OBSOLETE_COLUMNS = {"observations": ("row_hash",)}
