@@ -291,7 +291,8 @@ def load_batch(store: Store, meta: BatchMeta, chunks: Iterable[pa.RecordBatch], 
     set: staged as Parquet, checked, renamed into the tree under `root` (default `default_root(store)`), and
     committed to the store's manifest in one transaction.
 
-    `failures` are those the file's reader found; with them or with any of the checks' (a line that disagrees
+    `failures` are those the file's reader finds: a list it fills while `chunks` are read (a record file's
+    `failures`), read once the lines are staged; with them or with any of the checks' (a line that disagrees
     with its batch, a duplicate line, a cumulative series that cannot be made monthly) the staging is deleted
     and ValidationError raises all of them: the store and the tree are unchanged. A cumulative batch is stored
     as monthly lines. `meta.supersedes` names batches whose cells (flow, year, month, chapter) this one
@@ -318,7 +319,7 @@ def load_batch(store: Store, meta: BatchMeta, chunks: Iterable[pa.RecordBatch], 
             con.raw_sql("SET partitioned_write_flush_threshold = 122880")
             con.raw_sql("SET partitioned_write_max_open_files = 64")
             try:
-                files, n_lines, period = _stage(con, meta, chunks, staging, list(failures or ()))
+                files, n_lines, period = _stage(con, meta, chunks, staging, failures if failures is not None else [])
             finally:
                 con.disconnect()
             rows = []

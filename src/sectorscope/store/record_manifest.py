@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import Reason, StoreError, UnknownCodeError
 from . import backend, writing
 from .schema import SCHEMA_VERSION, SCHEMAS
-from .store import AsOf, Store, _release_readers
+from .store import AsOf, Store, release_readers
 
 __all__ = [
     "CELL",
@@ -67,7 +67,7 @@ def commit_batch(store: Store, batch: Mapping[str, Any], files: Sequence[Mapping
     dataset = str(batch["dataset"])
     loaded = _utc(loaded_at or datetime.now(UTC))
     store.close()
-    _release_readers(store.path)
+    release_readers(store.path)
     with backend.write_session(store.path, wait=wait) as con:
         writing.ensure_schema(con)
         known = con.table("record_batches").select("batch_id", "dataset").execute()

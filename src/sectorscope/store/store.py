@@ -40,6 +40,7 @@ __all__ = [
     "Batch",
     "Store",
     "VintageSummary",
+    "release_readers",
 ]
 
 AsOf = int | str | date | datetime | None
@@ -83,7 +84,9 @@ class VintageSummary:
 _READERS: dict[str, weakref.WeakSet[Store]] = {}
 
 
-def _release_readers(path: Path) -> None:
+def release_readers(path: Path) -> None:
+    """Close this process's read-only connections to the store file before a write (DuckDB refuses a
+    read-write connection beside a read-only one), unless the process holds the file."""
     if backend.holds(path):
         return
     for store in list(_READERS.get(str(backend.real_path(path)), ())):
@@ -338,7 +341,7 @@ class Store:
         atomically like any write. Findings are recomputed from the vintage, so this is the one table whose
         rows are replaced rather than versioned."""
         self.close()
-        _release_readers(self.path)
+        release_readers(self.path)
         schema = SCHEMAS["audit_findings"]
         frame = frame.copy()
         frame["vintage_id"] = vintage_id
@@ -357,7 +360,7 @@ class Store:
         as it was. `wait`: seconds to wait for another writer (`on_wait` is called once if it must).
         `dry_run`: do everything, report what the vintage would hold, and roll it back."""
         self.close()
-        _release_readers(self.path)
+        release_readers(self.path)
         loaded_at = loaded_at or datetime.now(UTC)
         if loaded_at.tzinfo is None:
             loaded_at = loaded_at.replace(tzinfo=UTC)
