@@ -19,6 +19,7 @@ from .extract import extract_command
 from .forecast import forecast_command
 from .job import run_command
 from .monitor import alerts_command, diff_command
+from .records import records_app
 from .report import report_command
 from .serve import serve_command, token_command
 
@@ -58,6 +59,7 @@ app.command("report")(report_command)
 app.command("diff")(diff_command)
 app.command("alerts")(alerts_command)
 app.command("export")(export_command)
+app.add_typer(records_app, name="records")
 app.command("serve")(serve_command)
 app.command("token")(token_command)
 

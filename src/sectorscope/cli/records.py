@@ -1,0 +1,155 @@
+"""`sectorscope records load|list|lines|gc`: thin over sectorscope.records (record sets: customs lines)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from .common import (
+    DEFAULT_STORE,
+    FormatOpt,
+    Group,
+    StoreOpt,
+    check_choice,
+    emit_records,
+    open_store,
+    out,
+    print_table,
+    shown,
+)
+
+__all__ = ["BATCH_COLUMNS", "LINE_COLUMNS", "gc_command", "lines_command", "list_command", "load_command",
+           "records_app"]
+
+records_app = typer.Typer(cls=Group, help="Record sets: customs and Comtrade lines by HS code, kept as Parquet "
+                          "batches (each a vintage with its source).")
+BATCH_COLUMNS = ("batch_id", "dataset", "vintage_id", "n_lines", "n_files", "period_from", "period_to", "hs_edition",
+                 "currency", "publisher", "source_file", "cells_superseded")
+LINE_COLUMNS = ("batch_id", "line_no", "flow", "year", "month", "hs_code", "partner_code", "partner_iso3", "province",
+                "trade_mode", "quantity", "quantity_unit", "value", "currency")
+FORMATS = ("table", "json", "csv")
+RootOpt = Annotated[Path | None, typer.Option("--root", help="The record-set folder (default: beside the store, "
+                                              "<store>.records).")]
+EngineOpt = Annotated[str | None, typer.Option("--engine", help="duckdb or spark (default: $SECTORSCOPE_ENGINE, "
+                                               "sectorscope.toml, else duckdb).")]
+
+
+def _period(text: str | None) -> tuple[int, int, int] | None:
+    """`2025-01/2025-03` or `2025-03` as (year, first month, last month)."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:/(\d{4})-(\d{1,2}))?", text.strip())
+    if not m or (m.group(3) and m.group(3) != m.group(1)):
+        raise UsageError(f"--period {text!r}: give YYYY-MM or YYYY-MM/YYYY-MM within one year, e.g. 2025-01/2025-03")
+    first = int(m.group(2))
+    last = int(m.group(4) or first)
+    return int(m.group(1)), first, last
+
+
+@records_app.command("load")
+def load_command(
+    path: Annotated[Path, typer.Argument(help="A China Customs export (CSV or XLSX) or a UN Comtrade bulk file.")],
+    hs_edition: Annotated[str, typer.Option("--hs-edition", help="The file's HS edition: HS2012, HS2017 or HS2022.")],
+    store: StoreOpt = DEFAULT_STORE,
+    fmt: Annotated[str | None, typer.Option("--file-format", help="customs_cn or comtrade (default: from the "
+                                            "header).")] = None,
+    batch_id: Annotated[str | None, typer.Option(help="The batch's id (default: dataset and the file's sha256).")] = None,
+    flow: Annotated[str | None, typer.Option(help="import or export, for a file without a flow column.")] = None,
+    period: Annotated[str | None, typer.Option(help="The months the file covers, YYYY-MM/YYYY-MM (required for a "
+                                               "cumulative 累计 file).")] = None,
+    currency: Annotated[str | None, typer.Option(help="USD or CNY, checked against the amount column.")] = None,
+    publisher: Annotated[str, typer.Option(help="Who published the file (default: 海关总署 or UN Comtrade).")] = "",
+    supersedes: Annotated[list[str] | None, typer.Option(help="A batch this file corrects (repeatable): its cells "
+                                                         "that this file covers are replaced.")] = None,
+    root: RootOpt = None,
+) -> None:
+    """Check a record file line by line and as a whole, and add it to the record set as one batch; nothing is
+    written if any line fails."""
+    from ..records.load import load_records
+    from ..store import Store
+
+    st = Store(store)
+    loaded = load_records(st, path, hs_edition=hs_edition, fmt=fmt, batch_id=batch_id, flow=flow,
+                          period=_period(period), currency=currency, publisher=publisher,
+                          supersedes=tuple(supersedes or ()), root=root)
+    s = loaded.summary
+    out.print(f"batch {s.batch_id} (vintage v{s.vintage_id}) written to {shown(str(s.root))}: {s.n_lines} lines in "
+              f"{s.n_files} files, {s.cells_superseded} cells of earlier batches replaced", highlight=False)
+    for w in loaded.warnings:
+        out.print(f"note: {w}", highlight=False)
+
+
+@records_app.command("list")
+def list_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") -> None:
+    """The record batches of the store, oldest first."""
+    from ..records.batches import list_batches
+
+    check_choice("--format", fmt, FORMATS)
+    frame = list_batches(open_store(store))
+    rows = frame.reindex(columns=list(BATCH_COLUMNS)).to_dict("records")
+    if fmt != "table":
+        emit_records(rows, fmt, BATCH_COLUMNS)
+        return
+    print_table(f"{len(rows)} record batch(es)", BATCH_COLUMNS, ([r[c] for c in BATCH_COLUMNS] for r in rows),
+                wrap=("source_file", "publisher"))
+
+
+@records_app.command("lines")
+def lines_command(
+    store: StoreOpt = DEFAULT_STORE,
+    dataset: Annotated[str, typer.Option(help="customs_cn or comtrade.")] = "customs_cn",
+    hs: Annotated[str | None, typer.Option(help="Lines whose HS code starts with these digits.")] = None,
+    flow: Annotated[str | None, typer.Option(help="import or export.")] = None,
+    year: Annotated[int | None, typer.Option(help="One year.")] = None,
+    month: Annotated[int | None, typer.Option(help="One month (1-12).")] = None,
+    partner: Annotated[str | None, typer.Option(help="A partner: customs code or ISO 3166 alpha-3.")] = None,
+    batch: Annotated[str | None, typer.Option(help="One batch.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many lines.", min=1)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many lines first (lines are ordered by batch and line "
+                                        "number).", min=0)] = 0,
+    engine: EngineOpt = None,
+    root: RootOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The current lines of a record set, filtered and paged (the lines behind a figure)."""
+    from ..records.batches import open_lines
+    from ..records.engine import connect
+
+    check_choice("--format", fmt, FORMATS)
+    t = open_lines(open_store(store), dataset, connect(engine), root=root)
+    conds = []
+    if hs:
+        conds.append(t.hs_code.startswith(hs.replace(".", "")))
+    if flow:
+        conds.append(t.flow == flow)
+    if year is not None:
+        conds.append(t.year == year)
+    if month is not None:
+        conds.append(t.month == month)
+    if partner:
+        conds.append((t.partner_code == partner) | (t.partner_iso3 == partner.upper()))
+    if batch:
+        conds.append(t.batch_id == batch)
+    if conds:
+        t = t.filter(*conds)
+    rows = t.order_by(["batch_id", "line_no"]).select(*LINE_COLUMNS).limit(limit, offset=offset).to_pyarrow().to_pylist()
+    if fmt != "table":
+        emit_records(rows, fmt, LINE_COLUMNS)
+        return
+    print_table(f"{len(rows)} line(s) from {offset + 1}", LINE_COLUMNS, ([r[c] for c in LINE_COLUMNS] for r in rows))
+
+
+@records_app.command("gc")
+def gc_command(store: StoreOpt = DEFAULT_STORE, root: RootOpt = None,
+               dry_run: Annotated[bool, typer.Option(help="List what would be deleted; delete nothing.")] = False) -> None:
+    """Delete files under the record-set folder that no batch lists (what a killed load left behind)."""
+    from ..records.batches import records_gc
+
+    gone = records_gc(open_store(store), root, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    out.print(f"{verb} {len(gone)} file(s) no batch lists", highlight=False)
+    for p in gone:
+        out.print(f"  {shown(str(p))}", highlight=False)
