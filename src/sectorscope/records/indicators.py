@@ -1,0 +1,163 @@
+"""Indicators from mapped trade lines (LINE_SCHEMA + market, product, share from `concordance.apply`), each an
+Ibis expression that runs unchanged on DuckDB and on Spark and gives the same figures on both.
+
+Why the rules: a figure must be identical on both engines, to the last digit. So amounts stay DECIMAL until
+they are summed (value × share is a decimal product, applied line by line before the sum); a ratio divides
+once, after summing, the two exact sums cast to double (one IEEE division gives one answer everywhere); every
+divisor goes through `nullif(0)` (Spark 4 raises DIVIDE_BY_ZERO under ANSI mode, DuckDB returns inf). Amounts
+in different currencies are never added (the currency is a key, shown as `unit`), nor quantities in different
+units.
+
+Periods: every indicator is first summed by month, then re-summed to the grain asked for — month (2025-03),
+quarter (2025Q1), year (2025) or cumulative 1–N月 (2025-01/2025-03, one row for each month N the year has in
+the data, summing months 1..N). `year` and `part` (month, quarter, 0 for a year, N for 1–N月) say the same as
+the label, so year-on-year growth is a join on year − 1 with the same part.
+
+Flows: `import` and `export` lines only (re-imports and re-exports are not added in). The lines passed must be
+of one grain (the schema's Grain): a batch without partners has null partners meaning "all", and adding it to
+a batch by partner would count its trade twice; the caller filters.
+
+More indicators: indicators_partners.py (partner concentration, mirror check), indicators_dependence.py
+(import dependence, localisation).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = [
+    "BY",
+    "DIMENSIONS",
+    "GRAINS",
+    "by_period",
+    "trade_flows",
+    "unit_values",
+    "weighted",
+    "yoy",
+]
+
+GRAINS = ("month", "quarter", "year", "cumulative")
+BY = ("partner", "province", "trade_mode")
+# Key columns an indicator's result may have besides its period; `yoy` matches rows on those it finds.
+DIMENSIONS = ("market", "product", "flow", "partner", "province", "trade_mode", "quantity_unit", "unit", "grain",
+              "part", "reporter")
+VALUE = "decimal(28, 8)"  # value × share: decimal(20,2) × decimal(7,6), typed alike on both engines
+QTY = "decimal(28, 9)"  # quantity × share
+
+
+def _check(grain: str, by: Sequence[str]) -> None:
+    if grain not in GRAINS:
+        raise UsageError(f"unknown grain {grain!r}; grains are {', '.join(GRAINS)}")
+    bad = [b for b in by if b not in BY]
+    if bad:
+        raise UsageError(f"cannot break down by {', '.join(map(repr, bad))}; by one or more of {', '.join(BY)}")
+
+
+def weighted(lines: ir.Table, reporter: str | None = None) -> ir.Table:
+    """Mapped lines (of `reporter` only, when given) with `wvalue` = value × share and `wquantity` = quantity × share (decimals), and `partner`
+    = the ISO code, else the customs code (residual regions such as 亚洲其他国家(地区) have no ISO code)."""
+    import ibis.expr.datatypes as dt
+
+    d6 = dt.Decimal(20, 6)  # both factors alike (Ibis wants one type); the product's 8 or 9 decimals stay exact
+    if reporter is not None:
+        lines = lines.filter(lines.reporter == reporter)
+    share = lines.share.cast(d6)
+    return lines.mutate(
+        wvalue=(lines.value.cast(d6) * share).cast(dt.dtype(VALUE)),
+        wquantity=(lines.quantity.cast(d6) * share).cast(dt.dtype(QTY)),
+        partner=lines.partner_iso3.coalesce(lines.partner_code),
+    )
+
+
+def by_period(t: ir.Table, keys: Sequence[str], sums: Mapping[str, Callable[[ir.Table], ir.Value]],
+              grain: str) -> ir.Table:
+    """Sum `sums` (name → a function of the table giving the value to sum) by `keys` and period at `grain`.
+    Always by month first; the coarser grains re-sum the monthly sums (a cumulative 1–N月 joins each month to
+    every N ≥ it of the same year that the data has). Result: keys, grain, year, part, period, the sums, and
+    n_lines (the lines summed)."""
+    import ibis
+
+    _check(grain, ())
+    keys = list(keys)
+    monthly = t.group_by([*keys, "year", "month"]).aggregate(
+        **{name: f(t).sum() for name, f in sums.items()}, n_lines=t.count())
+    names = [*sums, "n_lines"]
+    year_s = monthly.year.cast("string")
+    if grain == "month":
+        out = monthly.mutate(part=monthly.month, period=year_s + "-" + monthly.month.cast("string").lpad(2, "0"))
+        return out.drop("month").mutate(grain=ibis.literal(grain)).select(*keys, "grain", "year", "part", "period",
+                                                                         *names)
+    if grain == "cumulative":
+        ends = t.select(_y=t.year, _n=t.month).distinct()
+        joined = monthly.join(ends, [monthly.year == ends._y, monthly.month <= ends._n])
+        step = joined.group_by([*keys, "year", joined._n.name("part")]).aggregate(
+            **{n: joined[n].sum() for n in names})
+        ys = step.year.cast("string")
+        label = ys + "-01/" + ys + "-" + step.part.cast("string").lpad(2, "0")
+        return step.mutate(grain=ibis.literal(grain), period=label).select(*keys, "grain", "year", "part", "period",
+                                                                          *names)
+    part = ((monthly.month - 1) // 3 + 1) if grain == "quarter" else ibis.literal(0)
+    stepped = monthly.mutate(part=part.cast("int32"))
+    step = stepped.group_by([*keys, "year", "part"]).aggregate(**{n: stepped[n].sum() for n in names})
+    ys = step.year.cast("string")
+    label = ys + "Q" + step.part.cast("string") if grain == "quarter" else ys
+    return step.mutate(grain=ibis.literal(grain), period=label).select(*keys, "grain", "year", "part", "period", *names)
+
+
+def trade_flows(lines: ir.Table, grain: str = "month", *, by: Sequence[str] = (), by_product: bool = True,
+                reporter: str | None = "CHN") -> ir.Table:
+    """Imports, exports and the balance (exports − imports) by market × product × period (× `by`: partner,
+    province, trade_mode), from `reporter`'s lines (None: every reporter's), in long form: columns market, [product], [by…], unit (the currency), grain, year,
+    part, period, flow (import | export | balance), value (decimal, value × share summed), n_lines."""
+    import ibis
+
+    _check(grain, by)
+    w = weighted(lines, reporter)
+    w = w.filter(w.flow.isin(["import", "export"])).mutate(unit=w.currency)
+    keys = ["market", *(["product"] if by_product else []), *by, "unit"]
+    flows = by_period(w, [*keys, "flow"], {"value": lambda x: x.wvalue}, grain)
+    bal = flows.group_by([*keys, "grain", "year", "part", "period"]).aggregate(
+        value=ibis.ifelse(flows.flow == "export", flows.value, -flows.value).sum(), n_lines=flows.n_lines.sum())
+    cols = [*keys, "grain", "year", "part", "period", "flow", "value", "n_lines"]
+    return flows.select(*cols).union(bal.mutate(flow=ibis.literal("balance")).select(*cols))
+
+
+def unit_values(lines: ir.Table, grain: str = "year", *, by: Sequence[str] = (), by_product: bool = True,
+                reporter: str | None = "CHN") -> ir.Table:
+    """Unit values (value / quantity) of `reporter`'s lines by market × product × flow × quantity unit × period
+    (× `by`): lines with
+    a quantity and a unit only, each unit apart (kilograms are never added to pieces). Columns: market,
+    [product], [by…], flow, currency, quantity_unit, grain, year, part, period, value, quantity (decimals),
+    unit_value (double), unit (e.g. USD/千克), n_lines."""
+    import ibis.expr.datatypes as dt
+
+    _check(grain, by)
+    w = weighted(lines, reporter)
+    w = w.filter(w.flow.isin(["import", "export"]) & w.quantity.notnull() & w.quantity_unit.notnull())
+    keys = ["market", *(["product"] if by_product else []), *by, "flow", "currency", "quantity_unit"]
+    s = by_period(w, keys, {"value": lambda x: x.wvalue, "quantity": lambda x: x.wquantity}, grain)
+    f64 = dt.float64
+    return s.mutate(unit_value=s.value.cast(f64) / s.quantity.cast(f64).nullif(0),
+                    unit=s.currency + "/" + s.quantity_unit)
+
+
+def yoy(table: ir.Table, value: str = "value", *, keys: Sequence[str] | None = None) -> ir.Table:
+    """Year-on-year growth of `value` in any indicator table with year, part and period columns: each row
+    matched to the row of the year before with the same keys (by default the DIMENSIONS columns it has) and the
+    same part (month, quarter, 1–N月). Columns: keys, year, period, value, value_prev, yoy_pct (100 × (value −
+    prev) / prev, divided once; null where there is no previous year or it is 0)."""
+    import ibis.expr.datatypes as dt
+
+    ks = [k for k in (keys if keys is not None else DIMENSIONS) if k in table.columns]
+    if "part" not in ks and "part" in table.columns:
+        ks.append("part")
+    prev = table.select(*[table[k].name(f"_p_{k}") for k in ks], _p_year=table.year + 1, value_prev=table[value])
+    j = table.left_join(prev, [*[table[k] == prev[f"_p_{k}"] for k in ks], table.year == prev._p_year])
+    f64 = dt.float64
+    growth = (j[value] - j.value_prev).cast(f64) / j.value_prev.cast(f64).nullif(0) * 100
+    return j.select(*ks, "year", "period", j[value].name("value"), "value_prev", yoy_pct=growth)
