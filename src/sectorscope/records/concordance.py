@@ -30,10 +30,9 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 __all__ = [
-    "COLUMNS",
     "CODE_LENGTHS",
+    "COLUMNS",
     "EDITIONS",
-    "SHARE_TYPE",
     "Concordance",
     "ConcordanceRow",
     "apply",
@@ -44,8 +43,7 @@ __all__ = [
 COLUMNS = ("version", "hs_edition", "code", "market", "product", "share", "source", "note")
 EDITIONS = ("HS2012", "HS2017", "HS2022")
 CODE_LENGTHS = (6, 8, 10)
-SHARE_DECIMALS = 6
-SHARE_TYPE = "decimal(7, 6)"  # exact on both engines: value × share is a decimal product, summed exactly
+_SHARE_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Concordance:
             "code_len": pa.array([len(r.code) for r in self.rows], pa.int32()),
             "market": pa.array([r.market for r in self.rows], pa.string()),
             "product": pa.array([r.product for r in self.rows], pa.string()),
-            "share": pa.array([r.share for r in self.rows], pa.decimal128(7, SHARE_DECIMALS)),
+            "share": pa.array([r.share for r in self.rows], pa.decimal128(7, _SHARE_DECIMALS)),
         })
 
     def lengths(self) -> tuple[int, ...]:
@@ -164,7 +162,7 @@ def _row(name: str, n: int, rec: dict[str, str], failures: list[RowFailure]) -> 
     share = _share(rec["share"])
     if share is None:
         failures.append(RowFailure(name, n, "share", rec["share"],
-                                   f"a share is a number above 0 and at most 1, with at most {SHARE_DECIMALS} decimals"))
+                                   f"a share is a number above 0 and at most 1, with at most {_SHARE_DECIMALS} decimals"))
     if len(failures) > before or share is None:
         return None
     return ConcordanceRow(edition, code, rec["market"], rec["product"], share, rec["source"], rec["note"], n)
@@ -176,7 +174,7 @@ def _share(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     exponent = share.as_tuple().exponent
-    if not share.is_finite() or not 0 < share <= 1 or (isinstance(exponent, int) and exponent < -SHARE_DECIMALS):
+    if not share.is_finite() or not 0 < share <= 1 or (isinstance(exponent, int) and exponent < -_SHARE_DECIMALS):
         return None
     return share
 

@@ -46,8 +46,8 @@ BY = ("partner", "province", "trade_mode")
 # Key columns an indicator's result may have besides its period; `yoy` matches rows on those it finds.
 DIMENSIONS = ("market", "product", "flow", "partner", "province", "trade_mode", "quantity_unit", "unit", "grain",
               "part", "reporter")
-VALUE = "decimal(28, 8)"  # value × share: decimal(20,2) × decimal(7,6), typed alike on both engines
-QTY = "decimal(28, 9)"  # quantity × share
+_VALUE = "decimal(28, 8)"  # value × share: decimal(20,2) × decimal(7,6), typed alike on both engines
+_QTY = "decimal(28, 9)"  # quantity × share
 
 
 def _check(grain: str, by: Sequence[str]) -> None:
@@ -68,8 +68,8 @@ def weighted(lines: ir.Table, reporter: str | None = None) -> ir.Table:
         lines = lines.filter(lines.reporter == reporter)
     share = lines.share.cast(d6)
     return lines.mutate(
-        wvalue=(lines.value.cast(d6) * share).cast(dt.dtype(VALUE)),
-        wquantity=(lines.quantity.cast(d6) * share).cast(dt.dtype(QTY)),
+        wvalue=(lines.value.cast(d6) * share).cast(dt.dtype(_VALUE)),
+        wquantity=(lines.quantity.cast(d6) * share).cast(dt.dtype(_QTY)),
         partner=lines.partner_iso3.coalesce(lines.partner_code),
     )
 
