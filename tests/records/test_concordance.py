@@ -104,3 +104,24 @@ def test_a_missing_file_or_column_is_an_input_error(tmp_path):
     with pytest.raises(ValidationError, match="row 1, field 'product': column missing") as info2:
         load_concordance(bad)
     assert info2.value.reason == Reason.WRONG_SHAPE
+
+
+def test_the_seeds_pzt_code_maps_in_hs2017_and_is_unmapped_in_hs2022():
+    """8548.90 is an HS2017 code: an HS2017 line maps to the PZT product; the same code in an HS2022 batch maps to
+    nothing and is counted as unmapped, while HS2022's 854800 maps."""
+    import ibis
+    import pyarrow as pa
+
+    from sectorscope.records.concordance import apply, unmapped
+
+    lines = ibis.memtable(pa.table({"hs_edition": ["HS2017", "HS2022", "HS2022"],
+                                    "hs_code": ["85489000", "85489000", "85480000"],
+                                    "hs6": ["854890", "854890", "854800"], "flow": ["import"] * 3,
+                                    "currency": ["USD"] * 3,
+                                    "value": pa.array([Decimal(10), Decimal(20), Decimal(40)], pa.decimal128(20, 2))}))
+    conc = load_concordance(DEFAULT)
+    got = apply(lines, conc).order_by("value").to_pyarrow().to_pylist()
+    assert [(r["hs_edition"], r["conc_code"], r["product"]) for r in got] == [
+        ("HS2017", "854890", "高端微执行器用PZT陶瓷片"), ("HS2022", "854800", "高端微执行器用PZT陶瓷片")]
+    miss = unmapped(lines, conc).to_pyarrow().to_pylist()
+    assert [(r["hs_edition"], r["hs6"], r["n_lines"], r["value"]) for r in miss] == [("HS2022", "854890", 1, Decimal(20))]
