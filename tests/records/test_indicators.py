@@ -242,3 +242,12 @@ def _load_test_concordance():
 
 
 _CONC = _load_test_concordance()
+
+
+def test_yoy_matches_a_null_partner_to_the_null_of_the_year_before(engine, conc):
+    """A batch without partners has null partners ("all"): its growth is still found (a null-safe match)."""
+    rows = [(*r[:5], None, *r[6:]) for r in ROWS if r[4] == "85011010" and r[1] == "export"]
+    mapped = apply(on(engine, "lines_nullp", fixture_lines(rows)), conc, engine)
+    flows = trade_flows(mapped, "year", by=("partner",))
+    got = rows_of(yoy(flows.filter(flows.flow == "export")), "period", "value", "value_prev", "yoy_pct")
+    assert got == [("2024", D("8000"), None, None), ("2025", D("7600"), D("8000"), pytest.approx(-5.0, abs=1e-12))]

@@ -59,8 +59,9 @@ def _check(grain: str, by: Sequence[str]) -> None:
 
 
 def weighted(lines: ir.Table, reporter: str | None = None) -> ir.Table:
-    """Mapped lines (of `reporter` only, when given) with `wvalue` = value × share and `wquantity` = quantity × share (decimals), and `partner`
-    = the ISO code, else the customs code (residual regions such as 亚洲其他国家(地区) have no ISO code)."""
+    """Mapped lines (of `reporter` only, when given) with `wvalue` = value × share and `wquantity` = quantity
+    × share (decimals), and `partner` = the ISO code, else the customs code (residual regions such as
+    亚洲其他国家(地区) have no ISO code)."""
     import ibis.expr.datatypes as dt
 
     d6 = dt.Decimal(20, 6)  # both factors alike (Ibis wants one type); the product's 8 or 9 decimals stay exact
@@ -93,7 +94,7 @@ def by_period(t: ir.Table, keys: Sequence[str], sums: Mapping[str, Callable[[ir.
         return out.drop("month").mutate(grain=ibis.literal(grain)).select(*keys, "grain", "year", "part", "period",
                                                                          *names)
     if grain == "cumulative":
-        ends = t.select(_y=t.year, _n=t.month).distinct()
+        ends = monthly.select(_y=monthly.year, _n=monthly.month).distinct()
         joined = monthly.join(ends, [monthly.year == ends._y, monthly.month <= ends._n])
         step = joined.group_by([*keys, "year", joined._n.name("part")]).aggregate(
             **{n: joined[n].sum() for n in names})
@@ -168,7 +169,8 @@ def yoy(table: ir.Table, value: str = "value", *, keys: Sequence[str] | None = N
     if "part" not in ks and "part" in table.columns:
         ks.append("part")
     prev = table.select(*[table[k].name(f"_p_{k}") for k in ks], _p_year=table.year + 1, value_prev=table[value])
-    j = table.left_join(prev, [*[table[k] == prev[f"_p_{k}"] for k in ks], table.year == prev._p_year])
+    # null-safe: a null key (a batch without partners: "all partners") matches the null of the year before
+    j = table.left_join(prev, [*[table[k].identical_to(prev[f"_p_{k}"]) for k in ks], table.year == prev._p_year])
     f64 = dt.float64
     growth = (j[value] - j.value_prev).cast(f64) / j.value_prev.cast(f64).nullif(0) * 100
     return j.select(*ks, "year", "period", j[value].name("value"), "value_prev", yoy_pct=growth)

@@ -30,8 +30,8 @@ def _to_cny(amount: ir.Value, currency: ir.Value, rate: ir.Value) -> ir.Value:
 
 def import_dependence(lines: ir.Table, output: ir.Table, fx: ir.Table, *, by_product: bool = True,
                       reporter: str = "CHN") -> ir.Table:
-    """Import dependence of `reporter` (whose output `output` is) by market × [product] × year, in CNY: columns market, [product], year, period, output,
-    imports, exports, apparent_consumption (decimals, CNY), import_dependence and localisation (doubles in
+    """Import dependence of `reporter` (whose output `output` is) by market × [product] × year, in CNY:
+    columns market, [product], year, period, output, imports, exports, apparent_consumption (decimals, CNY), import_dependence and localisation (doubles in
     0..1: imports / apparent consumption, (output − exports) / apparent consumption), unit ("CNY"), n_lines.
     Only market-years with both trade lines and output; null ratios where apparent consumption is not above 0
     or an FX rate is missing."""

@@ -20,8 +20,8 @@ __all__ = ["mirror_gap", "partner_concentration"]
 
 def partner_concentration(lines: ir.Table, grain: str = "year", *, by_product: bool = True, top: int = 3,
                           reporter: str | None = "CHN") -> ir.Table:
-    """Partner concentration of `reporter`'s imports by market × product × currency × period: columns market, [product],
-    unit (the currency), grain, year, part, period, value (total imports from partners named in the lines),
+    """Partner concentration of `reporter`'s imports by market × product × currency × period: columns
+    market, [product], unit (the currency), grain, year, part, period, value (total imports from partners named in the lines),
     top_value (the `top` largest partners' imports), top_share and hhi (doubles in 0..1), n_partners, n_lines.
     Lines without a partner (a batch not broken down by partner) are left out: they are not a partner."""
     import ibis
