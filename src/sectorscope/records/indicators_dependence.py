@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .indicators import by_period, weighted
+from .indicators import by_period, prepare
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -38,10 +38,10 @@ def import_dependence(lines: ir.Table, output: ir.Table, fx: ir.Table, *, by_pro
     import ibis
     import ibis.expr.datatypes as dt
 
-    w = weighted(lines, reporter)
+    w = prepare(lines, reporter)
     w = w.filter(w.flow.isin(["import", "export"]))
     keys = ["market", *(["product"] if by_product else [])]
-    yearly = by_period(w, [*keys, "currency", "flow"], {"value": lambda x: x.wvalue}, "year")
+    yearly = by_period(w, [*keys, "currency", "flow"], {"value": lambda x: x.value}, "year", weighted=("value",))
     rates = fx.select(_fy=fx.year.cast("int32"), _fc=fx.currency, _fr=fx.cny_per_unit)
     t = yearly.left_join(rates, [yearly.year == rates._fy, yearly.currency == rates._fc])
     t = t.mutate(_cny=_to_cny(t.value, t.currency, t._fr))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .indicators import by_period, weighted
+from .indicators import by_period, prepare
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -27,10 +27,10 @@ def partner_concentration(lines: ir.Table, grain: str = "year", *, by_product: b
     import ibis
     import ibis.expr.datatypes as dt
 
-    w = weighted(lines, reporter)
+    w = prepare(lines, reporter)
     w = w.filter((w.flow == "import") & w.partner.notnull()).mutate(unit=w.currency)
     keys = ["market", *(["product"] if by_product else []), "unit"]
-    per = by_period(w, [*keys, "partner"], {"value": lambda x: x.wvalue}, grain)
+    per = by_period(w, [*keys, "partner"], {"value": lambda x: x.value}, grain, weighted=("value",))
     group = [*keys, "grain", "year", "part", "period"]
     rank = ibis.row_number().over(ibis.window(group_by=group, order_by=[per.value.desc(), per.partner]))
     cents = per.value.round(2).cast(dt.Decimal(20, 2))
@@ -51,13 +51,15 @@ def mirror_gap(lines: ir.Table, grain: str = "year", *, reporter: str = "CHN", b
     n_lines. Only pairs present on both sides are returned."""
     import ibis.expr.datatypes as dt
 
-    w = weighted(lines)
+    w = prepare(lines)
     w = w.mutate(unit=w.currency)
     keys = ["market", *(["product"] if by_product else []), "unit"]
     imp = w.filter((w.reporter == reporter) & (w.flow == "import") & w.partner_iso3.notnull())
-    imp = by_period(imp.mutate(partner=imp.partner_iso3), [*keys, "partner"], {"value": lambda x: x.wvalue}, grain)
+    imp = by_period(imp.mutate(partner=imp.partner_iso3), [*keys, "partner"], {"value": lambda x: x.value}, grain,
+                    weighted=("value",))
     exp = w.filter((w.partner_iso3 == reporter) & (w.flow == "export"))
-    exp = by_period(exp.mutate(partner=exp.reporter), [*keys, "partner"], {"value": lambda x: x.wvalue}, grain)
+    exp = by_period(exp.mutate(partner=exp.reporter), [*keys, "partner"], {"value": lambda x: x.value}, grain,
+                    weighted=("value",))
     cols = [*keys, "partner", "grain", "year", "part"]
     exp = exp.select(*[exp[c].name(f"_x_{c}") for c in cols], export_value=exp.value, _x_n=exp.n_lines)
     j = imp.join(exp, [imp[c] == exp[f"_x_{c}"] for c in cols])
