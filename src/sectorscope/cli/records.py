@@ -30,10 +30,10 @@ BATCH_COLUMNS = ("batch_id", "dataset", "vintage_id", "n_lines", "n_files", "per
                  "currency", "publisher", "source_file", "cells_superseded")
 LINE_COLUMNS = ("batch_id", "line_no", "flow", "year", "month", "hs_code", "partner_code", "partner_iso3", "province",
                 "trade_mode", "quantity", "quantity_unit", "value", "currency")
-FORMATS = ("table", "json", "csv")
-RootOpt = Annotated[Path | None, typer.Option("--root", help="The record-set folder (default: beside the store, "
+_FORMATS = ("table", "json", "csv")
+_RootOpt = Annotated[Path | None, typer.Option("--root", help="The record-set folder (default: beside the store, "
                                               "<store>.records).")]
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="duckdb or spark (default: $SECTORSCOPE_ENGINE, "
+_EngineOpt = Annotated[str | None, typer.Option("--engine", help="duckdb or spark (default: $SECTORSCOPE_ENGINE, "
                                                "sectorscope.toml, else duckdb).")]
 
 
@@ -64,11 +64,11 @@ def load_command(
     publisher: Annotated[str, typer.Option(help="Who published the file (default: 海关总署 or UN Comtrade).")] = "",
     supersedes: Annotated[list[str] | None, typer.Option(help="A batch this file corrects (repeatable): its cells "
                                                          "that this file covers are replaced.")] = None,
-    root: RootOpt = None,
+    root: _RootOpt = None,
 ) -> None:
     """Check a record file line by line and as a whole, and add it to the record set as one batch; nothing is
     written if any line fails."""
-    from ..records.load import load_records
+    from ..records import load_records
     from ..store import Store
 
     st = Store(store)
@@ -85,9 +85,9 @@ def load_command(
 @records_app.command("list")
 def list_command(store: StoreOpt = DEFAULT_STORE, fmt: FormatOpt = "table") -> None:
     """The record batches of the store, oldest first."""
-    from ..records.batches import list_batches
+    from ..records import list_batches
 
-    check_choice("--format", fmt, FORMATS)
+    check_choice("--format", fmt, _FORMATS)
     frame = list_batches(open_store(store))
     rows = frame.reindex(columns=list(BATCH_COLUMNS)).to_dict("records")
     if fmt != "table":
@@ -110,15 +110,14 @@ def lines_command(
     limit: Annotated[int, typer.Option(help="At most this many lines.", min=1)] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many lines first (lines are ordered by batch and line "
                                         "number).", min=0)] = 0,
-    engine: EngineOpt = None,
-    root: RootOpt = None,
+    engine: _EngineOpt = None,
+    root: _RootOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """The current lines of a record set, filtered and paged (the lines behind a figure)."""
-    from ..records.batches import open_lines
-    from ..records.engine import connect
+    from ..records import connect, open_lines
 
-    check_choice("--format", fmt, FORMATS)
+    check_choice("--format", fmt, _FORMATS)
     t = open_lines(open_store(store), dataset, connect(engine), root=root)
     conds = []
     if hs:
@@ -143,10 +142,10 @@ def lines_command(
 
 
 @records_app.command("gc")
-def gc_command(store: StoreOpt = DEFAULT_STORE, root: RootOpt = None,
+def gc_command(store: StoreOpt = DEFAULT_STORE, root: _RootOpt = None,
                dry_run: Annotated[bool, typer.Option(help="List what would be deleted; delete nothing.")] = False) -> None:
     """Delete files under the record-set folder that no batch lists (what a killed load left behind)."""
-    from ..records.batches import records_gc
+    from ..records import records_gc
 
     gone = records_gc(open_store(store), root, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"

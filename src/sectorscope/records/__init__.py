@@ -6,4 +6,68 @@ and every later layer reads those figures through the store.
 """
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
+
+if TYPE_CHECKING:
+    from .batches import BatchSummary, default_root, list_batches, load_batch, open_lines, records_gc
+    from .concordance import Concordance, apply, load_concordance, unmapped
+    from .engine import EngineSettings, connect, settings
+    from .formats import RecordFile, read_records
+    from .generate import SEED_TARGETS, Target, generate_lines, write_customs_csv
+    from .indicators import trade_flows, unit_values, yoy
+    from .indicators_dependence import import_dependence, localisation
+    from .indicators_partners import mirror_gap, partner_concentration
+    from .load import LoadedRecords, load_records
+    from .schema import LINE_SCHEMA, BatchMeta
+
+__all__ = [
+    "LINE_SCHEMA",
+    "SEED_TARGETS",
+    "BatchMeta",
+    "BatchSummary",
+    "Concordance",
+    "EngineSettings",
+    "LoadedRecords",
+    "RecordFile",
+    "Target",
+    "apply",
+    "connect",
+    "default_root",
+    "generate_lines",
+    "import_dependence",
+    "list_batches",
+    "load_batch",
+    "load_concordance",
+    "load_records",
+    "localisation",
+    "mirror_gap",
+    "open_lines",
+    "partner_concentration",
+    "read_records",
+    "records_gc",
+    "settings",
+    "trade_flows",
+    "unit_values",
+    "unmapped",
+    "write_customs_csv",
+    "yoy",
+]
+
+# public name → the module (relative to this package) that defines it; imported on first use
+_HOME = {
+    "LINE_SCHEMA": "schema", "BatchMeta": "schema",
+    "BatchSummary": "batches", "default_root": "batches", "list_batches": "batches", "load_batch": "batches",
+    "open_lines": "batches", "records_gc": "batches",
+    "Concordance": "concordance", "apply": "concordance", "load_concordance": "concordance", "unmapped": "concordance",
+    "EngineSettings": "engine", "connect": "engine", "settings": "engine",
+    "RecordFile": "formats", "read_records": "formats",
+    "SEED_TARGETS": "generate", "Target": "generate", "generate_lines": "generate", "write_customs_csv": "generate",
+    "trade_flows": "indicators", "unit_values": "indicators", "yoy": "indicators",
+    "import_dependence": "indicators_dependence", "localisation": "indicators_dependence",
+    "mirror_gap": "indicators_partners", "partner_concentration": "indicators_partners",
+    "LoadedRecords": "load", "load_records": "load",
+}
+
+__getattr__, __dir__ = attach(__name__, _HOME)
