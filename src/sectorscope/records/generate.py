@@ -121,8 +121,9 @@ def _weighted(name: str, rows: Sequence[tuple[object, ...]], cols: str) -> str:
 def _relative(rows: Sequence[tuple[object, ...]]) -> list[tuple[object, ...]]:
     """The rows with their last field (a weight) divided by the weights' mean: line sizes stay the same
     whatever the number of rows a table has."""
-    mean = sum(float(r[-1]) for r in rows) / len(rows)  # type: ignore[arg-type]
-    return [(*r[:-1], round(float(r[-1]) / mean, 6)) for r in rows]  # type: ignore[arg-type]
+    weights = [float(str(r[-1])) for r in rows]
+    mean = sum(weights) / len(weights)
+    return [(*r[:-1], round(w / mean, 6)) for r, w in zip(rows, weights, strict=True)]
 
 
 def _codes(only_mapped: bool) -> list[tuple[str, str, float, float]]:
