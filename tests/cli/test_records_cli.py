@@ -3,6 +3,7 @@ its rows named and nothing written; a bad --period a usage error."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import ibis
 from typer.testing import CliRunner
@@ -57,3 +58,27 @@ def test_a_period_that_is_not_months_of_one_year_is_a_usage_error(tmp_path):
     r = runner.invoke(app, ["records", "load", str(path), "--hs-edition", "HS2022", "--store",
                             str(tmp_path / "s.duckdb"), "--period", "2024-11/2025-02"])
     assert r.exit_code == 2 and "within one year" in r.output
+
+
+def test_aggregate_and_derive(tmp_path):
+    from sectorscope.ingest import load_default
+    from sectorscope.store import Store
+
+    path, lines = _export(tmp_path, 3_000)
+    store = str(tmp_path / "s.duckdb")
+    load_default(Store(store))
+    assert runner.invoke(app, ["records", "load", str(path), "--hs-edition", "HS2022", "--store", store]).exit_code == 0
+    r = runner.invoke(app, ["records", "aggregate", "--store", store, "--market", "缩微机械", "--grain", "year",
+                            "--format", "json", "--limit", "1000"])
+    assert r.exit_code == 0, r.output
+    got = {(x["product"], x["period"], x["flow"]): x["value"] for x in map(json.loads, r.stdout.splitlines())}
+    want = sum(x["value"] for x in lines.to_pylist()
+               if x["hs6"] == "850110" and x["flow"] == "export" and x["year"] == 2024)
+    assert Decimal(got[("微型电机类商品", "2024", "export")]) == want  # exact: decimals printed as text
+    r = runner.invoke(app, ["records", "aggregate", "--store", store, "--indicator", "nonsense"])
+    assert r.exit_code == 2 and "trade_flows" in r.output
+    r = runner.invoke(app, ["records", "derive", "--store", store])
+    assert r.exit_code == 0, r.output
+    assert "figures from record set customs_cn" in r.output
+    derived = Store(store).query(indicator="exports_value", kind="derived", period="2024").execute()
+    assert "微型电机类商品" in set(derived["product"])

@@ -1,4 +1,5 @@
-"""`sectorscope records load|list|lines|gc`: thin over sectorscope.records (record sets: customs lines)."""
+"""`sectorscope records load|list|lines|aggregate|derive|gc`: thin over sectorscope.records (record sets:
+customs lines)."""
 from __future__ import annotations
 
 import re
@@ -21,8 +22,8 @@ from .common import (
     shown,
 )
 
-__all__ = ["BATCH_COLUMNS", "LINE_COLUMNS", "gc_command", "lines_command", "list_command", "load_command",
-           "records_app"]
+__all__ = ["BATCH_COLUMNS", "LINE_COLUMNS", "aggregate_command", "derive_command", "gc_command", "lines_command",
+           "list_command", "load_command", "records_app"]
 
 records_app = typer.Typer(cls=Group, help="Record sets: customs and Comtrade lines by HS code, kept as Parquet "
                           "batches (each a vintage with its source).")
@@ -152,3 +153,75 @@ def gc_command(store: StoreOpt = DEFAULT_STORE, root: _RootOpt = None,
     out.print(f"{verb} {len(gone)} file(s) no batch lists", highlight=False)
     for p in gone:
         out.print(f"  {shown(str(p))}", highlight=False)
+
+
+_AGGREGATES = ("trade_flows", "unit_values", "partner_concentration", "mirror_gap", "unmapped")
+
+
+@records_app.command("aggregate")
+def aggregate_command(
+    store: StoreOpt = DEFAULT_STORE,
+    indicator: Annotated[str, typer.Option(help="trade_flows, unit_values, partner_concentration, mirror_gap or "
+                                           "unmapped.")] = "trade_flows",
+    grain: Annotated[str, typer.Option(help="month, quarter, year or cumulative (1–N月).")] = "year",
+    by: Annotated[list[str] | None, typer.Option(help="Break trade_flows or unit_values down by partner, "
+                                                 "province or trade_mode (repeatable).")] = None,
+    market: Annotated[str | None, typer.Option(help="One market (a catalog subject).")] = None,
+    dataset: Annotated[str, typer.Option(help="customs_cn or comtrade.")] = "customs_cn",
+    concordance: Annotated[Path | None, typer.Option(help="A concordance CSV (default: the default dataset's).")] = None,
+    engine: _EngineOpt = None,
+    root: _RootOpt = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.", min=1)] = 200,
+    fmt: FormatOpt = "table",
+) -> None:
+    """An indicator computed from the current lines, mapped to markets and products by the concordance."""
+    from .. import records as R
+    from ..ingest import default_dataset_dir
+
+    check_choice("--format", fmt, _FORMATS)
+    check_choice("--indicator", indicator, _AGGREGATES)
+    check_choice("--grain", grain, ("month", "quarter", "year", "cumulative"))
+    for b in by or ():
+        check_choice("--by", b, ("partner", "province", "trade_mode"))
+    con = R.connect(engine)
+    lines = R.open_lines(open_store(store), dataset, con, root=root)
+    conc = R.load_concordance(concordance or default_dataset_dir() / "concordance" / "hs_catalog.csv")
+    if indicator == "unmapped":
+        t = R.unmapped(lines, conc, con)
+    else:
+        mapped = R.apply(lines, conc, con)
+        if market:
+            mapped = mapped.filter(mapped.market == market)
+        if indicator == "trade_flows":
+            t = R.trade_flows(mapped, grain, by=tuple(by or ()))
+        elif indicator == "unit_values":
+            t = R.unit_values(mapped, grain, by=tuple(by or ()))
+        elif indicator == "partner_concentration":
+            t = R.partner_concentration(mapped, grain)
+        else:
+            t = R.mirror_gap(mapped, grain)
+    rows = t.limit(limit).to_pyarrow().to_pylist()
+    columns = tuple(t.columns)
+    if fmt != "table":
+        emit_records(rows, fmt, columns)
+        return
+    print_table(f"{indicator} ({grain}): {len(rows)} row(s)", columns, ([r[c] for c in columns] for r in rows))
+
+
+@records_app.command("derive")
+def derive_command(
+    store: StoreOpt = DEFAULT_STORE,
+    dataset: Annotated[str, typer.Option(help="customs_cn or comtrade.")] = "customs_cn",
+    concordance: Annotated[Path | None, typer.Option(help="A concordance CSV (default: the default dataset's).")] = None,
+    engine: _EngineOpt = None,
+) -> None:
+    """Store the record set's figures (imports, exports, balance, growth, unit prices by market × product × year
+    and quarter) as one vintage of derived figures, each with the formula that names its lines."""
+    from .. import records as R
+    from ..store import Store
+
+    st = Store(store)
+    s = R.derive_trade_figures(st, dataset=dataset, concordance=concordance, con=R.connect(engine))
+    out.print(f"vintage v{s.vintage_id} written to {shown(str(st.path))}: {s.n_rows} figures from record set "
+              f"{dataset}, {s.n_new} new, {s.n_revised} revised, {s.n_unchanged} unchanged, {s.n_withdrawn} withdrawn",
+              highlight=False)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from .extract.review import to_rows, write_review
     from .load import MAX_WITHDRAW_SHARE, load_default, load_paths
     from .read import read_rows, read_table
-    from .reference_files import read_fx, read_sources
-    from .validate import normalise_rows
+    from .reference_files import fx_rates_of, read_fx, read_sources
+    from .validate import SourceInfo, normalise_rows
 
 __all__ = [
     "ACCEPT_CONFIDENCE",
@@ -30,9 +30,11 @@ __all__ = [
     "ROW_COLUMN",
     "Candidate",
     "Extraction",
+    "SourceInfo",
     "collect",
     "default_dataset_dir",
     "extract_file",
+    "fx_rates_of",
     "load_default",
     "load_extraction",
     "load_lexicon",
@@ -54,10 +56,12 @@ _HOME = {
     "ACCEPT_CONFIDENCE": "extract.extractor",
     "Candidate": "extract.candidate",
     "Extraction": "extract.extractor",
+    "SourceInfo": "validate",
     "ROW_COLUMN": "columns",
     "collect": "dataset",
     "default_dataset_dir": "dataset",
     "extract_file": "extract.extractor",
+    "fx_rates_of": "reference_files",
     "load_default": "load",
     "load_extraction": "extract.loading",
     "load_lexicon": "extract.lexicon",

@@ -1,0 +1,72 @@
+"""Figures computed from a record set: stored as derived figures with their formula and the store's exchange
+rate; the seed's stated customs figure reproduced beside the stated one; only whole quarters and years; a
+re-derivation restates what did not change and revises what a correction changed."""
+from __future__ import annotations
+
+import pytest
+
+from sectorscope import records as R
+from sectorscope.ingest import load_default
+from sectorscope.records.schema import BatchMeta
+from sectorscope.store import Store
+
+
+def _meta(batch_id, supersedes=()):
+    return BatchMeta(batch_id=batch_id, dataset="customs_cn", source_file="generated", sha256="0" * 64,
+                     publisher="sectorscope generator", hs_edition="HS2022", currency="USD",
+                     grain=("partner", "province", "trade_mode"), period_kind="monthly", supersedes=supersedes)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    st = Store(tmp_path_factory.mktemp("derive") / "s.duckdb")
+    load_default(st)
+    con = R.connect("duckdb")
+    lines = R.generate_lines(con, 20_000, only_mapped=True, batch_id="gen-1", years=(2024, 2025))
+    half = lines.filter((lines.year < 2025) | (lines.month <= 6))  # 2025 has January to June only
+    R.load_batch(st, _meta("gen-1"), half.to_pyarrow_batches(chunk_size=5_000))
+    st.summary = R.derive_trade_figures(st)
+    return st
+
+
+def test_the_seeds_customs_growth_is_computed_beside_the_stated_one(store):
+    t = store.query(indicator="exports_value_growth", subject="缩微机械", product="微型电机类商品",
+                    period="2025Q1").execute()
+    by_kind = {r.kind: r for r in t.itertuples()}
+    assert by_kind["stated"].value == pytest.approx(-7.4)
+    derived = by_kind["derived"]
+    assert derived.value == pytest.approx(-7.4, abs=1e-5)
+    assert (derived.unit, derived.source_id, derived.product) == ("%", "records-customs_cn", "微型电机类商品")
+    assert "HS 850110(2012), 850110(2017), 850110(2022)" in derived.formula and "批次 gen-1" in derived.formula
+
+
+def test_money_is_stored_in_yuan_at_the_stores_rate_with_its_source(store):
+    t = store.query(indicator="imports_value", subject="缩微机械", product="微型电机类商品", period="2024").execute()
+    row = t[t["kind"] == "derived"].iloc[0]
+    assert row["unit"] == "元" and row["note"].startswith("USD→CNY at ")
+    rate = float(row["note"].split(" at ")[1].split(" ")[0])
+    con = R.connect("duckdb")
+    lines = R.open_lines(store, "customs_cn", con)
+    usd = lines.filter((lines.flow == "import") & (lines.year == 2024) & lines.hs6.startswith("850110")).value.sum()
+    assert row["value"] == pytest.approx(float(usd.to_pyarrow().as_py()) * rate, rel=1e-12)
+
+
+def test_only_whole_quarters_and_years_are_stored(store):
+    periods = set(store.query(indicator="exports_value", kind="derived").execute()["period"])
+    assert {"2024", "2024Q4", "2025Q1", "2025Q2"} <= periods
+    assert not periods & {"2025", "2025Q3", "2025Q4"}
+
+
+def test_a_rederivation_restates_and_a_correction_revises(store):
+    again = R.derive_trade_figures(store)
+    assert (again.n_new, again.n_revised, again.n_withdrawn) == (0, 0, 0)
+    assert again.n_unchanged == store.summary.n_rows
+    con = R.connect("duckdb")
+    fix = R.generate_lines(con, 20_000, only_mapped=True, batch_id="gen-2", years=(2024, 2025))
+    fix = fix.filter((fix.year == 2025) & (fix.month == 6))
+    fix = fix.mutate(value=(fix.value * 2).cast("decimal(20, 2)"))
+    R.load_batch(store, _meta("gen-2", supersedes=("gen-1",)), fix.to_pyarrow_batches())
+    revised = R.derive_trade_figures(store)
+    assert revised.n_revised > 0 and revised.n_withdrawn == 0
+    q2 = store.query(indicator="exports_value", kind="derived", period="2025Q2").execute()
+    assert all("gen-2" in f for f in q2["formula"])
