@@ -13,6 +13,7 @@ from .._lazy import attach
 if TYPE_CHECKING:
     from .columns import ROW_COLUMN
     from .dataset import collect, default_dataset_dir
+    from .encoding import transcode_to_utf8
     from .extract.candidate import Candidate
     from .extract.document import read_report
     from .extract.extractor import ACCEPT_CONFIDENCE, Extraction, extract_file
@@ -48,6 +49,7 @@ __all__ = [
     "read_table",
     "source_id_for",
     "to_rows",
+    "transcode_to_utf8",
     "write_review",
 ]
 
@@ -66,6 +68,7 @@ _HOME = {
     "load_extraction": "extract.loading",
     "load_lexicon": "extract.lexicon",
     "load_paths": "load",
+    "transcode_to_utf8": "encoding",
     "MAX_WITHDRAW_SHARE": "load",
     "load_review": "extract.loading",
     "normalise_rows": "validate",

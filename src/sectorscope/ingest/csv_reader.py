@@ -113,21 +113,14 @@ class Snapshot:
     def transcode(self, file: str) -> None:
         """Replace the copy by its text, decoded as GB18030 (the encoding read.py chose for a file that is not
         UTF-8), in UTF-8. Decodes the copy, not the file: the file is read once."""
-        import codecs
+        from .encoding import transcode_to_utf8
 
         out_path = _scratch()
-        decoder = codecs.getincrementaldecoder("gb18030")()
         self.lf = self.cr = self.crlf = 0
         self.trailing, self.last, self._carry, self.space_quote = b"", -1, b"", False
         try:
-            with open(self.path, "rb") as fh, open(out_path, "wb") as out:
-                while chunk := fh.read(_CHUNK):
-                    data = decoder.decode(chunk).encode("utf-8")
-                    out.write(data)
-                    self.count(data)
-                data = decoder.decode(b"", final=True).encode("utf-8")
-                out.write(data)
-                self.count(data)
+            with open(out_path, "wb") as out:
+                transcode_to_utf8(self.path, out, chunk=_CHUNK, on_chunk=self.count)
         except UnicodeDecodeError:
             out_path.unlink(missing_ok=True)
             raise InputError("cannot decode the file as UTF-8 or GB18030 text; save it as UTF-8 CSV", file=file) from None

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import InputError, Reason, RowFailure
+from ...ingest import transcode_to_utf8
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -220,12 +221,9 @@ def _scratch_copy(path: Path, file: str) -> Path:
     """The GB18030 file transcoded to a UTF-8 scratch file, 1 MB at a time."""
     fd, name = tempfile.mkstemp(prefix="sectorscope-records-", suffix=".csv")
     out_path = Path(name)
-    decoder = codecs.getincrementaldecoder("gb18030")()
     try:
-        with open(path, "rb") as fh, os.fdopen(fd, "wb") as out:
-            while chunk := fh.read(_MB):
-                out.write(decoder.decode(chunk).encode("utf-8"))
-            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        with os.fdopen(fd, "wb") as out:
+            transcode_to_utf8(path, out, chunk=_MB)
     except UnicodeDecodeError:
         out_path.unlink(missing_ok=True)
         raise InputError("the file is neither UTF-8 nor GB18030 text; save it as UTF-8 CSV (or XLSX) and load "
