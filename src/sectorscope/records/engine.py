@@ -132,4 +132,7 @@ def spark_session(s: EngineSettings) -> Any:
             builder = builder.config(key, value)
     for key, value in (s.spark_conf or {}).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    if not s.spark_remote:
+        session.sparkContext.setLogLevel("ERROR")  # Spark's WARN lines (native Hadoop, hostnames) are not ours
+    return session
