@@ -82,3 +82,25 @@ def test_aggregate_and_derive(tmp_path):
     assert "figures from record set customs_cn" in r.output
     derived = Store(store).query(indicator="exports_value", kind="derived", period="2024").execute()
     assert "微型电机类商品" in set(derived["product"])
+
+
+def test_the_lines_behind_a_derived_figure(tmp_path):
+    from sectorscope.ingest import load_default
+    from sectorscope.store import Store
+
+    path, lines = _export(tmp_path, 3_000)
+    store = str(tmp_path / "s.duckdb")
+    load_default(Store(store))
+    runner.invoke(app, ["records", "load", str(path), "--hs-edition", "HS2022", "--store", store])
+    runner.invoke(app, ["records", "derive", "--store", store])
+    fig = Store(store).query(indicator="exports_value", kind="derived", period="2024", subject="缩微机械",
+                             product="微型电机类商品").execute().iloc[0]
+    r = runner.invoke(app, ["records", "lines", "--store", store, "--figure", str(int(fig["obs_id"])),
+                            "--format", "json", "--limit", "500"])
+    assert r.exit_code == 0, r.output
+    got = sorted(json.loads(x)["line_no"] for x in r.stdout.splitlines())
+    want = sorted(x["line_no"] for x in lines.to_pylist()
+                  if x["hs6"] == "850110" and x["flow"] == "export" and x["year"] == 2024)
+    assert got == want
+    r = runner.invoke(app, ["records", "lines", "--store", store, "--figure", "1"])
+    assert r.exit_code == 2 and "not computed from a record set" in r.output

@@ -3,6 +3,8 @@ rate; the seed's stated customs figure reproduced beside the stated one; only wh
 re-derivation restates what did not change and revises what a correction changed."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sectorscope import records as R
@@ -70,3 +72,33 @@ def test_a_rederivation_restates_and_a_correction_revises(store):
     assert revised.n_revised > 0 and revised.n_withdrawn == 0
     q2 = store.query(indicator="exports_value", kind="derived", period="2025Q2").execute()
     assert all("gen-2" in f for f in q2["formula"])
+
+
+def test_every_figure_is_reproduced_from_the_lines_behind_it(store):
+    """The lineage: Σ value × share of `figure_lines`, converted at the figure's rate, is the figure — for
+    every imports, exports, balance and unit-price figure of one market and product."""
+    import decimal
+
+    con = R.connect("duckdb")
+    t = store.query(kind="derived", subject="缩微机械", product="微型电机类商品").execute()
+    t = t[t["indicator"].isin(["imports_value", "exports_value", "trade_balance", "unit_price"])]
+    assert len(t) > 20
+    for r in t.itertuples():
+        lines = R.figure_lines(store, int(r.obs_id), con).to_pyarrow().to_pylist()
+        rate = float(re.search(r"\d+\.\d+", r.note).group())  # "USD→CNY at 7.1217 (…)" or "at 2024's rate 7.1217"
+        signed = [(x["value"] * x["share"]) * (-1 if r.indicator == "trade_balance" and x["flow"] == "import" else 1)
+                  for x in lines]
+        total = sum(signed, decimal.Decimal(0))
+        if r.indicator == "unit_price":
+            quantity = sum((x["quantity"] * x["share"] for x in lines), decimal.Decimal(0))
+            assert r.value == pytest.approx(float(total / quantity) * rate, rel=1e-9), r
+        else:
+            assert r.value == pytest.approx(float(total) * rate, rel=1e-12), r
+
+
+def test_a_stated_figure_has_no_lines_behind_it(store):
+    from sectorscope.errors import UsageError
+
+    stated = store.query(indicator="exports_value_growth", kind="stated").execute().iloc[0]
+    with pytest.raises(UsageError, match="not computed from a record set"):
+        R.figure_lines(store, int(stated["obs_id"]))

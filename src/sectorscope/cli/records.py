@@ -108,6 +108,8 @@ def lines_command(
     month: Annotated[int | None, typer.Option(help="One month (1-12).")] = None,
     partner: Annotated[str | None, typer.Option(help="A partner: customs code or ISO 3166 alpha-3.")] = None,
     batch: Annotated[str | None, typer.Option(help="One batch.")] = None,
+    figure: Annotated[int | None, typer.Option(help="The lines behind this derived figure (its obs_id), each "
+                                               "with the share of its value that counts.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many lines.", min=1)] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many lines first (lines are ordered by batch and line "
                                         "number).", min=0)] = 0,
@@ -116,10 +118,12 @@ def lines_command(
     fmt: FormatOpt = "table",
 ) -> None:
     """The current lines of a record set, filtered and paged (the lines behind a figure)."""
-    from ..records import connect, open_lines
+    from ..records import connect, figure_lines, open_lines
 
     check_choice("--format", fmt, _FORMATS)
-    t = open_lines(open_store(store), dataset, connect(engine), root=root)
+    st = open_store(store)
+    t = figure_lines(st, figure, connect(engine)) if figure is not None else \
+        open_lines(st, dataset, connect(engine), root=root)
     conds = []
     if hs:
         conds.append(t.hs_code.startswith(hs.replace(".", "")))
@@ -135,11 +139,12 @@ def lines_command(
         conds.append(t.batch_id == batch)
     if conds:
         t = t.filter(*conds)
-    rows = t.order_by(["batch_id", "line_no"]).select(*LINE_COLUMNS).limit(limit, offset=offset).to_pyarrow().to_pylist()
+    columns = (*LINE_COLUMNS, "share") if figure is not None else LINE_COLUMNS
+    rows = t.order_by(["batch_id", "line_no"]).select(*columns).limit(limit, offset=offset).to_pyarrow().to_pylist()
     if fmt != "table":
-        emit_records(rows, fmt, LINE_COLUMNS)
+        emit_records(rows, fmt, columns)
         return
-    print_table(f"{len(rows)} line(s) from {offset + 1}", LINE_COLUMNS, ([r[c] for c in LINE_COLUMNS] for r in rows))
+    print_table(f"{len(rows)} line(s) from {offset + 1}", columns, ([r[c] for c in columns] for r in rows))
 
 
 @records_app.command("gc")

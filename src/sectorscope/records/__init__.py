@@ -13,7 +13,7 @@ from .._lazy import attach
 if TYPE_CHECKING:
     from .batches import BatchSummary, default_root, list_batches, load_batch, open_lines, records_gc
     from .concordance import Concordance, apply, load_concordance, unmapped
-    from .derive import derive_trade_figures, trade_figures
+    from .derive import derive_trade_figures, figure_lines, trade_figures
     from .engine import EngineSettings, connect, settings
     from .formats import RecordFile, read_records
     from .generate import SEED_TARGETS, Target, generate_lines, write_customs_csv
@@ -37,6 +37,7 @@ __all__ = [
     "connect",
     "default_root",
     "derive_trade_figures",
+    "figure_lines",
     "generate_lines",
     "import_dependence",
     "list_batches",
@@ -71,7 +72,7 @@ _HOME = {
     "import_dependence": "indicators_dependence", "localisation": "indicators_dependence",
     "mirror_gap": "indicators_partners", "partner_concentration": "indicators_partners",
     "LoadedRecords": "load", "load_records": "load",
-    "derive_trade_figures": "derive", "trade_figures": "derive",
+    "derive_trade_figures": "derive", "figure_lines": "derive", "trade_figures": "derive",
 }
 
 __getattr__, __dir__ = attach(__name__, _HOME)

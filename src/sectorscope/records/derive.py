@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..store import Store, VintageSummary
     from .concordance import Concordance
 
-__all__ = ["DerivedFigures", "derive_trade_figures", "source_id_of", "trade_figures"]
+__all__ = ["DerivedFigures", "derive_trade_figures", "figure_lines", "source_id_of", "trade_figures"]
 
 _FLOW_INDICATOR = {"import": "imports_value", "export": "exports_value", "balance": "trade_balance"}
 _GROWTH_INDICATOR = {"import": "imports_value_growth", "export": "exports_value_growth"}
@@ -152,3 +152,45 @@ def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",
                             "note": f"concordance {derived.concordance_version}; batches {', '.join(derived.batches)}"}])
     return store.write(Batch(observations=frame, sources=source, withdraw_missing=(sid,), max_withdraw_share=None),
                        label=label or f"figures from record set {dataset}")
+
+
+def figure_lines(store: Store, obs_id: int, con: BaseBackend | None = None,
+                 concordance: str | Path | Concordance | None = None) -> ir.Table:
+    """The lines behind a figure the record set gave: the lines current at the figure's vintage, mapped by the
+    concordance, of its market and product, flow and months (and quantity unit, for a unit price) — each with
+    the share of its value that counts. Σ value × share of these lines is the figure (before the exchange
+    rate). UsageError when the figure was not computed from a record set."""
+    import ibis
+
+    from ..errors import UsageError
+    from ..ingest import default_dataset_dir
+    from ..model import parse_period
+    from .batches import open_lines
+    from .concordance import Concordance, apply, load_concordance
+    from .engine import connect
+
+    obs = store.table("observations")
+    found = obs.filter(obs.obs_id == int(obs_id)).select(
+        "vintage_id", "subject", "product", "period", "location", "method").to_pyarrow().to_pylist()
+    if not found:
+        raise UsageError(f"no figure {obs_id} in {store.path}")
+    row = found[0]
+    parts = (row["location"] or "").split(":")
+    if row["method"] != "records" or len(parts) < 3 or parts[0] != "records":
+        raise UsageError(f"figure {obs_id} was not computed from a record set (it has no lines behind it)")
+    dataset, flow, unit = parts[1], parts[2], (parts[3] if len(parts) > 3 else None)
+    con = con or connect("duckdb")
+    conc = concordance if isinstance(concordance, Concordance) else load_concordance(
+        concordance or default_dataset_dir() / "concordance" / "hs_catalog.csv")
+    lines = apply(open_lines(store, dataset, con, as_of=int(row["vintage_id"])), conc, con)
+    period = parse_period(row["period"])
+    months = range(period.start.month, period.end.month + 1)
+    conds = [lines.market == row["subject"], lines.product == (row["product"] or ""),
+             lines.year == period.start.year, lines.month.isin(list(months))]
+    if flow != "balance":
+        conds.append(lines.flow == flow)
+    else:
+        conds.append(lines.flow.isin(["import", "export"]))
+    if unit:
+        conds.append(lines.quantity_unit == unit)
+    return lines.filter(ibis.and_(*conds))
