@@ -159,7 +159,7 @@ def test_a_batch_filter_and_no_match(loaded):
     assert (page["total"], page["items"]) == (0, [])
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 @given(limit=st.integers(1, 500), offset=st.integers(0, 2_100))
 def test_pages_are_stable_slices_of_the_ordered_lines(loaded, limit, offset):
     ordered = as_api(loaded.lines.sort_by([("batch_id", "ascending"), ("line_no", "ascending")]))
