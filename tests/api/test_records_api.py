@@ -125,6 +125,8 @@ def test_batches_are_listed_with_their_source(loaded):
         "currency": "USD", "grain": ["commodity", "partner", "province", "trade_mode"], "period_kind": "monthly",
         "period_from": "2021-01", "period_to": "2025-12", "n_lines": 2_000, "n_files": loaded.n_files,
         "cells_superseded": 0}
+    assert loaded.server.client.get("/api/records/batches", params={"dataset": "comtrade"}).json() == {"batches": []}
+    assert loaded.server.client.get("/api/records/batches", params={"dataset": "customs_cn"}).json() == body
 
 
 def test_lines_by_hs_prefix_and_flow_equal_a_direct_filter(loaded):
@@ -226,6 +228,7 @@ def test_every_indicator_answers(loaded, indicator):
 
 @pytest.mark.parametrize("path, params, allowed", [
     ("/api/records/lines", {"dataset": "eurostat"}, "'customs_cn' or 'comtrade'"),
+    ("/api/records/batches", {"dataset": "eurostat"}, "'customs_cn' or 'comtrade'"),
     ("/api/records/aggregate", {"indicator": "trade_flows", "dataset": "eurostat"}, "'customs_cn' or 'comtrade'"),
     ("/api/records/aggregate", {"indicator": "hhi"},
      "'trade_flows', 'unit_values', 'partner_concentration', 'mirror_gap' or 'unmapped'"),
@@ -265,6 +268,10 @@ def test_a_store_without_record_batches_answers_empty(empty):
 
 def test_the_routes_are_in_the_openapi_document(loaded):
     doc = loaded.server.client.get("/api/openapi.json").json()
+    for path in ("/api/records/batches", "/api/records/lines", "/api/records/aggregate"):
+        op = doc["paths"][path]["get"]
+        assert {"422", "500"} <= set(op["responses"])
+        assert all(list(op["responses"][c]["content"]) == [PROBLEM] for c in op["responses"] if c[0] in "45")
     params = {p["name"]: p for p in doc["paths"]["/api/records/lines"]["get"]["parameters"]}
     assert params["limit"]["schema"]["maximum"] == 500
     assert set(doc["paths"]) >= {"/api/records/batches", "/api/records/lines", "/api/records/aggregate"}

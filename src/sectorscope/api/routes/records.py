@@ -41,10 +41,14 @@ __all__ = [
     "MAX_LINES",
     "MEASURES",
     "AggregateFlow",
+    "BatchQ",
     "By",
     "Dataset",
+    "DatasetQ",
     "Indicator",
+    "Limit",
     "LineFlow",
+    "Offset",
     "PeriodGrain",
     "aggregate",
     "aggregate_page",
@@ -189,12 +193,15 @@ def _concordance(path: str, mtime_ns: int) -> Concordance:
 
 # ---- batches -------------------------------------------------------------------------------------------
 
-def batch_list(store: Store) -> dict:
-    """The committed batches, oldest first, each with its source."""
+def batch_list(store: Store, dataset: str | None = None) -> dict:
+    """The committed batches (of `dataset`, or all), oldest first, each with its source."""
     from ...records import list_batches
 
     out = []
-    for r in list_batches(store).to_dict("records"):
+    frame = list_batches(store)
+    if dataset is not None:
+        frame = frame[frame["dataset"] == dataset]
+    for r in frame.to_dict("records"):
         r = {k: clean(v) for k, v in r.items()}
         out.append({
             "batch_id": r["batch_id"], "dataset": r["dataset"], "vintage_id": r["vintage_id"],
@@ -211,11 +218,13 @@ def batch_list(store: Store) -> dict:
     return {"batches": out}
 
 
-@router.get("/records/batches", response_model=RecordBatchList, responses=problem_responses(503),
+@router.get("/records/batches", response_model=RecordBatchList, responses=problem_responses(422, 503),
             summary="The record batches (customs or Comtrade files loaded as vintages), each with its source",
-            description="Oldest first. A store without record batches answers an empty list.")
-async def batches(ctx: ContextDep) -> dict:
-    return await ctx.read(batch_list)
+            description="Oldest first, superseded ones too (`cells_superseded` says how much of each later "
+                        "corrections replaced). A store without record batches answers an empty list.")
+async def batches(ctx: ContextDep, dataset: Annotated[Dataset | None, Query(description="One dataset's batches "
+                                                                                     "only")] = None) -> dict:
+    return await ctx.read(lambda s: batch_list(s, dataset.value if dataset else None))
 
 
 # ---- lines ---------------------------------------------------------------------------------------------
