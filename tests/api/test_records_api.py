@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sectorscope import records
+from sectorscope.api.problems import ApiProblem
 from sectorscope.api.routes import records as routes
 from sectorscope.ingest import default_dataset_dir, load_paths
 from sectorscope.records import indicators as lib_indicators
@@ -277,3 +278,26 @@ def test_the_routes_are_in_the_openapi_document(loaded):
     assert set(doc["paths"]) >= {"/api/records/batches", "/api/records/lines", "/api/records/aggregate"}
     line = doc["components"]["schemas"]["RecordLine"]["properties"]["value"]
     assert line["type"] == "string" and line["pattern"].startswith("^-?[0-9]+")
+
+
+def test_batches_of_different_grain_are_not_added_together(tmp_path):
+    """A batch of totals (no partners: null means all) beside a batch by partner would count trade twice: the
+    aggregate is refused with 422 until one batch is chosen, and the chosen batch's figures are its lines'."""
+    (tmp_path / "totals.csv").write_text("数据年月,进出口,商品编码,第一数量,第一计量单位,美元\n"
+                                         "202501,进口,85011000,10,台,1000.00\n202502,进口,85011000,20,台,2000.50\n",
+                                         encoding="utf-8")
+    con = records.connect("duckdb")
+    records.write_customs_csv(con, records.generate_lines(con, 200, only_mapped=True), str(tmp_path / "g.csv"))
+    store = Store(tmp_path / "s.duckdb")
+    records.load_records(store, tmp_path / "g.csv", hs_edition="HS2022")
+    totals = records.load_records(store, tmp_path / "totals.csv", hs_edition="HS2022").summary.batch_id
+    args = {"dataset": "customs_cn", "indicator": "trade_flows", "by": [], "market": None, "flow": "import",
+            "conc_path": CONCORDANCE, "limit": 10, "offset": 0, "timeout": 30.0}
+    with pytest.raises(ApiProblem) as refused:
+        routes.aggregate_page(store, grain="year", batch=None, **args)
+    assert refused.value.status == 422
+    assert "different grain (commodity; commodity,partner,province,trade_mode)" in refused.value.detail
+    page = routes.aggregate_page(store, grain="month", batch=totals, **args)
+    assert [(r["period"], r["value"], r["n_lines"]) for r in page["items"]] == [
+        ("2025-01", "1000.00000000", 1), ("2025-02", "2000.50000000", 1)]
+    store.close()
