@@ -140,4 +140,6 @@ class AggregatePage(ApiModel):
     limit: int
     count: int
     columns: list[AggregateColumn]
-    items: list[dict[str, str | int | float | bool | None]]
+    items: list[dict[str, str | int | float | bool | None]] = Field(
+        description="The rows, each with every column of `columns`: decimal columns as exact decimal text, double "
+                    "columns as JSON numbers (null where the ratio has no divisor)")
