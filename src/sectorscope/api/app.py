@@ -28,6 +28,7 @@ from .limits import BodyLimitMiddleware, Limits
 from .pool import Runner, StorePool
 from .problems import PROBLEM_JSON, Problem, Scrubber, install_handlers
 from .routes import ROUTERS
+from .routes import records as records_routes
 from .scratch import sweep_scratch
 from .security import TokenStore
 from .settings import ApiSettings
@@ -120,7 +121,7 @@ def create_app(store_path: str | Path, *, data_dir: str | Path | None = None, da
     ctx = Context(settings=settings, runner=runner, scrub=scrub)
     app.state.ctx = ctx
     app.state.settings = settings
-    for router in ROUTERS:
+    for router in (*ROUTERS, records_routes.router):
         app.include_router(router, prefix=API_PREFIX)
     install_handlers(app, scrub)
     app.add_middleware(BodyLimitMiddleware, limit=settings.limits.max_upload_bytes)

@@ -37,13 +37,26 @@ from .figures import (
     VintageWritten,
 )
 from .monitoring import Alert, AlertList, ForecastList, ForecastPoint, ForecastSeries
+from .records import (
+    AggregateColumn,
+    AggregatePage,
+    ConcordanceRef,
+    RecordBatch,
+    RecordBatchList,
+    RecordLine,
+    RecordLinePage,
+    RecordSource,
+)
 
 __all__ = [
     "OBSERVATION_FIELDS",
+    "AggregateColumn",
+    "AggregatePage",
     "Alert",
     "AlertList",
     "Catalog",
     "CompositeIndex",
+    "ConcordanceRef",
     "Derived",
     "DerivedList",
     "Diff",
@@ -72,6 +85,11 @@ __all__ = [
     "Observation",
     "ObservationDetail",
     "ObservationPage",
+    "RecordBatch",
+    "RecordBatchList",
+    "RecordLine",
+    "RecordLinePage",
+    "RecordSource",
     "Source",
     "SourceDetail",
     "SourceRef",
