@@ -38,24 +38,26 @@ __all__ = [
     "write_customs_csv",
 ]
 
-# (hs6, unit, unit price in USD at the median, weight of the code's trade) for the codes the concordance
-# maps; every other HS 2022 code of chapters 84, 85 and 90 gets a unit and a price from its own hash.
+# (hs6, unit, unit price in USD at the median, weight of the code's trade) for the HS 2022 codes the default
+# concordance maps (data/default/concordance/hs_catalog.csv); every other HS 2022 code of chapters 84, 85 and 90 gets a unit and a price from its own hash.
 MAPPED = (
     ("850110", "台", 3.5, 40.0),      # micro-motors (≤ 37.5 W)
+    ("854800", "千克", 180.0, 4.0),   # electrical parts n.e.s. (PZT ceramic parts; HS 2017 854890)
     ("854151", "个", 1.2, 60.0),      # semiconductor-based transducers: MEMS sensors
+    ("854231", "个", 6.0, 30.0),      # processors and controllers (a small share is MEMS)
+    ("854239", "个", 2.5, 20.0),      # other integrated circuits
+    ("902610", "台", 400.0, 5.0),     # flow and level meters
+    ("902620", "台", 150.0, 5.0),     # pressure meters
+    ("902680", "台", 200.0, 3.0),
     ("903180", "台", 900.0, 12.0),    # other measuring and checking instruments
-    ("903289", "台", 300.0, 10.0),
-    ("902610", "台", 400.0, 5.0),
-    ("902620", "台", 150.0, 5.0),
-    ("902519", "台", 60.0, 4.0),      # thermometers other than liquid-filled (thermal imaging, infrared)
-    ("852589", "台", 450.0, 8.0),     # cameras n.e.c. (thermal imaging cameras)
-    ("901812", "台", 45000.0, 3.0),   # ultrasonic scanning apparatus
-    ("901813", "台", 900000.0, 2.0),  # magnetic resonance imaging apparatus
+    ("902750", "台", 20000.0, 3.0),   # instruments using optical radiation (high-end imaging)
     ("902781", "台", 60000.0, 3.0),   # mass spectrometers
     ("902789", "台", 8000.0, 3.0),
-    ("854800", "千克", 180.0, 4.0),   # electrical parts n.e.s. (PZT ceramic parts; HS 2017 854890)
-    ("848610", "台", 250000.0, 2.0),  # machines for boules or wafers (micro-machinery)
-    ("846693", "千克", 90.0, 3.0),
+    ("902519", "台", 60.0, 4.0),      # thermometers other than liquid-filled (infrared)
+    ("852589", "台", 450.0, 8.0),     # cameras n.e.c. (thermal imaging cameras)
+    ("852583", "台", 900.0, 2.0),     # night-vision and thermal cameras
+    ("901812", "台", 45000.0, 3.0),   # ultrasonic scanning apparatus
+    ("901813", "台", 900000.0, 2.0),  # magnetic resonance imaging apparatus
 )
 # customs partner code, ISO 3166 alpha-3 (empty: a residual region), weight of imports from it
 PARTNERS = (
@@ -99,10 +101,10 @@ class Target:
 SEED_TARGETS = (
     Target("micro_motor_exports_q1_yoy", "yoy", 0.926, ("850110",), "export", 2025, (1, 3),
            quote="2025年1–3月,中国出口微型电机类商品金额同比下降7.4%"),
-    Target("micro_machinery_imports_q1_jp_de_us", "share", 0.814, ("848610", "846693"), "import", 2025, (1, 3),
+    Target("micro_machinery_imports_q1_jp_de_us", "share", 0.814, ("850110", "854800"), "import", 2025, (1, 3),
            partners=("116", "304", "502"), quote="日本、德国和美国三国合计占进口总量的81.4%"),
-    Target("imaging_imports_2023", "total", 4.87e9, ("852589", "901812", "901813", "902519", "902781", "902789"),
-           "import", 2023, (1, 12), quote="2023年中国进口高端成像设备总额达48.7亿美元"),
+    Target("imaging_imports_2023", "total", 4.87e9, ("902750", "902781", "902789"), "import", 2023, (1, 12),
+           quote="2023年中国进口高端成像设备总额达48.7亿美元"),
 )
 
 
