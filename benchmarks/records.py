@@ -60,7 +60,6 @@ from harness import ram_gib as _ram_gib
 from harness import run_child as _run
 
 OUT = ROOT / "benchmarks" / "out"
-WORK = OUT / "work" / "records"
 CONCORDANCE = ROOT / "data" / "default" / "concordance" / "hs_catalog.csv"
 PUBLISHER = "sectorscope generator"
 
@@ -449,7 +448,6 @@ STEPS = {"csv": step_csv, "ss_ingest": step_ss_ingest, "duck_ingest": step_duck_
 
 
 def child_main(step: str, params: str) -> None:
-    WORK.mkdir(parents=True, exist_ok=True)
     res = STEPS[step](json.loads(params))
     print("RESULT " + json.dumps(res, default=str), flush=True)
 
@@ -466,7 +464,7 @@ def gib(b) -> str:
 
 
 def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> None:
-    d = WORK / str(n)
+    d = args.out_dir / "work" / "records" / str(n)
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     store = d / "store.duckdb"
@@ -590,7 +588,8 @@ def main() -> None:
     ap.add_argument("--csv-max", type=int, default=10_000_000, help="largest size that also runs the CSV ingest")
     ap.add_argument("--spark-max", type=int, default=10_000_000, help="largest size run on Spark")
     ap.add_argument("--no-spark", action="store_true", help="skip Spark (row 3)")
-    ap.add_argument("--out", default=None, help="file stem under benchmarks/out (default: records)")
+    ap.add_argument("--out", default="records", help="file stem of the report (default: records)")
+    ap.add_argument("--out-dir", type=Path, default=OUT, help="where the report and the work files go")
     ap.add_argument("--keep", action="store_true", help="keep the stores and Parquet in benchmarks/out/work")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -603,7 +602,7 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    WORK.mkdir(parents=True, exist_ok=True)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     t_all = time.perf_counter()
     rows: list[dict] = []
@@ -636,7 +635,7 @@ def main() -> None:
     for note in notes:
         console.print(f"  • {note}")
 
-    stem = args.out or "records"
+    stem, out = args.out, args.out_dir
     md = [f"# Records benchmark — {started:%Y-%m-%d %H:%M} UTC", "", f"`{cmd.strip()}` ({elapsed / 60:.1f} min; {env})",
           "", "| " + " | ".join(HEADERS) + " |",
           "|" + "|".join("---:" if h.endswith((" s", "ratio", "size")) else "---" for h in HEADERS) + "|"]
@@ -648,10 +647,10 @@ def main() -> None:
            "process; inputs are built before the clock. Peak RSS is the process's high-water mark during the step "
            "(Spark: the Python driver only). Figures: every output table sorted and compared value by value.", ""]
     md += [f"- {note}" for note in notes]
-    (OUT / f"{stem}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    (OUT / f"{stem}.json").write_text(json.dumps({"command": cmd, "env": env, "rows": rows, "raw": raw}, indent=1,
+    (out / f"{stem}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    (out / f"{stem}.json").write_text(json.dumps({"command": cmd, "env": env, "rows": rows, "raw": raw}, indent=1,
                                                  default=str), encoding="utf-8")
-    console.print(f"\nwritten: {OUT / (stem + '.md')} and {stem}.json ({elapsed / 60:.1f} min)")
+    console.print(f"\nwritten: {out / (stem + '.md')} and {stem}.json ({elapsed / 60:.1f} min)")
 
 
 if __name__ == "__main__":
