@@ -26,7 +26,8 @@ For each size, in one run:
                  figures compared with the DuckDB ones the same way. Spark's session start is outside the clock.
   4. memory      peak RSS of step 2 (target ≤ 6 GiB at 100 M lines).
 
-A second table shows how each step's time grows between the smallest and the largest size.
+A second table shows how each step's time grows between the smallest and the largest size it ran at (for Spark
+that needs two sizes within --spark-max, e.g. --spark-max 100000000 for 10 M → 100 M).
 
 The output (stated domestic output by market × product × year) and FX tables that import_dependence needs are
 made up here (OUTPUT_CNY, FX): round CNY amounts for every market and product of the concordance, half of
