@@ -4,6 +4,7 @@ and an aggregate the server answers equal what pyarrow and the library compute f
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -107,7 +108,9 @@ def all_lines(client, params: dict, limit: int) -> tuple[list[dict], int]:
 
 
 def expected(lines: pa.Table, mask) -> list[dict]:
-    return as_api(lines.filter(mask).sort_by([("batch_id", "ascending"), ("line_no", "ascending")]))
+    """The lines the API should answer, as it answers them (`share` is null unless a figure is asked for)."""
+    return [{**x, "share": None} for x in as_api(lines.filter(mask).sort_by([("batch_id", "ascending"),
+                                                                               ("line_no", "ascending")]))]
 
 
 def test_the_allowed_values_are_the_record_layers():
@@ -168,7 +171,7 @@ def test_a_batch_filter_and_no_match(loaded):
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 @given(limit=st.integers(1, 500), offset=st.integers(0, 2_100))
 def test_pages_are_stable_slices_of_the_ordered_lines(loaded, limit, offset):
-    ordered = as_api(loaded.lines.sort_by([("batch_id", "ascending"), ("line_no", "ascending")]))
+    ordered = expected(loaded.lines, pa.array([True] * loaded.lines.num_rows))
     params = {"limit": limit, "offset": offset}
     first = loaded.server.client.get("/api/records/lines", params=params).json()
     again = loaded.server.client.get("/api/records/lines", params=params).json()
@@ -304,3 +307,36 @@ def test_batches_of_different_grain_are_not_added_together(tmp_path):
     assert [(r["period"], r["value"], r["n_lines"]) for r in page["items"]] == [
         ("2025-01", "1000.00000000", 1), ("2025-02", "2000.50000000", 1)]
     store.close()
+
+
+def test_the_lines_behind_a_derived_figure(tmp_path):
+    """`figure=`: the lines a derived figure was computed from, each with its share; their sum × share is the
+    figure before the exchange rate; a stated figure is a 422, an unknown id a 404."""
+    from decimal import Decimal
+
+    from sectorscope.ingest import load_default
+
+    con = records.connect("duckdb")
+    store = Store(tmp_path / "sectorscope.duckdb")
+    load_default(store)
+    records.write_customs_csv(con, records.generate_lines(con, 1_500, only_mapped=True), str(tmp_path / "g.csv"))
+    records.load_records(store, tmp_path / "g.csv", hs_edition="HS2022")
+    records.derive_trade_figures(store)
+    fig = store.query(indicator="imports_value", kind="derived", subject="成像仪", product="红外热成像设备",
+                      period="2024").execute().iloc[0]
+    stated = int(store.query(kind="stated").execute().iloc[0]["obs_id"])
+    store.close()
+    srv = start_server(store.path)
+    try:
+        page = srv.client.get("/api/records/lines", params={"figure": int(fig["obs_id"]), "limit": 500}).json()
+        assert page["total"] == page["count"] > 0
+        assert {x["share"] for x in page["items"]} == {"0.300000"}  # 902519: 30 % of it is infrared imaging
+        usd = sum(Decimal(x["value"]) * Decimal(x["share"]) for x in page["items"])
+        rate = float(re.search(r"\d+\.\d+", fig["note"]).group())
+        assert fig["value"] == pytest.approx(float(usd) * rate, rel=1e-12)
+        r = srv.client.get("/api/records/lines", params={"figure": stated})
+        assert r.status_code == 422 and "not computed from a record set" in r.json()["detail"]
+        assert srv.client.get("/api/records/lines", params={"figure": 10**9}).status_code == 404
+    finally:
+        srv.stop()
+

@@ -99,6 +99,8 @@ class RecordLine(ApiModel):
     currency: str
     cif_value: OptDecimalText
     fob_value: OptDecimalText
+    share: OptDecimalText = Field(None, description="With `figure`: the part of the line's value that counts for the "
+                                                    "figure (its concordance row's share); otherwise null")
 
 
 class RecordLinePage(ApiModel):

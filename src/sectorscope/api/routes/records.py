@@ -250,16 +250,28 @@ def _filtered(t: ir.Table, *, hs: str | None, flow: str | None, year: int | None
 
 
 def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int, offset: int,
-              timeout: float) -> dict:
+              timeout: float, figure: int | None = None) -> dict:
     """The current lines of `dataset` matching `filters`, one page in (batch_id, line_no) order, and their
-    total."""
+    total; with `figure`, the lines behind that derived figure (as of its vintage), each with its share."""
     import ibis
 
-    from ...records import LINE_SCHEMA, open_lines
+    from ...errors import UsageError
+    from ...records import LINE_SCHEMA, figure_lines, open_lines
 
     order = ["batch_id", "line_no"]
+    columns = [*LINE_SCHEMA.names, *(["share"] if figure is not None else [])]
     with _engine(timeout) as con:
-        t = _filtered(open_lines(store, dataset, con), **filters)
+        if figure is not None:
+            obs = store.table("observations")
+            if not int(obs.filter(obs.obs_id == figure).count().execute()):
+                raise ApiProblem(404, "no-such-observation", f"no figure with id {figure}; /api/observations lists them")
+            try:
+                base = figure_lines(store, figure, con)
+            except UsageError as exc:
+                raise ApiProblem(422, "not-from-records", str(exc)) from None
+        else:
+            base = open_lines(store, dataset, con)
+        t = _filtered(base, **filters)
         total = int(con.execute(t.count()))
         # the page's keys first (two columns to sort), then its lines by key range: a batch's lines in the page
         # are the matching ones between its first and last line number there, and the ranges let the engine
@@ -271,12 +283,12 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
             for k in keys:
                 ranges.setdefault(k["batch_id"], []).append(k["line_no"])
             within = ibis.or_(*[(t.batch_id == b) & t.line_no.between(min(ns), max(ns)) for b, ns in ranges.items()])
-            items = _rows(con, t.filter(within).order_by(order).select(*LINE_SCHEMA.names))
+            items = _rows(con, t.filter(within).order_by(order).select(*columns))
     return {"dataset": dataset, "total": total, "offset": offset, "limit": limit, "count": len(items),
             "items": items}
 
 
-@router.get("/records/lines", response_model=RecordLinePage, responses=problem_responses(400, 422, 503),
+@router.get("/records/lines", response_model=RecordLinePage, responses=problem_responses(400, 404, 422, 503),
             summary="The current trade lines of a record set, filtered and paged (the lines behind a figure)",
             description="Lines of the batches current now (a correction's lines replace the cells it supersedes), "
                         "in (batch_id, line_no) order: page with `offset` and `limit`; `total` counts every "
@@ -294,12 +306,16 @@ async def lines(
     province: Annotated[str | None, Query(max_length=6, pattern=r"^[0-9]+$",
                                           description="注册地: GB/T 2260 code (44 for 广东省)")] = None,
     batch: BatchQ = None, limit: Limit = 100, offset: Offset = 0,
+    figure: Annotated[int | None, Query(ge=1, le=2**62, description="The lines behind this derived figure (its "
+                                        "obs_id), as of the figure's vintage, each with its share; 422 when the "
+                                        "figure was not computed from a record set")] = None,
 ) -> dict:
     filters = {"hs": hs, "flow": flow.value if flow else None, "year": year, "month": month, "partner": partner,
                "province": province, "batch": batch}
     lim = min(limit, ctx.settings.limits.max_page)
     timeout = ctx.settings.limits.query_timeout
-    return await ctx.read(lambda s: line_page(s, dataset.value, filters, limit=lim, offset=offset, timeout=timeout))
+    return await ctx.read(lambda s: line_page(s, dataset.value, filters, limit=lim, offset=offset, timeout=timeout,
+                                              figure=figure))
 
 
 # ---- aggregates ----------------------------------------------------------------------------------------
