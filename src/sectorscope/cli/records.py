@@ -118,27 +118,13 @@ def lines_command(
     fmt: FormatOpt = "table",
 ) -> None:
     """The current lines of a record set, filtered and paged (the lines behind a figure)."""
-    from ..records import connect, figure_lines, open_lines
+    from ..records import connect, figure_lines, filter_lines, open_lines
 
     check_choice("--format", fmt, _FORMATS)
     st = open_store(store)
     t = figure_lines(st, figure, connect(engine)) if figure is not None else \
         open_lines(st, dataset, connect(engine), root=root)
-    conds = []
-    if hs:
-        conds.append(t.hs_code.startswith(hs.replace(".", "")))
-    if flow:
-        conds.append(t.flow == flow)
-    if year is not None:
-        conds.append(t.year == year)
-    if month is not None:
-        conds.append(t.month == month)
-    if partner:
-        conds.append((t.partner_code == partner) | (t.partner_iso3 == partner.upper()))
-    if batch:
-        conds.append(t.batch_id == batch)
-    if conds:
-        t = t.filter(*conds)
+    t = filter_lines(t, hs=hs, flow=flow, year=year, month=month, partner=partner, batch=batch)
     columns = (*LINE_COLUMNS, "share") if figure is not None else LINE_COLUMNS
     rows = t.order_by(["batch_id", "line_no"]).select(*columns).limit(limit, offset=offset).to_pyarrow().to_pylist()
     if fmt != "table":

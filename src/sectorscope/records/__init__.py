@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
-    from .batches import BatchSummary, default_root, list_batches, load_batch, open_lines, records_gc
+    from .batches import (
+        BatchSummary,
+        default_root,
+        filter_lines,
+        list_batches,
+        load_batch,
+        open_lines,
+        records_gc,
+    )
     from .concordance import Concordance, apply, load_concordance, unmapped
     from .derive import derive_trade_figures, figure_lines, trade_figures
     from .engine import EngineSettings, connect, settings
@@ -38,6 +46,7 @@ __all__ = [
     "default_root",
     "derive_trade_figures",
     "figure_lines",
+    "filter_lines",
     "generate_lines",
     "import_dependence",
     "list_batches",
@@ -62,7 +71,8 @@ __all__ = [
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
     "LINE_SCHEMA": "schema", "BatchMeta": "schema",
-    "BatchSummary": "batches", "default_root": "batches", "list_batches": "batches", "load_batch": "batches",
+    "BatchSummary": "batches", "default_root": "batches", "filter_lines": "batches", "list_batches": "batches",
+    "load_batch": "batches",
     "open_lines": "batches", "records_gc": "batches",
     "Concordance": "concordance", "apply": "concordance", "load_concordance": "concordance", "unmapped": "concordance",
     "EngineSettings": "engine", "connect": "engine", "settings": "engine",

@@ -49,6 +49,7 @@ __all__ = [
     "STAGING",
     "BatchSummary",
     "default_root",
+    "filter_lines",
     "list_batches",
     "load_batch",
     "open_lines",
@@ -416,6 +417,29 @@ def open_lines(store: Store, dataset: str, con: BaseBackend, *, root: Path | Non
         t = con.read_parquet(files, hive_partitioning=False)
     casts = {c: t[c].cast(typ) for c, typ in LINE_SCHEMA.items() if t.schema()[c].copy(nullable=True) != typ.copy(nullable=True)}
     return t.mutate(**casts).select(*LINE_SCHEMA.names) if casts else t.select(*LINE_SCHEMA.names)
+
+
+def filter_lines(t: ir.Table, *, hs: str | None = None, flow: str | None = None, year: int | None = None,
+                 month: int | None = None, partner: str | None = None, province: str | None = None,
+                 batch: str | None = None) -> ir.Table:
+    """The lines matching the filters the CLI and the API offer: an HS code prefix (dots allowed: 8501.10), a
+    flow, year, month, partner (customs code or ISO 3166 alpha-3), province (GB/T 2260) and batch."""
+    conds = []
+    if hs:
+        conds.append(t.hs_code.startswith(hs.replace(".", "")))
+    if flow:
+        conds.append(t.flow == flow)
+    if year is not None:
+        conds.append(t.year == year)
+    if month is not None:
+        conds.append(t.month == month)
+    if partner:
+        conds.append((t.partner_code == partner) | (t.partner_iso3 == partner.upper()))
+    if province:
+        conds.append(t.province == province)
+    if batch:
+        conds.append(t.batch_id == batch)
+    return t.filter(*conds) if conds else t
 
 
 def list_batches(store: Store) -> pd.DataFrame:

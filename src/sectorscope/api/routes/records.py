@@ -229,26 +229,6 @@ async def batches(ctx: ContextDep, dataset: Annotated[Dataset | None, Query(desc
 
 # ---- lines ---------------------------------------------------------------------------------------------
 
-def _filtered(t: ir.Table, *, hs: str | None, flow: str | None, year: int | None, month: int | None,
-              partner: str | None, province: str | None, batch: str | None) -> ir.Table:
-    conds = []
-    if hs:
-        conds.append(t.hs_code.startswith(hs.replace(".", "")))
-    if flow:
-        conds.append(t.flow == flow)
-    if year is not None:
-        conds.append(t.year == year)
-    if month is not None:
-        conds.append(t.month == month)
-    if partner:
-        conds.append((t.partner_code == partner) | (t.partner_iso3 == partner.upper()))
-    if province:
-        conds.append(t.province == province)
-    if batch:
-        conds.append(t.batch_id == batch)
-    return t.filter(*conds) if conds else t
-
-
 def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int, offset: int,
               timeout: float, figure: int | None = None) -> dict:
     """The current lines of `dataset` matching `filters`, one page in (batch_id, line_no) order, and their
@@ -256,7 +236,7 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
     import ibis
 
     from ...errors import UsageError
-    from ...records import LINE_SCHEMA, figure_lines, open_lines
+    from ...records import LINE_SCHEMA, figure_lines, filter_lines, open_lines
 
     order = ["batch_id", "line_no"]
     columns = [*LINE_SCHEMA.names, *(["share"] if figure is not None else [])]
@@ -271,7 +251,7 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
                 raise ApiProblem(422, "not-from-records", str(exc)) from None
         else:
             base = open_lines(store, dataset, con)
-        t = _filtered(base, **filters)
+        t = filter_lines(base, **filters)
         total = int(con.execute(t.count()))
         # the page's keys first (two columns to sort), then its lines by key range: a batch's lines in the page
         # are the matching ones between its first and last line number there, and the ranges let the engine
