@@ -219,3 +219,15 @@ def test_the_scratch_copy_of_a_killed_read_is_removed_by_the_next(tmp_path):
     finally:
         left.unlink(missing_ok=True)
         live.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("text", [b'h1,h2\r\n,,"', b'h1,h2\n,,"\n', b'h1,h2\na,"b\n', b'h1,h2\na,b\nc,d,"'])
+def test_a_quote_never_closed_is_the_exact_readers_refusal(tmp_path, text):
+    """Found by the differential test in a fresh clone's run: DuckDB read `,,"` ending a file as two empty cells
+    and an empty third one, which the null-padded extra column cannot tell from padding, so the row was taken.
+    An odd number of quotes now sends the file to the exact reader, which names the unclosed quote."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(text)
+    outcome = _outcome(path, duckdb=True)
+    assert outcome == _outcome(path, duckdb=False)
+    assert outcome[0] == "failures" and "never closed" in outcome[1][0][-1]

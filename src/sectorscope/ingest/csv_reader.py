@@ -74,6 +74,7 @@ class Snapshot:
     crlf: int = 0
     trailing: bytes = b""        # the run of CR/LF bytes the copy ends with
     space_quote: bool = False    # some field may start with spaces and a quote
+    quotes: int = 0              # quote characters: an odd number means a quote is never closed
     last: int = -1               # the last byte counted (-1: none yet)
     _carry: bytes = field(default=b"", repr=False)
 
@@ -94,6 +95,7 @@ class Snapshot:
             return
         a = np.frombuffer(chunk, np.uint8)
         self.lf += int(np.count_nonzero(a == 10))
+        self.quotes += int(np.count_nonzero(a == 34))
         cr = a == 13
         n_cr = int(np.count_nonzero(cr))
         self.cr += n_cr
@@ -117,7 +119,7 @@ class Snapshot:
 
         out_path = _scratch()
         self.lf = self.cr = self.crlf = 0
-        self.trailing, self.last, self._carry, self.space_quote = b"", -1, b"", False
+        self.trailing, self.last, self._carry, self.space_quote, self.quotes = b"", -1, b"", False, 0
         try:
             with open(out_path, "wb") as out:
                 transcode_to_utf8(self.path, out, chunk=_CHUNK, on_chunk=self.count)
@@ -276,13 +278,15 @@ def duckdb_cells(snap: Snapshot, width: int, header_lines: int, max_cell_bytes: 
     c0…c{width-1}, stripped as str.strip() strips, and each row's line number.
 
     DuckDBRefused when DuckDB refuses the file or a row has the wrong number of cells; None when the exact
-    reader must read it anyway: a field starts with spaces and a quote, a cell is beyond the bound, or the
-    line counts leave the row numbers unproven (e.g. blank lines between rows, which DuckDB skips)."""
+    reader must read it anyway: a field starts with spaces and a quote, a quote is never closed (an odd
+    number of them: DuckDB read `,,"` at the end of a file as one empty cell too many, and padded it away), a
+    cell is beyond the bound, or the line counts leave the row numbers unproven (e.g. blank lines between
+    rows, which DuckDB skips)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if header_lines != 1 or width < 2 or snap.space_quote:  # one column: DuckDB reads a comma as text there
+    if header_lines != 1 or width < 2 or snap.space_quote or snap.quotes % 2:  # one column: a comma is text there
         return None
     names = [f"c{i}" for i in range(width)]
     columns: list[list[pa.Array]] = [[] for _ in range(width)]
