@@ -85,6 +85,7 @@ class Reason(StrEnum):
     OTHER = "other"
     # added later (members are only ever appended)
     TOO_LARGE = "too_large"              # a file, sheet, row or cell beyond what sectorscope reads (split it)
+    OTHER_EDITION = "other_edition"      # a code valid in another edition of its nomenclature (HS2017 in HS2022)
 
 
 # Reasons that mean "the input given cannot be used", whatever the error's class: a vintage that does not
@@ -92,7 +93,7 @@ class Reason(StrEnum):
 INPUT_REASONS = frozenset({
     Reason.FILE_NOT_FOUND, Reason.UNREADABLE, Reason.WRONG_SHAPE, Reason.MISSING_VALUE, Reason.BAD_VALUE,
     Reason.UNKNOWN_CODE, Reason.DUPLICATE, Reason.INCONSISTENT, Reason.UNIT_MISMATCH, Reason.BAD_ARGUMENT,
-    Reason.NO_VINTAGE, Reason.MASS_WITHDRAW, Reason.TOO_LARGE,
+    Reason.NO_VINTAGE, Reason.MASS_WITHDRAW, Reason.TOO_LARGE, Reason.OTHER_EDITION,
 })
 
 
