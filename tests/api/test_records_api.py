@@ -19,6 +19,7 @@ from sectorscope import records
 from sectorscope.api.problems import ApiProblem
 from sectorscope.api.routes import records as routes
 from sectorscope.ingest import default_dataset_dir, load_paths
+from sectorscope.records import aggregates as lib_aggregate
 from sectorscope.records import indicators as lib_indicators
 from sectorscope.records import schema as lib_schema
 from sectorscope.store import Store
@@ -117,6 +118,7 @@ def test_the_allowed_values_are_the_record_layers():
     assert tuple(routes.Dataset) == lib_schema.DATASETS
     assert tuple(routes.PeriodGrain) == lib_indicators.GRAINS
     assert tuple(routes.By) == lib_indicators.BY
+    assert tuple(routes.Indicator) == lib_aggregate.AGGREGATES
     assert set(routes.LineFlow) == set(lib_schema.Flow)
 
 
@@ -252,8 +254,8 @@ def test_unknown_values_are_422_naming_the_allowed_ones(loaded, path, params, al
 
 
 @pytest.mark.parametrize("params, detail", [
-    ({"indicator": "partner_concentration", "by": "partner"}, "by= applies to trade_flows and unit_values"),
-    ({"indicator": "unmapped", "market": "MEMS"}, "market= does not apply to unmapped"),
+    ({"indicator": "partner_concentration", "by": "partner"}, "by applies to trade_flows and unit_values"),
+    ({"indicator": "unmapped", "market": "MEMS"}, "market does not apply to unmapped"),
     ({"indicator": "unit_values", "flow": "balance"}, "flow=balance does not apply to unit_values"),
 ])
 def test_parameters_that_do_not_apply_are_422(loaded, params, detail):

@@ -146,9 +146,6 @@ def gc_command(store: StoreOpt = DEFAULT_STORE, root: _RootOpt = None,
         out.print(f"  {shown(str(p))}", highlight=False)
 
 
-_AGGREGATES = ("trade_flows", "unit_values", "partner_concentration", "mirror_gap", "unmapped")
-
-
 @records_app.command("aggregate")
 def aggregate_command(
     store: StoreOpt = DEFAULT_STORE,
@@ -158,6 +155,7 @@ def aggregate_command(
     by: Annotated[list[str] | None, typer.Option(help="Break trade_flows or unit_values down by partner, "
                                                  "province or trade_mode (repeatable).")] = None,
     market: Annotated[str | None, typer.Option(help="One market (a catalog subject).")] = None,
+    flow: Annotated[str | None, typer.Option(help="One flow: import, export or balance (trade_flows only).")] = None,
     dataset: Annotated[str, typer.Option(help="customs_cn or comtrade.")] = "customs_cn",
     concordance: Annotated[Path | None, typer.Option(help="A concordance CSV (default: the default dataset's).")] = None,
     engine: _EngineOpt = None,
@@ -168,29 +166,14 @@ def aggregate_command(
     """An indicator computed from the current lines, mapped to markets and products by the concordance."""
     from .. import records as R
     from ..ingest import default_dataset_dir
+    from ..records import check_aggregate
 
     check_choice("--format", fmt, _FORMATS)
-    check_choice("--indicator", indicator, _AGGREGATES)
-    check_choice("--grain", grain, ("month", "quarter", "year", "cumulative"))
-    for b in by or ():
-        check_choice("--by", b, ("partner", "province", "trade_mode"))
+    check_aggregate(indicator, grain, by=by or (), market=market, flow=flow)
     con = R.connect(engine)
     lines = R.open_lines(open_store(store), dataset, con, root=root)
     conc = R.load_concordance(concordance or default_dataset_dir() / "concordance" / "hs_catalog.csv")
-    if indicator == "unmapped":
-        t = R.unmapped(lines, conc, con)
-    else:
-        mapped = R.apply(lines, conc, con)
-        if market:
-            mapped = mapped.filter(mapped.market == market)
-        if indicator == "trade_flows":
-            t = R.trade_flows(mapped, grain, by=tuple(by or ()))
-        elif indicator == "unit_values":
-            t = R.unit_values(mapped, grain, by=tuple(by or ()))
-        elif indicator == "partner_concentration":
-            t = R.partner_concentration(mapped, grain)
-        else:
-            t = R.mirror_gap(mapped, grain)
+    t = R.aggregate(lines, conc, con, indicator, grain, by=by or (), market=market, flow=flow)
     rows = t.limit(limit).to_pyarrow().to_pylist()
     columns = tuple(t.columns)
     if fmt != "table":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .._lazy import attach
 
 if TYPE_CHECKING:
+    from .aggregates import AGGREGATES, aggregate, check_aggregate
     from .batches import (
         BatchSummary,
         default_root,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .schema import LINE_SCHEMA, BatchMeta
 
 __all__ = [
+    "AGGREGATES",
     "LINE_SCHEMA",
     "SEED_TARGETS",
     "BatchMeta",
@@ -41,7 +43,9 @@ __all__ = [
     "LoadedRecords",
     "RecordFile",
     "Target",
+    "aggregate",
     "apply",
+    "check_aggregate",
     "connect",
     "default_root",
     "derive_trade_figures",
@@ -70,6 +74,7 @@ __all__ = [
 
 # public name → the module (relative to this package) that defines it; imported on first use
 _HOME = {
+    "AGGREGATES": "aggregates", "aggregate": "aggregates", "check_aggregate": "aggregates",
     "LINE_SCHEMA": "schema", "BatchMeta": "schema",
     "BatchSummary": "batches", "default_root": "batches", "filter_lines": "batches", "list_batches": "batches",
     "load_batch": "batches",

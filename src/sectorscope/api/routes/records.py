@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from enum import StrEnum
@@ -93,6 +93,8 @@ class AggregateFlow(StrEnum):
 
 
 class Indicator(StrEnum):
+    """sectorscope.records.AGGREGATES."""
+
     trade_flows = "trade_flows"
     unit_values = "unit_values"
     partner_concentration = "partner_concentration"
@@ -117,7 +119,6 @@ class By(StrEnum):
     trade_mode = "trade_mode"
 
 
-_BY_INDICATORS = (Indicator.trade_flows, Indicator.unit_values)
 _BATCH_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 
 DatasetQ = Annotated[Dataset, Query(description="customs_cn (China Customs exports) or comtrade (UN Comtrade)")]
@@ -331,21 +332,7 @@ def aggregate_page(store: Store, *, dataset: str, indicator: str, grain: str, by
         if batch:
             t = t.filter(t.batch_id == batch)
         _one_grain(store, con, t, dataset)
-        if indicator == Indicator.unmapped:
-            r = records.unmapped(t, conc, con)
-        else:
-            mapped = records.apply(t, conc, con)
-            compute: dict[str, Callable[[], ir.Table]] = {
-                Indicator.trade_flows: lambda: records.trade_flows(mapped, grain, by=by),
-                Indicator.unit_values: lambda: records.unit_values(mapped, grain, by=by),
-                Indicator.partner_concentration: lambda: records.partner_concentration(mapped, grain),
-                Indicator.mirror_gap: lambda: records.mirror_gap(mapped, grain),
-            }
-            r = compute[indicator]()
-        if market is not None:
-            r = r.filter(r.market == market)
-        if flow is not None:
-            r = r.filter(r.flow == flow)
+        r = records.aggregate(t, conc, con, indicator, grain, by=by, market=market, flow=flow)
         schema = r.schema()
         keys = [c for c in r.columns if c not in MEASURES]
         total = int(con.execute(r.count()))
@@ -354,9 +341,6 @@ def aggregate_page(store: Store, *, dataset: str, indicator: str, grain: str, by
             "by": by, "concordance": {"file": conc_path.name, "version": conc.version, "version_id": conc.version_id},
             "total": total, "offset": offset, "limit": limit, "count": len(items),
             "columns": [{"name": c, "type": _type_name(schema[c])} for c in r.columns], "items": items}
-
-
-_NO_FLOW = (Indicator.partner_concentration, Indicator.mirror_gap)
 
 
 @router.get("/records/aggregate", response_model=AggregatePage, responses=problem_responses(400, 404, 422, 503),
@@ -381,14 +365,14 @@ async def aggregate(
     flow: Annotated[AggregateFlow | None, Query(description="One flow (trade_flows, unit_values, unmapped)")] = None,
     batch: BatchQ = None, limit: Limit = 100, offset: Offset = 0,
 ) -> dict:
+    from ...errors import UsageError
+    from ...records import check_aggregate
+
     dims = list(dict.fromkeys(b.value for b in by or []))
-    if dims and indicator not in _BY_INDICATORS:
-        raise ApiProblem(422, "bad-parameter", f"by= applies to trade_flows and unit_values, not {indicator.value}")
-    if market is not None and indicator == Indicator.unmapped:
-        raise ApiProblem(422, "bad-parameter", "market= does not apply to unmapped: its lines map to no market")
-    if flow is not None and (indicator in _NO_FLOW or (flow is AggregateFlow.balance and indicator != Indicator.trade_flows)):
-        raise ApiProblem(422, "bad-parameter", f"flow={flow.value} does not apply to {indicator.value}"
-                         + ("" if indicator in _NO_FLOW else "; its flows are import and export"))
+    try:
+        check_aggregate(indicator.value, grain.value, by=dims, market=market, flow=flow.value if flow else None)
+    except UsageError as e:
+        raise ApiProblem(422, "bad-parameter", str(e)) from None
     conc = concordance_path(ctx.settings)
     lim = min(limit, ctx.settings.limits.max_page)
     timeout = ctx.settings.limits.query_timeout
