@@ -1,4 +1,5 @@
-"""The main job: load → analyse → forecast → audit → monitor → publish, as one library call.
+"""The main job: load (figures, then record files and the figures derived from them) → analyse → forecast →
+audit → monitor → publish, as one library call.
 
 It lives here, not in the CLI, so that a notebook, a scheduler, the tests and `sectorscope run` all run the
 same sequence and get the same result object; the CLI only prints what `run` returns. Every step is a call
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from .analytics import AnalysisResult
     from .audit import AuditResult
     from .forecast import ForecastResult
+    from .records import DatasetLoad
     from .report import Published
     from .store import VintageSummary
 
@@ -37,6 +39,8 @@ class RunResult:
     published: Published | None
     stated_counts: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+    records: DatasetLoad | None = None  # the dataset's record files: batches loaded, files already held
+    trade: VintageSummary | None = None  # the figures derived from the record set, when the dataset has one
 
 
 def run(
@@ -55,7 +59,8 @@ def run(
     """Run the main job on a dataset folder (the embedded default dataset when `data_dir` is None).
 
     The dataset is loaded into `store_path` (default `out_dir/sectorscope.duckdb`) as a new vintage,
-    withdrawing what it no longer states; it is then analysed (its `analytics.yaml`), forecast (its
+    withdrawing what it no longer states; the record files its `records/records.yaml` lists are loaded into
+    the store's record set (each file once) and the record set's figures derived; it is then analysed (its `analytics.yaml`), forecast (its
     `forecast.yaml`), audited (findings saved in the store), and, with `publish`, reported: HTML in `langs`,
     the zh PDF, the workbook, `alerts.json` under the dataset's `alerts.yaml`, the SDMX-CSV export and the
     audit, analytics and forecast Markdown. `loaded_at` and `generated` pin the timestamps (tests, golden
@@ -68,6 +73,7 @@ def run(
     from .forecast import forecast_store, read_forecast_config
     from .ingest import MAX_WITHDRAW_SHARE, default_dataset_dir, load_paths
     from .model import STATED
+    from .records import derive_trade_figures, load_dataset_records
     from .report import publish as publish_reports
     from .report import write_analytics, write_audit, write_forecast
     from .store import Store
@@ -83,6 +89,11 @@ def run(
         guard = None if data_dir is None or allow_mass_withdraw else MAX_WITHDRAW_SHARE
         loaded = load_paths(store, [dataset], label=label or default_label, withdraw_missing=True,
                             max_withdraw_share=guard, loaded_at=loaded_at, on_file=on_file)
+        # the record files next: deriving their figures needs the exchange rates the dataset just loaded
+        records = load_dataset_records(store, dataset, loaded_at=loaded_at)
+        trade = None
+        if records.records is not None and records.records.sources:
+            trade = derive_trade_figures(store, concordance=records.records.concordance)
         stated = store.observations()
         stated = stated.filter(stated.kind == STATED)
         counts = stated.group_by("subject").aggregate(n=lambda t: t.count()).order_by("subject").execute()
@@ -102,4 +113,5 @@ def run(
         store.close()
     return RunResult(store_path=store.path, loaded=loaded, analysis=analysis, forecast=forecast,
                      audit=audited, published=published,
-                     stated_counts={str(r.subject): int(r.n) for r in counts.itertuples()}, outputs=outputs)
+                     stated_counts={str(r.subject): int(r.n) for r in counts.itertuples()}, outputs=outputs,
+                     records=records, trade=trade)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import ibis
 import pandas as pd
 import pytest
 import yaml
@@ -341,3 +342,23 @@ def test_alerts_json_is_stable_and_readable(utilisation, tmp_path):
     assert json.loads(stamped.read_text(encoding="utf-8"))["generated_at"] == "2025-01-02T00:00:00"
     frame = alerts_to_frame(alerts)
     assert list(frame["product"]) == ["P1", "P5", "P7", "P11", "P3"] and frame["lo"].isna().all()
+
+
+def test_record_batches_and_figures_derived_from_them_are_not_loads(tmp_path):
+    """The main job writes: the figures' load, a record batch, the figures derived from records, the analysis.
+    "Before the latest load" is before the figures' load: the record batch changes no figure and the derived
+    figures are computed, like the analysis."""
+    from sectorscope.records import DERIVE_LABEL
+    from sectorscope.store import RECORD_LABEL_PREFIX
+
+    class Labelled:
+        def __init__(self, labels):
+            self.labels = labels
+
+        def vintages(self):
+            return ibis.memtable(pd.DataFrame({"vintage_id": range(1, len(self.labels) + 1), "label": self.labels}))
+
+    first = ["default dataset", f"{RECORD_LABEL_PREFIX}lines.csv", DERIVE_LABEL, "analyse", "forecast"]
+    assert [previous_vintage(Labelled(first), v) for v in range(1, 6)] == [None] * 5
+    rerun = Labelled([*first, "default dataset", DERIVE_LABEL, "analyse"])
+    assert [previous_vintage(rerun, v) for v in (6, 7, 8)] == [5, 5, 5]

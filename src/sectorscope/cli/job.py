@@ -39,6 +39,17 @@ def run_command(
          f"{w.n_revised} revised, {w.n_unchanged} unchanged, {w.n_withdrawn} withdrawn")
     for subject, n in result.stated_counts.items():
         out.print(f"  {subject}: {n} figures", highlight=False)
+    rec = result.records
+    if rec is not None and rec.records is not None:
+        for loaded in rec.loaded:
+            b = loaded.summary
+            _say(f"record batch {b.batch_id} loaded: {b.n_lines} lines in {b.n_files} Parquet files")
+        for path, bid in rec.skipped.items():
+            _say(f"record file {path.name} already loaded (batch {bid})")
+    if result.trade is not None:
+        t = result.trade
+        _say(f"vintage v{t.vintage_id}: {t.n_rows} figures derived from the record set, {t.n_new} new, "
+             f"{t.n_revised} revised, {t.n_withdrawn} withdrawn")
     _print_outputs(result)
 
 

@@ -22,7 +22,8 @@ import pandas as pd
 from ..analytics import display
 from ..errors import StoreError
 from ..model import DEFAULT_REGION, DIMENSIONS, MODEL_FORECAST, STATED, Catalog, load_catalog
-from ..store import AsOf, Store, interval_exprs
+from ..records import DERIVE_LABEL
+from ..store import RECORD_LABEL_PREFIX, AsOf, Store, interval_exprs
 from .alert_rules import AlertRule, read_alert_rules
 from .diff import diff_vintages, printed_expr
 
@@ -43,7 +44,9 @@ __all__ = [
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 # Vintages sectorscope writes itself (the analyse and forecast pipelines' labels), not data loads.
-SYSTEM_LABELS = ("analyse", "forecast")
+# Vintages computed by sectorscope rather than loaded: the analysis, the forecasts, the figures derived from a
+# record set. A record batch's vintage (RECORD_LABEL_PREFIX) is not a load of figures either.
+SYSTEM_LABELS = ("analyse", "forecast", DERIVE_LABEL)
 SERIES_DIMS = tuple(d for d in DIMENSIONS if d != "scenario")  # how forecast/series.py keys a series
 _T = TypeVar("_T")
 _FIGURE = ("obs_id", "obs_key", "vintage_id", "indicator", *DIMENSIONS, "period", "status", "value", "value_high",
@@ -350,7 +353,7 @@ def previous_vintage(store: Store, vid: int) -> int | None:
     compared with the previous run's forecasts. None when nothing came before."""
     vt = store.vintages().select("vintage_id", "label").execute()
     vt = vt[vt["vintage_id"] <= vid].sort_values("vintage_id")
-    loads = vt[~vt["label"].isin(SYSTEM_LABELS)]
+    loads = vt[~vt["label"].isin(SYSTEM_LABELS) & ~vt["label"].fillna("").str.startswith(RECORD_LABEL_PREFIX)]
     start = int(loads["vintage_id"].iloc[-1]) if len(loads) else vid
     earlier = vt[vt["vintage_id"] < start]
     return int(earlier["vintage_id"].iloc[-1]) if len(earlier) else None

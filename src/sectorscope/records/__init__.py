@@ -22,7 +22,8 @@ if TYPE_CHECKING:
         records_gc,
     )
     from .concordance import Concordance, apply, load_concordance, unmapped
-    from .derive import derive_trade_figures, figure_lines, trade_figures
+    from .dataset import DatasetLoad, load_dataset_records, read_dataset_records
+    from .derive import DERIVE_LABEL, derive_trade_figures, figure_lines, trade_figures
     from .engine import EngineSettings, connect, settings
     from .formats import RecordFile, read_records
     from .generate import SEED_TARGETS, Target, generate_lines, write_customs_csv
@@ -34,11 +35,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGGREGATES",
+    "DERIVE_LABEL",
     "LINE_SCHEMA",
     "SEED_TARGETS",
     "BatchMeta",
     "BatchSummary",
     "Concordance",
+    "DatasetLoad",
     "EngineSettings",
     "LoadedRecords",
     "RecordFile",
@@ -56,11 +59,13 @@ __all__ = [
     "list_batches",
     "load_batch",
     "load_concordance",
+    "load_dataset_records",
     "load_records",
     "localisation",
     "mirror_gap",
     "open_lines",
     "partner_concentration",
+    "read_dataset_records",
     "read_records",
     "records_gc",
     "settings",
@@ -80,6 +85,7 @@ _HOME = {
     "load_batch": "batches",
     "open_lines": "batches", "records_gc": "batches",
     "Concordance": "concordance", "apply": "concordance", "load_concordance": "concordance", "unmapped": "concordance",
+    "DatasetLoad": "dataset", "load_dataset_records": "dataset", "read_dataset_records": "dataset",
     "EngineSettings": "engine", "connect": "engine", "settings": "engine",
     "RecordFile": "formats", "read_records": "formats",
     "SEED_TARGETS": "generate", "Target": "generate", "generate_lines": "generate", "write_customs_csv": "generate",
@@ -87,7 +93,7 @@ _HOME = {
     "import_dependence": "indicators_dependence", "localisation": "indicators_dependence",
     "mirror_gap": "indicators_partners", "partner_concentration": "indicators_partners",
     "LoadedRecords": "load", "load_records": "load",
-    "derive_trade_figures": "derive", "figure_lines": "derive", "trade_figures": "derive",
+    "DERIVE_LABEL": "derive", "derive_trade_figures": "derive", "figure_lines": "derive", "trade_figures": "derive",
 }
 
 __getattr__, __dir__ = attach(__name__, _HOME)

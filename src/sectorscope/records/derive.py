@@ -23,7 +23,11 @@ if TYPE_CHECKING:
     from ..store import Store, VintageSummary
     from .concordance import Concordance
 
-__all__ = ["DerivedFigures", "derive_trade_figures", "figure_lines", "source_id_of", "trade_figures"]
+__all__ = ["DERIVE_LABEL", "DerivedFigures", "derive_trade_figures", "figure_lines", "source_id_of", "trade_figures"]
+
+# The label of a vintage of figures derived from records: computed, like the analysis, not a load of data,
+# so "what changed since the last load" looks past it (monitor.SYSTEM_LABELS).
+DERIVE_LABEL = "records-derive"
 
 _FLOW_INDICATOR = {"import": "imports_value", "export": "exports_value", "balance": "trade_balance"}
 _GROWTH_INDICATOR = {"import": "imports_value_growth", "export": "exports_value_growth"}
@@ -151,7 +155,7 @@ def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",
                             "title_en": f"record set {dataset}", "publisher": "sectorscope (computed from records)",
                             "note": f"concordance {derived.concordance_version}; batches {', '.join(derived.batches)}"}])
     return store.write(Batch(observations=frame, sources=source, withdraw_missing=(sid,), max_withdraw_share=None),
-                       label=label or f"figures from record set {dataset}")
+                       label=label or DERIVE_LABEL, note=f"figures from record set {dataset}")
 
 
 def figure_lines(store: Store, obs_id: int, con: BaseBackend | None = None,

@@ -10,12 +10,14 @@ if TYPE_CHECKING:
     from .codes import check_codes, known_codes
     from .figure_interval import INF, About, interval_columns, interval_exprs, interval_frame
     from .prepared import QueryCache
+    from .record_manifest import RECORD_LABEL_PREFIX
     from .store import CONTENT_COLUMNS, AsOf, Batch, Store, VintageSummary
 
 __all__ = [
     "CONTENT_COLUMNS",
     "DEFAULT_WAIT",
     "INF",
+    "RECORD_LABEL_PREFIX",
     "About",
     "AsOf",
     "Batch",
@@ -39,6 +41,7 @@ _HOME = {
     "DEFAULT_WAIT": "backend",
     "INF": "figure_interval",
     "QueryCache": "prepared",
+    "RECORD_LABEL_PREFIX": "record_manifest",
     "Store": "store",
     "VintageSummary": "store",
     "check_codes": "codes",

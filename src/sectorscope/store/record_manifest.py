@@ -26,6 +26,7 @@ from .store import AsOf, Store, release_readers
 
 __all__ = [
     "CELL",
+    "RECORD_LABEL_PREFIX",
     "batch_datasets",
     "commit_batch",
     "current_files",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 CELL = ("flow", "year", "month", "hs_chapter")  # what one file holds and a correction replaces
+# A record batch's vintage label starts so: such a vintage adds lines and changes no figure, which is how
+# the monitor tells it from a load of figures.
+RECORD_LABEL_PREFIX = "records: "
 
 
 def _utc(value: Any) -> pd.Timestamp | None:
@@ -92,7 +96,7 @@ def commit_batch(store: Store, batch: Mapping[str, Any], files: Sequence[Mapping
             c["batch_id"] = batch_id
         n_lines = int(batch["n_lines"])
         _insert(con, "vintages", [{
-            "vintage_id": vid, "loaded_at": loaded, "label": f"records: {batch['source_file']}",
+            "vintage_id": vid, "loaded_at": loaded, "label": f"{RECORD_LABEL_PREFIX}{batch['source_file']}",
             "files": str(batch["source_file"]), "sha256": batch.get("sha256") or None, "n_rows": n_lines,
             "n_new": n_lines, "n_revised": 0, "n_unchanged": 0, "n_withdrawn": 0,
             "note": f"record batch {batch_id} ({dataset})", "schema_version": SCHEMA_VERSION,
