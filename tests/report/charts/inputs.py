@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sectorscope.report.charts import (
     elasticity_bars_svg,
     market_fan_svg,
+    partner_shares_svg,
     rank_intervals_svg,
     trl_quadrant_svg,
 )
@@ -85,4 +86,14 @@ def all_charts(lang: str = "zh") -> dict[str, str]:
         "trl": trl_quadrant_svg(technologies(), title="关键技术 TRL × 需求四象限" if zh else "TRL × demand",
                                 lang=lang),
         "rank": rank_intervals_svg(regions(), title="区域产业竞争力指数及排名区间" if zh else "Regions", lang=lang),
+        "partners": partner_shares_svg(partner_bars(), title="进口来源" if zh else "Import sources", lang=lang),
     }
+
+
+def partner_bars() -> list[dict]:
+    """Three markets' largest import sources (%): Japan in all three, a long CJK label, a bar with no rest."""
+    return [
+        {"label": "缩微机械 · 微型电机类商品(2025)", "parts": [("日本", 40.0), ("德国", 25.0), ("美国", 16.4)]},
+        {"label": "成像仪 · 高端成像设备与医学影像设备及其零部件(2025)", "parts": [("美国", 30.0), ("日本", 20.0)]},
+        {"label": "MEMS(2025)", "parts": [("日本", 60.0), ("韩国", 40.0)]},
+    ]

@@ -85,7 +85,7 @@ def test_ids_are_unique_and_start_with_the_key(zh):
     for name, svg in zh.items():
         ids = re.findall(r'\bid="([^"]+)"', svg)
         key = {"fan": "market-fan", "bars": "elasticity", "trl": "trl-quadrant",
-               "rank": "rank-intervals"}[name]
+               "rank": "rank-intervals", "partners": "import_sources"}[name]
         assert len(ids) == len(set(ids)) and all(i.startswith(f"{key}-") for i in ids), name
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from .elasticity_bars import elasticity_bars_svg
 from .market_fan import market_fan_svg
+from .partner_shares import partner_shares_svg
 from .rank_intervals import rank_intervals_svg
 from .style import SVG_FONTTYPE, WIDTH_CM
 from .trl_quadrant import QUADRANT_NAMES, trl_quadrant_svg
@@ -39,6 +40,7 @@ __all__ = [
     "WIDTH_CM",
     "elasticity_bars_svg",
     "market_fan_svg",
+    "partner_shares_svg",
     "rank_intervals_svg",
     "trl_quadrant_svg",
 ]

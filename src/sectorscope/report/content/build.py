@@ -28,6 +28,7 @@ from .localisation import localisation_section
 from .market import market_section
 from .regional import regional_section
 from .supply_demand import supply_demand_section
+from .trade import trade_section
 from .trl import trl_section
 
 __all__ = ["ReportInputs", "build_report_data"]
@@ -65,13 +66,14 @@ def build_report_data(store: Store, *, lang: str = "zh", as_of: AsOf = None, inp
     sd, c2 = supply_demand_section(ctx)
     bott = bottlenecks_section(ctx)
     loc = localisation_section(ctx)
+    trade, c5 = trade_section(ctx)
     trl, c3 = trl_section(ctx)
     reg, c4 = regional_section(ctx)
-    data.sections = [market, sd, bott, loc, trl, reg, audit_section(ctx), alerts_section(ctx, inputs.alerts),
+    data.sections = [market, sd, bott, loc, trade, trl, reg, audit_section(ctx), alerts_section(ctx, inputs.alerts),
                      changes_section(ctx, inputs.diff, inputs.since, limit=60 if compact else None),
                      figures_section(ctx, compact=compact)]
     data.sections = [s for s in data.sections if s.tables or s.key in ("changes", "figures")]
-    charts = {**c1, **c2, **c3, **c4}
+    charts = {**c1, **c2, **c3, **c4, **c5}
     data.charts = {k: c.svg for k, c in charts.items()}
     data.chart_cites = {k: c.cites for k, c in charts.items()}
     data.citations = ctx.cites.items
