@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from sectorscope.errors import UsageError
-from sectorscope.records.engine import settings
+from sectorscope.records.engine import EngineSettings, local_master, session_conf, settings
 
 
 def test_the_option_wins_over_the_environment_and_the_config_file(tmp_path, monkeypatch):
@@ -18,6 +18,23 @@ def test_the_option_wins_over_the_environment_and_the_config_file(tmp_path, monk
     assert settings(environ={}).spark_master == "spark://h:7077"
     assert settings(environ={"SECTORSCOPE_ENGINE": "duckdb"}).engine == "duckdb"
     assert settings("spark", environ={"SECTORSCOPE_ENGINE": "duckdb"}).engine == "spark"
+
+
+def test_a_cluster_gets_no_loopback_or_small_machine_settings(tmp_path, monkeypatch):
+    """Local mode binds the driver to 127.0.0.1 and runs four shuffle partitions; on a cluster that would keep
+    executors from reaching the driver, so only the config file's own spark_conf applies there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sectorscope.toml").write_text('[records]\nengine = "spark"\nspark_master = "spark://h:7077"\n'
+                                               '[records.spark_conf]\n"spark.executor.memory" = "8g"\n')
+    cluster = settings(environ={})
+    assert not local_master(cluster)
+    assert session_conf(cluster) == {"spark.executor.memory": "8g"}
+    assert not local_master(EngineSettings(engine="spark", spark_remote="sc://h:15002"))
+    local = EngineSettings(engine="spark", spark_master="local[2]", spark_conf={"spark.sql.shuffle.partitions": "8"})
+    assert local_master(local)
+    conf = session_conf(local)
+    assert conf["spark.driver.bindAddress"] == "127.0.0.1" and conf["spark.ui.enabled"] == "false"
+    assert conf["spark.sql.shuffle.partitions"] == "8"  # the config file wins over the local default
 
 
 def test_duckdb_is_the_default(tmp_path, monkeypatch):

@@ -28,7 +28,8 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
-__all__ = ["CONFIG_FILE", "ENGINES", "ENV_CONFIG", "ENV_ENGINE", "EngineSettings", "connect", "settings", "spark_session"]
+__all__ = ["CONFIG_FILE", "ENGINES", "ENV_CONFIG", "ENV_ENGINE", "EngineSettings", "connect", "local_master",
+           "session_conf", "settings", "spark_session"]
 
 ENGINES = ("duckdb", "spark")
 ENV_ENGINE = "SECTORSCOPE_ENGINE"
@@ -116,21 +117,32 @@ def connect(setting: EngineSettings | str | None = None) -> BaseBackend:
     return ibis.pyspark.connect(spark_session(s))
 
 
+def local_master(s: EngineSettings) -> bool:
+    """Whether Spark runs inside this process's JVM (`local`, `local[2]`, `local[*]`): only then are the
+    loopback-only, small-machine settings right — executors on a cluster must reach the driver by a routable
+    address, and size their shuffles for the cluster."""
+    return not s.spark_remote and s.spark_master.strip().lower().startswith("local")
+
+
+def session_conf(s: EngineSettings) -> dict[str, str]:
+    """The Spark configuration a session is built with: the local defaults in local mode, then the config
+    file's `spark_conf` (which wins)."""
+    conf = dict(_LOCAL_CONF) if local_master(s) else {}
+    conf.update({str(k): str(v) for k, v in (s.spark_conf or {}).items()})
+    return conf
+
+
 def spark_session(s: EngineSettings) -> Any:
     """The process's Spark session, built from the settings when there is none (Spark keeps one per JVM)."""
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if local_master(s):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     try:
         from pyspark.sql import SparkSession
     except ImportError:  # pragma: no cover - the spark extra is missing
         raise UsageError("the spark engine needs pyspark: pip install 'sectorscope[spark]' (and a Java 17+ runtime)") from None
     builder = SparkSession.builder.appName("sectorscope")
-    if s.spark_remote:
-        builder = builder.remote(s.spark_remote)
-    else:
-        builder = builder.master(s.spark_master)
-        for key, value in _LOCAL_CONF.items():
-            builder = builder.config(key, value)
-    for key, value in (s.spark_conf or {}).items():
+    builder = builder.remote(s.spark_remote) if s.spark_remote else builder.master(s.spark_master)
+    for key, value in session_conf(s).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     if not s.spark_remote:
