@@ -398,8 +398,7 @@ def _dependence_rows(out: _Rows, store: Store, mapped: ir.Table, periods: _Perio
     if not len(output):
         return
     fx = store.fx_rates().select("year", "currency", "cny_per_unit").execute()
-    fx_t = ibis.memtable(fx if len(fx) else pd.DataFrame({"year": pd.Series([], "int64"), "currency": [],
-                                                         "cny_per_unit": pd.Series([], "float64")}))
+    fx_t = ibis.memtable(fx, schema=ibis.schema({"year": "int64", "currency": "string", "cny_per_unit": "float64"}))
     rates = {(int(r.year), r.currency): float(r.cny_per_unit) for r in fx.itertuples()}
     schema = ibis.schema({"market": "string", "product": "string", "year": "int32", "value": dt.Decimal(20, 2),
                           "currency": "string"})
