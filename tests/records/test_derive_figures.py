@@ -18,6 +18,8 @@ from collections import defaultdict
 
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from sectorscope import records as R
 from sectorscope.ingest import load_paths
@@ -201,9 +203,12 @@ def test_import_dependence_and_localisation_from_the_stated_output(setup):
 def test_a_dependence_outside_0_to_100_is_noted_and_not_stored(setup):
     """The whole market: output 1000, imports 1100, exports 1200 — apparent consumption 900, dependence 122 %
     and localisation −22 %: the output and the trade cannot both be right; nothing is stored."""
-    st, _, figures, _ = setup
+    st, conc, figures, _ = setup
     assert not len(_derived(st, indicator="import_dependence", location="records:customs_cn:trade:output=test-out:"
                                                                         "all-products"))
+    told: list[str] = []
+    R.derive_trade_figures(st, concordance=conc, notes=told)  # restates what is stored; says what it left out
+    assert told == list(figures.notes)
     notes = [n for n in figures.notes if n.startswith(("import_dependence 缩微机械/— 2024",
                                                        "localisation_rate 缩微机械/— 2024"))]
     assert len(notes) == 2 and all("outside 0–100 %" in n for n in notes)
@@ -297,3 +302,13 @@ def test_the_audit_checks_a_1_to_n_growth_against_its_two_levels(setup):
     assert not hit["bad"].iloc[0]
     result = audit(st)
     assert not [f for f in result.findings if any("/" in p and len(p) == 15 for p in f.periods)]
+
+
+@given(hs.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
+def test_a_figure_is_written_as_a_number_the_store_reads_back_exactly(x):
+    """A partner's share of 0.0000118 % is printed 0.0000118…, not 1.18e-05, which the store's reader refuses."""
+    from sectorscope.model import parse_number
+    from sectorscope.records.derive import _number
+
+    text = _number(x)
+    assert "e" not in text.lower() and parse_number(text) == x

@@ -236,7 +236,7 @@ def _flow_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
                 what = "(本期 / 上年同期 − 1) × 100" + (f"({_span_label(r['part'])}, 对上年1–{r['part']}月)"
                                                        if span else "")
                 out.add(_GROWTH_INDICATOR[r["flow"]], r["market"], r["product"] or "", r["period"],
-                        repr(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"])
+                        _number(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"])
 
 
 def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
@@ -244,9 +244,15 @@ def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
 
     for r in unit_values(mapped, "year").to_pyarrow().to_pylist():
         if r["year"] in periods.years and r["unit_value"] is not None and r["currency"] in _CURRENCY_UNIT:
-            out.add("unit_price", r["market"], r["product"] or "", r["period"], repr(float(r["unit_value"])),
+            out.add("unit_price", r["market"], r["product"] or "", r["period"], _number(float(r["unit_value"])),
                     f"{_CURRENCY_UNIT[r['currency']]}/{r['quantity_unit']}", out.location(r["flow"], r["quantity_unit"]),
                     "Σ 金额 / Σ 第一数量", r["flow"])
+
+
+def _number(x: float) -> str:
+    """A double as the shortest text that reads back as it, without an exponent (the store's number reader
+    takes 0.0000118, not 1.18e-05)."""
+    return format(Decimal(repr(x)), "f")
 
 
 def _share(part: Decimal, total: Decimal) -> float:
@@ -312,19 +318,19 @@ def _partner_group(out: _Rows, key: tuple[str, str, str, str], members: list[dic
     for rank, (r, name) in enumerate(zip(members, names, strict=True)):
         share = _share(r["value"], total)
         if rank < _KEEP_TOP or share >= _KEEP_SHARE:
-            out.add("import_source_share", market, product, period, repr(share), "%", loc,
+            out.add("import_source_share", market, product, period, _number(share), "%", loc,
                     f"Σ 自{name}进口 / Σ 记有来源国的进口 × 100({len(members)}个来源)", "import",
                     country=name, whole=whole)
         else:
             rest += r["value"]
             n_rest += 1
     if n_rest:
-        out.add("import_source_share", market, product, period, repr(_share(rest, total)), "%", loc,
+        out.add("import_source_share", market, product, period, _number(_share(rest, total)), "%", loc,
                 f"其余{n_rest}个来源(各不足{_KEEP_SHARE:g}%且不在前{_KEEP_TOP})进口之和 / Σ 记有来源国的进口 × 100",
                 "import", country=OTHERS, whole=whole)
     top = "、".join(names[:_TOP]) if len(members) > _TOP else ""  # with three or fewer, their share is 100 %
     if top:
-        out.add("import_source_share", market, product, period, repr(float(conc["top_share"]) * 100), "%", loc,
+        out.add("import_source_share", market, product, period, _number(float(conc["top_share"]) * 100), "%", loc,
                 f"前{_TOP}大来源({top})进口之和 / Σ 记有来源国的进口 × 100({len(members)}个来源)", "import",
                 country=top, whole=whole)
     value_of = dict(zip(names, (r["value"] for r in members), strict=True))
@@ -332,7 +338,9 @@ def _partner_group(out: _Rows, key: tuple[str, str, str, str], members: list[dic
         if group != top:  # else the top-three figure is this group's
             _stated_group(out, key, group, value_of, total, loc, whole=whole)
     if conc["hhi"] is not None:
-        out.add("import_concentration_hhi", market, product, period, repr(float(conc["hhi"]) * 10000), "", loc,
+        # one partner: Σ c² / (Σ c)² is 1, but the exact Σ c² over (Σ c)² squared in doubles can be 1 + ε
+        hhi = min(float(conc["hhi"]), 1.0)
+        out.add("import_concentration_hhi", market, product, period, _number(hhi * 10000), "", loc,
                 f"Σ(各来源进口占比%)², 占比按各来源进口额(至分)计({len(members)}个来源)", "import", whole=whole)
 
 
@@ -346,7 +354,7 @@ def _stated_group(out: _Rows, key: tuple[str, str, str, str], group: str, value_
                          f"{'、'.join(missing)} in the record set; not computed")
         return
     part = sum((value_of[n] for n in wanted), Decimal(0))
-    out.add("import_source_share", market, product, period, repr(_share(part, total)), "%", loc,
+    out.add("import_source_share", market, product, period, _number(_share(part, total)), "%", loc,
             f"{group}进口之和 / Σ 记有来源国的进口 × 100(陈述的来源组, {len(value_of)}个来源)", "import",
             country=group, whole=whole)
 
@@ -438,8 +446,8 @@ def _dependence_figures(out: _Rows, r: dict[str, Any], o: Any, sid: str, rates: 
             out.notes.append(f"{label}: {v * 100:.4g}% is outside 0–100 % (exports above output, or output and "
                              f"trade of different scope); not stored")
         else:
-            out.add(indicator, market, product, str(year), repr(float(v) * 100), "%", loc, f"{what[indicator]}: {base}",
-                    "trade", whole=whole, input_ids=[int(o.obs_id)])
+            out.add(indicator, market, product, str(year), _number(float(v) * 100), "%", loc,
+                    f"{what[indicator]}: {base}", "trade", whole=whole, input_ids=[int(o.obs_id)])
 
 
 def trade_figures(store: Store, *, dataset: str = "customs_cn", concordance: str | Path | Concordance | None = None,
@@ -473,11 +481,12 @@ def trade_figures(store: Store, *, dataset: str = "customs_cn", concordance: str
 
 def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",
                          concordance: str | Path | Concordance | None = None, con: BaseBackend | None = None,
-                         label: str = "") -> VintageSummary:
+                         label: str = "", notes: list[str] | None = None) -> VintageSummary:
     """Compute the record set's figures and store them as one vintage of derived figures (kind `derived`,
     with their formulas); figures an earlier derivation stored that the record set no longer gives are
     withdrawn. A unit the catalog does not take, or dollars in a year without an exchange rate in the store,
-    is a ValidationError naming the figure; nothing is written then."""
+    is a ValidationError naming the figure; nothing is written then. `notes`, when given, is filled with the
+    figures computed but not stored and why (`DerivedFigures.notes`), for the caller to show."""
     import pandas as pd
 
     from ..ingest import ROW_COLUMN, SourceInfo, fx_rates_of, normalise_rows
@@ -485,6 +494,8 @@ def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",
     from ..store import Batch
 
     derived = trade_figures(store, dataset=dataset, concordance=concordance, con=con)
+    if notes is not None:
+        notes.extend(derived.notes)
     sid = source_id_of(dataset)
     text = derived.rows
     rows = text.drop(columns=["formula", "input_ids"]).fillna("")
