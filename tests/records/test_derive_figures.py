@@ -274,8 +274,9 @@ def test_a_correction_changes_exactly_the_figures_of_its_cells(setup):
     assert (fixed.n_new, fixed.n_withdrawn, fixed.n_revised) == (0, 0, 9)
     now = _one(st, indicator="exports_value", product=MOTORS, period="2025-01/2025-05")
     assert now["value"] == 570 and now["formula"].endswith("批次 b1, b2")
-    assert _one(st, indicator="exports_value_growth", product=MOTORS, period="2025-01/2025-05")["value"] == \
-        pytest.approx(14.0, rel=1e-12)
+    growth = _one(st, indicator="exports_value_growth", product=MOTORS, period="2025-01/2025-05")
+    assert growth["value"] == pytest.approx(14.0, rel=1e-12)  # 570 / 500 − 1
+    assert growth["formula"].endswith("批次 b1, b2")  # its own lines' batches and those of 2024's (b1)
     assert _one(st, indicator="exports_value", product=MOTORS, period="2025-01/2025-02")["formula"].endswith(
         "批次 b1")
     # and the corrected figures are reproduced from the lines current now

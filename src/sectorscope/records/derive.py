@@ -185,20 +185,22 @@ class _Rows:
     def location(self, flow: str, *tokens: str) -> str:
         return ":".join(("records", self.dataset, flow, *tokens))
 
-    def batches(self, market: str, product: str, flow: str, period: str, location: str) -> str:
+    def batches(self, market: str, product: str, flow: str, period: str, location: str, *, prior: bool) -> str:
+        """The batches of the figure's lines (and of the same months a year earlier, for a growth: `prior`)."""
         from ..model import parse_period
 
         p = parse_period(period)
         flows = ("import", "export") if flow in ("balance", "trade") else (flow,)
         partner_only = PARTNERS in location.split(":")
         found: set[str] = set()
-        for f in flows:
-            for m in range(p.start.month, p.end.month + 1):
-                found |= self.cells.get((market, product, f, p.start.year, m, partner_only), set())
+        for year in (p.start.year, p.start.year - 1) if prior else (p.start.year,):
+            for f in flows:
+                for m in range(p.start.month, p.end.month + 1):
+                    found |= self.cells.get((market, product, f, year, m, partner_only), set())
         return ", ".join(sorted(found, key=lambda b: (self.batch_order.get(b, len(self.batch_order)), b))) or "—"
 
     def add(self, indicator: str, market: str, product: str, period: str, value: Any, unit: str, location: str,
-            what: str, flow: str, *, country: str = "", whole: bool = False,
+            what: str, flow: str, *, country: str = "", whole: bool = False, prior: bool = False,
             input_ids: list[int] | None = None) -> None:
         scope = "*" if whole else product
         self.rows.append({
@@ -207,7 +209,7 @@ class _Rows:
             "region": "中国", "location": location, "input_ids": input_ids,
             "formula": (f"{what} — {_DATASET_ZH.get(self.dataset, self.dataset)} {self.dataset}, {_FLOW_ZH[flow]}, "
                         f"{period}; HS {self.codes.get((market, scope), '?')}; 对照表 {self.concordance_version}; "
-                        f"批次 {self.batches(market, scope, flow, period, location)}"),
+                        f"批次 {self.batches(market, scope, flow, period, location, prior=prior)}"),
         })
 
 
@@ -236,7 +238,7 @@ def _flow_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
                 what = "(本期 / 上年同期 − 1) × 100" + (f"({_span_label(r['part'])}, 对上年1–{r['part']}月)"
                                                        if span else "")
                 out.add(_GROWTH_INDICATOR[r["flow"]], r["market"], r["product"] or "", r["period"],
-                        _number(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"])
+                        _number(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"], prior=True)
 
 
 def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
