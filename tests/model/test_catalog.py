@@ -44,3 +44,19 @@ def test_bad_entries_are_refused(tmp_path, entry, message):
     (tmp_path / "common.yaml").write_text(entry + "\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         load_catalog(tmp_path)
+
+
+def test_the_trade_record_indicators_serve_every_market(catalog):
+    """What `records derive` writes for any market is in common.yaml (#19): the partner share (moved there
+    from micromachinery.yaml), the HHI of import sources on 0–10000 (dimensionless: no unit kind of points
+    exists, and "点" and "" both read as dimensionless), and the output value dependence is computed from."""
+    from sectorscope.model.units import parse_unit
+
+    share, hhi, output = catalog["import_source_share"], catalog["import_concentration_hhi"], catalog["output_value"]
+    assert {share.file, hhi.file, output.file} == {"common.yaml"}
+    assert (share.unit_kind, share.lower, share.upper) == ("percent", 0, 100)
+    assert "其他" in share.definition_zh and "日本、德国、美国" in share.definition_zh
+    assert (hhi.unit_kind, hhi.aggregation, hhi.lower, hhi.upper) == ("dimensionless", "none", 0, 10000)
+    assert hhi.name_zh == "进口来源集中度(HHI)" and hhi.within_bounds(10000) and not hhi.within_bounds(10000.5)
+    assert (output.unit_kind, output.aggregation, output.lower, output.upper) == ("money", "sum", 0, None)
+    assert parse_unit("点", kind="dimensionless").factor == parse_unit("", kind="dimensionless").factor == 1

@@ -2,6 +2,7 @@
 is a typo, not a period (#18)."""
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -55,3 +56,64 @@ def test_the_bounds_themselves_are_periods(text):
 def test_a_span_still_ends_after_it_starts():
     with pytest.raises(ParseError, match="must end after it starts"):
         parse_period("2030/2025")
+
+
+# ---- spans of months within one year: 1–N月 cumulative figures (#19) ----------------------------------------
+
+month_spans = st.tuples(st.integers(1900, 2200), st.integers(1, 11)).flatmap(
+    lambda t: st.tuples(st.just(t[0]), st.just(t[1]), st.integers(t[1] + 1, 12)))
+
+
+@given(month_spans)
+def test_a_month_span_round_trips_and_starts_and_ends_on_its_months(span):
+    y, m1, m2 = span
+    text = f"{y}-{m1:02d}/{y}-{m2:02d}"
+    p = parse_period(text)
+    assert p.text == text and re.match(PERIOD_PATTERN, text)
+    assert p.start == date(y, m1, 1)
+    assert p.end == date(y, m2, calendar.monthrange(y, m2)[1])
+    assert p.year == y
+    assert parse_period(p.text) == p  # its text is a period again
+    assert parse_period(text.translate(FULL_WIDTH)) == p  # typed full-width, the same key
+
+
+def test_january_to_may_2025():
+    assert parse_period("2025-01/2025-05") == Period("2025-01/2025-05", date(2025, 1, 1), date(2025, 5, 31))
+    assert parse_period("2024-01/2024-02").end == date(2024, 2, 29)  # a leap year's February
+
+
+@given(month_spans)
+def test_a_month_span_that_ends_before_it_starts_is_refused(span):
+    y, m1, m2 = span
+    with pytest.raises(ParseError, match="must end after it starts"):
+        parse_period(f"{y}-{m2:02d}/{y}-{m1:02d}")
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("2025-05/2025-03", "period span '2025-05/2025-03' must end after it starts$"),
+    ("2025-03/2025-03", "must end after it starts; a single month is written 2025-03"),
+    ("2025-01/2026-02", "must end in the year it starts \\(2025\\); a span of months is 1–N月 of one year"),
+    ("2024-11/2025-02", "must end in the year it starts \\(2024\\)"),
+    ("2025-13/2025-14", "is not YYYY, YYYYQn, YYYY-MM, YYYY/YYYY or YYYY-MM/YYYY-MM"),
+    ("2025-00/2025-05", "is not YYYY"),
+    ("2025-01/2025-5", "is not YYYY"),
+    ("2025-01/05", "is not YYYY"),
+    ("2025Q1/2025Q2", "is not YYYY"),
+    ("2025-01/2025", "is not YYYY"),
+    ("2201-01/2201-05", "outside the years 1900–2200"),
+])
+def test_a_bad_month_span_is_refused_with_its_reason(text, reason):
+    with pytest.raises(ParseError, match=reason):
+        parse_period(text)
+
+
+@given(st.text(alphabet="0123456789-/Q", max_size=16))
+def test_the_pattern_and_the_parser_agree_on_the_form(text):
+    """What the API's query pattern and the readers' header pattern accept is what parse_period reads (or
+    refuses for a year or an order, never for its form)."""
+    try:
+        parse_period(text)
+        parsed = True
+    except ParseError as exc:
+        parsed = "is not YYYY" not in str(exc)
+    assert parsed == bool(re.match(PERIOD_PATTERN, text.strip()))

@@ -42,6 +42,18 @@ def test_the_seeds_customs_growth_is_computed_beside_the_stated_one(store):
     assert "HS 850110(2012), 850110(2017), 850110(2022)" in derived.formula and "批次 gen-1" in derived.formula
 
 
+def test_the_seeds_three_sources_share_is_computed_beside_the_stated_one(store):
+    """The seed states Japan, Germany and the US together at 81.4 % of 缩微机械's imports in 2025Q1; the record
+    set's share of the same three is computed for the whole market, whichever three are its largest."""
+    t = store.query(indicator="import_source_share", subject="缩微机械", country="日本、德国、美国",
+                    period="2025Q1").execute()
+    by_kind = {r.kind: r for r in t.itertuples()}
+    assert by_kind["stated"].value == pytest.approx(81.4)
+    derived = by_kind["derived"]
+    assert derived.value == pytest.approx(81.4, abs=1e-4)
+    assert derived.product is None and derived.location == "records:customs_cn:import:partners:all-products"
+
+
 def test_money_is_stored_in_yuan_at_the_stores_rate_with_its_source(store):
     t = store.query(indicator="imports_value", subject="缩微机械", product="微型电机类商品", period="2024").execute()
     row = t[t["kind"] == "derived"].iloc[0]
@@ -69,9 +81,18 @@ def test_a_rederivation_restates_and_a_correction_revises(store):
     fix = fix.mutate(value=(fix.value * 2).cast("decimal(20, 2)"))
     R.load_batch(store, _meta("gen-2", supersedes=("gen-1",)), fix.to_pyarrow_batches())
     revised = R.derive_trade_figures(store)
-    assert revised.n_revised > 0 and revised.n_withdrawn == 0
+    assert revised.n_revised > 0
+    # June's lines changed: only the figures with June in them — 2025Q2 and 1–6月 — are new, revised or
+    # withdrawn (a partner that falls out of the ten largest and under 1 % is withdrawn, or a new one added)
+    obs = store.table("observations")
+    touched = obs.filter(obs.vintage_id == revised.vintage_id).execute()
+    assert len(touched) == revised.n_new + revised.n_revised + revised.n_withdrawn
+    assert set(touched["period"]) == {"2025Q2", "2025-01/2025-06"}
+    assert set(touched.loc[touched["withdrawn"], "indicator"]) <= {"import_source_share"}
     q2 = store.query(indicator="exports_value", kind="derived", period="2025Q2").execute()
-    assert all("gen-2" in f for f in q2["formula"])
+    assert all(f.endswith("批次 gen-1, gen-2") for f in q2["formula"])
+    q1 = store.query(indicator="exports_value", kind="derived", period="2025Q1").execute()
+    assert all(f.endswith("批次 gen-1") for f in q1["formula"])  # a figure cites the batches of its own lines
 
 
 def test_every_figure_is_reproduced_from_the_lines_behind_it(store):

@@ -150,17 +150,22 @@ def change_combinations(cur: ir.Table, rules: RuleSet) -> ir.Table:
     for word in rules.settings.exempt_bases:
         exempt = exempt | chg.basis.fill_null("").contains(word)
     chg = chg.filter(~exempt)
-    span = chg.period.contains("/")
+    span = chg.period.contains("/") & (chg.period.length() == 9)  # years 2025/2030; not months 2025-01/2025-05
     start = chg.period.substr(0, 4)
+    before = (start.cast("int64") - 1).cast("string")
     p1 = ibis.ifelse(span, chg.period.substr(5, 4), chg.period)
-    p0 = ibis.ifelse(span, start, (start.cast("int64") - 1).cast("string") + chg.period.substr(4))
+    # the same period a year earlier: 2024, 2024Q1, 2024-03, and for 1–N月 2024-01/2024-05
+    same_months = before + chg.period.substr(4, 4) + before + chg.period.substr(12)
+    p0 = ibis.ifelse(span, start, ibis.ifelse(chg.period.length() == 15, same_months,
+                                              before + chg.period.substr(4)))
     years = ibis.ifelse(span, chg.period.substr(5, 4).cast("int64") - start.cast("int64"), 1)
     chg = chg.mutate(p1=p1, p0=p0, years=years)
     chg = chg.filter((chg.r_kind != "cagr") | span)
     chg = chg.select(c_id=chg.obs_id, c_lo=chg.lo, c_hi=chg.hi, c_basis=chg.basis, c_src=chg.source_id,
                      c_subject=chg.subject, c_dkey=chg.dkey, r_n=chg.r_n, r_level=chg.r_level, r_kind=chg.r_kind,
                      p0=chg.p0, p1=chg.p1, years=chg.years)
-    lv = cur.filter(cur.indicator.isin(sorted({r.level for r in rules.changes})) & ~cur.period.contains("/"))
+    lv = cur.filter(cur.indicator.isin(sorted({r.level for r in rules.changes}))
+                    & ~(cur.period.contains("/") & (cur.period.length() == 9)))
     l1 = lv.select(l1_id=lv.obs_id, l1_ind=lv.indicator, l1_src=lv.source_id, l1_subject=lv.subject,
                    l1_dkey=lv.dkey, l1_period=lv.period, l1_lo=lv.lo, l1_hi=lv.hi, l1_basis=lv.basis)
     l0 = lv.select(l0_id=lv.obs_id, l0_ind=lv.indicator, l0_src=lv.source_id, l0_subject=lv.subject,

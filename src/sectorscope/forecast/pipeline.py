@@ -175,7 +175,9 @@ def _stated_rates(rates: pd.DataFrame, s: HistorySeries) -> list[float]:
         want = s.dims.get(d)
         m &= rates[d].isna() if want is None else (rates[d] == want)
     mine = rates[m & (rates["end"] > s.years[-1])]
-    mine = mine[(mine["status"] == "forecast") | mine["period"].str.contains("/")]
+    # a span of years (2025/2030) states a rate over the years ahead; a span of months (2025-01/2025-05, a 1–N月
+    # cumulative growth) is a sub-annual actual, as 2025Q1 and 2025-03 are
+    mine = mine[(mine["status"] == "forecast") | mine["period"].str.fullmatch(r"[0-9]{4}/[0-9]{4}")]
     return [float(v) for v in mine["value"]]
 
 

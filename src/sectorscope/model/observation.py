@@ -99,7 +99,12 @@ OBSERVATION_COLUMNS = (
 ANALYSIS_COLUMNS = ("bound_low", "bound_high", "lo80", "hi80", "lo95", "hi95", "method", "input_vintage")
 
 # [0-9], not \d: \d matches every script's digits (２０２５, ٢٠٢٥), which would make `２０２５` a key of its own.
-PERIOD_PATTERN = r"^[0-9]{4}(?:Q[1-4]|-(?:0[1-9]|1[0-2])|/[0-9]{4})?$"
+# The forms: a year, a quarter, a month, a span of years (2025/2030) and a span of months within one year
+# (2025-01/2025-05: China's customs and statistics bureau publish "1–N月" cumulative figures, which are
+# neither a month nor a quarter). The pattern checks the form only; parse_period checks a span's order and
+# that a month span stays within its year.
+_MONTH = r"-(?:0[1-9]|1[0-2])"
+PERIOD_PATTERN = rf"^[0-9]{{4}}(?:Q[1-4]|{_MONTH}(?:/[0-9]{{4}}{_MONTH})?|/[0-9]{{4}})?$"
 _PERIOD = re.compile(PERIOD_PATTERN)
 # The years a period may fall in. Industry statistics sectorscope reads start in the 20th century (the default
 # dataset's earliest is 1996) and long-range targets and scenarios end by 2100 (2060 carbon neutrality, 2100
@@ -127,15 +132,17 @@ def _month_end(y: int, m: int) -> date:
 
 
 def parse_period(text: str) -> Period:
-    """`2025`, `2025Q3`, `2025-03` or a span `2025/2030`, years 1900–2200. Raises ValueError otherwise.
+    """`2025`, `2025Q3`, `2025-03`, a span of years `2025/2030` or a span of months within one year
+    `2025-01/2025-05` (January to May 2025: a 1–N月 cumulative figure), years 1900–2200. Raises ValueError
+    (ParseError) otherwise: a span must end after it starts, and a month span must not leave its year.
 
     Full-width text (`２０２５`, `２０２５Ｑ３`) is read as its ASCII form (NFKC), and `Period.text` is that form, so
     a period typed with an IME is the same key as the one typed in ASCII."""
     s = unicodedata.normalize("NFKC", str(text)).strip()
     if not _PERIOD.match(s):
-        raise ParseError(f"period {text!r} is not YYYY, YYYYQn, YYYY-MM or YYYY/YYYY")
+        raise ParseError(f"period {text!r} is not YYYY, YYYYQn, YYYY-MM, YYYY/YYYY or YYYY-MM/YYYY-MM")
     y = int(s[:4])
-    y_last = int(s[5:9]) if len(s) == 9 else y
+    y_last = int(s[5:9]) if len(s) == 9 else int(s[8:12]) if len(s) == 15 else y
     if not (_FIRST_YEAR <= y <= _LAST_YEAR and _FIRST_YEAR <= y_last <= _LAST_YEAR):
         raise ParseError(f"period {text!r} is outside the years {_FIRST_YEAR}–{_LAST_YEAR}; check the year")
     if len(s) == 4:
@@ -143,6 +150,15 @@ def parse_period(text: str) -> Period:
     if s[4] == "Q":
         q = int(s[5])
         return Period(s, date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+    if len(s) == 15:
+        m, m_last = int(s[5:7]), int(s[13:15])
+        if y_last != y:
+            raise ParseError(f"period span {text!r} must end in the year it starts ({y}); a span of months "
+                             f"is 1–N月 of one year, e.g. {y}-01/{y}-05")
+        if m_last <= m:
+            single = f"; a single month is written {s[:7]}" if m_last == m else ""
+            raise ParseError(f"period span {text!r} must end after it starts{single}")
+        return Period(s, date(y, m, 1), _month_end(y, m_last))
     if s[4] == "-":
         m = int(s[5:7])
         return Period(s, date(y, m, 1), _month_end(y, m))

@@ -113,21 +113,26 @@ def write_sdmx_csv(store: Store, t: ir.Table, target: Path, *, as_of: AsOf, vint
 
 
 def sdmx_time_period(period: str) -> str:
-    """A store period as an SDMX TIME_PERIOD: 2025, 2025-Q3, 2025-03, and a span 2025/2030 as the time range
-    2025-01-01/P6Y (six years from the start of 2025)."""
+    """A store period as an SDMX TIME_PERIOD: 2025, 2025-Q3, 2025-03, a span 2025/2030 as the time range
+    2025-01-01/P6Y (six years from the start of 2025), and a span of months 2025-01/2025-05 (1–5月) as
+    2025-01-01/P5M."""
     if len(period) >= 6 and period[4] == "Q":
         return f"{period[:4]}-Q{period[5]}"
     if len(period) == 9 and period[4] == "/":
         return f"{period[:4]}-01-01/P{int(period[5:]) - int(period[:4]) + 1}Y"
+    if len(period) == 15 and period[7] == "/":
+        return f"{period[:7]}-01/P{int(period[13:]) - int(period[5:7]) + 1}M"
     return period
 
 
 def _time_period_expr(t: ir.Table) -> ir.StringValue:
     p = t.period
     years = (t.period_end.year() - t.period_start.year() + 1).cast("string")
+    months = (t.period_end.month() - t.period_start.month() + 1).cast("string")
     return ibis.cases(
         (p.substr(4, 1) == "Q", p.substr(0, 4) + "-Q" + p.substr(5, 1)),
         (p.substr(4, 1) == "/", p.substr(0, 4) + "-01-01/P" + years + "Y"),
+        (p.substr(7, 1) == "/", p.substr(0, 7) + "-01/P" + months + "M"),
         else_=p,
     )
 
