@@ -102,7 +102,8 @@ def test_every_figure_is_reproduced_from_the_lines_behind_it(store):
 
     con = R.connect("duckdb")
     t = store.query(kind="derived", subject="缩微机械", product="微型电机类商品").execute()
-    t = t[t["indicator"].isin(["imports_value", "exports_value", "trade_balance", "unit_price"])]
+    t = t[t["indicator"].isin(["imports_value", "exports_value", "trade_balance", "import_unit_value",
+                                "export_unit_value"])]
     assert len(t) > 20
     for r in t.itertuples():
         lines = R.figure_lines(store, int(r.obs_id), con).to_pyarrow().to_pylist()
@@ -110,7 +111,7 @@ def test_every_figure_is_reproduced_from_the_lines_behind_it(store):
         signed = [(x["value"] * x["share"]) * (-1 if r.indicator == "trade_balance" and x["flow"] == "import" else 1)
                   for x in lines]
         total = sum(signed, decimal.Decimal(0))
-        if r.indicator == "unit_price":
+        if r.indicator.endswith("_unit_value"):
             quantity = sum((x["quantity"] * x["share"] for x in lines), decimal.Decimal(0))
             assert r.value == pytest.approx(float(total / quantity) * rate, rel=1e-9), r
         else:
@@ -123,3 +124,22 @@ def test_a_stated_figure_has_no_lines_behind_it(store):
     stated = store.query(indicator="exports_value_growth", kind="stated").execute().iloc[0]
     with pytest.raises(UsageError, match="not computed from a record set"):
         R.figure_lines(store, int(stated["obs_id"]))
+
+
+def test_records_figures_are_computed_and_a_dollar_growth_says_its_basis(store):
+    """The figures are derived (status and kind): the analysis does not take them as inputs of the catalog's
+    formulas, and the alert rules do not read them as new actuals. A growth of dollar amounts carries the
+    basis 按美元计: the stored levels are yuan at each year's rate, so the audit's growth check, which would
+    otherwise find every such rate "inconsistent" with its levels, leaves it alone — and finds nothing else
+    wrong with the record set's figures."""
+    from sectorscope.audit import audit
+
+    obs = store.observations().execute()
+    rec = obs[obs["source_id"] == "records-customs_cn"]
+    assert set(rec["status"]) == {"derived"} and set(rec["kind"]) == {"derived"}
+    growth = rec[rec["indicator"].str.endswith("_growth")]
+    assert len(growth) > 10 and set(growth["basis"]) == {"按美元计"}
+    assert set(rec.loc[~rec["indicator"].str.endswith("_growth"), "basis"].fillna("")) == {""}
+    ids = set(rec["obs_id"].astype(int))
+    flagged = [f for f in audit(store).findings if f.rule == "growth" and ids & set(f.obs_ids)]
+    assert flagged == []

@@ -87,7 +87,7 @@ def filters(
     subject: Text = None, region: Text = None, product: Text = None, application: Text = None,
     company: Text = None, country: Text = None, tier: Text = None, scenario: Text = None,
     period: Annotated[str | None, Query(pattern=PERIOD_PATTERN,
-                                        description="2025, 2025Q3, 2025-03 or 2025/2030.")] = None,
+                                        description="2025, 2025Q3, 2025-03, 2025/2030 or 2025-01/2025-05 (1–5月).")] = None,
     source: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN, description="Source id.")] = None,
     status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
 ) -> Filters:

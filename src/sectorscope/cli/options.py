@@ -14,7 +14,7 @@ __all__ = ["AsOfOpt", "DimOpt", "IndicatorOpt", "PeriodOpt", "RegionOpt", "Sourc
 IndicatorOpt = Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator code (repeatable).")]
 SubjectOpt = Annotated[str | None, typer.Option(help="Market or segment.")]
 RegionOpt = Annotated[str | None, typer.Option(help="Region.")]
-PeriodOpt = Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030).")]
+PeriodOpt = Annotated[str | None, typer.Option(help="Period (2025, 2025Q3, 2025-03, 2025/2030, 2025-01/2025-05 for 1–5月).")]
 StatusOpt = Annotated[str | None, typer.Option(help="actual, estimate, forecast, target or derived.")]
 SourceOpt = Annotated[str | None, typer.Option(help="Source id.")]
 DimOpt = Annotated[list[str] | None, typer.Option(help="Any dimension as NAME=VALUE (repeatable).")]

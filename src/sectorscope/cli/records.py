@@ -195,7 +195,10 @@ def derive_command(
     from ..store import Store
 
     st = Store(store)
-    s = R.derive_trade_figures(st, dataset=dataset, concordance=concordance, con=R.connect(engine))
+    notes: list[str] = []
+    s = R.derive_trade_figures(st, dataset=dataset, concordance=concordance, con=R.connect(engine), notes=notes)
     out.print(f"vintage v{s.vintage_id} written to {shown(str(st.path))}: {s.n_rows} figures from record set "
               f"{dataset}, {s.n_new} new, {s.n_revised} revised, {s.n_unchanged} unchanged, {s.n_withdrawn} withdrawn",
               highlight=False)
+    for note in notes:
+        out.print(f"  not stored: {shown(note)}", highlight=False)

@@ -68,6 +68,11 @@ _FLOW_INDICATOR = {"import": "imports_value", "export": "exports_value", "balanc
 _GROWTH_INDICATOR = {"import": "imports_value_growth", "export": "exports_value_growth"}
 _FLOW_ZH = {"import": "进口", "export": "出口", "balance": "贸易差额", "trade": "进出口"}
 _CURRENCY_UNIT = {"USD": "美元", "CNY": "元"}
+# A growth of dollar amounts is not the growth of the stored yuan levels (each year is converted at its own
+# rate), as customs states it: the basis says so, and the audit's growth check leaves such a rate alone
+# (model/audit.yaml exempt_bases).
+_BASIS = {"USD": "按美元计"}
+_UNIT_VALUE_INDICATOR = {"import": "import_unit_value", "export": "export_unit_value"}
 _DATASET_ZH = {"customs_cn": "海关进出口统计记录", "comtrade": "UN Comtrade 贸易记录"}
 
 # location tokens after the flow (anything else there is a unit price's quantity unit)
@@ -77,7 +82,8 @@ OUTPUT = "output="  # + the source of the stated output the figure was computed 
 OTHERS = "其他"  # the partners not shown one by one, together
 _KEEP_TOP, _KEEP_SHARE, _TOP = 10, 1.0, 3  # partners shown one by one: the ten largest and any with ≥ 1 %
 _OUTPUT_INDICATOR = "output_value"
-_COLUMNS = ["indicator", "subject", "product", "country", "period", "value", "unit", "status", "source", "region",
+_COLUMNS = ["indicator", "subject", "product", "country", "period", "value", "unit", "basis", "status", "source",
+            "region",
             "location", "formula", "input_ids"]
 
 
@@ -206,11 +212,11 @@ class _Rows:
 
     def add(self, indicator: str, market: str, product: str, period: str, value: Any, unit: str, location: str,
             what: str, flow: str, *, country: str = "", whole: bool = False, prior: bool = False,
-            input_ids: list[int] | None = None) -> None:
+            input_ids: list[int] | None = None, basis: str = "") -> None:
         scope = "*" if whole else product
         self.rows.append({
             "indicator": indicator, "subject": market, "product": product, "country": country, "period": period,
-            "value": str(value), "unit": unit, "status": "actual", "source": source_id_of(self.dataset),
+            "value": str(value), "unit": unit, "basis": basis, "status": "actual", "source": source_id_of(self.dataset),
             "region": "中国", "location": location, "input_ids": input_ids,
             "formula": (f"{what} — {_DATASET_ZH.get(self.dataset, self.dataset)} {self.dataset}, {_FLOW_ZH[flow]}, "
                         f"{period}; HS {self.codes.get((market, scope), '?')}; 对照表 {self.concordance_version}; "
@@ -243,7 +249,8 @@ def _flow_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
                 what = "(本期 / 上年同期 − 1) × 100" + (f"({_span_label(r['part'])}, 对上年1–{r['part']}月)"
                                                        if span else "")
                 out.add(_GROWTH_INDICATOR[r["flow"]], r["market"], r["product"] or "", r["period"],
-                        _number(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"], prior=True)
+                        _number(float(r["yoy_pct"])), "%", out.location(r["flow"]), what, r["flow"], prior=True,
+                        basis=_BASIS.get(r["unit"], ""))
 
 
 def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
@@ -251,7 +258,8 @@ def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
 
     for r in unit_values(mapped, "year").to_pyarrow().to_pylist():
         if r["year"] in periods.years and r["unit_value"] is not None and r["currency"] in _CURRENCY_UNIT:
-            out.add("unit_price", r["market"], r["product"] or "", r["period"], _number(float(r["unit_value"])),
+            out.add(_UNIT_VALUE_INDICATOR[r["flow"]], r["market"], r["product"] or "", r["period"],
+                    _number(float(r["unit_value"])),
                     f"{_CURRENCY_UNIT[r['currency']]}/{r['quantity_unit']}", out.location(r["flow"], r["quantity_unit"]),
                     "Σ 金额 / Σ 第一数量", r["flow"])
 
@@ -511,6 +519,9 @@ def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",
     frame = normalise_rows(rows, file=f"records:{dataset}", catalog=load_catalog(), fx=fx,
                            sources={sid: SourceInfo(sid)})
     frame["kind"] = "derived"
+    # computed, like the analysis' figures: not an input of the catalog's formulas (the analysis would derive
+    # a second trade balance from these imports and exports) and not a new actual for the alert rules
+    frame["status"] = "derived"
     frame["formula"] = text["formula"].to_numpy()
     frame["method"] = "records"
     frame["input_ids"] = [ids if ids else None for ids in text["input_ids"]]
