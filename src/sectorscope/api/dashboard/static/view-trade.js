@@ -64,7 +64,9 @@ export function trade(root) {
   if (sources) {
     chartIn($("#sources-chart"), sourcesOption(sources.products, sources.partners, s.top3), openClicked);
   }
-  if (dependence.rows.length) chartIn($("#dependence-chart"), dependenceOption(dependence.periods, dependence.rows), openClicked);
+  if (dependence.rows.length) {
+    chartIn($("#dependence-chart"), dependenceOption(withAllYears(dependence.periods), dependence.rows), openClicked);
+  }
   for (const b of root.querySelectorAll("[data-grain]")) {
     b.addEventListener("click", () => { state.grain = b.dataset.grain; writeUrl(); render(); });
   }
@@ -109,7 +111,7 @@ function flowsHtml(f, grain) {
       + `<td class="num">${esc(per)}</td>${found.map((o) => `<td class="num">${o ? cell(o, "trade-cell") : "—"}</td>`).join("")}</tr>`;
   })).join("");
   return `<h3>${esc(s.flowsTitle)}</h3>${picker}
-    <div class="chart" id="trade-chart" data-testid="trade-chart" data-grain="${grain}"
+    <div class="chart" id="trade-chart" data-testid="trade-chart" data-grain="${grain}" data-factor="${f.factor}"
       style="height:${380 + 22 * Math.ceil(f.chartRows.length / 4)}px"></div>
     <table class="data" data-testid="trade-table"><thead><tr><th>${esc(heading("product"))}</th><th>${esc(heading("period"))}</th>
       ${cols.map((c) => `<th>${esc(indName(c))}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table>
@@ -145,12 +147,21 @@ function sourceFigures(mine) {
   const annual = ofYear.filter((o) => isYear(o.period));
   const period = annual.length ? year : ofYear.map((o) => o.period).sort(byPeriod).at(-1);
   const use = ofYear.filter((o) => o.period === period);
-  const byProduct = groupBy(use, productOf);
-  const products = [...byProduct.keys()].sort((a, b) => a.localeCompare(b)).map((p) => {
-    const list = byProduct.get(p);
+  // one bar per product and source: a report's shares and the record set's are never stacked together
+  const groups = groupBy(use, (o) => `${productOf(o)}|${o.source_id}`);
+  const sourcesOf = new Map();
+  for (const key of groups.keys()) {
+    const p = key.slice(0, key.lastIndexOf("|"));
+    sourcesOf.set(p, (sourcesOf.get(p) || 0) + 1);
+  }
+  const products = [...groups.keys()].sort((a, b) => a.localeCompare(b)).map((key) => {
+    const list = groups.get(key);
+    const p = productOf(list[0]);
+    const name = p || state.market;
     const shares = list.filter((o) => o.indicator === TRADE.sourceShare);
     const single = shares.filter((o) => !combinedPartners(o)).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
-    return { product: p, label: p || state.market, partners: new Map(single.map((o) => [o.country || "", o])),
+    return { product: p, label: sourcesOf.get(p) > 1 ? `${name} · ${sourceTitle(list[0].source_id)}` : name,
+      partners: new Map(single.map((o) => [o.country || "", o])),
       single, combined: shares.filter(combinedPartners), hhi: list.filter((o) => TRADE.concentration.includes(o.indicator)) };
   });
   // partners in the order of their largest share (a comparison, no arithmetic)
@@ -186,6 +197,15 @@ const kindName = (kind) => {
   const s = t();
   return { stated: s.kindStated, derived: s.kindDerived, model_forecast: s.kindModel }[kind] || kind;
 };
+
+/** The periods with every year between the first and the last (a category axis spaces years evenly). */
+function withAllYears(periods) {
+  const years = periods.map((p) => Number(p.slice(0, 4))).filter(Number.isFinite);
+  if (!years.length) return periods;
+  const all = new Set(periods);
+  for (let y = Math.min(...years); y <= Math.max(...years); y += 1) all.add(String(y));
+  return [...all].sort(byPeriod);
+}
 
 // ---- import dependence ---------------------------------------------------------------------------------------
 
