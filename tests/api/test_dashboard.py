@@ -438,9 +438,11 @@ def api_figures(dash, **params) -> list[dict]:
 
 
 def shown_cells(page, testid: str) -> list[tuple[int, str, str, str]]:
-    """The figures a part of the trade view shows: (obs_id, indicator, value, text)."""
-    return [tuple(c) for c in page.locator(f"[data-testid={testid}]").evaluate_all(
-        "els => els.map(e => [Number(e.dataset.obs), e.dataset.indicator, e.dataset.value, e.textContent.trim()])")]
+    """The figures a part of the trade view shows: (obs_id, indicator, value, text), one per figure (a button
+    standing for several figures that read the same names them all; its value is the first's)."""
+    found = page.locator(f"[data-testid={testid}]").evaluate_all(
+        "els => els.map(e => [e.dataset.obsAll, e.dataset.indicator, e.dataset.value, e.querySelector('button').textContent])")
+    return [(int(i), ind, value, text) for ids, ind, value, text in found for i in ids.split(",")]
 
 
 def chart_series(page, chart: str) -> list[dict]:
@@ -500,11 +502,14 @@ def test_trade_figures_equal_the_api(page, dash, shots):
     assert sorted(c[0] for c in shown) == sorted(want)
     for oid, _, value, _ in shown:
         assert float(value) == want[oid]["value"]
-    combined = sorted(i for i, o in want.items() if JOINED in (o["country"] or ""))
-    assert page.locator("[data-testid=sources-table] .badge").count() == len(combined) >= 1
+    shares = {i: o for i, o in want.items() if o["indicator"] == "import_source_share"}
+    joined = [i for i, o in shares.items() if JOINED in (o["country"] or "")]
+    assert page.locator("[data-testid=sources-table] .badge").count() == len(joined) >= 1
+    # a share of several partners, or of none named, is a diamond; one partner's share a stacked segment
+    apart = sorted(i for i, o in shares.items() if not o["country"] or JOINED in o["country"])
     series = chart_series(page, "sources-chart")
-    assert sorted(i for sr in series if sr["id"] == "combined" for i, _ in sr["data"]) == combined
-    singles = sorted(i for i, o in want.items() if o["indicator"] == "import_source_share" and i not in combined)
+    assert sorted(i for sr in series if sr["id"] == "combined" for i, _ in sr["data"]) == apart
+    singles = sorted(i for i in shares if i not in apart)
     assert sorted(i for sr in series if sr["id"].startswith("partner|") for i, _ in sr["data"]) == singles
     stack = {i: v for sr in series if sr["id"].startswith("partner|") for i, v in sr["data"]}
     assert {want[i]["country"]: stack[i] for i in singles if want[i]["source_id"] == "seed-004"} == \
@@ -533,6 +538,24 @@ def test_trade_figures_equal_the_api(page, dash, shots):
         o = next(x for x in figs if x["obs_id"] == oid)
         assert (float(value), text) == (o["value"], quantity(o["value"], o["unit"], lang="zh"))
     no_problems(page)
+    page.watch.assert_clean()
+
+
+def test_a_share_of_partners_not_named_is_not_stacked(page, dash):
+    """缩微机械's reports state a share of imports without naming the partners (关键设备与材料进口集中度超85%)
+    and a top-3 combined one (日本、美国、韩国 ≥85%): both are diamonds beside the stacked partners, never a
+    segment of the stack."""
+    figs = api_figures(dash, subject="缩微机械", indicator="import_source_share")
+    latest = [o for o in figs if o["period"] == "2025"]  # the latest year, its annual figures
+    unnamed = [o["obs_id"] for o in latest if not o["country"]]
+    assert unnamed and any(JOINED in (o["country"] or "") for o in latest)
+    open_view(page, dash, "?market=缩微机械&view=trade", "#sources-chart canvas")
+    series = chart_series(page, "sources-chart")
+    apart = sorted(i for sr in series if sr["id"] == "combined" for i, _ in sr["data"])
+    assert set(unnamed) <= set(apart)
+    assert apart == sorted(o["obs_id"] for o in latest if not o["country"] or JOINED in o["country"])
+    stacked = {i for sr in series if sr["id"].startswith("partner|") for i, _ in sr["data"]}
+    assert stacked == {o["obs_id"] for o in latest if o["country"] and JOINED not in o["country"]}
     page.watch.assert_clean()
 
 

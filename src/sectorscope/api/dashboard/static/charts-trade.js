@@ -62,7 +62,7 @@ export function sourcesOption(products, partners, combinedName) {
     id: "combined", name: combinedName, type: "scatter", symbol: "diamond", symbolSize: 13, z: 6,
     itemStyle: { color: "#fff", borderColor: COLORS.ink, borderWidth: 2 },
     data: products.flatMap((p, i) => p.combined.map((o) => ({ value: [o.value, i], obs_id: o.obs_id,
-      tip: `${esc(p.label)} · ${esc(o.country)}<br>${esc(o.period)} · ${esc(quantity(o.value, o.unit))}` }))),
+      tip: `${esc(p.label)} · ${esc(o.country || "—")}<br>${esc(o.period)} · ${esc(quantity(o.value, o.unit))}` }))),
   });
   return {
     ...base(),

@@ -50,5 +50,6 @@ export function unitPriceFlow(o) {
 export const isYear = (p) => /^\d{4}$/.test(p);
 export const isQuarter = (p) => /^\d{4}Q[1-4]$/.test(p);
 
-/** Whether a share figure names several partners (the top-3 combined share). */
-export const combinedPartners = (o) => String(o.country || "").includes(PARTNER_JOIN);
+/** Whether a share figure is one named partner's, to stack with the others: not one naming several partners
+ * (the top-3 combined share) nor one naming none (a share of unnamed partners). */
+export const onePartner = (o) => Boolean(o.country) && !String(o.country).includes(PARTNER_JOIN);

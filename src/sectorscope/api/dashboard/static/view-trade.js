@@ -12,18 +12,33 @@ import { heading, unitLabel } from "./glossary.js";
 import { chartIn } from "./charts.js";
 import { dependenceOption, sourcesOption, tradeOption } from "./charts-trade.js";
 import {
-  TRADE, TRADE_INDICATORS, combinedPartners, fromRecords, isQuarter, isYear, recordsLocation, unitPriceFlow,
+  TRADE, TRADE_INDICATORS, fromRecords, isQuarter, isYear, onePartner, recordsLocation, unitPriceFlow,
 } from "./trade.js";
 
 const byPeriod = (a, b) => a.localeCompare(b);
 const productOf = (o) => o.product || "";
 
-/** A figure as a table cell: the computed value in its display unit (a records figure's printed value is the
- * customs dollars; the cell shows the stored yuan), a stated one as its source printed it. */
+// a figure's text in a table: the computed value in its display unit (a records figure's printed value is the
+// customs dollars; the cell shows the stored yuan), a stated one as its source printed it
+const cellText = (o) => (o.kind === "stated" ? figure(o) : quantity(o.value, o.unit));
+
+/** A figure as a table cell (a button that opens it). */
 function cell(o, testid) {
-  const text = o.kind === "stated" ? figure(o) : quantity(o.value, o.unit);
-  return `<span data-testid="${testid}" data-obs="${o.obs_id}" data-indicator="${esc(o.indicator)}" `
-    + `data-value="${o.value ?? ""}">${figButton(text, o.obs_id)}</span>`;
+  return `<span data-testid="${testid}" data-obs="${o.obs_id}" data-obs-all="${o.obs_id}" data-indicator="${esc(o.indicator)}" `
+    + `data-value="${o.value ?? ""}">${figButton(cellText(o), o.obs_id)}</span>`;
+}
+
+/** Figures of one cell: those that read the same as one button (marked "2处"), the others beside. */
+function cells(list, testid) {
+  const byText = new Map();
+  for (const o of list) {
+    const text = cellText(o);
+    if (!byText.has(text)) byText.set(text, []);
+    byText.get(text).push(o);
+  }
+  return [...byText.entries()].map(([text, os]) => `<span data-testid="${testid}" data-obs="${os[0].obs_id}" `
+    + `data-obs-all="${os.map((o) => o.obs_id).join(",")}" data-indicator="${esc(os[0].indicator)}" `
+    + `data-value="${os[0].value ?? ""}">${figButton(text, os.map((o) => o.obs_id))}</span>`).join(" ");
 }
 
 // figures grouped by a key, in their obs_id order
@@ -159,10 +174,10 @@ function sourceFigures(mine) {
     const p = productOf(list[0]);
     const name = p || state.market;
     const shares = list.filter((o) => o.indicator === TRADE.sourceShare);
-    const single = shares.filter((o) => !combinedPartners(o)).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+    const single = shares.filter(onePartner).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
     return { product: p, label: sourcesOf.get(p) > 1 ? `${name} · ${sourceTitle(list[0].source_id)}` : name,
       partners: new Map(single.map((o) => [o.country || "", o])),
-      single, combined: shares.filter(combinedPartners), hhi: list.filter((o) => TRADE.concentration.includes(o.indicator)) };
+      single, combined: shares.filter((o) => !onePartner(o)), hhi: list.filter((o) => TRADE.concentration.includes(o.indicator)) };
   });
   // partners in the order of their largest share (a comparison, no arithmetic)
   const top = new Map();
@@ -177,7 +192,7 @@ function sourcesHtml(src) {
   if (!src) return `${title}<div data-testid="sources-none">${empty(s.noSources)}</div>`;
   const rows = src.products.flatMap((p) => [
     ...p.single.map((o) => shareRow(p, o.country, o, "")),
-    ...p.combined.map((o) => shareRow(p, o.country, o, ` <span class="badge">${esc(s.top3)}</span>`)),
+    ...p.combined.map((o) => shareRow(p, o.country || "—", o, o.country ? ` <span class="badge">${esc(s.top3)}</span>` : "")),
     ...p.hhi.map((o) => shareRow(p, indName(o.indicator), o, "")),
   ]).join("");
   const withShares = src.products.some((p) => p.single.length || p.combined.length);
@@ -229,8 +244,8 @@ function dependenceHtml(dep) {
   const title = `<h3>${esc(s.dependenceTitle)}</h3>`;
   if (!dep.rows.length) return `${title}${empty(s.noDependence)}`;
   const rows = dep.rows.map((r) => `<tr data-row="${esc(r.key)}"><td>${esc(indName(r.indicator))}</td><td>${esc(r.dims)}</td>
-      <td class="small">${esc(kindName(r.kind))}</td>${dep.periods.map((p) => `<td class="num">${(r.cells.get(p) || [])
-    .map((o) => cell(o, "dependence-cell")).join(" ") || ""}</td>`).join("")}</tr>`).join("");
+      <td class="small">${esc(kindName(r.kind))}</td>${dep.periods.map((p) => `<td class="num">${cells(r.cells.get(p) || [],
+    "dependence-cell")}</td>`).join("")}</tr>`).join("");
   return `${title}<p class="note">${esc(s.dependenceNote)}</p>
     <div class="chart" id="dependence-chart" data-testid="dependence-chart"
       style="height:${380 + 22 * Math.ceil(dep.rows.length / 3)}px"></div>
@@ -254,8 +269,8 @@ function unitPriceHtml(mine) {
     const o = list[0];
     const byP = groupBy(list, (x) => x.period);
     return `<tr data-row="${esc(key)}"><td>${esc(productOf(o) || state.market)}</td><td>${esc(s.flows[unitPriceFlow(o)])}</td>
-      <td>${esc(qty(o) || "—")}</td><td>${esc(unitLabel(o.unit))}</td>${periods.map((p) => `<td class="num">${(byP.get(p) || [])
-      .map((x) => cell(x, "unit-price")).join(" ")}</td>`).join("")}</tr>`;
+      <td>${esc(qty(o) || "—")}</td><td>${esc(unitLabel(o.unit))}</td>${periods.map((p) => `<td class="num">${cells(byP.get(p) || [],
+      "unit-price")}</td>`).join("")}</tr>`;
   }).join("");
   return `${title}<p class="note">${esc(s.unitPriceNote)}</p>
     <div class="scroll"><table class="data" data-testid="unit-price-table"><thead><tr><th>${esc(heading("product"))}</th>
