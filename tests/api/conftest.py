@@ -90,10 +90,15 @@ def start_server(store: Path, *extra: str, data_dir: Path | None = None) -> Serv
 
 @pytest.fixture(scope="session")
 def built_store(main_job, tmp_path_factory) -> Path:
-    """The store the main job leaves (v1 load, v2 analyse, v3 forecast, audited: tests/conftest.py's
-    `main_job`), copied: the server process holds its own file, apart from the other suites' readers."""
+    """The store the main job leaves (the load, its record set and the figures derived from it, analyse,
+    forecast, audited: tests/conftest.py's `main_job`), copied: the server process holds its own file, apart
+    from the other suites' readers. The record set's Parquet files live beside the store
+    (`<stem>.records/`, records.batches.default_root) and are copied with it, so /api/records reads them."""
     path = tmp_path_factory.mktemp("api-store") / "sectorscope.duckdb"
     shutil.copyfile(main_job.store_path, path)
+    records = main_job.store_path.with_name(f"{main_job.store_path.stem}.records")
+    if records.is_dir():
+        shutil.copytree(records, path.with_name(f"{path.stem}.records"))
     return path
 
 

@@ -41,13 +41,21 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(),
                                        "the `chromium` package); the dashboard's browser tests need it")
 
 
+# the import sources the `dash` store adds for 成像仪 · 医学影像设备, 2025 (the last the top-3 combined share)
+IMPORT_SOURCES = {"日本": "38.2", "德国": "27.1", "美国": "16.1", "日本、德国、美国": "81.4"}
+
+
 # ---- fixtures -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dash(built_store, tmp_path_factory):
-    """The served store: the built default store, then v4, a data load revising two figures and adding one."""
+    """The served store: the built default store (with its record set), then a data load revising two figures
+    and adding one — the vintage after the built store's last (`dash.revision`)."""
     folder = tmp_path_factory.mktemp("dashboard-store")
     store_path = folder / "sectorscope.duckdb"
     shutil.copy(built_store, store_path)
+    records = built_store.with_name(f"{built_store.stem}.records")  # the lines, beside the store
+    if records.is_dir():
+        shutil.copytree(records, store_path.with_name(f"{store_path.stem}.records"))
     with open(default_dataset_dir() / "observations" / "004_imaging.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     capacity = next(r for r in rows if r["indicator"] == "capacity" and r["period"] == "2025")
@@ -60,11 +68,25 @@ def dash(built_store, tmp_path_factory):
         w.writerow({**output, "value": "700", "quote": "2025年產量修訂為700萬台", "quote_start": "", "quote_end": ""})
         w.writerow({**output, "period": "2024", "value": "690", "status": "actual", "quote": "2024年產量690萬台",
                     "quote_start": "", "quote_end": "", "location": "修订文件(测试)", "note": ""})
+    # import sources of 成像仪's medical imaging for 2025: three partners and their top-3 combined share
+    # (38.2 + 27.1 + 16.1 = 81.4), stated, loaded as their own vintage before the revision
+    shares = folder / "import_sources.csv"
+    with open(shares, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        for country, value in IMPORT_SOURCES.items():
+            w.writerow({**{k: "" for k in rows[0]}, "indicator": "import_source_share", "subject": "成像仪",
+                        "region": "中国", "period": "2025", "product": "医学影像设备", "country": country,
+                        "value": value, "qualifier": "exact", "unit": "%", "status": "estimate", "source": "seed-004",
+                        "quote": f"自{country}进口占{value}%", "location": "进口来源(测试)"})
     store = Store(store_path)
+    load_paths(store, [shares], label="import sources")
+    built = store.latest_vintage()
     summary = load_paths(store, [revision], label="revision")
     store.close()
-    assert (summary.vintage_id, summary.n_revised, summary.n_new) == (4, 2, 1)
+    assert (summary.vintage_id, summary.n_revised, summary.n_new) == (built + 1, 2, 1)
     srv = start_server(store_path)
+    srv.revision = summary.vintage_id
     yield srv
     log = srv.stop()
     assert "Traceback" not in log, log
@@ -178,7 +200,9 @@ VIEW_SHOTS = [
     ("overview", "成像仪", ".card"), ("overview", "MEMS", ".card"), ("overview", "缩微机械", ".card"),
     ("forecast", "成像仪", "#fan-chart canvas"), ("forecast", "MEMS", "#fan-chart canvas"),
     ("elasticity", "缩微机械", "#el-chart canvas"), ("trl", "缩微机械", "#trl-chart canvas"),
-    ("indices", "MEMS", "#ix-chart canvas"), ("audit", "成像仪", "[data-testid=finding]"),
+    ("indices", "MEMS", "#ix-chart canvas"), ("trade", "成像仪", "#trade-chart canvas"),
+    ("trade", "MEMS", "#trade-chart canvas"), ("trade", "缩微机械", "#dependence-chart canvas"),
+    ("audit", "成像仪", "[data-testid=finding]"),
     ("audit", "缩微机械", "[data-testid=finding]"), ("changes", "成像仪", "[data-testid=diff-counts]"),
 ]
 
@@ -321,7 +345,7 @@ def test_english_switch(page, dash, shots):
     cat = catalog(dash)
     tabs = page.locator("#tabs a").all_inner_texts()
     assert tabs == ["Key figures", "Forecasts", "Elasticity index", "TRL × demand", "Regional index & ranks",
-                    "Audit findings", "What changed"]
+                    "Trade", "Audit findings", "What changed"]
     assert page.locator("h1").inner_text() == "sectorscope industry dashboard"
     assert page.locator("main h2").first.inner_text() == "Key figures · 成像仪"
     cards = page.locator("[data-testid=key-figure]")
@@ -394,8 +418,199 @@ def test_clicking_a_figure_shows_its_quote(page, dash, shots):
     page.watch.assert_clean()
 
 
-@pytest.mark.parametrize("since", ["1", "3"])
+# ---- the trade view: figures computed from customs lines, and the lines behind them ---------------------------
+TRADE_FLOWS = ("imports_value", "exports_value", "trade_balance", "imports_value_growth", "exports_value_growth")
+RECORDS_SOURCE = "records-customs_cn"
+JOINED = "、"  # partners of a top-3 combined share
+
+
+def api_figures(dash, **params) -> list[dict]:
+    """Every figure of /api/observations for `params`, all pages."""
+    out: list[dict] = []
+    after = None
+    while True:
+        page = dash.client.get("/api/observations", params={**params, "limit": 10000,
+                                                              **({"after": after} if after else {})}).json()
+        out += page["items"]
+        if page["next_after"] is None:
+            return out
+        after = page["next_after"]
+
+
+def shown_cells(page, testid: str) -> list[tuple[int, str, str, str]]:
+    """The figures a part of the trade view shows: (obs_id, indicator, value, text), one per figure (a button
+    standing for several figures that read the same names them all; its value is the first's)."""
+    found = page.locator(f"[data-testid={testid}]").evaluate_all(
+        "els => els.map(e => [e.dataset.obsAll, e.dataset.indicator, e.dataset.value, e.querySelector('button').textContent])")
+    return [(int(i), ind, value, text) for ids, ind, value, text in found for i in ids.split(",")]
+
+
+def chart_series(page, chart: str) -> list[dict]:
+    return page.evaluate("""(chart) => echarts.getInstanceByDom(document.getElementById(chart)).getOption().series
+        .map((s) => ({ id: s.id, stack: s.stack || null,
+          data: s.data.filter(Boolean).map((d) => [d.obs_id, Array.isArray(d.value) ? d.value[0] : d.value]) }))""",
+                         chart)
+
+
+def test_trade_figures_equal_the_api(page, dash, shots):
+    """The trade view of 成像仪: imports, exports, balance and growth by year and by quarter (the table's cells
+    and the chart's bars are the records figures of the API, each in its display unit), the import sources of
+    the latest year (partners stacked, the top-3 combined share apart), import dependence, and unit values."""
+    from sectorscope.present import quantity
+
+    market = "成像仪"
+    figs = api_figures(dash, subject=market)
+    recs = [o for o in api_figures(dash, subject=market, source=RECORDS_SOURCE) if o["method"] == "records"]
+    assert recs and {o["source_id"] for o in recs} == {RECORDS_SOURCE}
+    open_view(page, dash, f"?market={market}&view=trade", "#trade-chart canvas")
+    for grain, pattern in (("year", r"\d{4}"), ("quarter", r"\d{4}Q[1-4]")):
+        if grain == "quarter":
+            page.click("[data-testid=grain-quarter]")
+            page.wait_for_selector("#trade-chart[data-grain=quarter] canvas")
+            assert parse_qs(urlparse(page.url).query)["grain"] == ["quarter"]
+        want = {o["obs_id"]: o for o in recs if o["indicator"] in TRADE_FLOWS and re.fullmatch(pattern, o["period"])}
+        assert len(want) >= 40
+        shown = shown_cells(page, "trade-cell")
+        assert sorted(c[0] for c in shown) == sorted(want)
+        for oid, indicator, value, text in shown:
+            o = want[oid]
+            assert (indicator, float(value)) == (o["indicator"], o["value"])
+            assert text == quantity(o["value"], o["unit"], lang="zh")
+        # the chart: imports and exports by period, each stacked by product, every bar one figure
+        factor = float(page.get_attribute("#trade-chart", "data-factor"))
+        flows = {i: o for i, o in want.items() if o["indicator"] in ("imports_value", "exports_value")}
+        bars = [(sr["stack"], oid, v) for sr in chart_series(page, "trade-chart") for oid, v in sr["data"]]
+        assert sorted(b[1] for b in bars) == sorted(flows)
+        for stack, oid, v in bars:
+            assert stack == {"imports_value": "import", "exports_value": "export"}[flows[oid]["indicator"]]
+            assert v == pytest.approx(flows[oid]["value"] / factor, rel=1e-12)
+        shoot(page, shots, f"trade-{market}-{grain}")
+    # the reports' own trade figures, as printed
+    stated = {o["obs_id"] for o in figs if o["kind"] == "stated" and o["indicator"] in TRADE_FLOWS}
+    shown = shown_cells(page, "trade-stated")
+    assert {c[0] for c in shown} == stated and stated
+    assert {c[0]: c[3] for c in shown} == printed_of(dash, stated)
+
+    # import sources: the latest year's figures (the fixture's three partners and their combined share)
+    src = [o for o in figs if o["indicator"] in ("import_source_share", "import_concentration_hhi")]
+    year = max(o["period"][:4] for o in src)
+    of_year = [o for o in src if o["period"][:4] == year]
+    period = year if any(o["period"] == year for o in of_year) else max(o["period"] for o in of_year)
+    want = {o["obs_id"]: o for o in of_year if o["period"] == period}
+    assert {o["country"] for o in want.values() if o["source_id"] == "seed-004"} == set(IMPORT_SOURCES)
+    shown = shown_cells(page, "source-share")
+    assert sorted(c[0] for c in shown) == sorted(want)
+    for oid, _, value, _ in shown:
+        assert float(value) == want[oid]["value"]
+    shares = {i: o for i, o in want.items() if o["indicator"] == "import_source_share"}
+    joined = [i for i, o in shares.items() if JOINED in (o["country"] or "")]
+    assert page.locator("[data-testid=sources-table] .badge").count() == len(joined) >= 1
+    # a share of several partners, or of none named, is a diamond; one partner's share a stacked segment
+    apart = sorted(i for i, o in shares.items() if not o["country"] or JOINED in o["country"])
+    series = chart_series(page, "sources-chart")
+    assert sorted(i for sr in series if sr["id"] == "combined" for i, _ in sr["data"]) == apart
+    singles = sorted(i for i in shares if i not in apart)
+    assert sorted(i for sr in series if sr["id"].startswith("partner|") for i, _ in sr["data"]) == singles
+    stack = {i: v for sr in series if sr["id"].startswith("partner|") for i, v in sr["data"]}
+    assert {want[i]["country"]: stack[i] for i in singles if want[i]["source_id"] == "seed-004"} == \
+        {"日本": 38.2, "德国": 27.1, "美国": 16.1}
+
+    # import dependence and localisation (stated and derived): every such figure, stated ones as printed
+    dep = {o["obs_id"]: o for o in figs if o["indicator"] in ("import_dependence", "localisation_rate")
+           and o["kind"] in ("stated", "derived")}
+    shown = shown_cells(page, "dependence-cell")
+    assert sorted(c[0] for c in shown) == sorted(dep) and dep
+    printed = printed_of(dash, [i for i, o in dep.items() if o["kind"] == "stated"])
+    for oid, _, _, text in shown:
+        o = dep[oid]
+        assert text == (printed[oid] if o["kind"] == "stated" else quantity(o["value"], o["unit"], lang="zh"))
+    lines = chart_series(page, "dependence-chart")
+    assert {i for sr in lines for i, _ in sr["data"]} <= set(dep)
+
+    # unit values: the records' unit prices by flow (location records:customs_cn:<flow>:<unit>), and any import
+    # or export unit price
+    unit = {o["obs_id"] for o in figs if o["indicator"] in ("import_unit_price", "export_unit_price")
+            or (o["indicator"] == "unit_price" and o["method"] == "records"
+                and o["location"].split(":")[2] in ("import", "export"))}
+    shown = shown_cells(page, "unit-price")
+    assert sorted(c[0] for c in shown) == sorted(unit) and unit
+    for oid, _, value, text in shown:
+        o = next(x for x in figs if x["obs_id"] == oid)
+        assert (float(value), text) == (o["value"], quantity(o["value"], o["unit"], lang="zh"))
+    no_problems(page)
+    page.watch.assert_clean()
+
+
+def test_a_share_of_partners_not_named_is_not_stacked(page, dash):
+    """缩微机械's reports state a share of imports without naming the partners (关键设备与材料进口集中度超85%)
+    and a top-3 combined one (日本、美国、韩国 ≥85%): both are diamonds beside the stacked partners, never a
+    segment of the stack."""
+    figs = api_figures(dash, subject="缩微机械", indicator="import_source_share")
+    latest = [o for o in figs if o["period"] == "2025"]  # the latest year, its annual figures
+    unnamed = [o["obs_id"] for o in latest if not o["country"]]
+    assert unnamed and any(JOINED in (o["country"] or "") for o in latest)
+    open_view(page, dash, "?market=缩微机械&view=trade", "#sources-chart canvas")
+    series = chart_series(page, "sources-chart")
+    apart = sorted(i for sr in series if sr["id"] == "combined" for i, _ in sr["data"])
+    assert set(unnamed) <= set(apart)
+    assert apart == sorted(o["obs_id"] for o in latest if not o["country"] or JOINED in o["country"])
+    stacked = {i for sr in series if sr["id"].startswith("partner|") for i, _ in sr["data"]}
+    assert stacked == {o["obs_id"] for o in latest if o["country"] and JOINED not in o["country"]}
+    page.watch.assert_clean()
+
+
+def test_a_records_figure_opens_its_customs_lines(page, dash, shots):
+    """Clicking a figure computed from customs lines shows its formula and the first page of the lines behind
+    it (month, flow, HS code, partner, province, value, share) as the API lists them; Σ value × share over all
+    the lines is the figure in dollars, and × the year's rate its value in yuan. A market without import
+    sources says so."""
+    from decimal import Decimal
+
+    market = "MEMS"
+    open_view(page, dash, f"?market={market}&view=trade", "#trade-chart canvas")
+    assert page.locator("[data-testid=sources-none]").count() == 1
+    cell = page.locator("[data-testid=trade-cell][data-indicator=imports_value]").first
+    oid = int(cell.get_attribute("data-obs"))
+    cell.locator("button").click()
+    page.wait_for_selector(f"[data-testid=panel][data-obs='{oid}'] [data-testid=panel-lines-table]")
+    o = dash.client.get(f"/api/observations/{oid}").json()["observation"]
+    assert o["method"] == "records" and o["formula"] and o["formula"] in page.inner_text("[data-testid=panel]")
+    assert page.inner_text("[data-testid=panel-location]") == o["location"] == "records:customs_cn:import"
+    first = dash.client.get("/api/records/lines", params={"figure": oid, "limit": 50}).json()
+    assert first["total"] > first["count"] == 50
+    assert page.get_attribute("[data-testid=panel-lines]", "data-total") == str(first["total"])
+    assert page.inner_text("[data-testid=lines-total]").startswith(f"共 {first['total']} 条记录,显示前 50 条")
+    rows = page.locator("[data-testid=line-row]")
+    assert rows.evaluate_all("els => els.map(e => [e.dataset.value, e.dataset.share])") == \
+        [[ln["value"], ln["share"]] for ln in first["items"]]
+    for i in (0, 49):
+        ln, text = first["items"][i], rows.nth(i).inner_text()
+        for part in (f"{ln['year']}-{ln['month']:02d}", "进口", ln["hs_code"], ln["partner_iso3"], ln["province"]):
+            assert part in text
+    shoot(page, shots, f"trade-{market}-lines")
+    total, offset = Decimal(0), 0
+    while offset < first["total"]:
+        pg = dash.client.get("/api/records/lines", params={"figure": oid, "limit": 500, "offset": offset}).json()
+        total += sum(Decimal(ln["value"]) * Decimal(ln["share"]) for ln in pg["items"])
+        offset += pg["count"]
+    assert o["unit_as_printed"] == "美元" and total == Decimal(o["value_as_printed"])
+    rate = Decimal(re.search(r"USD→CNY at (?:\d{4}'s rate )?(\d+\.\d+)", o["note"]).group(1))
+    assert float(total * rate) == pytest.approx(o["value"], rel=1e-9)
+    # in English, from the URL; a stated figure has no lines
+    open_view(page, dash, f"?market={market}&view=trade&lang=en&fig={oid}", "[data-testid=panel-lines-table]")
+    assert page.inner_text("[data-testid=lines-total]").startswith(f"{first['total']} lines in all, the first 50 shown")
+    assert "Customs lines behind this figure" in page.inner_text("[data-testid=panel]")
+    assert page.locator("[data-testid=tab-trade]").inner_text() == "Trade"
+    open_view(page, dash, "?market=成像仪&view=trade", "[data-testid=trade-stated]")
+    page.locator("[data-testid=trade-stated] button").first.click()
+    page.wait_for_selector("[data-testid=panel] [data-testid=quote]")
+    assert page.locator("[data-testid=panel-lines]").count() == 0
+    page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("since", ["first", "before-revision"])
 def test_changes_show_the_api_diff(page, dash, shots, since):
+    since = "1" if since == "first" else str(dash.revision - 1)
     diff = dash.client.get("/api/diff", params={"since": since, "limit": 10000}).json()
     open_view(page, dash, f"?market=成像仪&view=changes&since={since}", "[data-testid=diff-counts]")
     for k in ("new", "revised", "withdrawn"):
@@ -403,7 +618,7 @@ def test_changes_show_the_api_diff(page, dash, shots, since):
     mine = [c for c in diff["changes"] if c["subject"] == "成像仪"]
     assert page.inner_text("[data-testid=diff-market-count]") == f"本市场 {len(mine)} 条"
     assert page.locator("[data-testid=since-pick]").input_value() == since
-    if since == "3":  # the v4 load: two revisions and one new figure, old and new side by side
+    if since != "1":  # the revision load: two revisions and one new figure, old and new side by side
         assert diff["counts"] == {"new": 1, "revised": 2, "withdrawn": 0}
         rows = page.locator("[data-testid=diff-table] tbody tr")
         assert rows.count() == 3
@@ -412,7 +627,7 @@ def test_changes_show_the_api_diff(page, dash, shots, since):
             assert c["printed_new"] in text
             if c["change"] == "revised":
                 assert c["printed_old"] in text
-        shoot(page, shots, "changes-成像仪-since-v3")
+        shoot(page, shots, "changes-成像仪-before-revision")
     else:
         shoot(page, shots, "changes-成像仪-since-v1")
     page.watch.assert_clean()

@@ -16,8 +16,9 @@ import { trl } from "./view-trl.js";
 import { indices } from "./view-indices.js";
 import { audit } from "./view-audit.js";
 import { changes } from "./view-changes.js";
+import { trade } from "./view-trade.js";
 
-const VIEW_RENDERERS = { overview, forecast, elasticity, trl, indices, audit, changes };
+const VIEW_RENDERERS = { overview, forecast, elasticity, trl, indices, trade, audit, changes };
 
 /** Draw the page from the state: the shell, then the current view (its old charts disposed of first). */
 function draw() {

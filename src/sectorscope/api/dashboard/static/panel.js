@@ -1,13 +1,15 @@
 // The figure panel: what every figure on the page opens — its value as printed, the quote and where it
 // stands in its source, its dimensions, interval, formula and method, and for a derived figure its inputs,
-// each with its own quote (and a button to open it in turn).
+// each with its own quote (and a button to open it in turn); for a figure computed from a record set, the customs
+// lines behind it (/api/records/lines?figure=…, the first page) with the share of each line that counts.
 import * as api from "./api.js";
-import { $, DIMS, data, state, t, writeUrl } from "./state.js";
+import { $, DIMS, PAGE, data, state, t, writeUrl } from "./state.js";
 import { esc, figButton, statusBadge } from "./html.js";
 import { indName } from "./names.js";
 import { attempt, errorBox, showErrors } from "./problems.js";
-import { interval, printed, significant } from "./format.js";
+import { grouped, interval, printed, significant } from "./format.js";
 import { heading, qualifierName, unitLabel } from "./glossary.js";
+import { fromRecords } from "./trade.js";
 
 /** Open the panel on figure `obsId` (read from /api/observations/{id} once); `alsoIds` state the same value. */
 export async function openFigure(obsId, alsoIds = []) {
@@ -26,7 +28,46 @@ export async function openFigure(obsId, alsoIds = []) {
   }
   if (state.fig !== obsId) return; // another figure was opened meanwhile
   if (!detail) { body.innerHTML = errorBox("figure"); return; }
+  const records = fromRecords(detail.observation);
+  panel.classList.toggle("wide", records);
   renderPanel(detail, alsoIds.filter((i) => i !== obsId));
+  if (records) await showLines(obsId);
+}
+
+/** The first page of the customs lines behind records figure `obsId`, read once, as a table in the panel. */
+async function showLines(obsId) {
+  const key = `lines:${obsId}`;
+  let page = data.figCache.get(key);
+  if (!page) {
+    page = await attempt("lines", () => api.get("/records/lines", { figure: obsId, limit: PAGE }));
+    if (page) data.figCache.set(key, page);
+  }
+  const box = $("#panel-lines");
+  if (state.fig !== obsId || !box) return; // another figure was opened meanwhile
+  if (!page) {
+    box.innerHTML = errorBox("lines");
+    delete data.errors.lines; // shown here, in place: not in the banner as well
+    return;
+  }
+  box.innerHTML = linesHtml(obsId, page);
+  box.dataset.total = String(page.total);
+}
+
+function linesHtml(obsId, page) {
+  const s = t();
+  const c = s.linesCols;
+  const rows = page.items.map((l) => `<tr data-testid="line-row" data-value="${esc(l.value)}" data-share="${esc(l.share ?? "")}">
+      <td class="num">${esc(`${l.year}-${String(l.month).padStart(2, "0")}`)}</td><td>${esc(s.flows[l.flow] || l.flow)}</td>
+      <td class="num">${esc(l.hs_code)}</td><td>${esc(l.partner_iso3 || "")}${l.partner_code ? ` <span class="muted">${esc(l.partner_code)}</span>` : ""}</td>
+      <td class="num">${esc(l.province || "")}</td><td class="num">${esc(grouped(l.value))} <span class="muted">${esc(l.currency)}</span></td>
+      <td class="num">${esc(l.share ?? "")}</td></tr>`).join("");
+  return `<h3>${esc(s.linesTitle)}</h3>
+    <p class="small" data-testid="lines-total">${esc(s.linesTotal(page.total, page.count))} ·
+      <a href="/api/records/lines?figure=${obsId}&amp;limit=${PAGE}">${esc(s.json)}</a></p>
+    <p class="small muted">${esc(s.linesNote)}</p>
+    ${page.items.length ? `<table class="data lines" data-testid="panel-lines-table"><thead><tr><th>${esc(c.month)}</th><th>${esc(c.flow)}</th>
+      <th>${esc(c.hs)}</th><th>${esc(c.partner)}</th><th>${esc(c.province)}</th><th>${esc(c.value)}</th><th>${esc(c.share)}</th></tr></thead>
+      <tbody>${rows}</tbody></table>` : `<p class="muted">${esc(s.linesNone)}</p>`}`;
 }
 
 /** A chart's click handler: the clicked point's figure, when it has one. */
@@ -36,6 +77,7 @@ export function openClicked(p) {
 
 export function closePanel() {
   $("#panel").hidden = true;
+  $("#panel").classList.remove("wide");
   state.fig = null;
   writeUrl();
 }
@@ -54,7 +96,8 @@ function renderPanel(detail, alsoIds) {
       ${facts(o, detail.source).join("\n      ")}
     </dl>
     ${alsoIds.length ? `<p class="small">${esc(s.sameValueAlso)}: ${alsoIds.map((i) => `<button type="button" class="linkish" data-obs="${i}">#${i}</button>`).join(" ")}</p>` : ""}
-    ${inputs ? `<h3>${esc(s.inputs)}</h3><ul class="inputs">${inputs}</ul>` : ""}`;
+    ${inputs ? `<h3>${esc(s.inputs)}</h3><ul class="inputs">${inputs}</ul>` : ""}
+    ${fromRecords(o) ? `<section id="panel-lines" data-testid="panel-lines"><p class="loading">${esc(s.loading)}</p></section>` : ""}`;
 }
 
 // one term of the panel's list; nothing when the figure has no such fact

@@ -6,7 +6,7 @@ import { esc } from "./html.js";
 
 // the error each view shows in place (the banner lists the others)
 const INLINE = { overview: "observations", forecast: "forecasts", elasticity: "elasticity", trl: "trl",
-  indices: "indices", audit: "findings", changes: "diff" };
+  indices: "indices", trade: "observations", audit: "findings", changes: "diff" };
 
 /** `fn()`'s answer, or null with the error kept under `key` for the page to show. */
 export async function attempt(key, fn) {
