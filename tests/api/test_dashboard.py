@@ -527,11 +527,8 @@ def test_trade_figures_equal_the_api(page, dash, shots):
     lines = chart_series(page, "dependence-chart")
     assert {i for sr in lines for i, _ in sr["data"]} <= set(dep)
 
-    # unit values: the records' unit prices by flow (location records:customs_cn:<flow>:<unit>), and any import
-    # or export unit price
-    unit = {o["obs_id"] for o in figs if o["indicator"] in ("import_unit_price", "export_unit_price")
-            or (o["indicator"] == "unit_price" and o["method"] == "records"
-                and o["location"].split(":")[2] in ("import", "export"))}
+    # unit values: the records' import and export unit values (location records:customs_cn:<flow>:<unit>)
+    unit = {o["obs_id"] for o in figs if o["indicator"] in ("import_unit_value", "export_unit_value")}
     shown = shown_cells(page, "unit-price")
     assert sorted(c[0] for c in shown) == sorted(unit) and unit
     for oid, _, value, text in shown:

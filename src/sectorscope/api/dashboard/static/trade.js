@@ -14,15 +14,13 @@ export const TRADE = {
   // import dependence over time (stated by the reports and derived)
   dependence: ["import_dependence", "localisation_rate"],
   dependenceKinds: ["stated", "derived"],
-  // unit values: an indicator per flow, or `unit_price` whose location names the flow
-  // (records:customs_cn:import:<unit>)
-  unitPrice: { import: "import_unit_price", export: "export_unit_price" },
-  unitPriceAny: "unit_price",
+  // unit values: an indicator per flow (records:customs_cn:<flow>:<quantity unit>)
+  unitPrice: { import: "import_unit_value", export: "export_unit_value" },
 };
 
 /** Every indicator the trade view shows. */
 export const TRADE_INDICATORS = new Set([...TRADE.flows, ...TRADE.growth, TRADE.sourceShare, ...TRADE.concentration,
-  ...TRADE.dependence, ...Object.values(TRADE.unitPrice), TRADE.unitPriceAny]);
+  ...TRADE.dependence, ...Object.values(TRADE.unitPrice)]);
 
 // the method of a figure computed from a record set (records.derive), and the separator of a combined partner
 export const RECORDS_METHOD = "records";
@@ -38,12 +36,10 @@ export function recordsLocation(o) {
   return { dataset: parts[1], flow: parts[2], unit: parts.length > 3 ? parts.slice(3).join(":") : null };
 }
 
-/** The flow of a unit price figure (import or export), or null when it is not one. */
+/** The flow of a unit value figure (import or export), or null when it is not one. */
 export function unitPriceFlow(o) {
   for (const [flow, code] of Object.entries(TRADE.unitPrice)) if (o.indicator === code) return flow;
-  if (o.indicator !== TRADE.unitPriceAny) return null;
-  const loc = recordsLocation(o);
-  return loc && (loc.flow === "import" || loc.flow === "export") ? loc.flow : null;
+  return null;
 }
 
 /** A year (2024) or a quarter (2024Q3); other periods (months, ranges) are not in the trade view's tables. */
