@@ -216,7 +216,7 @@ class _Rows:
         scope = "*" if whole else product
         self.rows.append({
             "indicator": indicator, "subject": market, "product": product, "country": country, "period": period,
-            "value": str(value), "unit": unit, "basis": basis, "status": "actual", "source": source_id_of(self.dataset),
+            "value": _text(value), "unit": unit, "basis": basis, "status": "actual", "source": source_id_of(self.dataset),
             "region": "中国", "location": location, "input_ids": input_ids,
             "formula": (f"{what} — {_DATASET_ZH.get(self.dataset, self.dataset)} {self.dataset}, {_FLOW_ZH[flow]}, "
                         f"{period}; HS {self.codes.get((market, scope), '?')}; 对照表 {self.concordance_version}; "
@@ -262,6 +262,15 @@ def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
                     _number(float(r["unit_value"])),
                     f"{_CURRENCY_UNIT[r['currency']]}/{r['quantity_unit']}", out.location(r["flow"], r["quantity_unit"]),
                     "Σ 金额 / Σ 第一数量", r["flow"])
+
+
+def _text(value: Any) -> str:
+    """A value as its figure prints it: an exact sum without the engine's trailing zeros (5495644.893, not
+    5495644.89300000), other values as given."""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
 def _number(x: float) -> str:
