@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 __all__ = [
+    "CHINA_M49",
     "MAPPED",
     "MIRROR_CIF_FOB",
+    "MIRROR_NOISE",
     "MIRROR_NON_REPORTERS",
     "PARTNERS",
     "PARTNER_NAMES",
