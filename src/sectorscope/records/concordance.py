@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import uuid
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Reason, RowFailure, ValidationError
 
@@ -37,6 +40,7 @@ __all__ = [
     "ConcordanceRow",
     "apply",
     "load_concordance",
+    "materialised",
     "unmapped",
 ]
 
@@ -220,9 +224,9 @@ _CODE_KEYS = ("hs_edition", "hs_code", "hs6", "flow", "currency")
 def _per_code(lines: ir.Table, con: BaseBackend | None) -> ir.Table:
     """The lines counted and summed by code (hs_edition, hs_code, hs6, flow, currency): n_lines, value. A few
     thousand rows, from one scan of the lines; the code map (`_code_map`) and `unmapped` both read it, and on
-    DuckDB it is computed once (`_materialised`), so that neither reads the lines again."""
+    DuckDB it is computed once (`materialised`), so that neither reads the lines again."""
     t = lines.group_by(list(_CODE_KEYS)).aggregate(n_lines=lines.count(), value=lines.value.sum())
-    return _materialised(t, con)
+    return materialised(t, con)
 
 
 def _code_map(codes: ir.Table, conc: Concordance, ctab: ir.Table) -> ir.Table:
@@ -244,18 +248,47 @@ def _code_map(codes: ir.Table, conc: Concordance, ctab: ir.Table) -> ir.Table:
     return out.select("_ed", "_code", conc_code=ibis.cases(*branches, else_=ibis.null("string")))
 
 
-def _materialised(expr: ir.Table, con: BaseBackend | None) -> ir.Table:
-    """`expr` computed once, now, into a temporary table of `con` when it is DuckDB. Without this, each
-    indicator's query scanned all the lines a second time for their distinct codes (measured: half the time
-    of every indicator). Spark keeps the expression as it is (the same Ibis code, computed in each query).
+_KEEP_AT_MOST = 16  # kept tables per connection; the oldest is dropped beyond (each is small: see callers)
+_KEPT: weakref.WeakKeyDictionary[Any, OrderedDict[str, str]] = weakref.WeakKeyDictionary()
 
-    Why the backend's own `_cached_table` and not `Table.cache()`: `cache()` caches on the expression's
-    backend, and an expression of memtables has none (it would land in Ibis's default DuckDB, not on `con`).
-    The cache is keyed by the expression, so `apply` and `unmapped` on the same lines share one table, and it
-    is dropped when no expression refers to it any more."""
-    if con is None or getattr(con, "name", "") != "duckdb" or not hasattr(con, "_cached_table"):
+
+def materialised(expr: ir.Table, con: BaseBackend | None = None) -> ir.Table:
+    """`expr` computed once, now, into a temporary table of its DuckDB connection (`con`, else the one the
+    expression is bound to), and the same table again for an equal expression (same SQL) on that connection:
+    `apply` and `unmapped` of the same lines share their per-code table, and the indicators of the same
+    mapped lines their summary. On Spark, or for an expression bound to no engine (memtables only), `expr`
+    itself: the same Ibis code, computed within each query.
+
+    Why: without it each indicator's query read every line again — twice, for their distinct codes and for
+    the join. The tables kept are small (a few thousand codes; a summary as large as its distinct keys) and
+    live with the connection (at most _KEEP_AT_MOST per connection, the oldest dropped). Why not Ibis's
+    `Table.cache()`: it caches on the expression's backend — none for memtables (they would land in Ibis's
+    default DuckDB, not on `con`) — and its finalizer drops the table when the expression is collected, which
+    fails loudly ("Connection already closed") once the connection is closed. What is kept is the data when
+    first asked for: lines read by `open_lines` never change (batches are never overwritten)."""
+    import ibis
+    from ibis.common.exceptions import IbisError
+
+    if con is None:
+        try:
+            con = expr._find_backend(use_default=False)
+        except IbisError:  # memtables only: no engine to keep it on
+            return expr
+    if getattr(con, "name", "") != "duckdb":
         return expr
-    return con._cached_table(expr)
+    key = ibis.to_sql(expr, dialect="duckdb")
+    kept = _KEPT.setdefault(con, OrderedDict())
+    name = kept.get(key)
+    if name is not None:
+        kept.move_to_end(key)
+        return con.table(name)
+    name = f"_sectorscope_kept_{uuid.uuid4().hex[:16]}"
+    table = con.create_table(name, expr, temp=True)
+    kept[key] = name
+    while len(kept) > _KEEP_AT_MOST:
+        _, old = kept.popitem(last=False)
+        con.drop_table(old, force=True)
+    return table
 
 
 def apply(lines: ir.Table, conc: Concordance, con: BaseBackend | None = None) -> ir.Table:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from .concordance import materialised
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -76,29 +77,16 @@ def summarise(lines: ir.Table) -> ir.Table:
     the concordance once, here, and not once per indicator (eleven scans of 10⁸ lines become one). Sums are
     exact decimals, so re-summing a summary gives the very figures summing the lines gives. Its size is the
     number of distinct keys (markets × partners × provinces × trade modes × months at most), not of lines.
-    On DuckDB it is computed when first asked for and kept as a temporary table while an expression refers to
-    it (Ibis's cache, keyed by the expression: the indicators of the same mapped lines share it); on Spark, and
-    for lines bound to no engine, it stays an expression (the same Ibis code, computed in each query)."""
+    On DuckDB it is computed when first asked for and kept as a temporary table (`concordance.materialised`:
+    the indicators of the same mapped lines share it); on Spark, and for lines bound to no engine, it stays
+    an expression (the same Ibis code, computed in each query)."""
     if "_n" in lines.columns:
         return lines
     has_q = lines.quantity.notnull() & lines.quantity_unit.notnull()
     summary = lines.group_by(list(SUMMARY_KEYS)).aggregate(
         value=lines.value.sum(), _n=lines.count(), _qv=lines.value.sum(where=has_q),
         quantity=lines.quantity.sum(where=has_q), _nq=lines.count(where=has_q))
-    return _kept(summary)
-
-
-def _kept(expr: ir.Table) -> ir.Table:
-    """`expr` computed now into a temporary table when its engine is DuckDB (see `summarise`)."""
-    from ibis.common.exceptions import IbisError
-
-    try:
-        backend = expr._find_backend(use_default=False)
-    except IbisError:  # memtables only: no engine to keep it on
-        return expr
-    if getattr(backend, "name", "") != "duckdb" or not hasattr(backend, "_cached_table"):
-        return expr
-    return backend._cached_table(expr)
+    return materialised(summary)
 
 
 def _count(t: ir.Table) -> ir.Value:
