@@ -144,3 +144,10 @@ def test_pruning_reads_the_same_lines_on_both_engines(engine, store):
     t = open_lines(store, "customs_cn", engine, years=2025, chapters="90")
     got = totals(engine.to_pyarrow(t))
     assert got == {("export", 2025, 2, "90"): D("50.00"), ("import", 2025, 3, "90"): D("60.00")}
+
+
+def test_duckdb_does_not_keep_the_files_it_reads(store):
+    """DuckDB's external file cache would keep every Parquet block read: memory growing with the record set."""
+    con = connect("duckdb")
+    open_lines(store, "customs_cn", con)
+    assert con.raw_sql("SELECT current_setting('enable_external_file_cache')").fetchone()[0] is False
