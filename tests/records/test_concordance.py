@@ -125,3 +125,25 @@ def test_the_seeds_pzt_code_maps_in_hs2017_and_is_unmapped_in_hs2022():
         ("HS2017", "854890", "高端微执行器用PZT陶瓷片"), ("HS2022", "854800", "高端微执行器用PZT陶瓷片")]
     miss = unmapped(lines, conc).to_pyarrow().to_pylist()
     assert [(r["hs_edition"], r["hs6"], r["n_lines"], r["value"]) for r in miss] == [("HS2022", "854890", 1, Decimal(20))]
+
+
+def test_materialised_keeps_equal_expressions_once_and_at_most_sixteen_per_connection():
+    import ibis
+
+    from sectorscope.records.concordance import materialised
+
+    con = ibis.duckdb.connect()
+    base = ibis.memtable({"a": [1, 2, 2]})
+
+    def kept() -> int:
+        return con.raw_sql("SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, '_sectorscope_kept_')"
+                           ).fetchone()[0]
+
+    first = materialised(base.group_by("a").aggregate(n=base.count()), con)
+    again = materialised(base.group_by("a").aggregate(n=base.count()), con)
+    assert first.get_name().split(".")[-1] == again.get_name().split(".")[-1] and kept() == 1
+    assert sorted(again.to_pyarrow().to_pylist(), key=lambda r: r["a"]) == [{"a": 1, "n": 1}, {"a": 2, "n": 2}]
+    for k in range(20):
+        materialised(base.mutate(k=ibis.literal(k)), con)
+    assert kept() == 16
+    assert materialised(base) is base  # a memtable is bound to no engine: nothing to keep it on

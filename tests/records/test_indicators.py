@@ -251,3 +251,35 @@ def test_yoy_matches_a_null_partner_to_the_null_of_the_year_before(engine, conc)
     flows = trade_flows(mapped, "year", by=("partner",))
     got = rows_of(yoy(flows.filter(flows.flow == "export")), "period", "value", "value_prev", "yoy_pct")
     assert got == [("2024", D("8000"), None, None), ("2025", D("7600"), D("8000"), pytest.approx(-5.0, abs=1e-12))]
+
+
+def _kept_tables(con) -> int:
+    return con.raw_sql("SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, '_sectorscope_kept_')"
+                       ).fetchone()[0]
+
+
+def test_on_duckdb_the_lines_are_read_once_for_every_indicator_with_the_same_figures(conc, capfd):
+    """apply keeps one per-code table (unmapped reuses it), the indicators one summary of the mapped lines
+    (shared by all of them); the figures are those computed from the lines without any kept table, and a
+    closed connection leaves nothing to complain about."""
+    import gc
+
+    con = ibis.duckdb.connect()
+    mapped = apply(ibis.memtable(fixture_lines()), conc, con)
+    assert _kept_tables(con) == 1
+    unmapped(mapped.drop("market", "product", "share", "conc_code"), conc, con)  # other lines: another table
+    assert _kept_tables(con) == 2
+    kept = {"flows": trade_flows(mapped, "cumulative", by=("partner",)), "uv": unit_values(mapped, "month"),
+            "pc": partner_concentration(mapped, "quarter"), "mirror": mirror_gap(mapped, "year"),
+            "dep": import_dependence(mapped, *output_and_fx(con))}
+    assert _kept_tables(con) == 3  # one summary for all five
+    plain = apply(ibis.memtable(fixture_lines()), conc)  # no engine: nothing kept, computed in each query
+    exprs = {"flows": trade_flows(plain, "cumulative", by=("partner",)), "uv": unit_values(plain, "month"),
+             "pc": partner_concentration(plain, "quarter"), "mirror": mirror_gap(plain, "year"),
+             "dep": import_dependence(plain, *output_and_fx(con))}
+    for name, e in exprs.items():
+        assert sorted(map(repr, kept[name].to_pyarrow().to_pylist())) == sorted(map(repr, e.to_pyarrow().to_pylist()))
+    con.disconnect()
+    del mapped, kept
+    gc.collect()
+    assert capfd.readouterr().err == ""

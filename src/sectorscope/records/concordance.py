@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import uuid
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Reason, RowFailure, ValidationError
 
@@ -37,6 +40,7 @@ __all__ = [
     "ConcordanceRow",
     "apply",
     "load_concordance",
+    "materialised",
     "unmapped",
 ]
 
@@ -214,13 +218,25 @@ def _table(conc: Concordance, con: BaseBackend | None) -> ir.Table:
     return t
 
 
-def _code_map(lines: ir.Table, conc: Concordance, ctab: ir.Table) -> ir.Table:
-    """The distinct (hs_edition, hs_code) of the lines, each with `conc_code`: the longest concordance code of
-    its edition that prefixes it, or null. The prefix joins (one left join per code length against the
-    distinct (edition, code) pairs of that length) run on these few thousand codes, not on every line."""
+_CODE_KEYS = ("hs_edition", "hs_code", "hs6", "flow", "currency")
+
+
+def _per_code(lines: ir.Table, con: BaseBackend | None) -> ir.Table:
+    """The lines counted and summed by code (hs_edition, hs_code, hs6, flow, currency): n_lines, value. A few
+    thousand rows, from one scan of the lines; the code map (`_code_map`) and `unmapped` both read it, and on
+    DuckDB it is computed once (`materialised`), so that neither reads the lines again."""
+    t = lines.group_by(list(_CODE_KEYS)).aggregate(n_lines=lines.count(), value=lines.value.sum())
+    return materialised(t, con)
+
+
+def _code_map(codes: ir.Table, conc: Concordance, ctab: ir.Table) -> ir.Table:
+    """The distinct (hs_edition, hs_code) of `codes` (the lines, or `_per_code` of them), each with
+    `conc_code`: the longest concordance code of its edition that prefixes it, or null. The prefix joins (one
+    left join per code length against the distinct (edition, code) pairs of that length) run on these few
+    thousand codes, not on every line."""
     import ibis
 
-    out = lines.select(_ed=lines.hs_edition, _code=lines.hs_code).distinct()
+    out = codes.select(_ed=codes.hs_edition, _code=codes.hs_code).distinct()
     lengths = list(conc.lengths())
     for n in lengths:
         keys = ctab.filter(ctab.code_len == n).select(
@@ -232,6 +248,49 @@ def _code_map(lines: ir.Table, conc: Concordance, ctab: ir.Table) -> ir.Table:
     return out.select("_ed", "_code", conc_code=ibis.cases(*branches, else_=ibis.null("string")))
 
 
+_KEEP_AT_MOST = 16  # kept tables per connection; the oldest is dropped beyond (each is small: see callers)
+_KEPT: weakref.WeakKeyDictionary[Any, OrderedDict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def materialised(expr: ir.Table, con: BaseBackend | None = None) -> ir.Table:
+    """`expr` computed once, now, into a temporary table of its DuckDB connection (`con`, else the one the
+    expression is bound to), and the same table again for an equal expression (same SQL) on that connection:
+    `apply` and `unmapped` of the same lines share their per-code table, and the indicators of the same
+    mapped lines their summary. On Spark, or for an expression bound to no engine (memtables only), `expr`
+    itself: the same Ibis code, computed within each query.
+
+    Why: without it each indicator's query read every line again — twice, for their distinct codes and for
+    the join. The tables kept are small (a few thousand codes; a summary as large as its distinct keys) and
+    live with the connection (at most _KEEP_AT_MOST per connection, the oldest dropped). Why not Ibis's
+    `Table.cache()`: it caches on the expression's backend — none for memtables (they would land in Ibis's
+    default DuckDB, not on `con`) — and its finalizer drops the table when the expression is collected, which
+    fails loudly ("Connection already closed") once the connection is closed. What is kept is the data when
+    first asked for: lines read by `open_lines` never change (batches are never overwritten)."""
+    import ibis
+    from ibis.common.exceptions import IbisError
+
+    if con is None:
+        try:
+            con = expr._find_backend(use_default=False)
+        except IbisError:  # memtables only: no engine to keep it on
+            return expr
+    if getattr(con, "name", "") != "duckdb":
+        return expr
+    key = ibis.to_sql(expr, dialect="duckdb")
+    kept = _KEPT.setdefault(con, OrderedDict())
+    name = kept.get(key)
+    if name is not None:
+        kept.move_to_end(key)
+        return con.table(name)
+    name = f"_sectorscope_kept_{uuid.uuid4().hex[:16]}"
+    table = con.create_table(name, expr, temp=True)
+    kept[key] = name
+    while len(kept) > _KEEP_AT_MOST:
+        _, old = kept.popitem(last=False)
+        con.drop_table(old, force=True)
+    return table
+
+
 def apply(lines: ir.Table, conc: Concordance, con: BaseBackend | None = None) -> ir.Table:
     """Lines joined to the markets and products their codes map to: the lines' columns plus `market`,
     `product` ("" for a whole market), `share` (decimal) and `conc_code` (the concordance code that matched:
@@ -239,10 +298,12 @@ def apply(lines: ir.Table, conc: Concordance, con: BaseBackend | None = None) ->
     twice; a line mapped to nothing is not in the result (see `unmapped`). `con` is the lines' engine (on
     Spark the concordance is registered as a view there).
 
-    The lines are read twice: once for their distinct codes (mapped by `_code_map`), once for one equi-join
-    with the small code → market table, which measured faster than prefix joins on every line."""
+    The lines are read once for their codes (`_per_code`, mapped by `_code_map`; on DuckDB computed here,
+    once), and then in one equi-join with the small code → market table, which measured faster than prefix
+    joins on every line. On DuckDB the codes are those the lines have when `apply` is called: lines read by
+    `open_lines` never change (batches are never overwritten)."""
     ctab = _table(conc, con)
-    cmap = _code_map(lines, conc, ctab)
+    cmap = _code_map(_per_code(lines, con), conc, ctab)
     rows = ctab.select(_ce=ctab.hs_edition, _cc=ctab.code, market=ctab.market, product=ctab.product,
                        share=ctab.share)
     small = cmap.join(rows, [cmap._ed == rows._ce, cmap.conc_code == rows._cc]).drop("_ce", "_cc")
@@ -254,10 +315,9 @@ def unmapped(lines: ir.Table, conc: Concordance, con: BaseBackend | None = None)
     """The lines whose code maps to nothing in their edition, counted and summed, by hs_edition, hs6, flow and
     currency: columns hs_edition, hs6, flow, currency, n_lines, value. Reported beside every figure, so trade
     the concordance misses is visible rather than silently dropped."""
-    cmap = _code_map(lines, conc, _table(conc, con))
+    per_code = _per_code(lines, con)
+    cmap = _code_map(per_code, conc, _table(conc, con))
     miss = cmap.filter(cmap.conc_code.isnull())
-    keys = ["hs_edition", "hs_code", "hs6", "flow", "currency"]
-    per_code = lines.group_by(keys).aggregate(n_lines=lines.count(), value=lines.value.sum())
     j = per_code.join(miss, [per_code.hs_edition == miss._ed, per_code.hs_code == miss._code])
     return j.group_by(["hs_edition", "hs6", "flow", "currency"]).aggregate(n_lines=j.n_lines.sum(),
                                                                            value=j.value.sum())

@@ -10,6 +10,11 @@ two lines of a batch share a key (customs statistics print one line per month ×
 trade mode × flow). No real customs extract could be found that may be redistributed: the data are
 synthetic and say so (`publisher` = "sectorscope generator").
 
+Mirror lines (`generate_mirror_lines`): the partners' own reports of their exports to China, as UN Comtrade
+prints them (dataset "comtrade", one line per reporter × month × HS6, FOB), derived from China's generated
+imports with a CIF/FOB gap of a few per cent (freight and insurance) and reporting noise, so that the mirror
+check (`mirror_gap`) has both sides to compare at any size. `generate_lines` itself is unchanged by them.
+
 Calibration (`SEED_TARGETS`): after the lines are drawn, the values of the lines a target selects are scaled so
 that the target holds exactly (to the cent's rounding): a total, a year-on-year change against the same
 months of the year before, or a group of partners' share of the total. The seeds' customs statements are
@@ -26,7 +31,11 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 __all__ = [
+    "CHINA_M49",
     "MAPPED",
+    "MIRROR_CIF_FOB",
+    "MIRROR_NOISE",
+    "MIRROR_NON_REPORTERS",
     "PARTNERS",
     "PARTNER_NAMES",
     "PROVINCES",
@@ -35,6 +44,7 @@ __all__ = [
     "TRADE_MODES",
     "Target",
     "generate_lines",
+    "generate_mirror_lines",
     "write_customs_csv",
 ]
 
@@ -76,6 +86,12 @@ PARTNER_NAMES = {"116": "日本", "304": "德国", "502": "美国", "133": "韩�
                  "199": "亚洲其他国家(地区)"}
 PROVINCE_NAMES = {"44": "广东省", "32": "江苏省", "31": "上海市", "33": "浙江省", "11": "北京市", "37": "山东省",
                   "35": "福建省", "12": "天津市", "51": "四川省", "42": "湖北省"}
+# CIF/FOB − 1 of a mirror line is drawn in this range (BACI's CIF/FOB ratios are mostly a few per cent), and the
+# exporter's report then differs from the importer's by a lognormal noise of sd MIRROR_NOISE (timing, valuation)
+MIRROR_CIF_FOB = (0.02, 0.08)
+MIRROR_NOISE = 0.05
+MIRROR_NON_REPORTERS = ("TWN",)  # Taiwan reports no trade to UN Comtrade (it is "Other Asia, nes" there)
+CHINA_M49 = "156"
 _SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.15)  # Chinese New Year in Feb
 
 
@@ -218,6 +234,60 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
         quantity=ibis.greatest(quantity, ibis.literal(0.001)), quantity2=ibis.null("decimal(20, 3)"),
         quantity2_unit=ibis.null("string"), currency=ibis.literal("USD"),
         cif_value=ibis.null("decimal(20, 2)"), fob_value=ibis.null("decimal(20, 2)"),
+    )
+    return out.select(*LINE_SCHEMA.names).cast(LINE_SCHEMA)
+
+
+def generate_mirror_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: str = "generated-mirror",
+                          years: tuple[int, int] = (2021, 2025), targets: Sequence[Target] = SEED_TARGETS,
+                          only_mapped: bool = False, cif_fob: tuple[float, float] = MIRROR_CIF_FOB,
+                          noise: float = MIRROR_NOISE) -> ir.Table:
+    """The mirror of `generate_lines(con, n, seed=…, years=…, targets=…, only_mapped=…)`: each partner's own
+    report of its exports to China (LINE_SCHEMA, dataset "comtrade", reporter = the partner's ISO code,
+    partner China — M49 156, CHN —, flow export, HS 2022 six-digit codes, USD, `value` = `fob_value`), one line
+    per reporter × month × HS6 of China's imports from it. A line's value is China's CIF imports of that
+    partner, month and code divided by 1 + g, g drawn uniformly in `cif_fob`, times exp(`noise` × a normal
+    draw); its quantity China's (in China's units), with half that noise. Residual regions and non-reporters
+    (MIRROR_NON_REPORTERS) have none. Deterministic in its arguments, like the lines it mirrors; nothing is
+    held (a DuckDB expression on `con`)."""
+    import ibis
+
+    from .schema import LINE_SCHEMA
+
+    lo, hi = cif_fob
+    if not 0 <= lo <= hi:
+        raise ValueError(f"cif_fob is a range (low, high) of CIF/FOB − 1 with 0 ≤ low ≤ high; got {cif_fob}")
+    china = generate_lines(con, n, seed=seed, years=years, targets=targets, only_mapped=only_mapped)
+    body = ibis.to_sql(china, dialect="duckdb")
+    excluded = ", ".join(f"'{c}'" for c in MIRROR_NON_REPORTERS)
+
+    def u(k: int) -> str:  # the k-th uniform draw of a mirror line, in (0, 1)
+        return f"((hash(reporter, year, month, hs6, {seed}, {k}) % 1000000007) + 0.5) / 1000000007.0"
+
+    def normal(a: int, b: int) -> str:
+        return f"sqrt(-2 * ln({u(a)})) * cos(2 * pi() * {u(b)})"
+
+    sql = f"""
+    WITH imports AS (
+      SELECT partner_iso3 AS reporter, year, month, hs6, quantity_unit, sum(value) AS cif, sum(quantity) AS qty
+      FROM ({body}) WHERE flow = 'import' AND partner_iso3 IS NOT NULL AND partner_iso3 NOT IN ({excluded})
+      GROUP BY ALL)
+    SELECT reporter, year, month, hs6, quantity_unit,
+      row_number() OVER (ORDER BY year, month, hs6, reporter) + 1 AS line_no,
+      greatest(round(CAST(cif AS DOUBLE) / (1 + {lo} + {hi - lo} * {u(1)}) * exp({noise} * {normal(2, 3)}), 2),
+               0.01) AS fob,
+      greatest(round(CAST(qty AS DOUBLE) * exp({noise / 2} * {normal(4, 5)}), 3), 0.001) AS qty
+    FROM imports
+    """
+    t = con.sql(sql)
+    fob = t.fob.cast("decimal(20, 2)")
+    out = t.mutate(
+        batch_id=ibis.literal(batch_id), dataset=ibis.literal("comtrade"), flow=ibis.literal("export"),
+        period_kind=ibis.literal("monthly"), hs_edition=ibis.literal("HS2022"), hs_code=t.hs6,
+        hs_chapter=t.hs6.substr(0, 2), commodity_name=ibis.null("string"), partner_code=ibis.literal(CHINA_M49),
+        partner_iso3=ibis.literal("CHN"), trade_mode=ibis.null("string"), province=ibis.null("string"),
+        quantity=t.qty, quantity2=ibis.null("decimal(20, 3)"), quantity2_unit=ibis.null("string"), value=fob,
+        currency=ibis.literal("USD"), cif_value=ibis.null("decimal(20, 2)"), fob_value=fob,
     )
     return out.select(*LINE_SCHEMA.names).cast(LINE_SCHEMA)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .indicators import by_period, prepare
+from .indicators import by_period, prepare, summarise
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -38,7 +38,7 @@ def import_dependence(lines: ir.Table, output: ir.Table, fx: ir.Table, *, by_pro
     import ibis
     import ibis.expr.datatypes as dt
 
-    w = prepare(lines, reporter)
+    w = prepare(summarise(lines), reporter)
     w = w.filter(w.flow.isin(["import", "export"]))
     keys = ["market", *(["product"] if by_product else [])]
     yearly = by_period(w, [*keys, "currency", "flow"], {"value": lambda x: x.value}, "year", weighted=("value",))

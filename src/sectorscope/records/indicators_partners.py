@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .indicators import by_period, prepare
+from .indicators import by_period, prepare, summarise
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -27,7 +27,7 @@ def partner_concentration(lines: ir.Table, grain: str = "year", *, by_product: b
     import ibis
     import ibis.expr.datatypes as dt
 
-    w = prepare(lines, reporter)
+    w = prepare(summarise(lines), reporter)
     w = w.filter((w.flow == "import") & w.partner.notnull()).mutate(unit=w.currency)
     keys = ["market", *(["product"] if by_product else []), "unit"]
     per = by_period(w, [*keys, "partner"], {"value": lambda x: x.value}, grain, weighted=("value",))
@@ -51,7 +51,7 @@ def mirror_gap(lines: ir.Table, grain: str = "year", *, reporter: str = "CHN", b
     n_lines. Only pairs present on both sides are returned."""
     import ibis.expr.datatypes as dt
 
-    w = prepare(lines)
+    w = prepare(summarise(lines))
     w = w.mutate(unit=w.currency)
     keys = ["market", *(["product"] if by_product else []), "unit"]
     imp = w.filter((w.reporter == reporter) & (w.flow == "import") & w.partner_iso3.notnull())
