@@ -404,6 +404,9 @@ def _stage_table(con: BaseBackend, meta: BatchMeta,
     import ibis
 
     select = ibis.to_sql(cumulative_to_monthly(con.table(name)), dialect="duckdb") if cumulative else f"SELECT * FROM {rel}"
+    # The lines are in DuckDB already, in the file's order — every cell open at once: with fewer files open
+    # than cells, DuckDB closes and reopens them, 2,703 files for 360 cells at 1 M lines (measured)
+    con.raw_sql("SET partitioned_write_max_open_files = 4096")
     files = _copy_partitioned_files(con, select, staging / "parts", meta.batch_id)
     _fsync_all(p for p, _ in files)
     if sum(c["n_lines"] for _, c in files) != n:  # pragma: no cover - a DuckDB bug, not an input
@@ -420,7 +423,7 @@ def _duplicates_sql(con: BaseBackend, rel: str, meta: BatchMeta) -> list[RowFail
     first, and only their lines are ranked."""
     keys = ", ".join(DUPLICATE_KEY)
     dup_keys = f"SELECT {keys} FROM {rel} GROUP BY {keys} HAVING count(*) > 1"
-    if not con.con.execute(f"SELECT count(*) FROM ({dup_keys})").fetchone()[0]:  # type: ignore[index]
+    if not con.con.execute(f"SELECT count(*) FROM ({dup_keys})").fetchone()[0]:
         return []
     on = " AND ".join(f"l.{k} IS NOT DISTINCT FROM d.{k}" for k in DUPLICATE_KEY)
     rows = con.con.execute(

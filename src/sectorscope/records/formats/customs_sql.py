@@ -297,8 +297,8 @@ def stage_customs_lines(con: duckdb.DuckDBPyConnection, meta: RecordMeta, src: S
     warnings.extend(checks.finish())
     for f in src.failures:
         log.add(f.row, f.field, f.value, f.reason, f.code)
-    names = ", ".join(_q(f) for f in LINE_SCHEMA.names)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(table)} AS SELECT {names} FROM _x")
+    line_columns = ", ".join(_q(f) for f in LINE_SCHEMA.names)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(table)} AS SELECT {line_columns} FROM _x")
     return CustomsLines(table, int(n_raw), log.all(), warnings)
 
 
