@@ -15,10 +15,9 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
     from ..errors import RowFailure
@@ -72,7 +71,7 @@ def load_records(store: Store, path: str | Path, *, hs_edition: str, fmt: str | 
 
         warnings: list[str] = []
 
-        def prepare(con: duckdb.DuckDBPyConnection) -> tuple[str, list[RowFailure]]:
+        def prepare(con: Any) -> tuple[str, list[RowFailure]]:
             staged = stage_customs_lines(con, rf.meta, rf.source, rf.flow)
             warnings.extend(staged.warnings)
             return staged.table, staged.failures

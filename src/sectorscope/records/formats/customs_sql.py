@@ -19,7 +19,7 @@ written as Parquet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...errors import Reason
 from ..line_checks import (
@@ -47,9 +47,6 @@ from .customs_cn import (
     CustomsConverter,
     declared_flow,
 )
-
-if TYPE_CHECKING:
-    import duckdb
 
 __all__ = ["CustomsLines", "stage_customs_lines"]
 
@@ -79,7 +76,7 @@ class CustomsLines:
     warnings: list[str]
 
 
-def _register_lookup(con: duckdb.DuckDBPyConnection, name: str, keys: list[Any], columns: dict[str, tuple[list[Any], Any]]) -> None:
+def _register_lookup(con: Any, name: str, keys: list[Any], columns: dict[str, tuple[list[Any], Any]]) -> None:
     import pyarrow as pa
 
     data = {"k": pa.array(keys, pa.string())}
@@ -88,7 +85,7 @@ def _register_lookup(con: duckdb.DuckDBPyConnection, name: str, keys: list[Any],
     con.register(name, pa.table(data))
 
 
-def stage_customs_lines(con: duckdb.DuckDBPyConnection, meta: RecordMeta, src: Source, flow: str | None,
+def stage_customs_lines(con: Any, meta: RecordMeta, src: Source, flow: str | None,
                         table: str = "_lines") -> CustomsLines:
     """Read `src` (a customs export: CSV, TSV or XLSX) into the DuckDB table `table` of canonical lines, with
     every row-level failure and warning `read_records(...).chunks()` would give for the same file."""
@@ -223,7 +220,7 @@ def stage_customs_lines(con: duckdb.DuckDBPyConnection, meta: RecordMeta, src: S
         con.execute(f"CREATE OR REPLACE TEMP TABLE _x AS SELECT {', '.join(select)} FROM _raw_stream s {' '.join(joins)}")
     finally:
         con.unregister("_raw_stream")
-    n_raw = con.execute("SELECT count(*) FROM _x").fetchone()[0]  # type: ignore[index]
+    n_raw = con.execute("SELECT count(*) FROM _x").fetchone()[0]
 
     # ---- the failures, rule by rule in the order the Arrow reader logs them ----
     rules: list[_Rule] = [_Rule("NOT _hs_ok", "_raw_hs_code", r["hs_code"], BAD_HS_CODE, Reason.BAD_VALUE)]
@@ -316,7 +313,7 @@ class _Rule:
     reason_sql: str | None = None
 
 
-def _log_rules(con: duckdb.DuckDBPyConnection, rules: list[_Rule], log: FailureLog) -> None:
+def _log_rules(con: Any, rules: list[_Rule], log: FailureLog) -> None:
     """Every rule counted in one scan; the first failing lines of each (as many as the log keeps) fetched."""
     joined = any(rule.join for rule in rules)
     frm = "_x LEFT JOIN _bad_codes ON _bad_codes.k = _x.hs6" if joined else "_x"
