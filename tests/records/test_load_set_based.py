@@ -166,3 +166,17 @@ def test_a_failing_export_names_reader_and_batch_failures_together_and_writes_no
     assert e.value.failures[1].reason.startswith("duplicate line: lines 2 and 4 have the same flow")
     assert not store.exists()
     assert not any(p.suffix == ".parquet" for p in tmp_path.rglob("*"))
+
+
+def test_a_cumulative_export_of_january_loads_as_monthly_lines(tmp_path):
+    from sectorscope.records.batches import open_lines
+    from sectorscope.records.engine import connect
+
+    store = Store(tmp_path / "s.duckdb")
+    rows = [r for r in ROWS if r.yyyymm == "202501"]
+    path = write_customs_csv(tmp_path / "累计.csv", rows, monthly=False)
+    loaded = load_records(store, path, hs_edition="HS2022", flow="import", period=(2025, 1, 1))
+    assert loaded.summary.n_lines == len(rows)
+    got = open_lines(store, "customs_cn", connect("duckdb")).order_by("line_no").to_pyarrow().to_pylist()
+    assert [(x["line_no"], x["month"], x["period_kind"], x["value"]) for x in got] == [
+        (i + 2, 1, "monthly", pa.scalar(r.usd, pa.decimal128(20, 2)).as_py()) for i, r in enumerate(rows)]

@@ -71,10 +71,10 @@ def load_records(store: Store, path: str | Path, *, hs_edition: str, fmt: str | 
 
         warnings: list[str] = []
 
-        def prepare(con: Any) -> tuple[str, list[RowFailure]]:
+        def prepare(con: Any) -> tuple[str, list[RowFailure], str | None]:
             staged = stage_customs_lines(con, rf.meta, rf.source, rf.flow)
             warnings.extend(staged.warnings)
-            return staged.table, staged.failures
+            return staged.table, staged.failures, staged.by_cell
 
         summary = load_staged_table(store, meta, prepare, root=root, loaded_at=loaded_at)
         return LoadedRecords(summary, tuple(warnings))

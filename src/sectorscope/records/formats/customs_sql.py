@@ -71,13 +71,14 @@ def _decimal(text: str, scale: int) -> str:
 
 @dataclass
 class CustomsLines:
-    """What staging a customs export in DuckDB gave: the table of canonical lines (LINE_SCHEMA columns, in
-    that order), the reader's failures (capped, in row order) and its warnings, as RecordFile has them."""
+    """What staging a customs export in DuckDB gave: the table (a view) of canonical lines (LINE_SCHEMA columns,
+    in that order), the reader's failures (capped, in row order) and its warnings, as RecordFile has them."""
 
     table: str
     n_lines: int
     failures: list[Any]
     warnings: list[str]
+    by_cell: str | None = None  # a SELECT of the same lines sorted by cell (year, month, chapter, flow)
 
 
 def _register_lookup(con: Any, name: str, keys: list[Any], columns: dict[str, tuple[list[Any], Any]]) -> None:
@@ -263,6 +264,10 @@ def stage_customs_lines(con: Any, meta: RecordMeta, src: Source, flow: str | Non
             else f"{typed(f)} AS {_q(f)}" for f in LINE_SCHEMA.names]
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(table)} AS SELECT {', '.join(view)} FROM _x")
     lines = _q(table)
+    # the lines sorted by cell for the partitioned write, the constants added after the sort (not sorted along)
+    keys = [k if k in stored else None for k in ("year", "month", "hs_code", "flow")]
+    order = ", ".join("substr(hs_code, 1, 2)" if k == "hs_code" else k for k in keys if k)
+    by_cell = f"SELECT {', '.join(view)} FROM (SELECT * FROM _x ORDER BY {order}) AS _x"
 
     # ---- the failures: the reader's rules on `_bad`, then the line checks on the lines ----
     # the line checks (LineChecks.check): edition (each distinct code judged once), negatives, declared period
@@ -314,7 +319,7 @@ def stage_customs_lines(con: Any, meta: RecordMeta, src: Source, flow: str | Non
     warnings.extend(checks.finish())
     for f in src.failures:
         log.add(f.row, f.field, f.value, f.reason, f.code)
-    return CustomsLines(table, int(n_raw), log.all(), warnings)
+    return CustomsLines(table, int(n_raw), log.all(), warnings, by_cell)
 
 
 class _Prefetch:
