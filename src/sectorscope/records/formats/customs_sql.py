@@ -265,8 +265,8 @@ def stage_customs_lines(con: Any, meta: RecordMeta, src: Source, flow: str | Non
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(table)} AS SELECT {', '.join(view)} FROM _x")
     lines = _q(table)
     # the lines sorted by cell for the partitioned write, the constants added after the sort (not sorted along)
-    keys = [k if k in stored else None for k in ("year", "month", "hs_code", "flow")]
-    order = ", ".join("substr(hs_code, 1, 2)" if k == "hs_code" else k for k in keys if k)
+    order = ", ".join("substr(hs_code, 1, 2)" if k == "hs_code" else k
+                      for k in ("year", "month", "hs_code", "flow") if k in stored)
     by_cell = f"SELECT {', '.join(view)} FROM (SELECT * FROM _x ORDER BY {order}) AS _x"
 
     # ---- the failures: the reader's rules on `_bad`, then the line checks on the lines ----
