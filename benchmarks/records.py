@@ -470,13 +470,14 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
     d.mkdir(parents=True)
     store = d / "store.duckdb"
     r: dict = raw.setdefault(str(n), {})
+    steps = set(args.steps.split(","))
 
     def add(op, ss, peer_name, peer, target, ss_rss=None, peer_rss=None, figures="—", kind=""):
         rows.append({"operation": op, "size": n, "ss": ss, "peer_name": peer_name, "peer": peer, "target": target,
                      "ss_rss": ss_rss, "peer_rss": peer_rss, "figures": figures, "kind": kind})
 
-    # 1. ingest (or, above --csv-max, the lines loaded untimed from the generator)
-    if n <= args.csv_max:
+    # 1. ingest (or, above --csv-max or without the ingest step, the lines loaded untimed from the generator)
+    if n <= args.csv_max and "ingest" in steps:
         csv = d / "customs.csv"
         r["csv"] = c0 = run_child("csv", n=n, csv=str(csv))
         r["ss_ingest"] = a = run_child("ss_ingest", n=n, csv=str(csv), store=str(store))
@@ -493,13 +494,19 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
             return
     else:
         r["load_generated"] = g = run_child("load_generated", n=n, store=str(store))
-        notes.append(f"{n:,}: CSV ingest not run (above --csv-max {args.csv_max:,}; the CSV would be "
-                     f"~{n * 70 / 1e9:.0f} GB); the lines were loaded untimed from generate_lines through load_batch")
+        why = (f"above --csv-max {args.csv_max:,}; the CSV would be ~{n * 70 / 1e9:.0f} GB" if "ingest" in steps
+               else "not in --steps")
+        notes.append(f"{n:,}: CSV ingest not run ({why}); the lines were loaded untimed from generate_lines through "
+                     "load_batch")
         if "error" in g:
             notes.append(f"{n:,}: loading the generated lines failed; nothing else was measured for this size")
             return
 
-    # 2. indicators on DuckDB vs the hand-written SQL
+    if not {"indicators", "spark"} & steps:
+        if not args.keep:
+            shutil.rmtree(d, ignore_errors=True)
+        return
+    # 2. indicators on DuckDB vs the hand-written SQL (Spark compares with its figures, so it needs them too)
     ss_res, sql_res = d / "ss_duckdb.pkl", d / "sql.pkl"
     r["ss_duckdb"] = s = run_child("ss_indicators", n=n, store=str(store), engine="duckdb", results=str(ss_res))
     r["duck_sql"] = q = run_child("duck_sql", n=n, store=str(store), results=str(sql_res))
@@ -516,7 +523,7 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
         notes.append(f"{n:,}: rows per output: " + ", ".join(f"{k} {v:,}" for k, v in s["rows"].items()))
 
     # 3. the same on Spark local[2]
-    if not args.no_spark and n <= args.spark_max:
+    if "spark" in steps and not args.no_spark and n <= args.spark_max:
         sp_res = d / "ss_spark.pkl"
         r["ss_spark"] = sp = run_child("ss_indicators", n=n, store=str(store), engine="spark", results=str(sp_res))
         same_sp = compare(str(ss_res), str(sp_res)) if ss_res.exists() and sp_res.exists() else {}
@@ -528,7 +535,7 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
         for k, v in same_sp.items():
             if v != "identical":
                 notes.append(f"{n:,}: {k}: Spark vs DuckDB — {v}")
-    elif not args.no_spark:
+    elif "spark" in steps and not args.no_spark:
         notes.append(f"{n:,}: Spark not run (above --spark-max {args.spark_max:,})")
 
     # 4. peak memory of step 2
@@ -590,11 +597,15 @@ def main() -> None:
     ap.add_argument("--csv-max", type=int, default=10_000_000, help="largest size that also runs the CSV ingest")
     ap.add_argument("--spark-max", type=int, default=10_000_000, help="largest size run on Spark")
     ap.add_argument("--no-spark", action="store_true", help="skip Spark (row 3)")
+    ap.add_argument("--steps", default="ingest,indicators,spark",
+                    help="comma-separated steps to run: ingest, indicators, spark (default: all three)")
     ap.add_argument("--out", default="records", help="file stem of the report (default: records)")
     ap.add_argument("--out-dir", type=Path, default=OUT, help="where the report and the work files go")
     ap.add_argument("--keep", action="store_true", help="keep the stores and Parquet in benchmarks/out/work")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if set(args.steps.split(",")) - {"ingest", "indicators", "spark"}:
+        ap.error(f"--steps takes ingest, indicators and spark, not {args.steps!r}")
     if args.child:
         child_main(*args.child)
         return

@@ -35,14 +35,14 @@ def test_hs_code_not_digits_or_wrong_length(tmp_path):
 
 def test_a_code_of_another_edition_says_which(tmp_path):
     got, _ = _failures(tmp_path, [GOOD, replace(GOOD, code="8548.90.00", u1="千克")])
-    assert got == [(3, "商品编码", "85489000", Reason.UNKNOWN_CODE,  # the code as digits
+    assert got == [(3, "商品编码", "85489000", Reason.OTHER_EDITION,  # the code as digits
                     "854890 is an HS2017 code; HS2022 has 854800: convert the codes, or load the file as an HS2017 "
                     "batch")]
 
 
 def test_an_hs2022_code_in_an_hs2017_batch(tmp_path):
     got, _ = _failures(tmp_path, [GOOD, replace(GOOD, code="85258100", u1="台")], hs_edition="HS2017")
-    assert got == [(3, "商品编码", "85258100", Reason.UNKNOWN_CODE,
+    assert got == [(3, "商品编码", "85258100", Reason.OTHER_EDITION,
                     "852581 is an HS2022 code; HS2017 has 852580: convert the codes, or load the file as an HS2022 "
                     "batch")]
 

@@ -24,14 +24,38 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
+    "BAD_HS_CODE",
     "FAILURE_CAP",
+    "NEGATIVE",
+    "NOT_A_NUMBER",
+    "NO_AMOUNT",
+    "PLAIN_NUMBER",
     "FailureLog",
     "LineChecks",
+    "edition_reason",
     "parse_decimal",
     "parse_hs_code",
+    "period_reason",
 ]
 
 FAILURE_CAP = 1000  # failures kept per (field, reason); the rest are counted
+
+# The failures' texts, shared with the set-based reader in DuckDB (formats/customs_sql.py), which must say the same
+PLAIN_NUMBER = r"^[+-]?(\d{1,17}(\.\d{0,10})?|\.\d{1,10})$"
+BAD_HS_CODE = "an HS code must be 6, 8 or 10 digits (dots allowed)"
+NO_AMOUNT = "no amount: every line needs one"
+NOT_A_NUMBER = "not a number"
+NEGATIVE = "a negative {what}: customs and Comtrade print none; a correction is a new batch"
+
+
+def edition_reason(other_edition: bool) -> Reason:
+    """OTHER_EDITION for a code of another HS edition than the batch's, UNKNOWN_CODE for a code of none."""
+    return Reason.OTHER_EDITION if other_edition else Reason.UNKNOWN_CODE
+
+
+def period_reason(period: tuple[int, int, int]) -> str:
+    year, first, last = period
+    return f"a month outside the batch's period {year}-{first:02d}..{year}-{last:02d}"
 
 
 @dataclass
@@ -52,6 +76,14 @@ class FailureLog:
         if n < self.cap:
             self.kept.append(RowFailure(self.file, row, field_name, value, reason, code=code))
         self.counts[key] = n + 1
+
+    def extend(self, kept: list[tuple[int | None, str | None, str]], n: int, field_name: str | None,
+               code: Reason) -> None:
+        """`n` failures of one (field, reason code), of which `kept` (row, value, reason) are the first ones —
+        at most as many as there is room for (the set-based checks fetch only those)."""
+        for row, value, reason in kept[:max(0, self.room(field_name, code))]:
+            self.kept.append(RowFailure(self.file, row, field_name, value, reason, code=code))
+        self.counts[(field_name, code)] = self.counts.get((field_name, code), 0) + n
 
     def where(self, mask: pa.Array, line_no: pa.Array, values: pa.Array | None, field_name: str | None,
               reason: str, code: Reason) -> None:
@@ -83,9 +115,6 @@ class FailureLog:
         return sorted(self.kept, key=lambda f: f.row if f.row is not None else 1 << 62) + self.overflow()
 
 
-_PLAIN_NUMBER = r"^[+-]?(\d{1,17}(\.\d{0,10})?|\.\d{1,10})$"
-
-
 def parse_decimal(cells: pa.Array, scale: int, line_no: pa.Array, log: FailureLog, field_name: str, *,
                   required: bool) -> pa.Array:
     """Printed numbers → decimal128(20, scale): thousands separators and spaces removed, rounded half up to
@@ -96,11 +125,11 @@ def parse_decimal(cells: pa.Array, scale: int, line_no: pa.Array, log: FailureLo
 
     text = pc.utf8_trim_whitespace(pc.replace_substring(cells, ",", ""))
     empty = pc.equal(pc.utf8_length(text), 0)
-    ok = pc.match_substring_regex(text, _PLAIN_NUMBER)
+    ok = pc.match_substring_regex(text, PLAIN_NUMBER)
     if required:
-        log.where(empty, line_no, None, field_name, "no amount: every line needs one", Reason.MISSING_VALUE)
+        log.where(empty, line_no, None, field_name, NO_AMOUNT, Reason.MISSING_VALUE)
     bad = pc.and_(pc.invert(empty), pc.invert(ok))
-    log.where(bad, line_no, cells, field_name, "not a number", Reason.BAD_VALUE)
+    log.where(bad, line_no, cells, field_name, NOT_A_NUMBER, Reason.BAD_VALUE)
     clean = pc.if_else(ok, text, pa.scalar(None, pa.string()))
     try:  # the common case, and three times as fast: no cell has more places than the scale
         return pc.cast(clean, pa.decimal128(20, scale))
@@ -117,8 +146,7 @@ def parse_hs_code(cells: pa.Array, line_no: pa.Array, log: FailureLog, field_nam
 
     text = pc.utf8_trim_whitespace(pc.replace_substring_regex(cells, r"[.\s]", ""))
     ok = pc.match_substring_regex(text, r"^(\d{6}|\d{8}|\d{10})$")
-    log.where(pc.invert(ok), line_no, cells, field_name,
-              "an HS code must be 6, 8 or 10 digits (dots allowed)", Reason.BAD_VALUE)
+    log.where(pc.invert(ok), line_no, cells, field_name, BAD_HS_CODE, Reason.BAD_VALUE)
     return pc.if_else(ok, text, pa.scalar(None, pa.string()))
 
 
@@ -144,8 +172,7 @@ class LineChecks:
             if col in self.fields:
                 neg = pc.less(lines.column(col), pa.scalar(0, lines.schema.field(col).type))
                 what = "value" if "value" in col else "quantity"
-                self.log.where(neg, line_no, lines.column(col), self.fields[col],
-                               f"a negative {what}: customs and Comtrade print none; a correction is a new batch",
+                self.log.where(neg, line_no, lines.column(col), self.fields[col], NEGATIVE.format(what=what),
                                Reason.BAD_VALUE)
         if self.period is not None:
             year, first, last = self.period
@@ -154,8 +181,7 @@ class LineChecks:
             outside = pc.or_(pc.less(ym, year * 100 + first), pc.greater(ym, year * 100 + last))
             shown = pc.binary_join_element_wise(pc.cast(lines.column("year"), pa.string()),
                                                 pc.utf8_lpad(pc.cast(lines.column("month"), pa.string()), 2, "0"), "-")
-            self.log.where(outside, line_no, shown, self.fields.get("month"),
-                           f"a month outside the batch's period {year}-{first:02d}..{year}-{last:02d}",
+            self.log.where(outside, line_no, shown, self.fields.get("month"), period_reason(self.period),
                            Reason.BAD_VALUE)
         self._tally_units(lines)
 
@@ -171,13 +197,13 @@ class LineChecks:
             if code is None:
                 continue
             if outside_changes(code, self.hs_edition):
-                self._outside[code] = self._outside.get(code, 0) + n
+                self.tally_outside(code, n)
             if not judge_code(code, self.hs_edition).ok:
                 bad.append(code)
         for code in bad:
             verdict = judge_code(code, self.hs_edition)
             self.log.where(pc.equal(hs6, pa.scalar(code)), lines.column("line_no"), lines.column("hs_code"),
-                           self.fields["hs_code"], verdict.message, Reason.UNKNOWN_CODE)
+                           self.fields["hs_code"], verdict.message, edition_reason(verdict.edition is not None))
 
     def _tally_units(self, lines: pa.RecordBatch) -> None:
         import pyarrow as pa
@@ -188,9 +214,17 @@ class LineChecks:
                                           ("hs_code", "quantity_unit", "line_no_min", "line_no_count")), strict=True):
             if code is None or unit is None:
                 continue
-            tally = self._units.setdefault((code, unit), [0, first])
-            tally[0] += n
-            tally[1] = min(tally[1], first)
+            self.tally_unit(code, unit, n, first)
+
+    def tally_unit(self, code: str, unit: str, n: int, first: int) -> None:
+        """`n` lines of `code` in first unit `unit`, the first at line `first` (judged in `finish`)."""
+        tally = self._units.setdefault((code, unit), [0, first])
+        tally[0] += n
+        tally[1] = min(tally[1], first)
+
+    def tally_outside(self, code: str, n: int) -> None:
+        """`n` lines of a six-digit code that could be checked against HS2022 only (warned of in `finish`)."""
+        self._outside[code] = self._outside.get(code, 0) + n
 
     def finish(self) -> list[str]:
         """The checks that need the whole file (a code with two first units); returns the warnings."""

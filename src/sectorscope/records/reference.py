@@ -23,7 +23,9 @@ __all__ = [
     "customs_partners",
     "iso3_from_m49",
     "partner_by_name",
+    "partner_names",
     "province_code",
+    "province_keys",
     "provinces",
     "reference_rows",
     "trade_mode_category",
@@ -86,6 +88,11 @@ def _partner_names() -> dict[str, str]:
     return out
 
 
+def partner_names() -> dict[str, str]:
+    """Every name a file may give a partner (display name or alias) → its customs code."""
+    return dict(_partner_names())
+
+
 def partner_by_name(name: str) -> Partner | None:
     """The partner a file names (display name or alias, e.g. 台澎金马关税区), or None."""
     code = _partner_names().get(name.strip())
@@ -103,6 +110,15 @@ def _province_lookup() -> dict[str, str]:
     out: dict[str, str] = {}
     for p in provinces().values():
         out[p.code] = out[p.name_zh] = out[p.short_zh] = p.code
+    return out
+
+
+def province_keys() -> dict[str, str]:
+    """Every (stripped) text `province_code` accepts → the two-digit code: codes, six-digit division codes
+    (440000), full and short names — a table to join against instead of calling it line by line."""
+    out = dict(_province_lookup())
+    for code in provinces():
+        out[code + "0000"] = code
     return out
 
 

@@ -67,9 +67,9 @@ def read_records(path: str | Path, *, fmt: str | None = None, batch_id: str, hs_
 
         meta = customs_meta(src, batch_id=batch_id, hs_edition=hs_edition, flow=flow, period=period,
                             currency=currency, publisher=publisher)
-        return RecordFile(meta, src, lambda log: CustomsConverter(meta, src.header, log, flow), chunk_rows)
+        return RecordFile(meta, src, lambda m, log: CustomsConverter(m, src.header, log, flow), chunk_rows, flow)
     from .comtrade import ComtradeConverter, comtrade_meta
 
     meta = comtrade_meta(src, batch_id=batch_id, hs_edition=hs_edition, period=period, currency=currency,
                          publisher=publisher)
-    return RecordFile(meta, src, lambda log: ComtradeConverter(meta, src.header, log), chunk_rows)
+    return RecordFile(meta, src, lambda m, log: ComtradeConverter(m, src.header, log), chunk_rows, flow)

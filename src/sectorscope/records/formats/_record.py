@@ -63,11 +63,12 @@ class RecordFile:
     `chunk_rows` a chunk) and fills `failures` and `warnings`; `check()` then raises ValidationError with every
     failure. Reading the chunks again reads the file again (and starts the failures afresh)."""
 
-    def __init__(self, meta: RecordMeta, source: Source, make: Callable[[FailureLog], Converter],
-                 chunk_rows: int) -> None:
+    def __init__(self, meta: RecordMeta, source: Source, make: Callable[[RecordMeta, FailureLog], Converter],
+                 chunk_rows: int, flow: str | None = None) -> None:
         if chunk_rows < 1:
             raise UsageError(f"chunk_rows must be at least 1, not {chunk_rows}")
         self.meta = meta
+        self.flow = flow  # the flow declared for a file without a flow column (or checked against it)
         self.failures: list[RowFailure] = []
         self.warnings: list[str] = []
         self._source = source
@@ -81,7 +82,7 @@ class RecordFile:
         self._log = FailureLog(self._source.file)
         self.failures, self.warnings = self._log.kept, []
         self._source.failures = []
-        conv = self._make(self._log)
+        conv = self._make(self.meta, self._log)
         rows = 0
         for raw in self._source.batches(self._chunk_rows):
             lines = conv.convert(raw)
@@ -96,6 +97,20 @@ class RecordFile:
             self._log.add(f.row, f.field, f.value, f.reason, f.code)
         self.failures = self._log.all()
         self._read = True
+
+    @property
+    def source(self) -> Source:
+        """The opened file (its header, text and hash)."""
+        return self._source
+
+    def renamed(self, batch_id: str) -> RecordFile:
+        """The same opened file as a batch with another id (the file is not opened or hashed again)."""
+        import dataclasses
+
+        if not batch_id:
+            raise UsageError("batch_id must not be empty")
+        return RecordFile(dataclasses.replace(self.meta, batch_id=batch_id), self._source, self._make,
+                          self._chunk_rows, self.flow)
 
     def check(self) -> None:
         """ValidationError with every failure (capped per field and reason, with the rest counted), after

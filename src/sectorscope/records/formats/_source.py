@@ -67,6 +67,14 @@ class Source:
         if self.invalid:
             self._locate_invalid()
 
+    def raw_batches(self) -> Iterator[pa.RecordBatch]:
+        """The same rows as `batches`, in the reader's own block sizes (for a consumer that does not need
+        chunks of a fixed size: DuckDB scanning them as a stream)."""
+        raw = self._xlsx_batches() if self.container == "xlsx" else self._csv_batches()
+        yield from _drop_blank(raw)
+        if self.invalid:
+            self._locate_invalid()
+
     # ---- CSV ----------------------------------------------------------------------------------------
     def _csv_batches(self) -> Iterator[pa.RecordBatch]:
         import numpy as np

@@ -25,7 +25,19 @@ from ._source import LINE_NO, Source
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["COLUMNS", "CustomsConverter", "customs_meta", "looks_like_customs"]
+__all__ = [
+    "BAD_FLOW",
+    "BAD_PERIOD",
+    "COLUMNS",
+    "NOT_A_PROVINCE",
+    "NO_PARTNER",
+    "UNKNOWN_PARTNER_CODE",
+    "UNKNOWN_PARTNER_NAME",
+    "CustomsConverter",
+    "customs_meta",
+    "declared_flow",
+    "looks_like_customs",
+]
 
 # role → the header names that carry it
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -47,6 +59,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cny": ("人民币",),
 }
 _FLOWS = {"进口": Flow.IMPORT.value, "出口": Flow.EXPORT.value}
+
+# The failures' texts, shared with the set-based reader in DuckDB (customs_sql.py), which must say the same
+BAD_PERIOD = "数据年月 must be a month as YYYYMM (202501)"
+BAD_FLOW = "the flow must be 进口 or 出口"
+UNKNOWN_PARTNER_CODE = ("not a customs partner code sectorscope knows (records/reference/customs_partners.csv); "
+                        "check the code, or add the country with its source")
+NO_PARTNER = "no partner code"
+UNKNOWN_PARTNER_NAME = "not a customs partner name sectorscope knows (records/reference/customs_partners.csv)"
+NOT_A_PROVINCE = "not a mainland province (GB/T 2260 two-digit code or name)"
+
+
+def declared_flow(flow: str) -> str:
+    return f"the batch was declared as {flow}"
 
 
 def looks_like_customs(header: list[str]) -> bool:
@@ -149,8 +174,7 @@ class CustomsConverter:
         if "period" in r:
             text = pc.utf8_trim_whitespace(pc.replace_substring_regex(col(r["period"]), r"[-/年月\s]", ""))
             ok = pc.match_substring_regex(text, r"^\d{4}(0[1-9]|1[0-2])$")
-            log.where(pc.invert(ok), line_no, col(r["period"]), r["period"],
-                      "数据年月 must be a month as YYYYMM (202501)", Reason.BAD_VALUE)
+            log.where(pc.invert(ok), line_no, col(r["period"]), r["period"], BAD_PERIOD, Reason.BAD_VALUE)
             text = pc.if_else(ok, text, pa.scalar(None, pa.string()))
             out["year"] = pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int32())
             out["month"] = pc.cast(pc.utf8_slice_codeunits(text, 4, 6), pa.int32())
@@ -161,11 +185,10 @@ class CustomsConverter:
         if "flow" in r:
             cells = pc.utf8_trim_whitespace(col(r["flow"]))
             mapped = map_unique(cells, lambda v: _FLOWS.get(v), pa.string())
-            log.where(pc.is_null(mapped), line_no, cells, r["flow"], "the flow must be 进口 or 出口",
-                      Reason.BAD_VALUE)
+            log.where(pc.is_null(mapped), line_no, cells, r["flow"], BAD_FLOW, Reason.BAD_VALUE)
             if self.flow is not None:
                 log.where(pc.not_equal(mapped, pa.scalar(self.flow)), line_no, cells, r["flow"],
-                          f"the batch was declared as {self.flow}", Reason.INCONSISTENT)
+                          declared_flow(self.flow), Reason.INCONSISTENT)
             out["flow"] = mapped
         else:
             out["flow"] = self.flow
@@ -176,26 +199,22 @@ class CustomsConverter:
             known = customs_partners()
             iso = map_unique(code, lambda v: known[v].iso3 if v in known else None, pa.string())
             is_known = map_unique(code, lambda v: v in known, pa.bool_())
-            log.where(pc.invert(is_known), line_no, code, r["partner_code"],
-                      "not a customs partner code sectorscope knows (records/reference/customs_partners.csv); "
-                      "check the code, or add the country with its source", Reason.UNKNOWN_CODE)
-            log.where(pc.is_null(code), line_no, None, r["partner_code"], "no partner code", Reason.MISSING_VALUE)
+            log.where(pc.invert(is_known), line_no, code, r["partner_code"], UNKNOWN_PARTNER_CODE,
+                      Reason.UNKNOWN_CODE)
+            log.where(pc.is_null(code), line_no, None, r["partner_code"], NO_PARTNER, Reason.MISSING_VALUE)
             out["partner_code"], out["partner_iso3"] = code, iso
         elif "partner_name" in r:
             name = text_or_null(col(r["partner_name"]))
             code = map_unique(name, lambda v: p.code if (p := partner_by_name(v)) else None, pa.string())
             iso = map_unique(name, lambda v: p.iso3 if (p := partner_by_name(v)) else None, pa.string())
-            log.where(pc.is_null(code), line_no, name, r["partner_name"],
-                      "not a customs partner name sectorscope knows (records/reference/customs_partners.csv)",
-                      Reason.UNKNOWN_CODE)
+            log.where(pc.is_null(code), line_no, name, r["partner_name"], UNKNOWN_PARTNER_NAME, Reason.UNKNOWN_CODE)
             out["partner_code"], out["partner_iso3"] = code, iso
         # province
         prov_role = "province_code" if "province_code" in r else "province_name" if "province_name" in r else None
         if prov_role:
             cells = text_or_null(col(r[prov_role]))
             prov = map_unique(cells, province_code, pa.string())
-            log.where(pc.is_null(prov), line_no, cells, r[prov_role],
-                      "not a mainland province (GB/T 2260 two-digit code or name)", Reason.UNKNOWN_CODE)
+            log.where(pc.is_null(prov), line_no, cells, r[prov_role], NOT_A_PROVINCE, Reason.UNKNOWN_CODE)
             out["province"] = prov
         # trade mode: kept as printed (the name when the file has it)
         mode_role = "trade_mode_name" if "trade_mode_name" in r else "trade_mode_code" if "trade_mode_code" in r else None
@@ -204,7 +223,7 @@ class CustomsConverter:
             for item in pc.value_counts(modes).to_pylist():
                 v = item["values"]
                 if v is not None and trade_mode_category(v) is None:
-                    self._unknown_modes[v] = self._unknown_modes.get(v, 0) + item["counts"]
+                    self.count_unknown_mode(v, item["counts"])
             out["trade_mode"] = modes
         # amounts and quantities
         value_col = r.get("usd") or r["cny"]
@@ -215,6 +234,10 @@ class CustomsConverter:
             if u in r:
                 out[u] = text_or_null(col(r[u]))
         return assemble(n, out)
+
+    def count_unknown_mode(self, mode: str, n: int) -> None:
+        """`n` lines of a trade mode trade_modes.csv does not know (warned of with the count)."""
+        self._unknown_modes[mode] = self._unknown_modes.get(mode, 0) + n
 
     def warnings(self) -> list[str]:
         out = []
