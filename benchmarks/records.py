@@ -151,7 +151,7 @@ def step_load_generated(p: dict) -> dict:
                      sha256="0" * 64, publisher=PUBLISHER, hs_edition="HS2022", currency="USD",
                      grain=("commodity", "partner", "province", "trade_mode"), period_kind="monthly")
     t0 = time.perf_counter()
-    s = load_batch(Store(p["store"]), meta, generate_lines(con, p["n"]).to_pyarrow_batches(chunk_size=500_000))
+    s = load_batch(Store(p["store"]), meta, generate_lines(con, p["n"], batch_id=meta.batch_id).to_pyarrow_batches(chunk_size=500_000))
     return {"seconds": time.perf_counter() - t0, "n_lines": s.n_lines}
 
 

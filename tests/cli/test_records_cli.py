@@ -104,3 +104,25 @@ def test_the_lines_behind_a_derived_figure(tmp_path):
     assert got == want
     r = runner.invoke(app, ["records", "lines", "--store", store, "--figure", "1"])
     assert r.exit_code == 2 and "not computed from a record set" in r.output
+
+
+def test_load_keeps_the_release_and_retrieval_dates_and_refuses_a_bad_one(tmp_path):
+    """`records load --release-date/--retrieval-date` are stored with the batch and listed; a date that is not
+    one is a usage error (exit 2) naming the option, and nothing is loaded."""
+    from sectorscope.records import connect, generate_lines, list_batches, write_customs_csv
+    from sectorscope.store import Store
+
+    con = connect("duckdb")
+    csv_path = tmp_path / "lines.csv"
+    write_customs_csv(con, generate_lines(con, 200, seed=3, years=(2024, 2024), targets=(), only_mapped=True),
+                      str(csv_path))
+    store = tmp_path / "s.duckdb"
+    bad = runner.invoke(app, ["records", "load", str(csv_path), "--hs-edition", "HS2022", "--store", str(store),
+                              "--release-date", "2025-13-01"])
+    assert bad.exit_code == 2 and "--release-date '2025-13-01'" in bad.output
+    assert not Store(store).exists() or list_batches(Store(store)).empty
+    ok = runner.invoke(app, ["records", "load", str(csv_path), "--hs-edition", "HS2022", "--store", str(store),
+                             "--release-date", "2025-02-20", "--retrieval-date", "2026-12-01T08:30"])
+    assert ok.exit_code == 0, ok.output
+    (b,) = list_batches(Store(store)).to_dict("records")
+    assert str(b["release_date"])[:10] == "2025-02-20" and str(b["retrieved_at"])[:16] == "2026-12-01 08:30"

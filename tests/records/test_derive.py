@@ -130,8 +130,8 @@ def test_records_figures_are_computed_and_a_dollar_growth_says_its_basis(store):
     """The figures are derived (status and kind): the analysis does not take them as inputs of the catalog's
     formulas, and the alert rules do not read them as new actuals. A growth of dollar amounts carries the
     basis 按美元计: the stored levels are yuan at each year's rate, so the audit's growth check, which would
-    otherwise find every such rate "inconsistent" with its levels, leaves it alone — and finds nothing else
-    wrong with the record set's figures."""
+    otherwise find every such rate "inconsistent" with its levels, leaves it alone; a unit value says its
+    quantity unit (按台计), so values per 台 and per 个 are not read as one figure stated twice."""
     from sectorscope.audit import audit
 
     obs = store.observations().execute()
@@ -139,7 +139,11 @@ def test_records_figures_are_computed_and_a_dollar_growth_says_its_basis(store):
     assert set(rec["status"]) == {"derived"} and set(rec["kind"]) == {"derived"}
     growth = rec[rec["indicator"].str.endswith("_growth")]
     assert len(growth) > 10 and set(growth["basis"]) == {"按美元计"}
-    assert set(rec.loc[~rec["indicator"].str.endswith("_growth"), "basis"].fillna("")) == {""}
+    unit_values = rec["indicator"].str.endswith("_unit_value")
+    assert set(rec.loc[~rec["indicator"].str.endswith("_growth") & ~unit_values, "basis"].fillna("")) == {""}
+    # a unit value says its quantity unit: values per 台 and per 个 are not one figure stated twice
+    assert {(u.split("/")[1], b) for u, b in zip(rec.loc[unit_values, "unit_as_printed"], rec.loc[unit_values, "basis"],
+                                                 strict=True)} <= {(q, f"按{q}计") for q in ("台", "个", "千克")}
     ids = set(rec["obs_id"].astype(int))
-    flagged = [f for f in audit(store).findings if f.rule == "growth" and ids & set(f.obs_ids)]
-    assert flagged == []
+    findings = audit(store).findings
+    assert [f for f in findings if f.rule in ("growth", "conflict") and ids & set(f.obs_ids)] == []

@@ -57,8 +57,39 @@ def test_the_seeds_customs_figures_are_reproduced(lines):
     total = _sql(con, t, "SELECT sum(value) FROM g WHERE flow = 'import' AND year = 2023 AND hs6 IN "
                          "('902750', '902781', '902789')")[0][0]
     assert float(total) == pytest.approx(4.87e9, abs=0.01 * 2000)  # each line rounded to a cent
+    # "48.7亿美元,同比增长9.3%": the year before is scaled, so 2023's total stays
+    prior = _sql(con, t, "SELECT sum(value) FROM g WHERE flow = 'import' AND year = 2022 AND hs6 IN "
+                         "('902750', '902781', '902789')")[0][0]
+    assert float(total / prior) - 1 == pytest.approx(0.093, abs=1e-6)
     assert {tg.name for tg in SEED_TARGETS} == {"micro_motor_exports_q1_yoy", "micro_machinery_imports_q1_jp_de_us",
-                                                "imaging_imports_2023"}
+                                                "imaging_imports_2023", "imaging_imports_2023_yoy"}
+
+
+def test_a_total_sets_the_level_of_the_whole_series():
+    """A total scales every year of its selection by one factor: the growth from year to year is the raw
+    lines', only the level moves."""
+    con = ibis.duckdb.connect()
+    kw = dict(only_mapped=True, years=(2023, 2025))
+    raw = generate_lines(con, 20_000, targets=(), **kw).to_pyarrow()
+    scaled = generate_lines(con, 20_000, targets=(Target("t", "total", 1e9, ("850110",), "import", 2024, (1, 12)),),
+                            **kw).to_pyarrow()
+
+    def by_year(t):
+        q = "SELECT year, sum(value) FROM g WHERE flow = 'import' AND hs6 = '850110' GROUP BY year ORDER BY year"
+        return {int(y): float(v) for y, v in _sql(con, t, q)}
+
+    a, b = by_year(raw), by_year(scaled)
+    assert b[2024] == pytest.approx(1e9, abs=0.01 * 2000)
+    assert b[2023] / b[2024] == pytest.approx(a[2023] / a[2024], rel=1e-6)
+    assert b[2025] / b[2024] == pytest.approx(a[2025] / a[2024], rel=1e-6)
+
+
+def test_counts_are_whole_and_weights_keep_three_decimals(lines):
+    con, t = lines
+    frac = _sql(con, t, "SELECT count(*) FILTER (WHERE quantity_unit IN ('台', '个') AND quantity <> round(quantity)), "
+                        "count(*) FILTER (WHERE quantity_unit IN ('台', '个') AND quantity < 1), "
+                        "count(*) FILTER (WHERE quantity_unit = '千克' AND quantity <> round(quantity)) FROM g")[0]
+    assert frac[0] == 0 and frac[1] == 0 and frac[2] > 0
 
 
 def test_targets_that_select_the_same_lines_are_refused():

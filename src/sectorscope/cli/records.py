@@ -28,7 +28,7 @@ __all__ = ["BATCH_COLUMNS", "LINE_COLUMNS", "aggregate_command", "derive_command
 records_app = typer.Typer(cls=Group, help="Record sets: customs and Comtrade lines by HS code, kept as Parquet "
                           "batches (each a vintage with its source).")
 BATCH_COLUMNS = ("batch_id", "dataset", "vintage_id", "n_lines", "n_files", "period_from", "period_to", "hs_edition",
-                 "currency", "publisher", "source_file", "cells_superseded")
+                 "currency", "publisher", "release_date", "retrieved_at", "source_file", "cells_superseded")
 LINE_COLUMNS = ("batch_id", "line_no", "flow", "year", "month", "hs_code", "partner_code", "partner_iso3", "province",
                 "trade_mode", "quantity", "quantity_unit", "value", "currency")
 _FORMATS = ("table", "json", "csv")
@@ -65,17 +65,30 @@ def load_command(
     publisher: Annotated[str, typer.Option(help="Who published the file (default: 海关总署 or UN Comtrade).")] = "",
     supersedes: Annotated[list[str] | None, typer.Option(help="A batch this file corrects (repeatable): its cells "
                                                          "that this file covers are replaced.")] = None,
+    release_date: Annotated[str | None, typer.Option(help="When the publisher released the data, YYYY-MM-DD.")] = None,
+    retrieval_date: Annotated[str | None, typer.Option(help="When the file was downloaded, YYYY-MM-DD or "
+                                                       "YYYY-MM-DDTHH:MM.")] = None,
     root: _RootOpt = None,
 ) -> None:
     """Check a record file line by line and as a whole, and add it to the record set as one batch; nothing is
     written if any line fails."""
+    from datetime import date, datetime
     from ..records import load_records
     from ..store import Store
 
+    try:
+        released = date.fromisoformat(release_date) if release_date else None
+    except ValueError:
+        raise UsageError(f"--release-date {release_date!r}: give a date, YYYY-MM-DD") from None
+    try:
+        retrieved = datetime.fromisoformat(retrieval_date) if retrieval_date else None
+    except ValueError:
+        raise UsageError(f"--retrieval-date {retrieval_date!r}: give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     st = Store(store)
     loaded = load_records(st, path, hs_edition=hs_edition, fmt=fmt, batch_id=batch_id, flow=flow,
                           period=_period(period), currency=currency, publisher=publisher,
-                          supersedes=tuple(supersedes or ()), root=root)
+                          supersedes=tuple(supersedes or ()), root=root, release_date=released,
+                          retrieval_date=retrieved)
     s = loaded.summary
     out.print(f"batch {s.batch_id} (vintage v{s.vintage_id}) written to {shown(str(s.root))}: {s.n_lines} lines in "
               f"{s.n_files} files, {s.cells_superseded} cells of earlier batches replaced", highlight=False)

@@ -254,6 +254,8 @@ def _flow_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
 
 
 def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
+    """Unit values per quantity unit. A market's codes may count in different units (instruments in 台, chips
+    in 个): the basis (按台计, 按个计) keeps the audit from reading two such values as one figure stated twice."""
     from .indicators import unit_values
 
     for r in unit_values(mapped, "year").to_pyarrow().to_pylist():
@@ -261,7 +263,7 @@ def _unit_price_rows(out: _Rows, mapped: ir.Table, periods: _Periods) -> None:
             out.add(_UNIT_VALUE_INDICATOR[r["flow"]], r["market"], r["product"] or "", r["period"],
                     _number(float(r["unit_value"])),
                     f"{_CURRENCY_UNIT[r['currency']]}/{r['quantity_unit']}", out.location(r["flow"], r["quantity_unit"]),
-                    "Σ 金额 / Σ 第一数量", r["flow"])
+                    "Σ 金额 / Σ 第一数量", r["flow"], basis=f"按{r['quantity_unit']}计")
 
 
 def _text(value: Any) -> str:

@@ -92,6 +92,7 @@ MIRROR_CIF_FOB = (0.02, 0.08)
 MIRROR_NOISE = 0.05
 MIRROR_NON_REPORTERS = ("TWN",)  # Taiwan reports no trade to UN Comtrade (it is "Other Asia, nes" there)
 CHINA_M49 = "156"
+_COUNTED_UNITS = ("台", "个", "套", "件", "只", "辆", "架", "艘")
 _SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.15)  # Chinese New Year in Feb
 
 
@@ -99,9 +100,12 @@ _SEASON = (0.95, 0.70, 1.00, 1.00, 1.00, 1.05, 1.00, 1.00, 1.05, 0.95, 1.05, 1.1
 class Target:
     """A stated customs figure the generated lines must reproduce.
 
-    `kind`: "total" (the selected lines' value sums to `value`, in USD), "yoy" (their sum is `value` times the
-    same months of the year before: −7.4 % is 0.926), or "share" (the lines of `partners` are `value` of the
-    selected lines' total, the total unchanged). Lines are selected by HS code prefix, flow, year and months."""
+    `kind`: "total" (the selected lines' value sums to `value`, in USD: every year of the selection is scaled
+    by the same factor, so the series keeps its shape and only its level is set), "yoy" (their sum is `value`
+    times the same months of the year before: −7.4 % is 0.926; `scale` says which year is scaled to make it
+    hold — "here", the target's year, or "before", the year before, when a total fixes the target year), or
+    "share" (the lines of `partners` are `value` of the selected lines' total, the total unchanged). Lines are
+    selected by HS code prefix, flow, year and months."""
 
     name: str
     kind: str
@@ -112,6 +116,7 @@ class Target:
     months: tuple[int, int]
     partners: tuple[str, ...] = ()
     quote: str = ""
+    scale: str = "here"
 
 
 SEED_TARGETS = (
@@ -121,6 +126,8 @@ SEED_TARGETS = (
            partners=("116", "304", "502"), quote="日本、德国和美国三国合计占进口总量的81.4%"),
     Target("imaging_imports_2023", "total", 4.87e9, ("902750", "902781", "902789"), "import", 2023, (1, 12),
            quote="2023年中国进口高端成像设备总额达48.7亿美元"),
+    Target("imaging_imports_2023_yoy", "yoy", 1.093, ("902750", "902781", "902789"), "import", 2023, (1, 12),
+           quote="48.7亿美元,同比增长9.3%", scale="before"),
 )
 
 
@@ -226,7 +233,10 @@ def generate_lines(con: BaseBackend, n: int, *, seed: int = 20250630, batch_id: 
     """
     t = con.sql(sql)
     t = _calibrated(t, targets)
-    quantity = (t.value / (t.price * t.price_noise)).round(3)
+    # a count of machines or pieces is whole (at least one); a weight keeps three decimals, as customs prints it
+    raw_quantity = t.value / (t.price * t.price_noise)
+    counted = t.quantity_unit.isin(list(_COUNTED_UNITS))
+    quantity = ibis.ifelse(counted, ibis.greatest(raw_quantity.round(0), ibis.literal(1.0)), raw_quantity.round(3))
     out = t.mutate(
         batch_id=ibis.literal(batch_id), line_no=t.i + 2, dataset=ibis.literal("customs_cn"),
         reporter=ibis.literal("CHN"), period_kind=ibis.literal("monthly"), hs_edition=ibis.literal("HS2022"),
@@ -293,46 +303,73 @@ def generate_mirror_lines(con: BaseBackend, n: int, *, seed: int = 20250630, bat
 
 
 def _calibrated(t: ir.Table, targets: Sequence[Target]) -> ir.Table:
-    """`t` with `value`: the raw values, scaled over the lines each target selects. The factors come from one
-    aggregate over the raw values (one pass over the lines, whatever the number of targets), so the targets
-    must select disjoint lines (a line in two targets' sets is refused)."""
+    """`t` with `value`: the raw values times the factor of every target that selects the line. The factors
+    come from one aggregate over the raw values (one pass over the lines, whatever the number of targets). A
+    line may be scaled by two targets only when one is a total and the other a growth over the same selection
+    scaling the year before: the total's factor is the same in both years, so the growth's factor computed from
+    raw sums still holds after it. Any other overlap is refused."""
     import ibis
 
     if not targets:
         return t.mutate(value=t.raw_value)
     sets: dict[str, ir.BooleanValue] = {}
+    selections: dict[int, tuple[object, ...]] = {}
     for k, target in enumerate(targets):
         if target.kind not in ("total", "yoy", "share"):
             raise ValueError(f"unknown target kind {target.kind!r}: total, yoy or share")
+        if target.scale not in ("here", "before"):
+            raise ValueError(f"unknown scale {target.scale!r} of target {target.name}: here or before")
+        selections[k] = (target.hs_prefixes, target.flow, target.months)
         sel = (t.flow == target.flow) & t.month.between(*target.months) \
             & ibis.or_(*[t.hs6.startswith(p) for p in target.hs_prefixes])
         sets[f"here{k}"] = sel & (t.year == target.year)
+        if target.kind == "total":
+            sets[f"series{k}"] = sel
         if target.kind == "yoy":
             sets[f"before{k}"] = sel & (t.year == target.year - 1)
         if target.kind == "share":
             sets[f"inside{k}"] = sets[f"here{k}"] & t.partner_code.isin(list(target.partners))
-    owners = [c for name, c in sets.items() if not name.startswith("inside")]
+    totals = {selections[k] for k, target in enumerate(targets) if target.kind == "total"}
+    owners = []  # the sets a line may be in one of
+    for k, target in enumerate(targets):
+        if target.kind == "total":
+            owners.append(sets[f"series{k}"])
+        elif target.kind == "yoy" and target.scale == "before" and selections[k] in totals:
+            continue  # commutes with its total (see above)
+        elif target.kind == "yoy":
+            owners.append(sets[f"{target.scale}{k}" if target.scale == "before" else f"here{k}"])
+        else:
+            owners.append(sets[f"here{k}"])
     overlap = sum(ibis.ifelse(c, 1, 0) for c in owners) > 1
     sums = t.aggregate(**{name: t.raw_value.sum(where=c) for name, c in sets.items()},
                        overlap=overlap.sum()).to_pyarrow().to_pylist()[0]
     if sums.pop("overlap"):
         raise ValueError("calibration targets select the same lines; each line may be scaled by one target")
-    value = t.raw_value
+    def f64(x: float) -> ir.NumericValue:
+        return ibis.literal(float(x), type="float64")
+
+    one = f64(1.0)
+    # the factors multiply the (double) raw value one by one: DuckDB reads a bare literal 1.0 as a DECIMAL, and
+    # a product of several of those overflows its scale
+    factor: ir.NumericValue = t.raw_value
     for k, target in enumerate(targets):
         here, now = sets[f"here{k}"], sums[f"here{k}"] or 0.0
         if not now:
             continue  # no line selected (a small n): nothing to calibrate
         if target.kind == "total":
-            value = ibis.ifelse(here, t.raw_value * (target.value / now), value)
+            factor = factor * ibis.ifelse(sets[f"series{k}"], f64(target.value / now), one)
         elif target.kind == "yoy" and sums[f"before{k}"]:
-            value = ibis.ifelse(here, t.raw_value * (target.value * sums[f"before{k}"] / now), value)
+            before = sums[f"before{k}"]
+            if target.scale == "here":
+                factor = factor * ibis.ifelse(here, f64(target.value * before / now), one)
+            else:
+                factor = factor * ibis.ifelse(sets[f"before{k}"], f64(now / (target.value * before)), one)
         elif target.kind == "share":
             part = sums[f"inside{k}"] or 0.0
             if 0 < part < now:
                 a, b = target.value * now / part, (1 - target.value) * now / (now - part)
-                value = ibis.ifelse(sets[f"inside{k}"], t.raw_value * a,
-                                    ibis.ifelse(here, t.raw_value * b, value))
-    return t.mutate(value=value.round(2))
+                factor = factor * ibis.ifelse(sets[f"inside{k}"], f64(a), ibis.ifelse(here, f64(b), one))
+    return t.mutate(value=factor.round(2))
 
 
 def _coprime_step(space: int) -> int:
