@@ -73,6 +73,7 @@ def load_command(
     """Check a record file line by line and as a whole, and add it to the record set as one batch; nothing is
     written if any line fails."""
     from datetime import date, datetime
+
     from ..records import load_records
     from ..store import Store
 
