@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .derive import DERIVE_LABEL, derive_trade_figures, figure_lines, trade_figures
     from .engine import EngineSettings, connect, settings
     from .formats import RecordFile, read_records
-    from .generate import SEED_TARGETS, Target, generate_lines, write_customs_csv
+    from .generate import SEED_TARGETS, Target, generate_lines, generate_mirror_lines, write_customs_csv
     from .indicators import trade_flows, unit_values, yoy
     from .indicators_dependence import import_dependence, localisation
     from .indicators_partners import mirror_gap, partner_concentration
@@ -55,6 +55,7 @@ __all__ = [
     "figure_lines",
     "filter_lines",
     "generate_lines",
+    "generate_mirror_lines",
     "import_dependence",
     "list_batches",
     "load_batch",
@@ -88,7 +89,8 @@ _HOME = {
     "DatasetLoad": "dataset", "load_dataset_records": "dataset", "read_dataset_records": "dataset",
     "EngineSettings": "engine", "connect": "engine", "settings": "engine",
     "RecordFile": "formats", "read_records": "formats",
-    "SEED_TARGETS": "generate", "Target": "generate", "generate_lines": "generate", "write_customs_csv": "generate",
+    "SEED_TARGETS": "generate", "Target": "generate", "generate_lines": "generate",
+    "generate_mirror_lines": "generate", "write_customs_csv": "generate",
     "trade_flows": "indicators", "unit_values": "indicators", "yoy": "indicators",
     "import_dependence": "indicators_dependence", "localisation": "indicators_dependence",
     "mirror_gap": "indicators_partners", "partner_concentration": "indicators_partners",
