@@ -87,3 +87,18 @@ def sources_csv(tmp_path: Path) -> Path:
     path.write_text("source_id,title,publisher,published\nsrc-a,测试报告A,测试机构,2025-01-01\n"
                     "src-b,測試報告B,测试机构,2025-02-01\n", encoding="utf-8")
     return path
+
+
+def job_vintages(store) -> dict[str, int]:
+    """The vintages `sectorscope run` writes, by step: "load" (the dataset's figures), "records" (its record
+    file's batch), "derive" (the figures derived from the records), "analyse", "forecast" — the later ones of
+    each when the job ran more than once."""
+    from sectorscope.records import DERIVE_LABEL
+    from sectorscope.store import RECORD_LABEL_PREFIX
+
+    steps: dict[str, int] = {}
+    for vid, label in store.vintages().select("vintage_id", "label").execute().itertuples(index=False):
+        step = ("records" if str(label).startswith(RECORD_LABEL_PREFIX) else "derive" if label == DERIVE_LABEL
+                else label if label in ("analyse", "forecast") else "load")
+        steps[step] = int(vid)
+    return steps

@@ -559,13 +559,13 @@ def test_a_share_of_partners_not_named_is_not_stacked(page, dash):
 def test_a_records_figure_opens_its_customs_lines(page, dash, shots):
     """Clicking a figure computed from customs lines shows its formula and the first page of the lines behind
     it (month, flow, HS code, partner, province, value, share) as the API lists them; Σ value × share over all
-    the lines is the figure in dollars, and × the year's rate its value in yuan. A market without import
-    sources says so."""
+    the lines is the figure in dollars, and × the year's rate its value in yuan. The default record set gives
+    every market its import sources, so none says it has none."""
     from decimal import Decimal
 
     market = "MEMS"
     open_view(page, dash, f"?market={market}&view=trade", "#trade-chart canvas")
-    assert page.locator("[data-testid=sources-none]").count() == 1
+    assert page.locator("[data-testid=sources-none]").count() == 0
     cell = page.locator("[data-testid=trade-cell][data-indicator=imports_value]").first
     oid = int(cell.get_attribute("data-obs"))
     cell.locator("button").click()

@@ -15,6 +15,8 @@ from sectorscope.model.observation import FORECAST_SOURCE
 from sectorscope.monitor import diff_vintages, evaluate_alerts, read_alert_rules
 from sectorscope.report.export import csv_unguard
 
+from ..conftest import job_vintages
+
 PROBLEM = "application/problem+json"
 
 
@@ -38,7 +40,7 @@ def all_pages(client, params: dict, limit: int) -> list[dict]:
 
 def test_health_and_catalog(server, library):
     h = server.client.get("/api/health").json()
-    assert h == {"status": "ok", "store": "sectorscope.duckdb", "latest_vintage": 3, "writes": False,
+    assert h == {"status": "ok", "store": "sectorscope.duckdb", "latest_vintage": library.latest_vintage(), "writes": False,
                  "version": h["version"]}
     cat = server.client.get("/api/catalog").json()
     codes = [i["code"] for i in cat["indicators"]]
@@ -90,7 +92,7 @@ def test_paging_is_complete_and_non_overlapping(server, library):
     assert len(ids) == len(set(ids)) and ids == sorted(ids)
     assert set(ids) == lib_ids(library)
     r = server.client.get("/api/observations", params={"limit": 10})
-    assert "as_of=v3" in r.json()["next"] and "after=" in r.json()["next"]
+    assert f"as_of=v{library.latest_vintage()}" in r.json()["next"] and "after=" in r.json()["next"]
 
 
 def test_downloads_parse_back_to_the_same_values(server, library):
@@ -113,7 +115,7 @@ def test_downloads_parse_back_to_the_same_values(server, library):
     table = pq.read_table(io.BytesIO(r.content)).to_pandas().set_index("obs_id")
     assert set(table.index) == set(want.index)
     assert (table["value"] == want.loc[table.index, "value"]).all()
-    assert int(r.headers["x-sectorscope-vintage"]) == 3
+    assert int(r.headers["x-sectorscope-vintage"]) == library.latest_vintage()
 
     r = server.client.get("/api/observations", params={**params, "format": "sdmx-csv", "as_of": "v1"})
     assert r.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
@@ -150,16 +152,20 @@ def test_sources_with_quotes(server, library):
 
 def test_vintages_and_diff(server, library):
     v = server.client.get("/api/vintages").json()["vintages"]
-    assert [x["label"] for x in v] == ["default dataset", "analyse", "forecast"]
+    assert [x["label"] for x in v] == ["default dataset", "records: customs_cn_2021_2025.csv", "records-derive",
+                                       "analyse", "forecast"]
     assert all("/" not in f for x in v for f in x["files"])  # names, not the server's paths
-    want = diff_vintages(library, 1, 3)
-    for url in ("/api/vintages/1/diff/3?limit=10000", "/api/diff?since=v1&until=3&limit=10000"):
+    steps = job_vintages(library)
+    last = steps["forecast"]
+    want = diff_vintages(library, 1, last)
+    for url in (f"/api/vintages/1/diff/{last}?limit=10000", f"/api/diff?since=v1&until={last}&limit=10000"):
         d = server.client.get(url).json()
         assert d["count"] == len(want) and d["counts"]["new"] == int((want["change"] == "new").sum())
         assert [r["obs_key"] for r in d["changes"]] == list(want["obs_key"])
-    fc = server.client.get("/api/diff", params={"since": "v2", "source": FORECAST_SOURCE, "limit": 5}).json()
+    fc = server.client.get("/api/diff", params={"since": f"v{steps['analyse']}", "source": FORECAST_SOURCE,
+                                                "limit": 5}).json()
     assert fc["count"] == 380 and len(fc["changes"]) == 5
-    bad = server.client.get("/api/vintages/3/diff/1")
+    bad = server.client.get(f"/api/vintages/{last}/diff/1")
     assert bad.status_code == 400 and "forward in time" in bad.json()["detail"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,11 +27,17 @@ def test_run_as_a_process_writes_store_and_report(tmp_path):
     assert (out / "sectorscope.duckdb").is_file() and (out / "report.zh.html").is_file()
     assert "vintage v1" in proc.stdout and str((out / "report.zh.html").resolve()) in proc.stdout
     assert "缩微机械: 299 figures" in proc.stdout
+    assert re.search(r"record batch customs_cn-[0-9a-f]{12} loaded: 40000 lines", proc.stdout)
+    assert re.search(r"vintage v3: \d+ figures derived from the record set, (\d+) new, 0 revised", proc.stdout)
     again = subprocess.run([str(exe), "run", "--out", str(out)], capture_output=True, text=True, timeout=300,
                            env={**os.environ, "COLUMNS": "200"})
-    # v2 and v3 were the first run's analysis and forecast; the second load (v4) changes nothing, and its counts
-    # leave derived figures out
-    assert again.returncode == 0 and "vintage v4" in again.stdout and "0 new, 0 revised" in again.stdout
+    # v2 the record batch, v3 the figures derived from it, v4 and v5 the first run's analysis and forecast; the
+    # second load (v6) changes nothing, and its counts leave derived figures out; the record file is already a
+    # batch, and deriving again revises nothing
+    assert again.returncode == 0 and "vintage v6" in again.stdout and "0 new, 0 revised" in again.stdout
+    assert "record file customs_cn_2021_2025.csv already loaded" in again.stdout
+    assert re.search(r"vintage v7: \d+ figures derived from the record set, 0 new, 0 revised, 0 withdrawn",
+                     again.stdout)
     assert "缩微机械: 299 figures" in again.stdout and str((out / "analytics.md").resolve()) in again.stdout
     # every output of issue 8, printed where it is
     for name in ("report.zh.html", "report.en.html", "report.zh.pdf", "tables.xlsx", "audit.md", "alerts.json",
@@ -38,10 +45,10 @@ def test_run_as_a_process_writes_store_and_report(tmp_path):
         assert (out / name).is_file() and (out / name).stat().st_size > 1000, name
     for name in ("report.zh.html", "alerts.json", "observations.sdmx.csv"):
         assert str((out / name).resolve()) in again.stdout, name
-    # the second run's report compares with the first run's vintage: the load changed nothing, the reruns of
-    # the analysis and the forecasts restate their figures
-    assert "0 figures changed since v3" in again.stdout
-    assert json.loads((out / "alerts.json").read_text(encoding="utf-8"))["vintage"] == 6
+    # the second run's report compares with the first run's last vintage (v5): the load changed nothing, the
+    # reruns of the derivation, the analysis and the forecasts restate their figures
+    assert "0 figures changed since v5" in again.stdout
+    assert json.loads((out / "alerts.json").read_text(encoding="utf-8"))["vintage"] == 9
 
 
 def test_report_command_builds_one_report(tmp_path, sources_csv):

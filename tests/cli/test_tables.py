@@ -31,4 +31,5 @@ def test_a_narrow_table_says_what_it_left_out(default_store_path):
     if "not shown for width" in r.stdout:
         assert "--format json shows every column" in r.stdout
     r = runner.invoke(app, ["vintages", "--store", str(default_store_path), "--format", "json"])
-    assert r.exit_code == 0 and r.stdout.count("\n") == 3 and '"n_withdrawn"' in r.stdout
+    # one line per vintage: the load, the record batch, the figures derived from it, the analysis, the forecasts
+    assert r.exit_code == 0 and r.stdout.count("\n") == 5 and '"n_withdrawn"' in r.stdout

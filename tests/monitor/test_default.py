@@ -1,5 +1,5 @@
-"""The default dataset under its alert rules, as `sectorscope run` leaves the store (v1 loaded, v2 analysed,
-v3 forecast), and a later vintage of it: a revised figure and a new estimate outside our forecast."""
+"""The default dataset under its alert rules, as `sectorscope run` leaves the store (v1 loaded, its record set
+and the figures derived from it, analysed, forecast), and a later vintage of it: a revised figure and a new estimate outside our forecast."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ from sectorscope.monitor.alerts import alerts_history, dims_label, evaluate_aler
 from sectorscope.monitor.output import diff_frame, rules_to_frame, write_alerts_json
 from sectorscope.store import Store
 
-from ..conftest import write_csv
+from ..conftest import job_vintages, write_csv
 from .conftest import HEADER, fig
 
 RULES = read_alert_rules(default_dataset_dir() / "alerts.yaml")
@@ -61,15 +61,17 @@ def alerts(default_store):
 
 
 def test_the_default_datasets_alerts(alerts, default_store):
-    assert default_store.latest_vintage() == 3
+    steps = job_vintages(default_store)
+    assert default_store.latest_vintage() == steps["forecast"]
     assert [(a.rule_id, a.obs_id, dims_label(a.dims), a.period, a.printed, a.location) for a in alerts[:22]] == SEEDED
     assert [(a.rule_id, dims_label(a.dims), a.period, a.printed, a.location) for a in alerts[22:]] == DERIVED
-    assert all(a.severity == "warning" and a.vintage_id == 3 for a in alerts)
+    assert all(a.severity == "warning" and a.vintage_id == steps["forecast"] for a in alerts)
     # every alert's id is the figure it names; the derived ones are the analysis vintage's
     ids = default_store.observations().select("obs_id", "location", "source_id", "vintage_id").execute().set_index("obs_id")
     for a in alerts:
         assert (ids.loc[a.obs_id, "location"], ids.loc[a.obs_id, "source_id"]) == (a.location, a.source_id)
-    assert {a.figure_vintage for a in alerts[22:]} == {2} and {a.source_id for a in alerts[22:]} == {"sectorscope"}
+    assert {a.figure_vintage for a in alerts[22:]} == {steps["analyse"]}
+    assert {a.source_id for a in alerts[22:]} == {"sectorscope"}
 
 
 def test_the_default_messages_read(alerts):
@@ -83,8 +85,9 @@ def test_the_default_messages_read(alerts):
 
 def test_the_default_alerts_began_with_the_data_and_the_analysis(default_store):
     h = alerts_history(default_store, RULES)
+    steps = job_vintages(default_store)
     assert sorted(zip(h["rule_id"], h["first_vintage"], strict=True)) == sorted(
-        [(r[0], 1) for r in SEEDED] + [(r[0], 2) for r in DERIVED])
+        [(r[0], steps["load"]) for r in SEEDED] + [(r[0], steps["analyse"]) for r in DERIVED])
     assert h["active"].all()
 
 
@@ -99,16 +102,20 @@ def test_alerts_json_of_the_default_dataset(alerts, tmp_path):
 
 def test_the_default_runs_diff_is_the_analysis_then_the_forecasts(default_store):
     v = default_store.vintages().execute().set_index("vintage_id")
-    analysed, forecast = diff_vintages(default_store, 1, 2), diff_vintages(default_store, 2, 3)
+    steps = job_vintages(default_store)
+    rec, an, fc = steps["derive"], steps["analyse"], steps["forecast"]
+    derived, analysed, forecast = (diff_vintages(default_store, 1, rec), diff_vintages(default_store, rec, an),
+                                   diff_vintages(default_store, an, fc))
+    assert set(derived["change"]) == {"new"} and set(derived["source_id"]) == {"records-customs_cn"}
     assert set(analysed["change"]) == {"new"} and set(analysed["source_id"]) == {"sectorscope"}
-    assert len(analysed) == v.loc[2, "n_new"]
-    assert summarise_diff(forecast).forecasts == {"new": int(v.loc[3, "n_new"]), "revised": 0, "withdrawn": 0}
+    assert len(analysed) == v.loc[an, "n_new"]
+    assert summarise_diff(forecast).forecasts == {"new": int(v.loc[fc, "n_new"]), "revised": 0, "withdrawn": 0}
     assert forecast["lo95_new"].notna().sum() == (forecast["location_new"] == "预测:模型").sum() > 0
     _, counts = diff_frame(default_store, 1)
-    assert counts.values.tolist() == [
-        ["sectorscope", v.loc[2, "n_new"], 0, 0, v.loc[2, "n_new"]],
-        [FORECAST_SOURCE, v.loc[3, "n_new"], 0, 0, v.loc[3, "n_new"]],
-        ["*", v.loc[2, "n_new"] + v.loc[3, "n_new"], 0, 0, v.loc[2, "n_new"] + v.loc[3, "n_new"]]]
+    n = {k: int(v.loc[vid, "n_new"]) for k, vid in (("rec", rec), ("an", an), ("fc", fc))}
+    assert sorted(counts.values.tolist()) == sorted([
+        ["records-customs_cn", n["rec"], 0, 0, n["rec"]], ["sectorscope", n["an"], 0, 0, n["an"]],
+        [FORECAST_SOURCE, n["fc"], 0, 0, n["fc"]], ["*", sum(n.values()), 0, 0, sum(n.values())]])
 
 
 def test_the_rules_as_a_table():
@@ -143,16 +150,20 @@ def test_a_later_vintage_raises_a_revision_and_a_forecast_miss(next_vintage):
         by_rule.setdefault(a.rule_id, []).append(a)
     assert [a.obs_id for a in by_rule["utilisation_low"]] == [22, 60, 68, 64, 56]  # the summary's 68.3 % is now 80 %
     [rev] = by_rule["figure_revised"]
-    assert (rev.old_obs_id, rev.old_printed, rev.printed, rev.pct_change, rev.since_vintage) == (1, "68.3%", "80%", pytest.approx(17.1303074671), 3)
+    steps = job_vintages(next_vintage)
+    assert (rev.old_obs_id, rev.old_printed, rev.printed, rev.pct_change, rev.since_vintage) == (
+        1, "68.3%", "80%", pytest.approx(17.1303074671), steps["forecast"])
     assert rev.message_zh == "缩微机械:2025 产能利用率由68.3%修订为80%(+17.1%,来源 seed-000)"
     [miss] = by_rule["forecast_missed"]
     fc = next_vintage.query(source_id=FORECAST_SOURCE, indicator="localisation_rate", region="长三角",
                             product="高端CT、MRI、PET-CT", period="2025").execute()
     fc = fc[fc["location"] == "预测:模型"].iloc[0]
-    assert (miss.printed, miss.forecast_obs_id, miss.input_vintage, miss.forecast_vintage) == ("30%", int(fc["obs_id"]), 2, 3)
+    assert (miss.printed, miss.forecast_obs_id, miss.input_vintage, miss.forecast_vintage) == (
+        "30%", int(fc["obs_id"]), steps["analyse"], steps["forecast"])
     assert miss.interval == (fc["lo95"], fc["hi95"]) and miss.interval[0] > 30
-    assert miss.message_zh.startswith("成像仪 / 长三角 / 高端CT、MRI、PET-CT:2025 国产化率30%,落在 sectorscope 预测(v3,基于 v2 的数据)的95%区间 ")
+    assert miss.message_zh.startswith(f"成像仪 / 长三角 / 高端CT、MRI、PET-CT:2025 国产化率30%,落在 sectorscope 预测"
+                                      f"(v{steps['forecast']},基于 v{steps['analyse']} 的数据)的95%区间 ")
     assert "forecast_revised" not in by_rule
-    d = diff_vintages(next_vintage, 3)
+    d = diff_vintages(next_vintage, steps["forecast"])
     assert d[["change", "source_id", "printed_old", "printed_new"]].values.tolist() == [
         ["new", "seed-004", None, "30%"], ["revised", "seed-000", "68.3%", "80%"]]

@@ -115,7 +115,8 @@ def test_every_row_cites_the_figures_it_shows(zh, full_store):
     # the appendix cites every stated figure of the store
     obs = full_store.observations().execute()
     stated = set(obs.loc[obs["kind"] == "stated", "obs_id"].astype(int))
-    assert stated == set(obs.loc[~obs["source_id"].isin(["sectorscope", FORECAST_SOURCE]), "obs_id"].astype(int))
+    computed = obs["source_id"].isin(["sectorscope", FORECAST_SOURCE]) | (obs["method"] == "records")
+    assert stated == set(obs.loc[~computed, "obs_id"].astype(int))
     assert stated <= {c.obs_id for c in zh.citations}
 
 
@@ -138,8 +139,8 @@ def test_market_table_shows_the_stores_forecast(zh, full_store):
 
 def test_sections_mirror_the_seed_reports(zh, inputs):
     keys = [s.key for s in zh.sections]
-    assert keys == ["market", "supply_demand", "bottlenecks", "localisation", "trl", "regional", "audit", "alerts",
-                    "changes", "figures"]
+    assert keys == ["market", "supply_demand", "bottlenecks", "localisation", "trade", "trl", "regional", "audit",
+                    "alerts", "changes", "figures"]
     sd = next(t for t in zh.tables() if t.key == "supply_demand")
     low = next(r for r in sd.rows if r["product"] == "通用型微型电机")
     assert low["index"] == pytest.approx(-0.7725) and low["reading"] == "过剩"
@@ -147,7 +148,7 @@ def test_sections_mirror_the_seed_reports(zh, inputs):
     assert len(audit.rows) == 10
     alerts = next(t for t in zh.tables() if t.key == "alerts")
     assert len(alerts.rows) == len(inputs.alerts) > 0
-    assert set(zh.charts) >= {"fan_1", "elasticity", "trl_quadrant", "ranks_1"}
+    assert set(zh.charts) >= {"fan_1", "elasticity", "trl_quadrant", "ranks_1", "import_sources"}
     # the manufacturing index ranks foundries and packaging houses separately; 无锡XX公司 is in both
     ranks = {r["label"]: r["rank"] for r in next(t for t in zh.tables() if t.key == "index_1").rows}
     assert ranks["无锡XX公司(代工)"] == 2 and ranks["无锡XX公司(封测)"] == 5

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 import ibis
@@ -96,7 +97,7 @@ def commit_batch(store: Store, batch: Mapping[str, Any], files: Sequence[Mapping
             c["batch_id"] = batch_id
         n_lines = int(batch["n_lines"])
         _insert(con, "vintages", [{
-            "vintage_id": vid, "loaded_at": loaded, "label": f"{RECORD_LABEL_PREFIX}{batch['source_file']}",
+            "vintage_id": vid, "loaded_at": loaded, "label": f"{RECORD_LABEL_PREFIX}{PurePath(str(batch['source_file'])).name}",
             "files": str(batch["source_file"]), "sha256": batch.get("sha256") or None, "n_rows": n_lines,
             "n_new": n_lines, "n_revised": 0, "n_unchanged": 0, "n_withdrawn": 0,
             "note": f"record batch {batch_id} ({dataset})", "schema_version": SCHEMA_VERSION,
