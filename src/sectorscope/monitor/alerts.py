@@ -43,7 +43,6 @@ __all__ = [
 ]
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-# Vintages sectorscope writes itself (the analyse and forecast pipelines' labels), not data loads.
 # Vintages computed by sectorscope rather than loaded: the analysis, the forecasts, the figures derived from a
 # record set. A record batch's vintage (RECORD_LABEL_PREFIX) is not a load of figures either.
 SYSTEM_LABELS = ("analyse", "forecast", DERIVE_LABEL)
