@@ -63,8 +63,9 @@ def run(
     the store's record set (each file once) and the record set's figures derived; it is then analysed (its
     `analytics.yaml`), forecast (its `forecast.yaml`), audited (findings saved in the store), and, with
     `publish`, reported: HTML in `langs`, the zh PDF, the workbook, `alerts.json` under the dataset's
-    `alerts.yaml`, the SDMX-CSV export and the audit, analytics and forecast Markdown. `loaded_at` and `generated` pin the timestamps (tests, golden
-    files). Raises a `SectorscopeError` subclass on bad input or a failed step; a failed load writes nothing.
+    `alerts.yaml`, the SDMX-CSV export and the audit, analytics and forecast Markdown. `loaded_at` and
+    `generated` pin the timestamps (tests, golden files). Raises a `SectorscopeError` subclass on bad input
+    or a failed step; a failed load writes nothing.
     """
     # Imported here: `import sectorscope` must stay cheap (the CLI's start-up), and these pull in pandas,
     # statsforecast and the report stack.
