@@ -231,3 +231,25 @@ def test_a_quote_never_closed_is_the_exact_readers_refusal(tmp_path, text):
     outcome = _outcome(path, duckdb=True)
     assert outcome == _outcome(path, duckdb=False)
     assert outcome[0] == "failures" and "never closed" in outcome[1][0][-1]
+
+
+@pytest.mark.parametrize("text", [b'h1,h2\r\n,"" ""', b'h1,h2\n"a"b,c\n', b'h1,h2\na,5" screen\n',
+                                  b'h1,h2\n"a""b" x,c\n', b'h1,h2\n"a",""\n'])
+def test_text_after_a_closing_quote_is_read_as_the_exact_reader_reads_it(tmp_path, text):
+    """Found by the differential test in a fresh clone's run: `,"" ""` (text after a quoted empty cell) read as
+    an empty cell by DuckDB and as `""` by the csv module. A quote where well-formed CSV has none now sends the
+    file to the exact reader; a well-formed file (the last case) still goes to DuckDB."""
+    from sectorscope.ingest.csv_reader import Snapshot
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text)
+    assert _outcome(path, duckdb=True) == _outcome(path, duckdb=False)
+    snap = Snapshot(path)
+    snap.count(text)
+    assert snap.stray_quote == (text != b'h1,h2\n"a",""\n')
+    # a chunk boundary right after a closing quote is seen the same way
+    split = Snapshot(path)
+    cut = text.index(b'"" ""') + 2 if b'"" ""' in text else len(text) // 2
+    split.count(text[:cut])
+    split.count(text[cut:])
+    assert split.stray_quote == snap.stray_quote

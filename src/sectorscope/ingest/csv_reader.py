@@ -49,6 +49,8 @@ _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\
 # Inside a quoted cell a quote is doubled, so `, ""word` (a quote within quoted text) is not one; an opening
 # quote is single, or starts `""` (an empty cell) or `"""` (a cell that starts with a quote).
 _SPACE_QUOTE = re.compile(rb'[,\r\n] +(?:"(?!")|""(?:[,\r\n]|$)|""")')
+_AFTER_CLOSE = (44, 13, 10, 34)   # a closing quote is followed by , CR LF or a quote (doubled)
+_BEFORE_OPEN = (44, 13, 10, 34)   # an opening quote follows , CR LF or a quote (doubled); spaces: _SPACE_QUOTE
 
 
 class DuckDBRefused(Exception):
@@ -75,6 +77,8 @@ class Snapshot:
     trailing: bytes = b""        # the run of CR/LF bytes the copy ends with
     space_quote: bool = False    # some field may start with spaces and a quote
     quotes: int = 0              # quote characters: an odd number means a quote is never closed
+    stray_quote: bool = False    # a quote where well-formed CSV has none (text after a closing quote, …)
+    _closing_at_end: bool = field(default=False, repr=False)  # the chunk ended on a closing quote
     last: int = -1               # the last byte counted (-1: none yet)
     _carry: bytes = field(default=b"", repr=False)
 
@@ -95,6 +99,8 @@ class Snapshot:
             return
         a = np.frombuffer(chunk, np.uint8)
         self.lf += int(np.count_nonzero(a == 10))
+        if not self.stray_quote:
+            self._check_quotes(a)
         self.quotes += int(np.count_nonzero(a == 34))
         cr = a == 13
         n_cr = int(np.count_nonzero(cr))
@@ -112,6 +118,32 @@ class Snapshot:
         self._carry = chunk[-4096:] if len(chunk) >= 4096 else (self._carry + chunk)[-4096:]
         self.last = int(a[-1])
 
+    def _check_quotes(self, a: Any) -> None:
+        """Whether a quote stands where DuckDB and the csv module may read it differently. Counting quotes
+        from the file's start, an odd one opens a quoted cell (or is the second of a doubled quote) and must
+        follow a comma, a line break, a quote or the start; an even one closes it and must be followed by a
+        comma, a line break, a quote or the end. `,"" ""` (text after a closing quote) broke that: DuckDB
+        read an empty cell, the csv module `""`. Such a file goes to the exact reader (a file with quotes
+        inside unquoted text — 5" screens — too: slower, never different)."""
+        import numpy as np
+
+        at = np.flatnonzero(a == 34)
+        if self._closing_at_end and (not len(a) or a[0] not in _AFTER_CLOSE):
+            self.stray_quote = True
+            return
+        self._closing_at_end = False
+        if not len(at):
+            return
+        opening = (self.quotes + np.arange(1, len(at) + 1)) % 2 == 1
+        before = np.where(at > 0, a[np.maximum(at - 1, 0)], -1 if self.last == -1 else self.last)
+        if self.last == -1 and a[:3].tobytes() == _BOM:  # a quoted header after the BOM
+            before = np.where(at == 3, -1, before)
+        after_ok = np.isin(a[np.minimum(at + 1, len(a) - 1)], list(_AFTER_CLOSE)) | (at == len(a) - 1)
+        before_ok = np.isin(before, [*_BEFORE_OPEN, -1])
+        if np.any(opening & ~before_ok) or np.any(~opening & ~after_ok):
+            self.stray_quote = True
+        self._closing_at_end = bool(not opening[-1] and at[-1] == len(a) - 1)
+
     def transcode(self, file: str) -> None:
         """Replace the copy by its text, decoded as GB18030 (the encoding read.py chose for a file that is not
         UTF-8), in UTF-8. Decodes the copy, not the file: the file is read once."""
@@ -120,6 +152,7 @@ class Snapshot:
         out_path = _scratch()
         self.lf = self.cr = self.crlf = 0
         self.trailing, self.last, self._carry, self.space_quote, self.quotes = b"", -1, b"", False, 0
+        self.stray_quote, self._closing_at_end = False, False
         try:
             with open(out_path, "wb") as out:
                 transcode_to_utf8(self.path, out, chunk=_CHUNK, on_chunk=self.count)
@@ -286,7 +319,7 @@ def duckdb_cells(snap: Snapshot, width: int, header_lines: int, max_cell_bytes: 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if header_lines != 1 or width < 2 or snap.space_quote or snap.quotes % 2:  # one column: a comma is text there
+    if header_lines != 1 or width < 2 or snap.space_quote or snap.quotes % 2 or snap.stray_quote:  # one column: a comma is text there
         return None
     names = [f"c{i}" for i in range(width)]
     columns: list[list[pa.Array]] = [[] for _ in range(width)]

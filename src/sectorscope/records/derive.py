@@ -502,7 +502,10 @@ def trade_figures(store: Store, *, dataset: str = "customs_cn", concordance: str
     _partner_rows(out, mapped, periods, named, _stated_groups(store))
     pairs = {(r.market, r.product or "") for r in conc.rows}
     _dependence_rows(out, store, mapped, periods, named, pairs)
-    return DerivedFigures(pd.DataFrame(out.rows, columns=_COLUMNS), conc.version_id, batch_ids, tuple(out.notes))
+    # a total order: the engines return rows in any order, and the store numbers figures in the order given
+    rows = pd.DataFrame(out.rows, columns=_COLUMNS).sort_values(
+        ["indicator", "subject", "product", "country", "period", "location", "unit"], kind="stable").reset_index(drop=True)
+    return DerivedFigures(rows, conc.version_id, batch_ids, tuple(out.notes))
 
 
 def derive_trade_figures(store: Store, *, dataset: str = "customs_cn",

@@ -152,10 +152,13 @@ def _unit_values_table(ctx: Context, rec: pd.DataFrame) -> Table | None:
         column("subject", "market"), column("item", "product"), column("indicator"), column("unit"),
         *[Column(f"y{y}", str(y), str(y), kind="number", digits=2) for y in years],
     ])
-    for (subject, product, ind, unit), g in uv.groupby(["subject", "product", "indicator", "unit"], sort=True):
+    # one row per quantity unit (the location's last part): 台 and 个 share a canonical unit, not a meaning
+    uv = uv.assign(per=uv["location"].str.rsplit(":", n=1).str[-1])
+    for (subject, product, ind, per, unit), g in uv.groupby(["subject", "product", "indicator", "per", "unit"],
+                                                            sort=True):
         by_year = {r["period"]: r for r in g.to_dict("records")}
         row: dict[str, object] = {"subject": subject, "item": product, "indicator": ctx.name(ind),
-                                  "unit": ctx.unit(unit)}
+                                  "unit": ctx.unit(f"{str(unit).split('/')[0]}/{per}")}
         row |= {f"y{y}": float(by_year[y]["value"]) if y in by_year else None for y in years}
         t.add(row, ctx.cite([by_year[y] for y in years if y in by_year]))
     return t
