@@ -16,7 +16,7 @@ For each size, in one run:
   2. indicators  on the loaded lines, with the library on DuckDB: `open_lines` → `apply(lines, hs_catalog.csv)`
    (DuckDB)      → trade_flows by month, quarter, year and 1–N月, trade_flows by year × partner and by year ×
                  province, yoy of the yearly flows, unit_values (year), partner_concentration (year),
-                 import_dependence (output and FX tables below), mirror_gap (year), unmapped — each materialised
+                 import_dependence (output and FX tables below), mirror_gap (year, against the partners' mirror batch), unmapped — each materialised
                  with `to_pyarrow()`.
                  peer: one hand-written DuckDB SQL script (SQL_SCRIPT below) computing the same eleven tables
                  from the same Parquet files. Target ≤ 1.3×. Both results are sorted and compared value by
@@ -63,6 +63,7 @@ from harness import run_child as _run
 OUT = ROOT / "benchmarks" / "out"
 CONCORDANCE = ROOT / "data" / "default" / "concordance" / "hs_catalog.csv"
 PUBLISHER = "sectorscope generator"
+MIRROR_DATASET = "comtrade"  # generate_mirror_lines' dataset: the partners' reports of their exports to China
 
 TARGET_INGEST = 2.0
 TARGET_INDICATORS = 1.3
@@ -155,6 +156,22 @@ def step_load_generated(p: dict) -> dict:
     return {"seconds": time.perf_counter() - t0, "n_lines": s.n_lines}
 
 
+def step_load_mirror(p: dict) -> dict:
+    """Untimed input: the partners' mirror of the n lines (`generate_mirror_lines`, every reporter's exports to
+    China, one line per reporter × month × HS6) loaded as one Comtrade batch, so that mirror_gap has both sides."""
+    from sectorscope.records import BatchMeta, connect, generate_mirror_lines, load_batch
+    from sectorscope.store import Store
+
+    con = connect("duckdb")
+    meta = BatchMeta(batch_id=f"generated-mirror-{p['n']}", dataset=MIRROR_DATASET,
+                     source_file=f"generate_mirror_lines(n={p['n']})", sha256="0" * 64, publisher=PUBLISHER,
+                     hs_edition="HS2022", currency="USD", grain=("commodity", "partner"), period_kind="monthly")
+    t0 = time.perf_counter()
+    lines = generate_mirror_lines(con, p["n"], batch_id=meta.batch_id)
+    s = load_batch(Store(p["store"]), meta, lines.to_pyarrow_batches(chunk_size=500_000))
+    return {"seconds": time.perf_counter() - t0, "n_lines": s.n_lines}
+
+
 # ================================================================================================
 # step 2/3: the library
 # ================================================================================================
@@ -178,6 +195,8 @@ def library_outputs(store, con, output_arrow, fx_arrow) -> dict:
     conc = load_concordance(CONCORDANCE)
     lines = open_lines(store, "customs_cn", con)
     mapped = apply(lines, conc, con)
+    # the mirror check reads both sides: China's lines and its partners' own (the generated mirror batch)
+    both = apply(lines.union(open_lines(store, MIRROR_DATASET, con)), conc, con)
     output, fx = ibis.memtable(output_arrow), ibis.memtable(fx_arrow)
     if con.name == "pyspark":
         output = con.create_view("bench_output", output, overwrite=True)
@@ -194,7 +213,7 @@ def library_outputs(store, con, output_arrow, fx_arrow) -> dict:
         "unit_values": unit_values(mapped, "year"),
         "partner_concentration": partner_concentration(mapped, "year"),
         "import_dependence": import_dependence(mapped, output, fx),
-        "mirror_gap": mirror_gap(mapped, "year"),
+        "mirror_gap": mirror_gap(both, "year"),
         "unmapped": unmapped(lines, conc, con),
     }
 
@@ -269,6 +288,7 @@ def sql_script() -> dict[str, str]:
     q: dict[str, str] = {}
     q["_setup"] = """
     CREATE TEMP VIEW lines AS SELECT * FROM read_parquet($files, hive_partitioning = false);
+    CREATE TEMP VIEW mirror_lines AS SELECT * FROM read_parquet($mirror_files, hive_partitioning = false);
     -- each distinct code of the lines → the longest concordance code of its edition that prefixes it
     CREATE TEMP TABLE code_map AS
       SELECT c.hs_edition, c.hs_code, k.code AS conc_code
@@ -281,6 +301,11 @@ def sql_script() -> dict[str, str]:
     CREATE TEMP VIEW mapped AS
       SELECT l.*, r.market, r.product, r.share, coalesce(l.partner_iso3, l.partner_code) AS partner
       FROM lines l JOIN code_rows r ON r.hs_edition = l.hs_edition AND r.hs_code = l.hs_code;
+    -- the partners' own reports (the mirror batch), mapped the same way: the export side of the mirror check
+    CREATE TEMP VIEW mapped_mirror AS
+      SELECT l.*, k.market, k.product, k.share, coalesce(l.partner_iso3, l.partner_code) AS partner
+      FROM mirror_lines l JOIN conc k ON k.hs_edition = l.hs_edition AND starts_with(l.hs_code, k.code)
+      QUALIFY max(length(k.code)) OVER (PARTITION BY l.line_no, l.batch_id) = length(k.code);
     CREATE TEMP VIEW flow_lines AS
       SELECT *, currency AS unit FROM mapped WHERE reporter = 'CHN' AND flow IN ('import', 'export');
     """
@@ -347,7 +372,7 @@ def sql_script() -> dict[str, str]:
             "value * share AS value, n_lines", "value, n_lines", "year")
     imp = _by_period("(SELECT * EXCLUDE (partner), currency AS unit, partner_iso3 AS partner FROM mapped "
                      "WHERE reporter = 'CHN' AND flow = 'import' AND partner_iso3 IS NOT NULL)", *side)
-    exp = _by_period("(SELECT * EXCLUDE (partner), currency AS unit, reporter AS partner FROM mapped "
+    exp = _by_period("(SELECT * EXCLUDE (partner), currency AS unit, reporter AS partner FROM mapped_mirror "
                      "WHERE partner_iso3 = 'CHN' AND flow = 'export')", *side)
     q["mirror_gap"] = f"""
       SELECT i.market, i.product, i.unit, i.partner, i.grain, i.year, i.part, i.period, i.value AS import_value,
@@ -373,7 +398,11 @@ def step_duck_sql(p: dict) -> dict:
 
     store = Store(p["store"])
     root = store.path.parent / f"{store.path.stem}.records"
-    files = [str(root / f) for f in record_manifest.current_files(store, "customs_cn", None)["path"]]
+
+    def files(dataset: str) -> str:
+        paths = [str(root / f) for f in record_manifest.current_files(store, dataset, None)["path"]]
+        return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in paths) + "]"
+
     conc = load_concordance(CONCORDANCE).to_arrow()
     output, fx = output_and_fx()
     script = sql_script()
@@ -385,8 +414,7 @@ def step_duck_sql(p: dict) -> dict:
     with Meter() as m:
         for stmt in script["_setup"].split(";"):
             if stmt.strip():
-                con.execute(stmt.replace("$files", "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                                         + "]"))
+                con.execute(stmt.replace("$mirror_files", files(MIRROR_DATASET)).replace("$files", files("customs_cn")))
         for name in OUTPUTS:
             results[name] = con.execute(script[name]).to_arrow_table()
     save_results(p["results"], results)
@@ -445,7 +473,7 @@ def compare(path_a: str, path_b: str) -> dict:
 
 
 STEPS = {"csv": step_csv, "ss_ingest": step_ss_ingest, "duck_ingest": step_duck_ingest,
-         "load_generated": step_load_generated, "ss_indicators": step_ss_indicators, "duck_sql": step_duck_sql}
+         "load_generated": step_load_generated, "load_mirror": step_load_mirror, "ss_indicators": step_ss_indicators, "duck_sql": step_duck_sql}
 
 
 def child_main(step: str, params: str) -> None:
@@ -503,6 +531,12 @@ def bench_size(n: int, args, rows: list[dict], notes: list[str], raw: dict) -> N
             return
 
     if not {"indicators", "spark"} & steps:
+        if not args.keep:
+            shutil.rmtree(d, ignore_errors=True)
+        return
+    r["load_mirror"] = mi = run_child("load_mirror", n=n, store=str(store))
+    if "error" in mi:
+        notes.append(f"{n:,}: loading the mirror lines failed; nothing else was measured for this size")
         if not args.keep:
             shutil.rmtree(d, ignore_errors=True)
         return
@@ -620,7 +654,8 @@ def main() -> None:
     t_all = time.perf_counter()
     rows: list[dict] = []
     notes: list[str] = ["import_dependence uses a made-up output and FX table (output_and_fx() in the script), the "
-                        "same for both sides; mirror_gap is empty on generated lines (one reporter, CHN), on both"]
+                        "same for both sides; mirror_gap compares China's lines with the partners' mirror batch "
+                        "(generate_mirror_lines, loaded untimed as a Comtrade batch)"]
     raw: dict = {}
     for n in args.sizes:
         bench_size(n, args, rows, notes, raw)

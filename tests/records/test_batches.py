@@ -115,7 +115,7 @@ def test_a_failing_batch_leaves_the_store_and_the_tree_unchanged(tmp_path):
     assert [(f.file, f.row, f.field, f.value, f.code) for f in err.value.failures] == \
         [("b2.csv", 5, "hs_code", "85011010", Reason.DUPLICATE)]
     assert err.value.failures[0].reason == (
-        "duplicate line: lines 2 and 5 have the same flow, year, month, HS code, partner, trade mode, province and "
+        "duplicate line: lines 2 and 5 have the same reporter, flow, year, month, HS code, partner, trade mode, province and "
         "currency; keep one of them")
     store.close()
     assert digest(store.path) == before

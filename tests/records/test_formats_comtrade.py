@@ -11,7 +11,7 @@ from sectorscope.errors import InputError, Reason, ValidationError
 from sectorscope.records.formats import read_records, sniff_format
 from sectorscope.records.schema import LINE_SCHEMA
 
-from .record_files import COMTRADE_HEADER, COMTRADE_ROWS, write_comtrade
+from .record_files import COMTRADE_HEADER, COMTRADE_ROWS, ComtradeRow, write_comtrade
 
 
 def _line(line_no, reporter, flow, partner_code, partner_iso3, cmd, qty, value, *, cif=None, fob=None):
@@ -120,3 +120,25 @@ def test_a_row_of_another_classification_is_a_failure(tmp_path):
         rf.check()
     (f,) = e.value.failures
     assert (f.row, f.field, f.value, f.code) == (2, "classificationCode", "H5", Reason.INCONSISTENT)
+
+
+def test_two_reporters_exports_of_one_code_in_one_month_are_two_lines_of_one_batch(tmp_path):
+    # Japan's and Germany's exports to China of 8501.10 in May: the same flow, month, code and partner, but two
+    # reports — a multi-reporter bulk file was once refused as holding duplicates (the key lacked the reporter)
+    from sectorscope.records import connect, load_records, open_lines
+    from sectorscope.store import Store
+
+    rows = [ComtradeRow("392", "X", "156", "850110", "118000", "5", "u", "", "14500000", "14500000"),
+            ComtradeRow("276", "X", "156", "850110", "900", "5", "u", "", "88000", "88000")]
+    path = write_comtrade(tmp_path / "two.csv", rows)
+    store = Store(tmp_path / "s.duckdb")
+    res = load_records(store, path, hs_edition="HS2022", publisher="UN Comtrade")
+    assert res.summary.n_lines == 2
+    back = open_lines(store, "comtrade", connect("duckdb")).to_pyarrow().to_pylist()
+    assert sorted((x["reporter"], x["partner_iso3"], x["value"]) for x in back) == [
+        ("DEU", "CHN", Decimal("88000.00")), ("JPN", "CHN", Decimal("14500000.00"))]
+    # the same report twice is still a duplicate
+    path2 = write_comtrade(tmp_path / "twice.csv", [rows[0], rows[0]])
+    with pytest.raises(ValidationError) as e:
+        load_records(store, path2, hs_edition="HS2022", publisher="UN Comtrade")
+    assert [(f.row, f.code) for f in e.value.failures] == [(3, Reason.DUPLICATE)]

@@ -104,6 +104,20 @@ def test_mirror_gap_sees_cif_a_few_per_cent_above_fob(both):
     assert all(math.isfinite(g["gap_pct"]) for g in gaps)
 
 
+def test_every_reporters_mirror_lines_load_as_one_comtrade_batch(tmp_path, both):
+    # lines of two reporters with the same flow, month, code and partner are two reports, not a duplicate (the
+    # duplicate key once lacked the reporter, and a multi-reporter Comtrade file was refused)
+    _, _, mirror = both
+    assert len(set(mirror["reporter"].to_pylist())) > 5
+    store = Store(tmp_path / "s.duckdb")
+    meta = BatchMeta(batch_id="generated-mirror", dataset="comtrade", source_file="generate_mirror_lines",
+                     sha256="0" * 64, publisher="sectorscope generator", hs_edition="HS2022", currency="USD",
+                     grain=("commodity", "partner"), period_kind="monthly")
+    assert load_batch(store, meta, mirror.to_batches()).n_lines == mirror.num_rows
+    back = open_lines(store, "comtrade", connect("duckdb")).to_pyarrow()
+    assert sorted(back["reporter"].to_pylist()) == sorted(mirror["reporter"].to_pylist())
+
+
 def test_one_reporters_mirror_lines_load_as_a_comtrade_batch(tmp_path, both):
     _, _, mirror = both
     japan = mirror.filter(pc.equal(mirror["reporter"], "JPN"))

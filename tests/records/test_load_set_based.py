@@ -163,7 +163,7 @@ def test_a_failing_export_names_reader_and_batch_failures_together_and_writes_no
         load_records(store, path, hs_edition="HS2022", flow="import")
     assert [(f.row, f.field, f.code) for f in e.value.failures] == [(3, "美元", Reason.BAD_VALUE),
                                                                    (4, "hs_code", Reason.DUPLICATE)]
-    assert e.value.failures[1].reason.startswith("duplicate line: lines 2 and 4 have the same flow")
+    assert e.value.failures[1].reason.startswith("duplicate line: lines 2 and 4 have the same reporter, flow")
     assert not store.exists()
     assert not any(p.suffix == ".parquet" for p in tmp_path.rglob("*"))
 

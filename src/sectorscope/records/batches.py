@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 STAGING = "_staging"
-DUPLICATE_KEY = ("flow", "year", "month", "hs_code", "partner_code", "trade_mode", "province", "currency")
+DUPLICATE_KEY = ("reporter", "flow", "year", "month", "hs_code", "partner_code", "trade_mode", "province", "currency")
 _BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _FILE = re.compile(r"(?P<batch>.+)_(?P<n>\d+)\.parquet")
 OPEN_CELLS = 8  # files a load's partitioned COPY keeps open (its input sorted by cell)
@@ -434,7 +434,7 @@ def _ident(name: str) -> str:
 def _duplicates_sql(con: BaseBackend, rel: str, meta: BatchMeta) -> list[RowFailure]:
     """Two lines of one cell and key (DUPLICATE_KEY; a null key part means "all" and equals another null):
     each later one is named with the first. One hash aggregate over a 64-bit hash of the key (no window over
-    every line, no table of every key's text: 4.6 s for 10 M lines grouped by the eight columns, measured);
+    every line, no table of every key's text: 4.6 s for 10 M lines grouped by eight of the columns, measured);
     only the lines whose hash occurs twice are compared by their keys themselves (a collision is no
     duplicate)."""
     keys = ", ".join(DUPLICATE_KEY)
@@ -446,7 +446,7 @@ def _duplicates_sql(con: BaseBackend, rel: str, meta: BatchMeta) -> list[RowFail
         f"SELECT line_no, hs_code, first FROM (SELECT line_no, hs_code, min(line_no) OVER (PARTITION BY {keys}) "
         f"AS first FROM {rel} WHERE hash({keys}) IN (SELECT unnest($h))) WHERE line_no > first "
         f"ORDER BY line_no LIMIT {_LIMIT}", {"h": candidates}).fetchall()
-    key = "flow, year, month, HS code, partner, trade mode, province and currency"
+    key = "reporter, flow, year, month, HS code, partner, trade mode, province and currency"
     return [RowFailure(meta.source_file, line_no, "hs_code", hs,
                        f"duplicate line: lines {first} and {line_no} have the same {key}; keep one of them",
                        code=Reason.DUPLICATE) for line_no, hs, first in rows]
