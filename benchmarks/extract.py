@@ -7,6 +7,13 @@ seeds and on a larger text made of them. Beside it, in the same run, the peer ev
 a plain regular expression for "number + unit" (it has no indicator, so it is scored on value + unit and
 position only — an upper bound on what a regex finds, not a rival on mapping).
 
+A second table scores the same extractor on the held-out corpus (benchmarks/corpus/extract: public pages
+that are not the seeds, every figure labelled by hand, split by document into dev and test; see its
+PROTOCOL.md), as issue #20 measures it: recall of labelled figures among accepted candidates with value,
+unit and period right (an open period is right when the label's is open too), precision of accepted
+candidates, and, among the accepted that match a label, indicator right (where the label names one) and
+region right (where the label names one); the regex peer's recall and precision on value and unit.
+
     python benchmarks/extract.py [--repeat 3] [--scale-mb 8] [--misses out.csv] [--min-confidence 0.7]
 
 Writes the table to stdout and to benchmarks/out/extract.md.
@@ -29,6 +36,9 @@ from sectorscope.model.numbers import parse_number
 from sectorscope.model.units import parse_unit
 
 OUT = Path(__file__).resolve().parent / "out"
+CORPUS = Path(__file__).resolve().parent / "corpus" / "extract"
+_TRAD = str.maketrans({"億": "亿", "萬": "万", "臺": "台", "顆": "颗", "隻": "只", "個": "个", "噸": "吨", "項": "项",
+                       "倍": "倍", "點": "点"})
 NEAR = 120  # characters: a candidate this close to a curated quote may be its figure
 
 
@@ -138,6 +148,111 @@ def peer(doc: Document) -> list:
     return [_PeerCand(m, doc) for m in _PEER.finditer(doc.text)]
 
 
+# ---- the held-out corpus ---------------------------------------------------------------------------------
+def _canonical(value: float, unit: str) -> tuple[str, float] | None:
+    """A value in its unit's canonical scale (50 亿元 → money 5e9), trying each kind a unit may be read as."""
+    unit = unit.translate(_TRAD).replace(" ", "")
+    for kind in (None, "money", "count", "percent", "ratio"):
+        s = _scaled(value, unit, kind)
+        if s is not None:
+            return s
+    return None
+
+
+def _label_value(row: dict) -> tuple[str, float] | None:
+    v = float(row["value"]) * (-1 if row["sign"] == "-" else 1)
+    return _canonical(v, row["unit"])
+
+
+def _cand_value(c) -> tuple[str, float] | None:
+    return _canonical(c.printed, c.unit_as_printed or "")
+
+
+def _same_value(a: tuple[str, float] | None, b: tuple[str, float] | None) -> bool:
+    return a is not None and b is not None and a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-12)
+
+
+def corpus_match(cands: list, rows: list[dict], *, need_period: bool = True) -> dict[int, int]:
+    """Candidate index → label index: one-to-one, a candidate's span overlapping the label's, value and unit
+    equal in the canonical scale (and, with `need_period`, the period equal; open equals open)."""
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for ci, c in enumerate(cands):
+        cv = _cand_value(c)
+        for ri, r in enumerate(rows):
+            if ri in used or not (c.start < int(r["end"]) and c.end > int(r["start"])):
+                continue
+            if not _same_value(cv, _label_value(r)):
+                continue
+            if need_period and (getattr(c, "period", "") or "") != r["period"]:
+                continue
+            out[ci] = ri
+            used.add(ri)
+            break
+    return out
+
+
+def corpus_section(args, lexicon, catalog) -> list[str]:
+    """The held-out corpus's table (dev and test), one row per split and a row per document."""
+    with open(CORPUS / "documents.csv", encoding="utf-8") as fh:
+        docs = list(csv.DictReader(fh))
+    with open(CORPUS / "labels.csv", encoding="utf-8") as fh:
+        labels = list(csv.DictReader(fh))
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for r in labels:
+        by_doc[r["doc_id"]].append(r)
+    head = ["| split | document | labelled | accepted | recall (value+unit+period) | precision | indicator right | "
+            "region right | regex peer recall (value+unit) | regex peer precision |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows_out: list[str] = []
+    for split in ("dev", "test"):
+        tot = defaultdict(int)
+        for d in [d for d in docs if d["split"] == split]:
+            rows = by_doc[d["doc_id"]]
+            doc = read_report(CORPUS / "docs" / f"{d['doc_id']}.txt")
+            ex = extract(doc, lexicon=lexicon, catalog=catalog)
+            acc = ex.accepted(args.min_confidence)
+            hit = corpus_match(acc, rows)
+            ind = [(ci, ri) for ci, ri in hit.items() if rows[ri]["indicator"]]
+            ind_ok = sum(1 for ci, ri in ind if acc[ci].indicator == rows[ri]["indicator"])
+            reg = [(ci, ri) for ci, ri in hit.items() if rows[ri]["region"]]
+            reg_ok = sum(1 for ci, ri in reg if acc[ci].dimensions.get("region") == rows[ri]["region"])
+            pc = peer(doc)
+            p_hit = corpus_match(pc, rows, need_period=False)
+            for k, v in (("labels", len(rows)), ("acc", len(acc)), ("hit", len(hit)), ("ind", len(ind)),
+                         ("ind_ok", ind_ok), ("reg", len(reg)), ("reg_ok", reg_ok), ("peer", len(pc)),
+                         ("p_hit", len(p_hit))):
+                tot[k] += v
+            if args.misses_corpus is not None:
+                got = set(hit.values())
+                for ri, r in enumerate(rows):
+                    if ri not in got:
+                        args.misses_corpus.append({"split": split, "doc": d["doc_id"], "type": "missed",
+                                                   "at": r["start"], "text": r["text"], "period": r["period"],
+                                                   "indicator": r["indicator"], "phrase": r["phrase"]})
+                for ci, c in enumerate(acc):
+                    if ci not in hit:
+                        args.misses_corpus.append({"split": split, "doc": d["doc_id"], "type": "wrong",
+                                                   "at": c.start, "text": c.value_as_printed + c.unit_as_printed,
+                                                   "period": c.period, "indicator": c.indicator, "phrase": ""})
+            rows_out.append(_corpus_row(split, d["doc_id"], tot_doc={"labels": len(rows), "acc": len(acc),
+                                        "hit": len(hit), "ind": len(ind), "ind_ok": ind_ok, "reg": len(reg),
+                                        "reg_ok": reg_ok, "peer": len(pc), "p_hit": len(p_hit)}))
+        rows_out.append(_corpus_row(f"**{split}**", "all", tot_doc=tot))
+    return head + rows_out
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a / b:.1%}" if b else "–"
+
+
+def _corpus_row(split: str, name: str, *, tot_doc: dict) -> str:
+    t = tot_doc
+    return (f"| {split} | {name} | {t['labels']} | {t['acc']} | {_pct(t['hit'], t['labels'])} | "
+            f"{_pct(t['hit'], t['acc'])} | {_pct(t['ind_ok'], t['ind'])} | {_pct(t['reg_ok'], t['reg'])} | "
+            f"{_pct(t['p_hit'], t['labels'])} | {_pct(t['p_hit'], t['peer'])} |")
+
+
 def run(args) -> int:
     data = default_dataset_dir()
     catalog = load_catalog()
@@ -222,14 +337,26 @@ def run(args) -> int:
     mb = len(text.encode()) / 1e6
     tp = [f"| seeds (3 files, {total_bytes / 1e3:.0f} KB) | {total_time:.2f} s | {total_bytes / 1e6 / total_time:.2f} MB/s |",
           f"| seeds ×{reps} ({mb:.1f} MB, one text) | {dt:.2f} s | {mb / dt:.2f} MB/s ({len(ex.candidates)} candidates) |"]
+    args.misses_corpus = [] if args.corpus_misses else None
+    corpus = corpus_section(args, lexicon, catalog)
     out = ["## Extraction against the curated default dataset", "",
            f"Accepted = confidence ≥ {args.min_confidence}. Recall and precision need value, unit, period and indicator "
            f"to equal a curated figure's, within {NEAR} characters of its quote.", "", *lines, "",
            "## Tables rebuilt cell for cell", "", *tables_lines, "", "## Throughput", "",
-           "| input | time | throughput |", "|---|---:|---:|", *tp, ""]
+           "| input | time | throughput |", "|---|---:|---:|", *tp, "",
+           "## The held-out corpus (benchmarks/corpus/extract): dev and test", "",
+           f"Accepted = confidence ≥ {args.min_confidence}, with an indicator and a period. A candidate matches a "
+           "label when their spans overlap and value and unit are equal in the canonical scale, and the period "
+           "too (open equals open). Indicator and region right: among the matched, where the label names one. "
+           "The regex peer is scored on value and unit only.", "", *corpus, ""]
     print("\n".join(out))
     OUT.mkdir(exist_ok=True)
     (OUT / "extract.md").write_text("\n".join(out), encoding="utf-8")
+    if args.corpus_misses:
+        with open(args.corpus_misses, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=["split", "doc", "type", "at", "text", "period", "indicator", "phrase"])
+            w.writeheader()
+            w.writerows(args.misses_corpus)
     if args.misses:
         with open(args.misses, "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=list(misses[0]) if misses else ["type"])
@@ -244,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-mb", type=float, default=8.0)
     ap.add_argument("--misses", help="write missed and unmatched figures to this CSV")
     ap.add_argument("--min-confidence", type=float, default=ACCEPT_CONFIDENCE)
+    ap.add_argument("--corpus-misses", help="write the held-out corpus's missed labels and wrong candidates here")
     return run(ap.parse_args(argv))
 
 
