@@ -40,13 +40,15 @@ def extract_command(
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
     from ..ingest import ACCEPT_CONFIDENCE, extract_file, load_lexicon, source_id_for
+    from ..ingest.extract.loading import fx_table
 
     min_confidence = ACCEPT_CONFIDENCE if min_confidence is None else min_confidence
     check_choice("--format", fmt, ("table", "json", "csv"))
     if from_review and not load:
         fail("--from-review loads a review file: add --load")
     ex = extract_file(report, max_bytes=int(max_mb * 1024 * 1024),
-                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year)
+                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year,
+                      fx=fx_table(store_path))  # money in 美元 converts as a load would convert it
     sid = source_id or source_id_for(ex.document)
     cands = ex.accepted(min_confidence) if accepted_only else ex.candidates
     if fmt == "json":

@@ -165,3 +165,22 @@ def test_fuzz_no_text_crashes_the_extractor(text):
 @given(st.text(max_size=200))
 def test_fuzz_any_unicode(text):
     extract(Document.from_text(text))
+
+
+def test_cli_converts_foreign_money_at_the_years_rate(tmp_path, monkeypatch):
+    # 亿美元 through the CLI came back with value null and unit 元: the exchange-rate table was not passed. Without
+    # a store the default dataset's rates apply, as a load would apply them
+    import csv as _csv
+
+    from sectorscope.ingest import default_dataset_dir
+
+    with open(default_dataset_dir() / "fx_rates.csv", encoding="utf-8") as fh:
+        usd = {int(r["year"]): float(r["cny_per_unit"]) for r in _csv.DictReader(fh) if r["currency"] == "USD"}
+    p = tmp_path / "r.txt"
+    p.write_text("成像设备进口报告\n2023年中国进口高端成像设备总额达48.7亿美元。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # no store here: the default store path does not exist
+    res = CliRunner().invoke(app, ["extract", str(p), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    (row,) = [json.loads(line) for line in res.stdout.splitlines() if "48.7" in line]
+    assert (row["unit_as_printed"], row["period"], row["unit"]) == ("亿美元", "2023", "元")
+    assert row["value"] == pytest.approx(48.7e8 * usd[2023], rel=1e-12)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ...store import Store, VintageSummary
 
-__all__ = ["load_extraction", "load_review", "source_id_for"]
+__all__ = ["fx_table", "load_extraction", "load_review", "source_id_for"]
 
 _LONG = {*REQUIRED, *OPTIONAL}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -44,18 +44,35 @@ def _title(doc: Document) -> str:
 def _fx(store: Store) -> tuple[FxTable, pd.DataFrame | None, pd.DataFrame | None]:
     """The store's FX table; on a store without one, the default dataset's (loaded with its source), so
     figures in 美元 convert the same way the default dataset's do."""
-    from ..dataset import default_dataset_dir
-    from ..reference_files import fx_rates_of, read_fx, read_sources
+    from ..reference_files import fx_rates_of
 
     if store.exists():
         rates = fx_rates_of(store.fx_rates().execute())
         if rates:
             return FxTable(rates), None, None
+    return _default_fx()
+
+
+def _default_fx() -> tuple[FxTable, pd.DataFrame, pd.DataFrame]:
+    from ..dataset import default_dataset_dir
+    from ..reference_files import fx_rates_of, read_fx, read_sources
+
     data = default_dataset_dir()
     sources, _ = read_sources(data / "sources.csv")
     fx = read_fx(data / "fx_rates.csv", list(sources["source_id"]))
     used = sources[sources["source_id"].isin(set(fx["source_id"]))]
     return FxTable(fx_rates_of(fx)), fx, used
+
+
+def fx_table(store_path: str | Path | None = None) -> FxTable:
+    """The exchange rates an extraction converts foreign money with (48.7亿美元 → 元 at its year's rate): the
+    store's at `store_path` when it holds some, else the default dataset's — the rates a load would use, so
+    what `extract` prints is what `extract --load` stores. The store is opened only when its file exists."""
+    if store_path is not None and Path(store_path).exists():
+        from ...store import Store
+
+        return _fx(Store(store_path))[0]
+    return _default_fx()[0]
 
 
 def _write(store: Store, rows: pd.DataFrame, doc: Document, *, file: str, source_id: str, title: str | None,
