@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ...monitor import Alert, dims_label
 from ..document import Section
 from ..words import column, section, table
-from .context import Context, as_text
+from .context import Context
 
 __all__ = ["alerts_section"]
 

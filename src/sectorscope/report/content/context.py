@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...model import DIMENSIONS, STATED, Catalog
-from ...present import indicator_name, period_label, qualifier_symbol, qualifier_word, significant, term, unit_label
+from ...present import (
+    indicator_name,
+    period_label,
+    qualifier_symbol,
+    qualifier_word,
+    significant,
+    term,
+    unit_label,
+)
 from ...store import Store
 from ..cite import Citations, blank
 
