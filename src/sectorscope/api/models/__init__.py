@@ -46,6 +46,10 @@ from .records import (
     RecordLine,
     RecordLinePage,
     RecordSource,
+    TradePartner,
+    TradePartnerList,
+    TradeProvince,
+    TradeProvinceList,
 )
 
 __all__ = [
@@ -90,6 +94,10 @@ __all__ = [
     "RecordLine",
     "RecordLinePage",
     "RecordSource",
+    "TradePartner",
+    "TradePartnerList",
+    "TradeProvince",
+    "TradeProvinceList",
     "Source",
     "SourceDetail",
     "SourceRef",

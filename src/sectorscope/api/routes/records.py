@@ -25,7 +25,7 @@ from ...errors import InputError
 from ...ingest import default_dataset_dir
 from ..convert import clean
 from ..deps import TEXT_PATTERN, ContextDep
-from ..models import AggregatePage, RecordBatchList, RecordLinePage
+from ..models import AggregatePage, RecordBatchList, RecordLinePage, TradePartnerList, TradeProvinceList
 from ..problems import ApiProblem, problem_responses
 from ..settings import ApiSettings
 
@@ -57,6 +57,10 @@ __all__ = [
     "concordance_path",
     "line_page",
     "lines",
+    "partner_list",
+    "partners",
+    "province_list",
+    "provinces",
     "router",
 ]
 
@@ -226,6 +230,41 @@ def batch_list(store: Store, dataset: str | None = None) -> dict:
 async def batches(ctx: ContextDep, dataset: Annotated[Dataset | None, Query(description="One dataset's batches "
                                                                                      "only")] = None) -> dict:
     return await ctx.read(lambda s: batch_list(s, dataset.value if dataset else None))
+
+
+# ---- names: the codes a line holds ------------------------------------------------------------------------
+
+def partner_list() -> dict:
+    """Every customs partner code the record layer knows, with its names (records/reference)."""
+    from ...records.reference import country_name, customs_partners
+
+    return {"partners": [
+        {"code": p.code, "name_zh": p.name_zh, "name_en": country_name(p.iso3, "en") if p.iso3 else None,
+         "iso3": p.iso3, "aliases_zh": list(p.aliases_zh), "kind": p.kind, "continent": p.continent}
+        for p in sorted(customs_partners().values(), key=lambda p: int(p.code))]}
+
+
+def province_list() -> dict:
+    """The 31 mainland provinces by their GB/T 2260 prefix (records/reference)."""
+    from ...records.reference import provinces as known
+
+    return {"provinces": [{"code": p.code, "name_zh": p.name_zh, "short_zh": p.short_zh}
+                          for p in sorted(known().values(), key=lambda p: p.code)]}
+
+
+@router.get("/records/partners", response_model=TradePartnerList, responses=problem_responses(503),
+            summary="The names of customs' partner codes (贸易伙伴编码): Chinese, English and ISO 3166 codes",
+            description="What a line's `partner_code` means, in customs' own Chinese (中国台湾 for 台澎金马关税区) and "
+                        "in English; residual regions (亚洲其他国家(地区)) have no ISO code. The same table the "
+                        "record formats check files against, so a code listed here is one a file may hold.")
+async def partners() -> dict:
+    return partner_list()
+
+
+@router.get("/records/provinces", response_model=TradeProvinceList, responses=problem_responses(503),
+            summary="The provinces a line's `province` names: GB/T 2260 two-digit codes and Chinese names")
+async def provinces() -> dict:
+    return province_list()
 
 
 # ---- lines ---------------------------------------------------------------------------------------------
