@@ -276,7 +276,7 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
     import ibis
 
     from ...errors import UsageError
-    from ...records import LINE_SCHEMA, figure_lines, filter_lines, open_lines
+    from ...records import LINE_SCHEMA, figure_lines, filter_lines, matching_lines
 
     order = ["batch_id", "line_no"]
     columns = [*LINE_SCHEMA.names, *(["share"] if figure is not None else [])]
@@ -286,12 +286,11 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
             if not int(obs.filter(obs.obs_id == figure).count().execute()):
                 raise ApiProblem(404, "no-such-observation", f"no figure with id {figure}; /api/observations lists them")
             try:
-                base = figure_lines(store, figure, con)
+                t = filter_lines(figure_lines(store, figure, con), **filters)
             except UsageError as exc:
                 raise ApiProblem(422, "not-from-records", str(exc)) from None
         else:
-            base = open_lines(store, dataset, con)
-        t = filter_lines(base, **filters)
+            t = matching_lines(store, dataset, con, **filters)  # only the files the filters can match
         total = int(con.execute(t.count()))
         # the page's keys first (two columns to sort), then its lines by key range: a batch's lines in the page
         # are the matching ones between its first and last line number there, and the ranges let the engine
