@@ -136,9 +136,12 @@ def lines_command(
 
     check_choice("--format", fmt, _FORMATS)
     st = open_store(store)
-    wanted = {"hs": hs, "flow": flow, "year": year, "month": month, "partner": partner, "batch": batch}
-    t = filter_lines(figure_lines(st, figure, connect(engine)), **wanted) if figure is not None else \
-        matching_lines(st, dataset, connect(engine), root=root, **wanted)
+    if figure is not None:
+        t = filter_lines(figure_lines(st, figure, connect(engine)), hs=hs, flow=flow, year=year, month=month,
+                         partner=partner, batch=batch)
+    else:  # only the files the filters can match
+        t = matching_lines(st, dataset, connect(engine), root=root, hs=hs, flow=flow, year=year, month=month,
+                           partner=partner, batch=batch)
     columns = (*LINE_COLUMNS, "share") if figure is not None else LINE_COLUMNS
     rows = t.order_by(["batch_id", "line_no"]).select(*columns).limit(limit, offset=offset).to_pyarrow().to_pylist()
     if fmt != "table":
