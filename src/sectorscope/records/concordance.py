@@ -286,7 +286,7 @@ def materialised(expr: ir.Table, con: BaseBackend | None = None) -> ir.Table:
         return con.table(name)
     name = f"_sectorscope_kept_{uuid.uuid4().hex[:16]}"
     if engine == "pyspark":
-        frame = con._session.sql(con.compile(expr)).cache()  # type: ignore[attr-defined]
+        frame = con._session.sql(con.compile(expr)).cache()
         frame.count()  # computed now, as on DuckDB (Spark's cache fills at the first action)
         frame.createOrReplaceTempView(name)
         table = con.table(name)
@@ -301,7 +301,7 @@ def materialised(expr: ir.Table, con: BaseBackend | None = None) -> ir.Table:
 
 def _drop_kept(con: BaseBackend, name: str) -> None:
     if getattr(con, "name", "") == "pyspark":
-        session = con._session  # type: ignore[attr-defined]
+        session = con._session
         session.table(name).unpersist()
         session.catalog.dropTempView(name)
     else:
