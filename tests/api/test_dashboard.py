@@ -456,7 +456,7 @@ def test_trade_figures_equal_the_api(page, dash, shots):
     """The trade view of 成像仪: imports, exports, balance and growth by year and by quarter (the table's cells
     and the chart's bars are the records figures of the API, each in its display unit), the import sources of
     the latest year (partners stacked, the top-3 combined share apart), import dependence, and unit values."""
-    from sectorscope.present import quantity
+    from sectorscope.present import period_label, quantity
 
     market = "成像仪"
     figs = api_figures(dash, subject=market)
@@ -484,6 +484,12 @@ def test_trade_figures_equal_the_api(page, dash, shots):
         for stack, oid, v in bars:
             assert stack == {"imports_value": "import", "exports_value": "export"}[flows[oid]["indicator"]]
             assert v == pytest.approx(flows[oid]["value"] / factor, rel=1e-12)
+        # each row's period as a reader writes it (2025年第1季度), the store's code kept in data-period
+        periods = page.eval_on_selector_all("[data-testid=trade-table] tr[data-period]",
+                                            "rows => rows.map(r => [r.dataset.period, r.cells[1].textContent])")
+        assert periods and {code for code, _ in periods} == {o["period"] for o in want.values()}
+        assert all(text == period_label(code, "zh") for code, text in periods)
+        assert grain == "year" or any("季度" in text for _, text in periods)
         shoot(page, shots, f"trade-{market}-{grain}")
     # the reports' own trade figures, as printed
     stated = {o["obs_id"] for o in figs if o["kind"] == "stated" and o["indicator"] in TRADE_FLOWS}
@@ -535,6 +541,18 @@ def test_trade_figures_equal_the_api(page, dash, shots):
         o = next(x for x in figs if x["obs_id"] == oid)
         assert (float(value), text) == (o["value"], quantity(o["value"], o["unit"], lang="zh"))
     no_problems(page)
+    page.watch.assert_clean()
+
+
+def test_the_english_page_writes_periods_in_english(page, dash):
+    """The same periods, worded by the glossary the report uses: Q1 2025 in English, never a code or Chinese."""
+    from sectorscope.present import period_label
+
+    open_view(page, dash, "?lang=en&market=成像仪&view=trade&grain=quarter", "#trade-chart[data-grain=quarter] canvas")
+    periods = page.eval_on_selector_all("[data-testid=trade-table] tr[data-period]",
+                                        "rows => rows.map(r => [r.dataset.period, r.cells[1].textContent])")
+    assert periods and all(text == period_label(code, "en") for code, text in periods)
+    assert all(re.fullmatch(r"Q[1-4] \d{4}", text) for _, text in periods)
     page.watch.assert_clean()
 
 

@@ -61,6 +61,10 @@ def test_health_and_catalog(server, library):
     ({"period": "2025", "status": "forecast"}, {"period": "2025", "status": "forecast"}),
     ({"source": "seed-001", "indicator": "market_size"}, {"source_id": "seed-001", "indicator": "market_size"}),
     ({"status": "derived"}, {"status": "derived"}),
+    ({"kind": "stated", "subject": "成像仪"}, {"kind": "stated", "subject": "成像仪"}),
+    ({"kind": "model_forecast"}, {"kind": "model_forecast"}),
+    ({"kind": "derived", "method": "records"}, {"kind": "derived", "method": "records"}),
+    ({"method": "records", "indicator": "import_source_share"}, {"method": "records", "indicator": "import_source_share"}),
 ])
 def test_filters_equal_the_library(server, library, params, kw):
     items = all_pages(server.client, params, 10_000)
@@ -72,6 +76,19 @@ def test_filters_equal_the_library(server, library, params, kw):
         assert it["value"] == (None if pd.isna(w["value"]) else float(w["value"]))
         assert (it["indicator"], it["period"], it["source_id"], it["quote"]) == \
                (w["indicator"], w["period"], w["source_id"], None if pd.isna(w["quote"]) else w["quote"])
+
+
+def test_kind_and_method_split_the_figures(server, library):
+    # the figures computed from customs lines are exactly kind=derived&method=records; every figure has one kind
+    records = {i["obs_id"] for i in all_pages(server.client, {"method": "records"}, 10_000)}
+    assert records and records == lib_ids(library, kind="derived", method="records")
+    kinds = [{i["obs_id"] for i in all_pages(server.client, {"kind": k, "subject": "成像仪"}, 10_000)}
+             for k in ("stated", "derived", "model_forecast", "scenario_projection", "tier_summary", "assessment")]
+    assert sum(len(k) for k in kinds) == len(set().union(*kinds)) == len(lib_ids(library, subject="成像仪"))
+    # /api/derived narrows by both too: its records figures are the same ids
+    derived = server.client.get("/api/derived", params={"method": "records", "limit": 1000}).json()
+    assert {x["observation"]["obs_id"] for x in derived["items"]} <= records and derived["items"]
+    assert server.client.get("/api/derived", params={"kind": "stated"}).json()["items"] == []
 
 
 def test_as_of_vintage_and_date(server, library):
@@ -250,6 +267,8 @@ def test_alerts_equal_evaluate_alerts(server, library):
     ("/api/observations?as_of=2025-02-30", 400, "neither a vintage"),
     ("/api/observations?period=25", 422, "query.period"),
     ("/api/observations?status=guess", 422, "query.status"),
+    ("/api/observations?kind=guess", 422, "query.kind"),
+    ("/api/observations?method=%00x", 422, "query.method"),
     ("/api/observations?limit=100000", 422, "query.limit"),
     ("/api/observations?format=xml", 422, "query.format"),
     ("/api/observations?subject=%00x", 422, "query.subject"),

@@ -342,3 +342,27 @@ def test_the_lines_behind_a_derived_figure(tmp_path):
     finally:
         srv.stop()
 
+
+
+def test_the_names_of_partner_and_province_codes(loaded):
+    """Every partner code and province a line holds is named by the reference routes, in both languages where
+    the code is a country; a partner's ISO code filters the same lines as its customs code."""
+    client = loaded.server.client
+    partners = {p["code"]: p for p in client.get("/api/records/partners").json()["partners"]}
+    provinces = {p["code"]: p for p in client.get("/api/records/provinces").json()["provinces"]}
+    codes = set(loaded.lines["partner_code"].drop_null().to_pylist())
+    assert codes and codes <= set(partners)
+    assert set(loaded.lines["province"].drop_null().to_pylist()) <= set(provinces) and len(provinces) == 31
+    assert (provinces["11"]["name_zh"], provinces["11"]["short_zh"]) == ("北京市", "北京")
+    jp = partners["116"]
+    assert (jp["name_zh"], jp["name_en"], jp["iso3"], jp["kind"]) == ("日本", "Japan", "JPN", "country")
+    tw = next(p for p in partners.values() if p["iso3"] == "TWN")
+    assert tw["name_zh"] == "中国台湾" and "台澎金马关税区" in tw["aliases_zh"]
+    residual = [p for p in partners.values() if p["kind"] == "residual"]
+    assert residual and all(p["iso3"] is None and p["name_en"] is None for p in residual)
+    # the line's own iso3 agrees with the table, and either code filters the same lines
+    pairs = set(zip(loaded.lines["partner_code"].to_pylist(), loaded.lines["partner_iso3"].to_pylist(), strict=True))
+    assert all(partners[c]["iso3"] == iso for c, iso in pairs if c is not None)
+    by_code = client.get("/api/records/lines", params={"partner": "116", "limit": 1}).json()["total"]
+    by_iso = client.get("/api/records/lines", params={"partner": "JPN", "limit": 1}).json()["total"]
+    assert by_code == by_iso > 0

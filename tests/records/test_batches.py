@@ -354,3 +354,21 @@ def test_a_load_killed_half_way_leaves_a_readable_store_and_no_visible_lines(tmp
     assert [p for p in tree(root) if "/b2_" in p] == []
     # the batch id is free again: the killed load committed nothing
     assert load_batch(again, meta("b2"), chunks([line("b2")])).vintage_id == 2
+
+
+def test_chunks_in_any_order_become_about_one_file_a_cell(tmp_path):
+    # generated lines come month after month across hundreds of cells, in small chunks: the load sorts them by
+    # cell, so the files are the cells (a few more where DuckDB's two threads split a cell), not several a cell
+    from sectorscope.records import generate_lines
+    from sectorscope.store import record_manifest
+
+    con = connect("duckdb")
+    store = Store(tmp_path / "s.duckdb")
+    m = BatchMeta(batch_id="g", dataset="customs_cn", source_file="generate_lines", sha256="0" * 64,
+                  publisher="sectorscope generator", hs_edition="HS2022", currency="USD",
+                  grain=("commodity", "partner", "province", "trade_mode"), period_kind="monthly")
+    summary = load_batch(store, m, generate_lines(con, 60_000, batch_id="g").to_pyarrow_batches(chunk_size=2_000))
+    files = record_manifest.current_files(store, "customs_cn", None)
+    cells = files.groupby(["year", "month", "hs_chapter", "flow"]).size()
+    assert summary.n_lines == 60_000 and len(cells) > 300
+    assert len(files) <= len(cells) + 16  # was 8 files a cell in the stream's order

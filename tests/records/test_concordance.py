@@ -147,3 +147,29 @@ def test_materialised_keeps_equal_expressions_once_and_at_most_sixteen_per_conne
         materialised(base.mutate(k=ibis.literal(k)), con)
     assert kept() == 16
     assert materialised(base) is base  # a memtable is bound to no engine: nothing to keep it on
+
+
+def test_materialised_on_spark_is_a_cached_view_kept_once_and_at_most_sixteen(spark_backend):
+    # on Spark too the indicators share one summary: a cached DataFrame under a temporary view, computed now
+    import ibis
+
+    from sectorscope.records.concordance import materialised
+
+    con = spark_backend
+    base = con.create_view("kept_test_base", ibis.memtable({"a": [1, 2, 2]}), overwrite=True)
+    session = con._session
+
+    def kept() -> list[str]:
+        names = [t.name for t in session.catalog.listTables() if t.name.startswith("_sectorscope_kept_")]
+        assert all(session.catalog.isCached(n) for n in names)
+        return names
+
+    before = set(kept())
+    first = materialised(base.group_by("a").aggregate(n=base.count()), con)
+    again = materialised(base.group_by("a").aggregate(n=base.count()), con)
+    name = first.get_name().split(".")[-1]
+    assert name == again.get_name().split(".")[-1] and set(kept()) - before == {name}
+    assert sorted(con.to_pyarrow(again).to_pylist(), key=lambda r: r["a"]) == [{"a": 1, "n": 1}, {"a": 2, "n": 2}]
+    for k in range(20):
+        materialised(base.mutate(k=ibis.literal(k)), con)
+    assert len(kept()) == 16 and name not in kept()  # the oldest dropped and uncached

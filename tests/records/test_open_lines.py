@@ -13,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sectorscope.errors import UsageError
-from sectorscope.records.batches import default_root, line_files, load_batch, open_lines
+from sectorscope.records import batches
+from sectorscope.records.batches import (
+    default_root,
+    filter_lines,
+    line_files,
+    load_batch,
+    matching_lines,
+    open_lines,
+)
 from sectorscope.records.engine import connect
 from sectorscope.records.schema import LINE_SCHEMA, BatchMeta
 from sectorscope.store import Store
@@ -151,3 +159,33 @@ def test_duckdb_does_not_keep_the_files_it_reads(store):
     con = connect("duckdb")
     open_lines(store, "customs_cn", con)
     assert con.raw_sql("SELECT current_setting('enable_external_file_cache')").fetchone()[0] is False
+
+
+def _ids(t) -> list[int]:
+    return sorted(r["line_no"] for r in t.select("line_no").to_pyarrow().to_pylist())
+
+
+@settings(max_examples=40, deadline=None)
+@given(hs=st.none() | st.sampled_from(["8", "85", "8501", "85.01", "850110", "9031", "09", "0", "x5", "90.31.80"]),
+       flow=st.none() | st.sampled_from(["import", "export"]), year=st.none() | st.sampled_from([2024, 2025, 2023]),
+       month=st.none() | st.integers(1, 3))
+def test_matching_lines_are_the_filtered_lines_read_from_fewer_files(store, hs, flow, year, month):
+    # the CLI's and the API's line listings: the same lines as filtering everything, from the cells that can match
+    con = connect("duckdb")
+    wanted = {"hs": hs, "flow": flow, "year": year, "month": month}
+    assert _ids(matching_lines(store, "customs_cn", con, **wanted)) == \
+        _ids(filter_lines(open_lines(store, "customs_cn", con), **wanted))
+
+
+def test_a_chapter_month_and_flow_open_only_their_cell(store, monkeypatch):
+    opened: list[Path] = []
+
+    def spy(*args, **kwargs):
+        files = line_files(*args, **kwargs)
+        opened.extend(files)
+        return files
+
+    monkeypatch.setattr(batches, "line_files", spy)
+    t = matching_lines(store, "customs_cn", connect("duckdb"), hs="8501.10", flow="import", year=2025, month=1)
+    assert _ids(t) == [6, 7]  # 85011010 and 85011091, the two lines of the cell
+    assert cells_of(opened) == {("import", 2025, 1, "85")}

@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..model import DIMENSIONS, PERIOD_PATTERN, STATUSES
+from ..model import DIMENSIONS, KINDS, PERIOD_PATTERN, STATUSES
 from .pool import Runner, readers_turn
 from .problems import ApiProblem, Scrubber
 from .security import TokenRecord
@@ -102,6 +102,24 @@ def filters(
 
 
 FiltersDep = Annotated[Filters, Depends(filters)]
+
+
+def figure_filters(
+    f: FiltersDep,
+    kind: Annotated[str | None, Query(pattern="^(" + "|".join(KINDS) + ")$",
+                                      description="What the figure is: stated (a source says it), derived, "
+                                                  "model_forecast, scenario_projection, tier_summary, assessment.")] = None,
+    method: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN,
+                                        description="How a derived figure or forecast was made, as its `method` "
+                                                    "says: records (computed from customs lines), formula, "
+                                                    "ets, …")] = None,
+) -> Filters:
+    """The listings of figures themselves (/observations, /derived) also filter on kind and method: the
+    figures computed from customs lines are kind=derived&method=records."""
+    return replace(f, kind=kind, method=method)
+
+
+FigureFiltersDep = Annotated[Filters, Depends(figure_filters)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `sectorscope token create --name NAME`.")
 

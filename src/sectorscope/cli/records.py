@@ -132,13 +132,16 @@ def lines_command(
     fmt: FormatOpt = "table",
 ) -> None:
     """The current lines of a record set, filtered and paged (the lines behind a figure)."""
-    from ..records import connect, figure_lines, filter_lines, open_lines
+    from ..records import connect, figure_lines, filter_lines, matching_lines
 
     check_choice("--format", fmt, _FORMATS)
     st = open_store(store)
-    t = figure_lines(st, figure, connect(engine)) if figure is not None else \
-        open_lines(st, dataset, connect(engine), root=root)
-    t = filter_lines(t, hs=hs, flow=flow, year=year, month=month, partner=partner, batch=batch)
+    if figure is not None:
+        t = filter_lines(figure_lines(st, figure, connect(engine)), hs=hs, flow=flow, year=year, month=month,
+                         partner=partner, batch=batch)
+    else:  # only the files the filters can match
+        t = matching_lines(st, dataset, connect(engine), root=root, hs=hs, flow=flow, year=year, month=month,
+                           partner=partner, batch=batch)
     columns = (*LINE_COLUMNS, "share") if figure is not None else LINE_COLUMNS
     rows = t.order_by(["batch_id", "line_no"]).select(*columns).limit(limit, offset=offset).to_pyarrow().to_pylist()
     if fmt != "table":

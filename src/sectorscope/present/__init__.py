@@ -11,6 +11,7 @@ catalog.
     figure(printed="560", unit_printed="亿元", qualifier="at_least")   # ≥560亿元
     quantity(76_950_000_000, "元")                                    # 769.5亿元
     interval(0.31, 0.33, digits=2, sign=True)                        # [+0.31, +0.33]
+    period_label("2025-01/2025-05", "en")                            # Jan–May 2025
     term("reading", "shortage", "en")                                # shortage
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         significant,
         step_of,
     )
+    from .periods import period_form, period_label
     from .served import served_glossary
     from .units import canonical_unit_of, column_unit, own_unit, scaled, scales
     from .wording import (
@@ -74,6 +76,8 @@ __all__ = [
     "number",
     "own_unit",
     "percent",
+    "period_form",
+    "period_label",
     "plain",
     "qualified",
     "qualifier_name",
@@ -115,6 +119,8 @@ _HOME = {
     "number": "numbers",
     "own_unit": "units",
     "percent": "numbers",
+    "period_form": "periods",
+    "period_label": "periods",
     "plain": "numbers",
     "qualified": "figures",
     "qualifier_name": "wording",

@@ -113,8 +113,8 @@ def format_for_path(path: str | Path) -> str:
 # ---- the export ------------------------------------------------------------------------------------
 def export_query(store: Store, path: str | Path, *, fmt: str | None = None, as_of: AsOf = None,
                  indicator: str | list[str] | None = None, status: str | None = None, period: str | None = None,
-                 source_id: str | None = None, excel: bool = True, sdmx_version: str = "2.0",
-                 **dims: str | None) -> ExportSummary:
+                 source_id: str | None = None, kind: str | list[str] | None = None, method: str | None = None,
+                 excel: bool = True, sdmx_version: str = "2.0", **dims: str | None) -> ExportSummary:
     """Write the figures `Store.query` returns for these filters to `path`, in the order `sectorscope
     query` lists them. `fmt` is csv, parquet or sdmx-csv (default: from the file name, see
     `format_for_path`); `excel` applies to csv, `sdmx_version` ("2.0" or "1.0") to sdmx-csv."""
@@ -123,7 +123,8 @@ def export_query(store: Store, path: str | Path, *, fmt: str | None = None, as_o
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "sdmx-csv" and sdmx_version not in SDMX_VERSIONS:
         raise InputError(f"unknown SDMX-CSV version {sdmx_version!r}; choose 2.0 (read by sdmx1) or 1.0")
-    query = store.query(as_of, indicator=indicator, status=status, period=period, source_id=source_id, **dims)
+    query = store.query(as_of, indicator=indicator, status=status, period=period, source_id=source_id, kind=kind,
+                        method=method, **dims)
     t = _fetch(store, query).order_by(list(EXPORT_ORDER))
     vid = store.resolve(as_of)
     target = prepare_target(path)  # after the query, so a bad store or filter creates no folder

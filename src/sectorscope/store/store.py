@@ -277,16 +277,16 @@ class Store:
 
     def query(self, as_of: AsOf = None, *, indicator: str | list[str] | None = None, status: str | None = None,
               period: str | None = None, source_id: str | None = None, kind: str | list[str] | None = None,
-              **dims: str | None) -> ir.Table:
-        """Observations filtered on indicator, status, period, source, kind (one or several of KINDS) and any
-        dimension."""
+              method: str | None = None, **dims: str | None) -> ir.Table:
+        """Observations filtered on indicator, status, period, source, kind (one or several of KINDS), method
+        (how a derived figure or forecast was made: records, formula, ets…) and any dimension."""
         unknown = set(dims) - set(DIMENSIONS)
         if unknown:
             raise StoreError(f"unknown dimension(s) {sorted(unknown)}; dimensions are {', '.join(DIMENSIONS)}")
         kinds = None if kind is None else [kind] if isinstance(kind, str) else list(kind)
         if kinds is not None and not set(kinds) <= set(KINDS):
             raise StoreError(f"unknown kind(s) {sorted(set(kinds) - set(KINDS))}; kinds are {', '.join(KINDS)}")
-        keyed = {"period": period, "source_id": source_id, **dims}
+        keyed = {"period": period, "source_id": source_id, "method": method, **dims}
 
         def narrow(t: ir.Table) -> ir.Table:
             if indicator is not None:

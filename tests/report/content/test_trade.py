@@ -59,7 +59,7 @@ def test_flows_are_the_stored_figures_each_cited(sections, records_figures):
 
 @pytest.mark.parametrize(("subject", "indicator", "item", "period", "stated"), [
     ("成像仪", "进口额", "高端成像设备", "2023", "343.2亿元"),        # seed-004: 48.7亿美元 at 2023's rate
-    ("缩微机械", "出口额同比增长率", "微型电机类商品", "2025Q1", "-7.4%"),  # seed-000 §1.1
+    ("缩微机械", "出口额同比增长率", "微型电机类商品", "2025年第1季度", "-7.4%"),  # seed-000 §1.1: 2025Q1
 ])
 def test_the_seeds_customs_statements_stand_beside_what_the_lines_give(sections, subject, indicator, item, period,
                                                                         stated):

@@ -46,6 +46,10 @@ from .records import (
     RecordLine,
     RecordLinePage,
     RecordSource,
+    TradePartner,
+    TradePartnerList,
+    TradeProvince,
+    TradeProvinceList,
 )
 
 __all__ = [
@@ -94,6 +98,10 @@ __all__ = [
     "SourceDetail",
     "SourceRef",
     "Str",
+    "TradePartner",
+    "TradePartnerList",
+    "TradeProvince",
+    "TradeProvinceList",
     "TrlAssessmentIn",
     "TrlList",
     "TrlRow",

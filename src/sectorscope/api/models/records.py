@@ -27,6 +27,10 @@ __all__ = [
     "RecordLine",
     "RecordLinePage",
     "RecordSource",
+    "TradePartner",
+    "TradePartnerList",
+    "TradeProvince",
+    "TradeProvinceList",
 ]
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -145,3 +149,36 @@ class AggregatePage(ApiModel):
     items: list[dict[str, str | int | float | bool | None]] = Field(
         description="The rows, each with every column of `columns`: decimal columns as exact decimal text, double "
                     "columns as JSON numbers (null where the ratio has no divisor)")
+
+
+class TradePartner(ApiModel):
+    """A China Customs partner code (贸易伙伴编码) and how to name it: customs' own Chinese name, the English name
+    of its ISO 3166-1 country (none for residual regions such as 亚洲其他国家(地区)), the names a file may give
+    it instead (aliases), and what it is."""
+
+    code: str = Field(description="Customs' partner code: the `partner_code` of a line, and a value of the lines' "
+                                  "`partner` filter")
+    name_zh: str
+    name_en: str | None
+    iso3: str | None = Field(description="ISO 3166-1 alpha-3 (also accepted by the `partner` filter); null for a "
+                                         "residual region, 'unknown' or an organisation")
+    aliases_zh: list[str]
+    kind: Literal["country", "territory", "residual", "unknown", "org"]
+    continent: str
+
+
+class TradePartnerList(ApiModel):
+    partners: list[TradePartner]
+
+
+class TradeProvince(ApiModel):
+    """A mainland province as the lines' `province` holds it: the two-digit GB/T 2260 prefix of customs'
+    注册地编码, with its full and short Chinese names."""
+
+    code: str = Field(description="GB/T 2260 two-digit prefix: the `province` of a line and of the lines' filter")
+    name_zh: str
+    short_zh: str
+
+
+class TradeProvinceList(ApiModel):
+    provinces: list[TradeProvince]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ..deps import AsOf, ContextDep, FiltersDep, WriterDep
+from ..deps import AsOf, ContextDep, FigureFiltersDep, WriterDep
 from ..models import DerivedList, ElasticityList, IndexList, TrlAssessmentIn, TrlList, VintageWritten
 from ..problems import problem_responses
 from ..views import analytics as views
@@ -28,7 +28,7 @@ Reads = problem_responses(400, 404, 422, 503)
 
 @router.get("/derived", response_model=DerivedList, responses=Reads,
             summary="Derived figures with their lineage: formula, method, interval, and the figures they read")
-async def derived(ctx: ContextDep, f: FiltersDep, as_of: AsOf = None,
+async def derived(ctx: ContextDep, f: FigureFiltersDep, as_of: AsOf = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 500,
                   after: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> dict:
     return await ctx.read(lambda s: views.derived(s, f, as_of, limit=limit, after=after))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from ..deps import AsOf, ContextDep, FiltersDep
+from ..deps import AsOf, ContextDep, FigureFiltersDep
 from ..models import ObservationDetail, ObservationPage
 from ..problems import problem_responses
 from ..views import observations as views
@@ -54,7 +54,7 @@ MAX_ID = 2**62
                 "default (BOM, formula-guarded text); `excel=false` gives plain UTF-8 for programs.",
 )
 async def observations(
-    request: Request, ctx: ContextDep, f: FiltersDep, as_of: AsOf = None,
+    request: Request, ctx: ContextDep, f: FigureFiltersDep, as_of: AsOf = None,
     format: Annotated[Format, Query(description="json (paged) or a download: csv, parquet, sdmx-csv")] = Format.json,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Figures per JSON page (at most the "
                                        "server's max page, 10 000 by default)")] = None,

@@ -25,7 +25,7 @@ from ...errors import InputError
 from ...ingest import default_dataset_dir
 from ..convert import clean
 from ..deps import TEXT_PATTERN, ContextDep
-from ..models import AggregatePage, RecordBatchList, RecordLinePage
+from ..models import AggregatePage, RecordBatchList, RecordLinePage, TradePartnerList, TradeProvinceList
 from ..problems import ApiProblem, problem_responses
 from ..settings import ApiSettings
 
@@ -57,6 +57,10 @@ __all__ = [
     "concordance_path",
     "line_page",
     "lines",
+    "partner_list",
+    "partners",
+    "province_list",
+    "provinces",
     "router",
 ]
 
@@ -228,6 +232,41 @@ async def batches(ctx: ContextDep, dataset: Annotated[Dataset | None, Query(desc
     return await ctx.read(lambda s: batch_list(s, dataset.value if dataset else None))
 
 
+# ---- names: the codes a line holds ------------------------------------------------------------------------
+
+def partner_list() -> dict:
+    """Every customs partner code the record layer knows, with its names (records/reference)."""
+    from ...records.reference import country_name, customs_partners
+
+    return {"partners": [
+        {"code": p.code, "name_zh": p.name_zh, "name_en": country_name(p.iso3, "en") if p.iso3 else None,
+         "iso3": p.iso3, "aliases_zh": list(p.aliases_zh), "kind": p.kind, "continent": p.continent}
+        for p in sorted(customs_partners().values(), key=lambda p: int(p.code))]}
+
+
+def province_list() -> dict:
+    """The 31 mainland provinces by their GB/T 2260 prefix (records/reference)."""
+    from ...records.reference import provinces as known
+
+    return {"provinces": [{"code": p.code, "name_zh": p.name_zh, "short_zh": p.short_zh}
+                          for p in sorted(known().values(), key=lambda p: p.code)]}
+
+
+@router.get("/records/partners", response_model=TradePartnerList, responses=problem_responses(503),
+            summary="The names of customs' partner codes (贸易伙伴编码): Chinese, English and ISO 3166 codes",
+            description="What a line's `partner_code` means, in customs' own Chinese (中国台湾 for 台澎金马关税区) and "
+                        "in English; residual regions (亚洲其他国家(地区)) have no ISO code. The same table the "
+                        "record formats check files against, so a code listed here is one a file may hold.")
+async def partners() -> dict:
+    return partner_list()
+
+
+@router.get("/records/provinces", response_model=TradeProvinceList, responses=problem_responses(503),
+            summary="The provinces a line's `province` names: GB/T 2260 two-digit codes and Chinese names")
+async def provinces() -> dict:
+    return province_list()
+
+
 # ---- lines ---------------------------------------------------------------------------------------------
 
 def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int, offset: int,
@@ -237,7 +276,7 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
     import ibis
 
     from ...errors import UsageError
-    from ...records import LINE_SCHEMA, figure_lines, filter_lines, open_lines
+    from ...records import LINE_SCHEMA, figure_lines, filter_lines, matching_lines
 
     order = ["batch_id", "line_no"]
     columns = [*LINE_SCHEMA.names, *(["share"] if figure is not None else [])]
@@ -247,12 +286,11 @@ def line_page(store: Store, dataset: str, filters: dict[str, Any], *, limit: int
             if not int(obs.filter(obs.obs_id == figure).count().execute()):
                 raise ApiProblem(404, "no-such-observation", f"no figure with id {figure}; /api/observations lists them")
             try:
-                base = figure_lines(store, figure, con)
+                t = filter_lines(figure_lines(store, figure, con), **filters)
             except UsageError as exc:
                 raise ApiProblem(422, "not-from-records", str(exc)) from None
         else:
-            base = open_lines(store, dataset, con)
-        t = filter_lines(base, **filters)
+            t = matching_lines(store, dataset, con, **filters)  # only the files the filters can match
         total = int(con.execute(t.count()))
         # the page's keys first (two columns to sort), then its lines by key range: a batch's lines in the page
         # are the matching ones between its first and last line number there, and the ranges let the engine

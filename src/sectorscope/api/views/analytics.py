@@ -18,7 +18,10 @@ def derived(store: Store, f: Filters, as_of: str | None, *, limit: int, after: i
     vid = resolve(store, as_of)
     at = vid if vid is not None else as_of  # nothing loaded by then: the store answers empty
     check_filters(store, f)
-    t = store.query(at, **{**f.query_kwargs(), "kind": [DERIVED, TIER_SUMMARY, ASSESSMENT], "status": "derived"})
+    kinds = [k for k in (DERIVED, TIER_SUMMARY, ASSESSMENT) if f.kind in (None, k)]  # a kind asked for narrows
+    if not kinds:  # kind=stated or a forecast kind: none of those is a derived figure
+        return {"vintage_id": vid, "count": 0, "items": []}
+    t = store.query(at, **{**f.query_kwargs(), "kind": kinds, "status": "derived"})
     if after is not None:
         t = t.filter(t.obs_id > after)
     frame = t.order_by("obs_id").limit(limit).select(*OBSERVATION_FIELDS).execute()

@@ -53,17 +53,20 @@ PRINTED_COLUMNS = ("value", "value_high", "qualifier", "unit", "value_as_printed
 
 @dataclass
 class Filters:
-    """The filters of an observation query: indicator (any of), every dimension, period, source, status."""
+    """The filters of an observation query: indicator (any of), every dimension, period, source, status, and
+    for the figures' own listings kind (stated, derived, model_forecast…) and method (records, formula…)."""
 
     indicator: list[str] = field(default_factory=list)
     dims: dict[str, str] = field(default_factory=dict)
     period: str | None = None
     source: str | None = None
     status: str | None = None
+    kind: str | None = None
+    method: str | None = None
 
     def query_kwargs(self) -> dict:
         return {"indicator": self.indicator or None, "period": self.period, "source_id": self.source,
-                "status": self.status, **self.dims}
+                "status": self.status, "kind": self.kind, "method": self.method, **self.dims}
 
     def slots(self) -> dict[str, str]:
         """The filter values by name, as the parameters of a compiled query (QUERIES): `indicator0`, … for the
@@ -71,8 +74,8 @@ class Filters:
         query's shape; `from_slots` gives the filters back."""
         out = {f"indicator{i}": code for i, code in enumerate(self.indicator)}
         out.update(self.dims)
-        out.update({k: v for k, v in (("period", self.period), ("source_id", self.source), ("status", self.status))
-                    if v is not None})
+        out.update({k: v for k, v in (("period", self.period), ("source_id", self.source), ("status", self.status),
+                                      ("kind", self.kind), ("method", self.method)) if v is not None})
         return out
 
     @classmethod
@@ -80,13 +83,15 @@ class Filters:
         """The filters of `slots` (Filters.slots); names that are not filters are left out."""
         inds = [slots[f"indicator{i}"] for i in range(len(slots)) if f"indicator{i}" in slots]
         return cls(indicator=inds, dims={d: slots[d] for d in DIMENSIONS if d in slots}, period=slots.get("period"),
-                   source=slots.get("source_id"), status=slots.get("status"))
+                   source=slots.get("source_id"), status=slots.get("status"), kind=slots.get("kind"),
+                   method=slots.get("method"))
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as query parameters (for `next` links)."""
         out = [("indicator", i) for i in self.indicator]
         out += [(k, v) for k, v in self.dims.items()]
-        out += [(k, v) for k, v in (("period", self.period), ("source", self.source), ("status", self.status)) if v]
+        out += [(k, v) for k, v in (("period", self.period), ("source", self.source), ("status", self.status),
+                                    ("kind", self.kind), ("method", self.method)) if v]
         return out
 
 
@@ -111,7 +116,12 @@ def resolve(store: Store, as_of: str | None) -> int | None:
 def query_of(store: Store, at: int | str | None, slots: Mapping[str, Any], **extra: Any) -> ir.Table:
     """`Store.query` with the filters of `slots` (Filters.slots): the one definition of a filtered read,
     compiled once per shape by QUERIES."""
-    return store.query(at, **Filters.from_slots(slots).query_kwargs(), **extra)
+    kw = {**Filters.from_slots(slots).query_kwargs(), **extra}
+    # one kind asked for is a parameter of the compiled query (its value a placeholder while compiling, which
+    # Store.query would refuse as no kind): filtered here; the API's pattern has checked it against KINDS
+    kind = kw.pop("kind") if isinstance(kw.get("kind"), str) else None
+    t = store.query(at, **kw)
+    return t if kind is None else t.filter(t.kind == kind)
 
 
 def json_items(t: ir.Table) -> ir.Table:

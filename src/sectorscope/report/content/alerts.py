@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ...monitor import Alert, dims_label
 from ..document import Section
 from ..words import column, section, table
-from .context import Context, as_text
+from .context import Context
 
 __all__ = ["alerts_section"]
 
@@ -22,7 +22,7 @@ def alerts_section(ctx: Context, alerts: Sequence[Alert]) -> Section:
     for a in alerts:
         ids = [int(i) for i in (a.obs_id, a.forecast_obs_id, a.old_obs_id) if i is not None]
         t.add({"severity": ctx.word("severity", a.severity), "rule": a.rule_id, "indicator": ctx.name(a.indicator),
-               "item": dims_label(a.dims), "period": as_text(a.period),
+               "item": dims_label(a.dims), "period": ctx.period(a.period),
                "message": a.message_en if ctx.lang == "en" else a.message_zh}, ctx.cite(ctx.rows_by_id(ids)))
     sec.tables.append(t)
     return sec

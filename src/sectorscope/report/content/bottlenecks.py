@@ -30,7 +30,7 @@ def bottlenecks_section(ctx: Context) -> Section:
     ])
     for r in imp.to_dict("records"):
         t1.add({"subject": as_text(r["subject"]), "item": row_dims(r) or ctx.word("report", "overall"),
-                "period": as_text(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
+                "period": ctx.period(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
                 "status": ctx.word("status", r["status"])}, ctx.cite([r]))
     gaps = ctx.stated[ctx.stated["indicator"].isin(_PROCESS_GAPS)].copy()
     gaps["_ord"] = gaps["indicator"].map({c: i for i, c in enumerate(_PROCESS_GAPS)})
@@ -40,7 +40,7 @@ def bottlenecks_section(ctx: Context) -> Section:
         column("value", kind="auto"), column("unit"), column("qualifier"),
     ])
     for r in gaps.to_dict("records"):
-        t2.add({"indicator": ctx.name(r["indicator"]), "item": row_dims(r), "period": as_text(r["period"]),
+        t2.add({"indicator": ctx.name(r["indicator"]), "item": row_dims(r), "period": ctx.period(r["period"]),
                 "value": r["value"], "unit": ctx.unit(as_text(r["unit"])), "qualifier": ctx.qualifier(r)},
                ctx.cite([r]))
     sec.tables += [t for t in (t1, t2) if t.rows]

@@ -33,7 +33,7 @@ def changes_section(ctx: Context, diff: pd.DataFrame | None, since: int | None,
         ids = [i for i in (r.get("obs_id_new"), r.get("obs_id_old")) if not blank(i)]
         t.add({"change": ctx.word("change", r["change"]), "indicator": ctx.name(as_text(r["indicator"])),
                "item": " · ".join(x for x in (as_text(r.get("subject")), row_dims(r)) if x),
-               "period": as_text(r["period"]),
+               "period": ctx.period(r["period"]),
                "old": None if blank(r.get("value_old")) else float(r["value_old"]),
                "new": None if blank(r.get("value_new")) else float(r["value_new"]),
                "unit": ctx.unit(as_text(r.get("unit"))),

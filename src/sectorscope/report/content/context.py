@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...model import DIMENSIONS, STATED, Catalog
-from ...present import indicator_name, qualifier_symbol, qualifier_word, significant, term, unit_label
+from ...present import (
+    indicator_name,
+    period_label,
+    qualifier_symbol,
+    qualifier_word,
+    significant,
+    term,
+    unit_label,
+)
 from ...store import Store
 from ..cite import Citations, blank
 
@@ -87,6 +95,10 @@ class Context:
     def unit(self, unit: str) -> str:
         """A unit as the report's language names it: 亿元, CNY 100 m."""
         return unit_label(unit, self.lang)
+
+    def period(self, period: object) -> str:
+        """A period as the report's language writes it: 2025年1–5月, Jan–May 2025 (a year stays 2025)."""
+        return period_label(period, self.lang)
 
     def word(self, group: str, key: str, **fill: object) -> str:
         """A word of the glossary in the report's language: `word("status", "actual")` → 实际 / actual."""

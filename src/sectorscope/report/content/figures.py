@@ -41,7 +41,7 @@ def figures_section(ctx: Context, *, compact: bool = False) -> Section:
             column("unit", "canonical_unit"), column("status"),
         ])
         for r in g.to_dict("records"):
-            table.add({"indicator": ctx.name(r["indicator"]), "dims": row_dims(r), "period": as_text(r["period"]),
+            table.add({"indicator": ctx.name(r["indicator"]), "dims": row_dims(r), "period": ctx.period(r["period"]),
                        "figure": as_printed(r, ctx.lang), "value": r["value"], "unit": ctx.unit(as_text(r["unit"])),
                        "status": ctx.word("status", r["status"])}, ctx.cite([r]))
         sec.tables.append(table)

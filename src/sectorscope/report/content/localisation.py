@@ -31,7 +31,7 @@ def localisation_section(ctx: Context) -> Section:
     ])
     for r in loc.to_dict("records"):
         t1.add({"subject": as_text(r["subject"]), "indicator": ctx.name(r["indicator"]), "item": row_dims(r),
-                "period": as_text(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
+                "period": ctx.period(r["period"]), "value": r["value"], "qualifier": ctx.qualifier(r),
                 "status": ctx.word("status", r["status"])}, ctx.cite([r]))
     sub = ctx.obs[(ctx.obs["indicator"] == "substitution_space") & (ctx.obs["kind"] == DERIVED)]
     sec.tables.append(t1)
@@ -42,7 +42,7 @@ def localisation_section(ctx: Context) -> Section:
         cols += [_scenario_column(f"s{i}", s, unit) for i, s in enumerate(scen)]
         t2 = table("substitution_space", cols)
         for (subject, period), g in sub.groupby(["subject", "period"], sort=True):
-            row: dict[str, object] = {"subject": subject, "period": period}
+            row: dict[str, object] = {"subject": subject, "period": ctx.period(period)}
             rows = []
             for i, s in enumerate(scen):
                 hit = g[g["scenario"] == s]

@@ -196,7 +196,7 @@ def _stated_vs_computed(ctx: Context, obs: pd.DataFrame, rec: pd.DataFrame) -> T
             elif a:
                 gap = f"{(b / a - 1) * 100:+.1f}%"
         t.add({"subject": r["subject"], "indicator": ctx.name(r["indicator"]), "item": row_dims(r),
-               "period": r["period"], "stated": _shown(r, ctx), "computed": _shown(c, ctx), "gap": gap},
+               "period": ctx.period(r["period"]), "stated": _shown(r, ctx), "computed": _shown(c, ctx), "gap": gap},
               ctx.cite([r, c]))
     return t if t.rows else None
 

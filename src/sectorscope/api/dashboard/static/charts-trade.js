@@ -4,7 +4,7 @@
 // stack's height is the one sum the page draws, never printed as a figure).
 import { esc } from "./html.js";
 import { quantity } from "./format.js";
-import { unitLabel } from "./glossary.js";
+import { periodLabel, unitLabel } from "./glossary.js";
 import { COLORS } from "./charts.js";
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif';
@@ -21,7 +21,7 @@ const tip = (p) => (p.data && p.data.tip ? p.data.tip : "");
 function item(o, factor, label) {
   if (!o) return null;
   return { value: o.value / factor, obs_id: o.obs_id,
-    tip: `${esc(label)}<br>${esc(o.period)} · ${esc(quantity(o.value, o.unit))}` };
+    tip: `${esc(label)}<br>${esc(periodLabel(o.period))} · ${esc(quantity(o.value, o.unit))}` };
 }
 
 /**
@@ -41,7 +41,8 @@ export function tradeOption(periods, rows, factor, shown) {
     grid: { left: 64, right: 24, top: 40 + 22 * Math.ceil(rows.length / 4), bottom: 36 },
     legend: { top: 4, type: "plain", itemGap: 12 },
     tooltip: { trigger: "item", formatter: tip, confine: true },
-    xAxis: { type: "category", data: periods, axisLine: { lineStyle: { color: COLORS.muted } } },
+    xAxis: { type: "category", data: periods, axisLabel: { formatter: (p) => periodLabel(p) },
+      axisLine: { lineStyle: { color: COLORS.muted } } },
     yAxis: { type: "value", name: unitLabel(shown), nameTextStyle: { align: "right" },
       splitLine: { lineStyle: { color: COLORS.grid } } },
     series,
@@ -62,7 +63,7 @@ export function sourcesOption(products, partners, combinedName) {
     id: "combined", name: combinedName, type: "scatter", symbol: "diamond", symbolSize: 13, z: 6,
     itemStyle: { color: "#fff", borderColor: COLORS.ink, borderWidth: 2 },
     data: products.flatMap((p, i) => p.combined.map((o) => ({ value: [o.value, i], obs_id: o.obs_id,
-      tip: `${esc(p.label)} · ${esc(o.country || "—")}<br>${esc(o.period)} · ${esc(quantity(o.value, o.unit))}` }))),
+      tip: `${esc(p.label)} · ${esc(o.country || "—")}<br>${esc(periodLabel(o.period))} · ${esc(quantity(o.value, o.unit))}` }))),
   });
   return {
     ...base(),
@@ -84,7 +85,8 @@ export function dependenceOption(periods, rows) {
     grid: { left: 56, right: 24, top: 40 + 22 * Math.ceil(rows.length / 3), bottom: 36 },
     legend: { top: 4, type: "plain", itemGap: 10 },
     tooltip: { trigger: "item", formatter: tip, confine: true },
-    xAxis: { type: "category", data: periods, boundaryGap: false, axisLine: { lineStyle: { color: COLORS.muted } } },
+    xAxis: { type: "category", data: periods, boundaryGap: false, axisLabel: { formatter: (p) => periodLabel(p) },
+      axisLine: { lineStyle: { color: COLORS.muted } } },
     yAxis: { type: "value", name: "%", splitLine: { lineStyle: { color: COLORS.grid } } },
     series: rows.map((r) => ({
       id: r.key, name: r.label, type: "line", connectNulls: true, symbolSize: 8,

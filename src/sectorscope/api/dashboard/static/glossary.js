@@ -72,3 +72,27 @@ const RULE = { significant: 4, max_decimals: 6, missing: "—" };
 export function numberRule() {
   return (served && served.numbers) || RULE;
 }
+
+// A period code's parts, as present/periods.py reads them: 2025, 2025Q3, 2025-03, 2025/2030, 2025-01/2025-05.
+const PERIOD_FORMS = [
+  [/^(\d{4})$/, "year", (m) => ({ y: +m[1] })],
+  [/^(\d{4})Q([1-4])$/, "quarter", (m) => ({ y: +m[1], q: +m[2] })],
+  [/^(\d{4})-(\d{2})$/, "month", (m) => ({ y: +m[1], m: +m[2] })],
+  [/^(\d{4})-(\d{2})\/\1-(\d{2})$/, "months", (m) => ({ y: +m[1], m1: +m[2], m2: +m[3] })],
+  [/^(\d{4})\/(\d{4})$/, "years", (m) => ({ y1: +m[1], y2: +m[2] })],
+];
+
+/** A period as the page's language writes it, by the glossary's templates (period_form, month_name), as the
+ * report writes it: 2025-01/2025-05 → 2025年1–5月 / Jan–May 2025; a text that is no period code shows as given. */
+export function periodLabel(period, language = lang()) {
+  if (period == null || period === "") return "";
+  const text = String(period);
+  for (const [re, form, parts] of PERIOD_FORMS) {
+    const m = text.match(re);
+    if (!m) continue;
+    const fill = parts(m);
+    for (const k of ["m", "m1", "m2"]) if (k in fill) fill[`mon${k.slice(1)}`] = term("month_name", String(fill[k]), null, language);
+    return term("period_form", form, fill, language);
+  }
+  return text;
+}

@@ -8,7 +8,7 @@ import { esc, figButton, statusBadge } from "./html.js";
 import { indName } from "./names.js";
 import { attempt, errorBox, showErrors } from "./problems.js";
 import { grouped, interval, printed, significant } from "./format.js";
-import { heading, qualifierName, unitLabel } from "./glossary.js";
+import { heading, periodLabel, qualifierName, unitLabel } from "./glossary.js";
 import { fromRecords } from "./trade.js";
 
 /** Open the panel on figure `obsId` (read from /api/observations/{id} once); `alsoIds` state the same value. */
@@ -88,7 +88,7 @@ function renderPanel(detail, alsoIds) {
   const inputs = inputList(detail.inputs);
   $("#panel-title").textContent = s.panelTitle;
   $("#panel-body").innerHTML = `
-    <p class="panel-ind"><b>${esc(indName(o.indicator))}</b> <span class="muted">${esc(o.period)}</span></p>
+    <p class="panel-ind"><b>${esc(indName(o.indicator))}</b> <span class="muted">${esc(periodLabel(o.period))}</span></p>
     <p class="big" data-testid="panel-value">${esc(printed(o))}</p>
     <p>${statusBadge(o.status)} <span class="muted">${esc(detail.current ? s.current : s.replaced)}</span></p>
     ${o.quote != null ? `<h3>${esc(s.quote)}</h3><blockquote class="quote" lang="zh" data-testid="quote">${esc(o.quote)}</blockquote>` : `<p class="muted" data-testid="quote-none">${esc(s.noQuote)}</p>`}
@@ -142,6 +142,6 @@ function sourceText(o, src) {
 /** A derived figure's inputs, each a figure button with its quote. */
 function inputList(inputs) {
   return inputs.map((f) => `<li>${figButton(printed(f), f.obs_id)}
-      <span class="muted">${esc(indName(f.indicator))} · ${esc(f.period)} · ${esc(f.source_id)}</span>
+      <span class="muted">${esc(indName(f.indicator))} · ${esc(periodLabel(f.period))} · ${esc(f.source_id)}</span>
       ${f.quote ? `<blockquote lang="zh">${esc(f.quote)}</blockquote>` : ""}</li>`).join("");
 }

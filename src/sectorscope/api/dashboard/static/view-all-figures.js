@@ -4,7 +4,7 @@ import { $, PAGE, state, t } from "./state.js";
 import { esc, figButton, statusBadge } from "./html.js";
 import { dimsText, indName } from "./names.js";
 import { printed } from "./format.js";
-import { heading } from "./glossary.js";
+import { heading, periodLabel } from "./glossary.js";
 
 /** The section's markup: heading, filters and the (empty) table that `wireAllFigures` fills. */
 export function allFiguresSection() {
@@ -37,7 +37,7 @@ const kindOf = (o) => (o.kind === "assessment" ? (o.status === "derived" ? "deri
 function picked(rows) {
   const needle = state.text.trim().toLowerCase();
   return rows.filter((o) => (state.kind === "all" || kindOf(o) === state.kind)
-    && (!needle || `${indName(o.indicator)} ${o.indicator} ${dimsText(o)} ${o.period} ${o.location || ""}`.toLowerCase().includes(needle)))
+    && (!needle || `${indName(o.indicator)} ${o.indicator} ${dimsText(o)} ${o.period} ${periodLabel(o.period)} ${o.location || ""}`.toLowerCase().includes(needle)))
     .sort((a, b) => indName(a.indicator).localeCompare(indName(b.indicator)) || dimsText(a).localeCompare(dimsText(b))
       || String(a.period).localeCompare(String(b.period)) || a.obs_id - b.obs_id);
 }
@@ -49,7 +49,7 @@ function renderFigureTable(rows) {
   state.page = Math.min(state.page, pages);
   const shown = list.slice((state.page - 1) * PAGE, state.page * PAGE);
   const body = shown.map((o) => `<tr>
-      <td>${esc(indName(o.indicator))}</td><td>${esc(dimsText(o))}</td><td class="num">${esc(o.period)}</td>
+      <td>${esc(indName(o.indicator))}</td><td>${esc(dimsText(o))}</td><td class="num">${esc(periodLabel(o.period))}</td>
       <td class="num">${figButton(printed(o), o.obs_id)}</td><td>${statusBadge(o.status)}</td>
       <td class="small nowrap">${esc(o.source_id)}</td><td class="small">${esc(o.location || "")}</td></tr>`).join("");
   $("#fig-table").innerHTML = `<table class="data" data-testid="figure-table"><thead><tr>

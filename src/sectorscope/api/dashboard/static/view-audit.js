@@ -6,7 +6,7 @@ import { empty, esc, figButton, statusBadge } from "./html.js";
 import { indName } from "./names.js";
 import { errorBox } from "./problems.js";
 import { printed } from "./format.js";
-import { term } from "./glossary.js";
+import { periodLabel, term } from "./glossary.js";
 
 export function audit(root) {
   const s = t();
@@ -37,7 +37,7 @@ function figureCard(f, culprit) {
   return `<div class="side${culprit ? " culprit" : ""}" data-obs-card="${f.obs_id}">
     <p class="big">${figButton(printed(f), f.obs_id)}
       ${culprit ? `<span class="badge warn">${esc(t().culprit)}</span>` : ""}</p>
-    <p class="meta">${esc(indName(f.indicator))} · ${esc(f.period)} · ${statusBadge(f.status)}</p>
+    <p class="meta">${esc(indName(f.indicator))} · ${esc(periodLabel(f.period))} · ${statusBadge(f.status)}</p>
     <blockquote lang="zh">${esc(f.quote || t().noQuote)}</blockquote>
     <p class="small muted">${esc(f.source_id)} · ${esc(f.location || "")}${f.current ? "" : ` · ${esc(t().replaced)}`}</p>
   </div>`;

@@ -7,7 +7,7 @@ import { empty, esc, figButton } from "./html.js";
 import { dimsText, indName } from "./names.js";
 import { attempt, errorBox, showErrors } from "./problems.js";
 import { signedPercent } from "./format.js";
-import { heading, term } from "./glossary.js";
+import { heading, periodLabel, term } from "./glossary.js";
 
 const KINDS = ["new", "revised", "withdrawn"];
 
@@ -91,7 +91,7 @@ function changeRow(c) {
   const s = t();
   return `<tr class="ch-${esc(c.change)}">
       <td><span class="badge ch-${esc(c.change)}">${esc(term("change", c.change))}</span></td>
-      <td>${esc(indName(c.indicator))}</td><td>${esc(dimsText(c))}</td><td class="num">${esc(c.period)}</td>
+      <td>${esc(indName(c.indicator))}</td><td>${esc(dimsText(c))}</td><td class="num">${esc(periodLabel(c.period))}</td>
       <td class="num">${c.printed_old != null ? figButton(c.printed_old, c.obs_id_old) : "—"}</td>
       <td class="num">${c.printed_new != null ? figButton(c.printed_new, c.obs_id_new) : "—"}</td>
       <td class="num">${esc(signedPercent(c.pct_change, 1))}</td><td class="small nowrap">${esc(c.source_id)}</td></tr>`;

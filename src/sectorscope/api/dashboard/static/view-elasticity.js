@@ -6,7 +6,7 @@ import { dimsText } from "./names.js";
 import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
 import { figure, interval, signed } from "./format.js";
-import { heading, term } from "./glossary.js";
+import { heading, periodLabel, term } from "./glossary.js";
 import { chartIn, elasticityOption } from "./charts.js";
 
 // the market of an index item (the API sends the figure's id; the figure knows its market)
@@ -51,7 +51,7 @@ function indexTable(items, labels) {
 /** The price elasticities %Δq / %Δp. */
 function priceTable(pe) {
   const s = t();
-  const rows = pe.map((o) => `<tr><td>${esc(dimsText(o))}</td><td class="num">${esc(o.period)}</td>
+  const rows = pe.map((o) => `<tr><td>${esc(dimsText(o))}</td><td class="num">${esc(periodLabel(o.period))}</td>
       <td class="num">${figButton(figure(o), o.obs_id)}</td><td class="small">${esc(o.formula || "")}</td></tr>`).join("");
   return `<h3>${esc(s.priceElasticity)}</h3><table class="data compact"><thead><tr><th>${esc(heading("dimensions"))}</th>
       <th>${esc(heading("period"))}</th><th>${esc(s.cols.elasticity)}</th><th>${esc(heading("formula"))}</th></tr></thead>

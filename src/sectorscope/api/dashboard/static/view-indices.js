@@ -7,7 +7,7 @@ import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
 import { fixed, interval } from "./format.js";
 import { chartIn, indexOption } from "./charts.js";
-import { heading } from "./glossary.js";
+import { heading, periodLabel } from "./glossary.js";
 
 export function indices(root) {
   const s = t();
@@ -54,7 +54,7 @@ function indexHtml(list, ix, shared) {
     <div class="filters"><label>${esc(s.indexPick)} <select id="index-pick" data-testid="index-pick">${list.map((x) =>
       `<option value="${esc(x.index)}"${x === ix ? " selected" : ""}>${esc(x.title || x.index)}</option>`).join("")}</select></label></div>
     <p class="note">${esc(s.indexNote)}</p>
-    <p class="small muted">${esc(ix.title || ix.index)} · ${esc(ix.period)} · ${esc(ix.method || "")}</p>
+    <p class="small muted">${esc(ix.title || ix.index)} · ${esc(periodLabel(ix.period))} · ${esc(ix.method || "")}</p>
     ${shared.size ? `<div class="problem soft" data-testid="index-warning">${esc(s.dupLabels)}</div>` : ""}
     <div class="chart" id="ix-chart" data-testid="ix-chart" style="height:${Math.max(240, 40 * ix.units.length + 80)}px"></div>
     <table class="data compact" data-testid="ix-table"><thead><tr><th>${esc(s.cols.label)}</th><th>${esc(heading("score"))}</th>

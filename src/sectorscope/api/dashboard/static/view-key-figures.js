@@ -5,6 +5,7 @@ import { EXTRA_DIMS, state, t } from "./state.js";
 import { empty, esc, figButton } from "./html.js";
 import { indName, sourceTitle } from "./names.js";
 import { printed } from "./format.js";
+import { periodLabel } from "./glossary.js";
 
 // The headline indicators shown first among the key figures (a layout choice; any other indicator follows).
 const HEADLINE = ["market_size", "market_size_growth", "market_size_cagr", "global_share", "domestic_share",
@@ -66,7 +67,7 @@ function card(c) {
   const conflict = c.values.length > 1;
   return `<article class="card${conflict ? " conflict" : ""}" data-testid="key-figure" data-indicator="${esc(c.code)}">
       <h3>${esc(indName(c.code))}</h3>
-      <p class="meta">${esc(c.region)} · ${esc(c.period)}${conflict ? ` <span class="badge warn">${esc(s.conflict)}</span>` : ""}</p>
+      <p class="meta">${esc(c.region)} · ${esc(periodLabel(c.period))}${conflict ? ` <span class="badge warn">${esc(s.conflict)}</span>` : ""}</p>
       <p class="big">${figButton(first.text, first.ids)}</p>
       <p class="src muted">${esc(sourceTitle(first.rows[0].source_id))}</p>
       ${rest.length ? `<p class="also"><span class="muted">${esc(s.alsoStated)}:</span> ${rest.map((v) => figButton(v.text, v.ids)).join(" ")}</p>` : ""}

@@ -8,7 +8,7 @@ import { dimsText, indName, sourceTitle } from "./names.js";
 import { errorBox } from "./problems.js";
 import { openClicked } from "./panel.js";
 import { columnUnit, figure, quantity } from "./format.js";
-import { heading, unitLabel } from "./glossary.js";
+import { heading, periodLabel, unitLabel } from "./glossary.js";
 import { chartIn } from "./charts.js";
 import { dependenceOption, sourcesOption, tradeOption } from "./charts-trade.js";
 import {
@@ -123,7 +123,7 @@ function flowsHtml(f, grain) {
     const found = cols.map((c) => (f.cells.get(`${c}|${p}|${per}`) || [])[0]);
     if (!found.some(Boolean)) return "";
     return `<tr data-product="${esc(p)}" data-period="${esc(per)}"><td>${esc(p || state.market)}</td>`
-      + `<td class="num">${esc(per)}</td>${found.map((o) => `<td class="num">${o ? cell(o, "trade-cell") : "—"}</td>`).join("")}</tr>`;
+      + `<td class="num">${esc(periodLabel(per))}</td>${found.map((o) => `<td class="num">${o ? cell(o, "trade-cell") : "—"}</td>`).join("")}</tr>`;
   })).join("");
   return `<h3>${esc(s.flowsTitle)}</h3>${picker}
     <div class="chart" id="trade-chart" data-testid="trade-chart" data-grain="${grain}" data-factor="${f.factor}"
@@ -141,7 +141,7 @@ function statedHtml(mine) {
     .sort((a, b) => a.indicator.localeCompare(b.indicator) || byPeriod(a.period, b.period) || a.obs_id - b.obs_id);
   if (!list.length) return "";
   const rows = list.map((o) => `<tr><td>${esc(indName(o.indicator))}</td><td>${esc(dimsText(o))}</td>
-      <td class="num">${esc(o.period)}</td><td class="num">${cell(o, "trade-stated")}</td>
+      <td class="num">${esc(periodLabel(o.period))}</td><td class="num">${cell(o, "trade-stated")}</td>
       <td class="small">${esc(sourceTitle(o.source_id))}</td></tr>`).join("");
   return `<h3>${esc(s.statedTrade)}</h3>
     <table class="data compact" data-testid="trade-stated-table"><thead><tr><th>${esc(heading("indicator"))}</th>
@@ -188,7 +188,7 @@ function sourceFigures(mine) {
 
 function sourcesHtml(src) {
   const s = t();
-  const title = `<h3>${esc(s.sourcesTitle)}${src ? ` · ${esc(src.period)}` : ""}</h3>`;
+  const title = `<h3>${esc(s.sourcesTitle)}${src ? ` · ${esc(periodLabel(src.period))}` : ""}</h3>`;
   if (!src) return `${title}<div data-testid="sources-none">${empty(s.noSources)}</div>`;
   const rows = src.products.flatMap((p) => [
     ...p.single.map((o) => shareRow(p, o.country, o, "")),
