@@ -39,8 +39,7 @@ def extract_command(
     max_mb: Annotated[float, typer.Option(help="Refuse reports larger than this many MB.")] = 50.0,
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
-    from ..ingest import ACCEPT_CONFIDENCE, extract_file, load_lexicon, source_id_for
-    from ..ingest.extract.loading import fx_table
+    from ..ingest import ACCEPT_CONFIDENCE, extract_file, fx_table, load_lexicon, source_id_for
 
     min_confidence = ACCEPT_CONFIDENCE if min_confidence is None else min_confidence
     check_choice("--format", fmt, ("table", "json", "csv"))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .extract.document import read_report
     from .extract.extractor import ACCEPT_CONFIDENCE, Extraction, extract_file
     from .extract.lexicon import load_lexicon
-    from .extract.loading import load_extraction, load_review, source_id_for
+    from .extract.loading import fx_table, load_extraction, load_review, source_id_for
     from .extract.review import to_rows, write_review
     from .load import MAX_WITHDRAW_SHARE, load_default, load_paths
     from .read import read_rows, read_table
@@ -36,6 +36,7 @@ __all__ = [
     "default_dataset_dir",
     "extract_file",
     "fx_rates_of",
+    "fx_table",
     "load_default",
     "load_extraction",
     "load_lexicon",
@@ -65,6 +66,7 @@ _HOME = {
     "extract_file": "extract.extractor",
     "fx_rates_of": "reference_files",
     "load_default": "load",
+    "fx_table": "extract.loading",
     "load_extraction": "extract.loading",
     "load_lexicon": "extract.lexicon",
     "load_paths": "load",

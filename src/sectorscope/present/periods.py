@@ -17,7 +17,7 @@ __all__ = ["period_form", "period_label"]
 def period_form(period: str) -> tuple[str, dict[str, object]]:
     """The glossary form of a period code and the fields its template fills ({y}, {q}, {m}, {y1}…): ("months",
     {"y": 2025, "m1": 1, "m2": 5}) for 2025-01/2025-05. Raises ParseError for a text that is not a period."""
-    from ..model.observation import parse_period
+    from ..model import parse_period
 
     s = parse_period(period).text
     y = int(s[:4])

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .indicators_dependence import import_dependence, localisation
     from .indicators_partners import mirror_gap, partner_concentration
     from .load import LoadedRecords, load_records
+    from .reference import country_name, customs_partners, provinces
     from .schema import LINE_SCHEMA, BatchMeta
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "apply",
     "check_aggregate",
     "connect",
+    "country_name",
+    "customs_partners",
     "default_root",
     "derive_trade_figures",
     "figure_lines",
@@ -68,6 +71,7 @@ __all__ = [
     "mirror_gap",
     "open_lines",
     "partner_concentration",
+    "provinces",
     "read_dataset_records",
     "read_records",
     "records_gc",
@@ -97,6 +101,7 @@ _HOME = {
     "import_dependence": "indicators_dependence", "localisation": "indicators_dependence",
     "mirror_gap": "indicators_partners", "partner_concentration": "indicators_partners",
     "LoadedRecords": "load", "load_records": "load",
+    "country_name": "reference", "customs_partners": "reference", "provinces": "reference",
     "DERIVE_LABEL": "derive", "derive_trade_figures": "derive", "figure_lines": "derive", "trade_figures": "derive",
 }
 

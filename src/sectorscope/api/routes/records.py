@@ -236,7 +236,7 @@ async def batches(ctx: ContextDep, dataset: Annotated[Dataset | None, Query(desc
 
 def partner_list() -> dict:
     """Every customs partner code the record layer knows, with its names (records/reference)."""
-    from ...records.reference import country_name, customs_partners
+    from ...records import country_name, customs_partners
 
     return {"partners": [
         {"code": p.code, "name_zh": p.name_zh, "name_en": country_name(p.iso3, "en") if p.iso3 else None,
@@ -246,7 +246,7 @@ def partner_list() -> dict:
 
 def province_list() -> dict:
     """The 31 mainland provinces by their GB/T 2260 prefix (records/reference)."""
-    from ...records.reference import provinces as known
+    from ...records import provinces as known
 
     return {"provinces": [{"code": p.code, "name_zh": p.name_zh, "short_zh": p.short_zh}
                           for p in sorted(known().values(), key=lambda p: p.code)]}
