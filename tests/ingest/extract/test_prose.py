@@ -110,3 +110,31 @@ def test_modifier_makes_a_generic_share_domestic(read):
         ("domestic_share", "2023", 38.6, None, "%", "exact"),
         ("domestic_share_change", "2020/2023", 12.4, None, "个百分点", "exact"),
     ]
+
+
+def test_a_fall_said_with_a_single_character_is_a_fall(read):
+    # 再降15%: 降 alone (and 跌, 下跌) is a decrease; 降至 still states a level
+    assert read("2024年MEMS市场规模同比再降15%,营收同比下跌8.2%,毛利率降至21.5%。", 2024) == [
+        ("market_size_growth", "2024", -15.0, None, "%", "exact"),
+        ("revenue_growth", "2024", -8.2, None, "%", "exact"),
+        ("gross_margin", "2024", 21.5, None, "%", "exact"),
+    ]
+
+
+def test_tenths_are_shares(read):
+    # 接近六成, 七成多, 三成: tenths of a whole, with their bounds; 二成品 (成品, a word) is no share
+    assert read("2024年国产传感器市场份额接近六成,国产设备占比七成多,成本下降三成,库存中二成品待检。", 2024) == [
+        ("domestic_share", "2024", 60.0, None, "%", "about"),
+        ("domestic_share", "2024", 70.0, None, "%", "at_least"),
+        ("cost_change", "2024", -30.0, None, "%", "exact"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "qualifier"), [
+    ("2024年国产化率约 50%。", "about"), ("2024年国产化率约\u300050%。", "about"),
+    ("2024年国产化率80% 以上。", "at_least"), ("2024年国产化率 20% 左右。", "about"),
+    ("2024年国产化率不足 8%。", "at_most"),
+])
+def test_a_space_does_not_part_a_qualifier_from_its_figure(read, text, qualifier):
+    ((indicator, period, printed, _, unit, q),) = read(text, 2024)
+    assert (indicator, period, unit, q) == ("localisation_rate", "2024", "%", qualifier)

@@ -12,7 +12,7 @@ import re
 
 from ...model import CURRENCIES, PREFIXES, base_units
 
-__all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE"]
+__all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE", "TENTHS"]
 
 # Base units that are a single ASCII letter (t, m, g, h, K, W) or a calendar word (年, 月, 日) or ASCII
 # currency signs read as units would swallow model names ("3.0T"), years and dates: leave them out.
@@ -47,4 +47,9 @@ FIGURE_RE = re.compile(
 )
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_UNITS = ("家", "项", "所", "条", "倍", "款", "种", "次", "周", "个月", "个百分点", "座", "套", "台")
-CN_FIGURE_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_UNITS)})")
+# 三成, 接近六成, 七成多: tenths (一成 = 10 %), the way Chinese writes a rough share; not 成 as the start of a
+# word (成本, 成立, 成员, 成功, 成品, 成果, 成交, 成熟, 成型, 成像, 成长, 成都, 成套, 成效, 成分, 成绩); 三成为外资
+# is 三成 + 为, so 为 does not part them
+TENTHS = "成"
+_NOT_TENTHS = "本立员功品果交熟型像长都套效分绩"
+CN_FIGURE_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_UNITS)}|{TENTHS}(?![{_NOT_TENTHS}]))")

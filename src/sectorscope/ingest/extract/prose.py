@@ -22,7 +22,7 @@ from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .document import Document
 from .figure_indicator import choose_indicator, index_term, indicator_after, refers_back, window_start
-from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE
+from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS
 from .lexicon import Lexicon, TermHit
 from .periods import PERIOD_RE, Period, is_year_token, period_for, periods_in, report_year
 from .tables.dimension_layout import LayoutTable, layout_tables
@@ -87,7 +87,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str], gap: str = "达为至到了已仍在约占是") -> tuple[str, str] | None:
+def _cue_before(text: str, lo: int, pos: int, cues: dict[str, str],
+                gap: str = "达为至到了已仍在约占是 \u3000\t") -> tuple[str, str] | None:
     """A cue ending right before `pos` (allowing a few filler characters)."""
     window = text[lo:pos]
     trimmed = window
@@ -145,7 +146,11 @@ def _value(text: str, m: re.Match[str], chinese: bool, unit: str) -> _Figure | N
         printed = parse_number(m.group("num"))
     except ValueError:
         return None
+    if chinese and unit == TENTHS:  # 六成: six tenths, a share of 60 %
+        printed, unit = printed * 10, "%"
     fig = _Figure(m, chinese, m.start(), m.end(), unit, printed)
+    if chinese and unit == "%":
+        fig.why.append(f"{m.group(0)} → {printed:g}%")
     sign = (m.groupdict().get("sign") or "")
     if sign in "-−" and sign:
         fig.printed = -fig.printed
@@ -179,7 +184,7 @@ def _qualify(lexicon: Lexicon, text: str, s: int, fig: _Figure) -> None:
     if q:
         fig.qualifier = q[0]
         fig.why.append(f"'{q[1]}' → {q[0]}")
-    after = text[fe : fe + 3]
+    after = text[fe : fe + 6].lstrip(" \u3000\t")[:3]  # 80% 以上: a space does not part the cue from its figure
     for cue, qa in sorted(lexicon.qualifier_after.items(), key=lambda kv: -len(kv[0])):
         if after.startswith(cue) and not (cue == "多" and after.startswith("多个")):
             fig.qualifier = qa
