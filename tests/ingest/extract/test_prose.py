@@ -130,11 +130,10 @@ def test_tenths_are_shares(read):
     ]
 
 
-@pytest.mark.parametrize(("text", "qualifier"), [
-    ("2024年国产化率约 50%。", "about"), ("2024年国产化率约\u300050%。", "about"),
-    ("2024年国产化率80% 以上。", "at_least"), ("2024年国产化率 20% 左右。", "about"),
-    ("2024年国产化率不足 8%。", "at_most"),
+@pytest.mark.parametrize(("text", "value", "qualifier"), [
+    ("2024年国产化率约 50%。", 50.0, "about"), ("2024年国产化率约\u300050%。", 50.0, "about"),
+    ("2024年国产化率80% 以上。", 80.0, "at_least"), ("2024年国产化率 20% 左右。", 20.0, "about"),
+    ("2024年国产化率不足 8%。", 8.0, "at_most"),
 ])
-def test_a_space_does_not_part_a_qualifier_from_its_figure(read, text, qualifier):
-    ((indicator, period, printed, _, unit, q),) = read(text, 2024)
-    assert (indicator, period, unit, q) == ("localisation_rate", "2024", "%", qualifier)
+def test_a_space_does_not_part_a_qualifier_from_its_figure(read, text, value, qualifier):
+    assert read(text, 2024) == [("localisation_rate", "2024", value, None, "%", qualifier)]
