@@ -137,3 +137,12 @@ def test_tenths_are_shares(read):
 ])
 def test_a_space_does_not_part_a_qualifier_from_its_figure(read, text, value, qualifier):
     assert read(text, 2024) == [("localisation_rate", "2024", value, None, "%", qualifier)]
+
+
+def test_figures_written_as_words(read):
+    # 过半, 近一半, 超过半数, 翻一番: a share or a multiple without a numeral; 半导体 and 半年 are no figures
+    got = read("2024年国产传感器市场份额过半,进口依存度近一半,超过半数企业营收翻一番,半导体企业近半年产能利用率下降一半。", 2024)
+    assert [(p, v, u, q) for _, p, v, _, u, q in got] == [
+        ("2024", 50.0, "%", "at_least"), ("2024", 50.0, "%", "about"), ("2024", 50.0, "%", "at_least"),
+        ("2024", 2.0, "倍", "exact"), ("2024", -50.0, "%", "exact")]
+    assert [i for i, *_ in got][:2] == ["domestic_share", "import_dependence"]

@@ -12,7 +12,7 @@ import re
 
 from ...model import CURRENCIES, PREFIXES, base_units
 
-__all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE", "TENTHS"]
+__all__ = ["CN_DIGITS", "CN_FIGURE_RE", "FIGURE_RE", "TENTHS", "WORD_FIGURES", "WORD_FIGURE_RE"]
 
 # Base units that are a single ASCII letter (t, m, g, h, K, W) or a calendar word (年, 月, 日) or ASCII
 # currency signs read as units would swallow model names ("3.0T"), years and dates: leave them out.
@@ -53,3 +53,16 @@ _CN_UNITS = ("家", "项", "所", "条", "倍", "款", "种", "次", "周", "个
 TENTHS = "成"
 _NOT_TENTHS = "本立员功品果交熟型像长都套效分绩"
 CN_FIGURE_RE = re.compile(rf"(?P<num>[{CN_DIGITS}]{{1,4}})(?P<u1>{'|'.join(_CN_UNITS)}|{TENTHS}(?![{_NOT_TENTHS}]))")
+
+# Figures written as words, no numeral: 过半 (more than half), 近半, 一半/半数, 翻一番 (doubled) — each its value,
+# unit and qualifier. Longest first, so 超过半数 is one figure, not 半数 after 超过.
+WORD_FIGURES: dict[str, tuple[float, str, str]] = {
+    "超过半数": (50.0, "%", "at_least"), "半数以上": (50.0, "%", "at_least"), "一半以上": (50.0, "%", "at_least"),
+    "过半": (50.0, "%", "at_least"), "逾半": (50.0, "%", "at_least"),
+    "将近一半": (50.0, "%", "about"), "接近一半": (50.0, "%", "about"), "近一半": (50.0, "%", "about"),
+    "近半": (50.0, "%", "about"), "一半": (50.0, "%", "exact"), "半数": (50.0, "%", "exact"),
+    "翻一番": (2.0, "倍", "exact"), "翻两番": (4.0, "倍", "exact"), "翻番": (2.0, "倍", "exact"),
+}
+# not the start of a word: 半导体 (近半导体, 一半导体), 半年/半月/半天 (a span of time), 半径, 半岛, 半成品
+WORD_FIGURE_RE = re.compile("(?P<num>" + "|".join(sorted(map(re.escape, WORD_FIGURES), key=len, reverse=True))
+                            + ")(?![导年月天日径岛成])")

@@ -22,7 +22,7 @@ from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .document import Document
 from .figure_indicator import choose_indicator, index_term, indicator_after, refers_back, window_start
-from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS
+from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS, WORD_FIGURE_RE, WORD_FIGURES
 from .lexicon import Lexicon, TermHit
 from .periods import PERIOD_RE, Period, is_year_token, period_for, periods_in, report_year
 from .tables.dimension_layout import LayoutTable, layout_tables
@@ -323,18 +323,28 @@ def _sentence_figures(r: _Reader, s: int, e: int) -> list[Candidate]:
     periods = periods_in(text, s, e)
     figures = [(m, False) for m in FIGURE_RE.finditer(text, s, e)]
     figures += [(m, True) for m in CN_FIGURE_RE.finditer(text, s, e)]
-    figures.sort(key=lambda f: f[0].start())
+    words = {m.start(): m for m in WORD_FIGURE_RE.finditer(text, s, e)}
+    figures += [(m, True) for m in words.values()]
+    figures.sort(key=lambda f: (f[0].start(), -f[0].end()))
     out: list[Candidate] = []
     last_end = -1
     previous: _Previous | None = None
     for m, chinese in figures:
-        if m.start() < last_end or r.skipped(m.start()) or _not_a_figure(text, m, chinese):
+        if m.start() < last_end or r.skipped(m.start()):
             continue
-        unit = _unit(r, m, s)
-        if unit is None:
-            continue
+        fig: _Figure | None
+        if words.get(m.start()) is m:  # 过半, 近一半, 翻一番: the words are the figure
+            printed, word_unit, qualifier = WORD_FIGURES[m.group("num")]
+            fig = _Figure(m, True, m.start(), m.end(), word_unit, printed, qualifier=qualifier,
+                          why=[f"'{m.group('num')}' → {printed:g}{word_unit} ({qualifier})"])
+        else:
+            if _not_a_figure(text, m, chinese):
+                continue
+            unit = _unit(r, m, s)
+            if unit is None:
+                continue
+            fig = _value(text, m, chinese, unit)
         last_end = m.end()
-        fig = _value(text, m, chinese, unit)
         if fig is None:
             continue
         _qualify(r.lexicon, text, s, fig)
