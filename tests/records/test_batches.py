@@ -21,8 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sectorscope.errors import Reason, RowFailure, StoreError, UnknownCodeError, UsageError, ValidationError
-from sectorscope.records.batches import default_root, list_batches, load_batch, open_lines, records_gc
+from sectorscope.records.batches import default_root, list_batches, load_batch, records_gc
 from sectorscope.records.engine import connect
+from sectorscope.records.lines import open_lines
 from sectorscope.records.schema import LINE_SCHEMA, BatchMeta
 from sectorscope.store import Store
 

@@ -12,11 +12,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from sectorscope.records.batches import load_batch, open_lines
+from sectorscope.records.batches import load_batch
 from sectorscope.records.concordance import apply, load_concordance
 from sectorscope.records.engine import connect
 from sectorscope.records.generate import MIRROR_NON_REPORTERS, generate_lines, generate_mirror_lines
 from sectorscope.records.indicators_partners import mirror_gap
+from sectorscope.records.lines import open_lines
 from sectorscope.records.schema import LINE_SCHEMA, BatchMeta
 from sectorscope.store import Store
 

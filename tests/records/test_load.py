@@ -7,9 +7,10 @@ import pyarrow as pa
 import pytest
 
 from sectorscope.errors import ValidationError
-from sectorscope.records.batches import list_batches, open_lines
+from sectorscope.records.batches import list_batches
 from sectorscope.records.engine import connect
 from sectorscope.records.generate import generate_lines, write_customs_csv
+from sectorscope.records.lines import open_lines
 from sectorscope.records.load import load_records
 from sectorscope.store import Store
 

@@ -169,8 +169,8 @@ def test_a_failing_export_names_reader_and_batch_failures_together_and_writes_no
 
 
 def test_a_cumulative_export_of_january_loads_as_monthly_lines(tmp_path):
-    from sectorscope.records.batches import open_lines
     from sectorscope.records.engine import connect
+    from sectorscope.records.lines import open_lines
 
     store = Store(tmp_path / "s.duckdb")
     rows = [r for r in ROWS if r.yyyymm == "202501"]

@@ -12,16 +12,7 @@ from .._lazy import attach
 
 if TYPE_CHECKING:
     from .aggregates import AGGREGATES, aggregate, check_aggregate
-    from .batches import (
-        BatchSummary,
-        default_root,
-        filter_lines,
-        list_batches,
-        load_batch,
-        matching_lines,
-        open_lines,
-        records_gc,
-    )
+    from .batches import BatchSummary, default_root, list_batches, load_batch, records_gc
     from .concordance import Concordance, apply, load_concordance, unmapped
     from .dataset import DatasetLoad, load_dataset_records, read_dataset_records
     from .derive import DERIVE_LABEL, derive_trade_figures, figure_lines, trade_figures
@@ -31,6 +22,7 @@ if TYPE_CHECKING:
     from .indicators import trade_flows, unit_values, yoy
     from .indicators_dependence import import_dependence, localisation
     from .indicators_partners import mirror_gap, partner_concentration
+    from .lines import filter_lines, matching_lines, open_lines
     from .load import LoadedRecords, load_records
     from .reference import country_name, customs_partners, provinces
     from .schema import LINE_SCHEMA, BatchMeta
@@ -88,9 +80,9 @@ __all__ = [
 _HOME = {
     "AGGREGATES": "aggregates", "aggregate": "aggregates", "check_aggregate": "aggregates",
     "LINE_SCHEMA": "schema", "BatchMeta": "schema",
-    "BatchSummary": "batches", "default_root": "batches", "filter_lines": "batches", "list_batches": "batches",
-    "load_batch": "batches",
-    "matching_lines": "batches", "open_lines": "batches", "records_gc": "batches",
+    "BatchSummary": "batches", "default_root": "batches", "list_batches": "batches", "load_batch": "batches",
+    "records_gc": "batches",
+    "filter_lines": "lines", "matching_lines": "lines", "open_lines": "lines",
     "Concordance": "concordance", "apply": "concordance", "load_concordance": "concordance", "unmapped": "concordance",
     "DatasetLoad": "dataset", "load_dataset_records": "dataset", "read_dataset_records": "dataset",
     "EngineSettings": "engine", "connect": "engine", "settings": "engine",

@@ -482,9 +482,10 @@ def trade_figures(store: Store, *, dataset: str = "customs_cn", concordance: str
     import pandas as pd
 
     from ..ingest import default_dataset_dir
-    from .batches import list_batches, open_lines
+    from .batches import list_batches
     from .concordance import Concordance, apply, load_concordance
     from .engine import connect
+    from .lines import open_lines
 
     con = con or connect("duckdb")
     conc = concordance if isinstance(concordance, Concordance) else load_concordance(
@@ -561,9 +562,9 @@ def figure_lines(store: Store, obs_id: int, con: BaseBackend | None = None,
     from ..errors import UsageError
     from ..ingest import default_dataset_dir
     from ..model import parse_period
-    from .batches import open_lines
     from .concordance import Concordance, apply, load_concordance
     from .engine import connect
+    from .lines import open_lines
 
     obs = store.table("observations")
     found = obs.filter(obs.obs_id == int(obs_id)).select(

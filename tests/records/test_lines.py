@@ -1,4 +1,4 @@
-"""Reading lines by the manifest's cells: `open_lines(..., years=, months=, chapters=, flows=)` opens only the
+"""Reading lines by the manifest's cells (records/lines.py): `open_lines(..., years=, months=, chapters=, flows=)` opens only the
 files of the cells asked for (asserted on the file list `line_files` gives), and its totals are those of the
 same lines filtered after reading everything."""
 from __future__ import annotations
@@ -13,16 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sectorscope.errors import UsageError
-from sectorscope.records import batches
-from sectorscope.records.batches import (
-    default_root,
-    filter_lines,
-    line_files,
-    load_batch,
-    matching_lines,
-    open_lines,
-)
+from sectorscope.records import lines
+from sectorscope.records.batches import default_root, load_batch
 from sectorscope.records.engine import connect
+from sectorscope.records.lines import filter_lines, line_files, matching_lines, open_lines
 from sectorscope.records.schema import LINE_SCHEMA, BatchMeta
 from sectorscope.store import Store
 
@@ -185,7 +179,7 @@ def test_a_chapter_month_and_flow_open_only_their_cell(store, monkeypatch):
         opened.extend(files)
         return files
 
-    monkeypatch.setattr(batches, "line_files", spy)
+    monkeypatch.setattr(lines, "line_files", spy)
     t = matching_lines(store, "customs_cn", connect("duckdb"), hs="8501.10", flow="import", year=2025, month=1)
     assert _ids(t) == [6, 7]  # 85011010 and 85011091, the two lines of the cell
     assert cells_of(opened) == {("import", 2025, 1, "85")}
