@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from ...errors import ChartError
 from ...present import significant
 from .inputs import check_interval, read_frame
-from .parts import heading, no_data, whiskers
+from .parts import heading, no_data, row_labels, whiskers
 from .style import BLUE, GREY, INK, VERMILLION, check_key, figure, style, to_svg
 from .text import texts, wrap
 
@@ -73,11 +73,7 @@ def elasticity_bars_svg(
                 reach = max(reach, abs(limit))
             reach = reach * 1.12 if reach > 0 else 1.0
             ax.set_xlim(-reach, reach)
-            ax.set_yticks(y, labels)
-            ax.set_ylim(len(df) - 0.5, -0.5)
-            ax.tick_params(axis="y", length=0)
-            ax.grid(axis="y", visible=False)
-            ax.spines["left"].set_visible(False)
+            row_labels(ax, y, labels)
             ax.set_xlabel(t["elasticity"])
             handles = [Patch(color=VERMILLION, label=t["shortage"]), Patch(color=BLUE, label=t["surplus"]),
                        Line2D([], [], color=INK, lw=0.8, marker="|", ms=6, label=t["interval"])]

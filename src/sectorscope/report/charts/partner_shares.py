@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from ...errors import ChartError
-from .parts import heading, no_data
+from .parts import heading, no_data, row_labels
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, check_key, figure, style, to_svg
 from .text import texts, truncate, wrap
 
@@ -66,11 +66,7 @@ def partner_shares_svg(bars: Sequence[Mapping[str, Any]], *, title: str, lang: s
                     ax.barh(i, 100 - left, left=left, height=0.62, color="#DDDDDD", zorder=2,
                             gid=f"bar-{i}-rest")
             ax.set_xlim(0, 100)
-            ax.set_yticks(y, labels)
-            ax.set_ylim(len(bars) - 0.5, -0.5)
-            ax.tick_params(axis="y", length=0)
-            ax.grid(axis="y", visible=False)
-            ax.spines["left"].set_visible(False)
+            row_labels(ax, y, labels)
             ax.set_xlabel(t["import_share"])
             handles = [Patch(color=colour[p], label=p) for p in order[:len(_COLOURS)]]
             handles.append(Patch(color="#DDDDDD", label=t["others"]))

@@ -1,4 +1,5 @@
-"""Pieces that more than one chart draws: whiskers, the title, the note under a chart, the empty chart."""
+"""Pieces that more than one chart draws: whiskers, labelled bar rows, the title, the note under a chart, the
+empty chart."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,7 @@ from matplotlib.figure import Figure
 from .style import BLACK, CM, GREY, WIDTH_CM
 from .text import wrap
 
-__all__ = ["heading", "no_data", "note", "whiskers"]
+__all__ = ["heading", "no_data", "note", "row_labels", "whiskers"]
 
 
 def whiskers(ax: Axes, x: object, y: object, minus: object, plus: object, gid: str, **style: Any) -> None:
@@ -20,6 +21,16 @@ def whiskers(ax: Axes, x: object, y: object, minus: object, plus: object, gid: s
     container = ax.errorbar(np.asarray(x, dtype=float), np.asarray(y, dtype=float), xerr=xerr, fmt="none",
                             **style)
     container.lines[2][0].set_gid(gid)
+
+
+def row_labels(ax: Axes, y: np.ndarray, labels: list[str]) -> None:
+    """A horizontal bar chart's rows: one label a row, the first at the top, no tick marks, no row grid and no
+    left spine (the labels lead the eye to their bars)."""
+    ax.set_yticks(y, labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
 
 
 def no_data(fig: Figure, ax: Axes, t: dict[str, str]) -> None:
