@@ -55,3 +55,26 @@ def test_a_file_with_bad_lines_is_refused_with_every_one_and_nothing_is_written(
     assert [r for r, _ in rows] == [6, 10]
     assert not store.exists()
     assert not any(p.suffix == ".parquet" for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("how", ["csv", "arrow"])
+def test_a_store_named_relative_to_the_working_folder_loads(tmp_path, monkeypatch, export, how):
+    # `sectorscope run` names its store relative to the working folder (out/sectorscope.duckdb): DuckDB then
+    # returned the written files relative too, and they were read against the staging folder twice (a fresh
+    # clone's `make run` failed with "dictionary update sequence element #0 has length 1")
+    from sectorscope.records import BatchMeta, load_batch
+
+    path, expected = export
+    monkeypatch.chdir(tmp_path)
+    store = Store("out/s.duckdb")
+    (tmp_path / "out").mkdir()
+    if how == "csv":
+        n = load_records(store, path.name, hs_edition="HS2022", publisher="sectorscope generator").summary.n_lines
+    else:
+        meta = BatchMeta(batch_id="x", dataset="customs_cn", source_file="customs.csv", sha256="0" * 64,
+                         publisher="sectorscope generator", hs_edition="HS2022", currency="USD",
+                         grain=("commodity", "partner", "province", "trade_mode"), period_kind="monthly")
+        n = load_batch(store, meta, expected.to_batches()).n_lines
+    assert n == 2_000
+    assert (tmp_path / "out" / "s.records" / "customs_cn").is_dir()
+    assert open_lines(store, "customs_cn", connect("duckdb")).count().to_pyarrow().as_py() == 2_000

@@ -370,7 +370,10 @@ def _fsync_all(paths: Iterable[Path]) -> None:
 
 def _copy_partitioned_files(con: BaseBackend, select_sql: str, parts: Path, batch_id: str) -> list[tuple[Path, dict[str, Any]]]:
     """COPY into `parts`, one folder per cell; the files written with their cells and line counts, from the
-    COPY's own return (no listing of folders, no reading of footers)."""
+    COPY's own return (no listing of folders, no reading of footers). DuckDB returns each file's path as the
+    target was given, so the target is made absolute first: a store named relative to the working folder
+    (`sectorscope run`'s default) gave relative paths that were then read against `parts` a second time."""
+    parts = parts.resolve()
     result = con.con.execute(
         f"COPY ({select_sql}) TO {_sql_path(parts)} (FORMAT parquet, PARTITION_BY (year, month, hs_chapter, flow), "
         f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN '{batch_id}_{{i}}', COMPRESSION zstd, "
@@ -379,9 +382,7 @@ def _copy_partitioned_files(con: BaseBackend, select_sql: str, parts: Path, batc
     out = []
     for rec in result.fetchall():
         row = dict(zip(names, rec, strict=True))
-        path = Path(row["filename"])
-        if not path.is_absolute():  # pragma: no cover - DuckDB returns the path as given
-            path = parts / path
+        path = Path(row["filename"]).resolve()
         out.append((path, {**_cell(path, parts), "n_lines": int(row["count"])}))
     return sorted(out, key=lambda f: str(f[0]))
 
