@@ -10,6 +10,7 @@ from typing import Any
 
 from ...errors import UnitError
 from ...model import DEFAULT_REGION, Catalog, FxTable, load_catalog, parse_unit
+from .acceptance import load_model
 from .candidate import Ambiguity, Candidate
 from .document import MAX_REPORT_BYTES, Document, read_report
 from .lexicon import Lexicon, load_lexicon
@@ -88,10 +89,13 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None, report: Re
 
 
 def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog | None = None,
-            fx: FxTable | None = None, year: int | None = None, report_date: date | None = None) -> Extraction:
+            fx: FxTable | None = None, year: int | None = None, report_date: date | None = None,
+            calibrated: bool = True) -> Extraction:
     """Candidate observations of one report, with every table rebuilt and every ambiguity listed. The
     report's date (`report_date`, else one printed in its header) and year (`year`, else the date's, else
-    its title's) resolve relative periods (去年, 未来五年) and say which years are forecasts."""
+    its title's) resolve relative periods (去年, 未来五年) and say which years are forecasts. With
+    `calibrated` (the default) each confidence is the acceptance model's (`acceptance`); without, the
+    readers' own score (what the model is trained on)."""
     catalog = catalog or load_catalog()
     lexicon = lexicon or load_lexicon()
     report = report_date_of(doc, report_date)
@@ -107,6 +111,12 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
         if not c.dimensions["subject"]:
             c.dimensions["subject"] = subject
         _canonicalise(c, catalog, fx, report)
+    model = load_model() if calibrated else None
+    if model is not None:
+        for c in candidates:
+            score = c.confidence
+            c.confidence = round(model.confidence(c), 3)
+            c.why.append(f"confidence {c.confidence:.2f} from the acceptance model (reader score {score:.2f})")
     candidates.sort(key=lambda c: (c.start, c.end))
     return Extraction(doc, candidates, tables.ambiguities, tables.tables, subject, report)
 
