@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,6 +37,10 @@ def extract_command(
     = None,
     year: Annotated[int | None, typer.Option(help="The report's own year (default: from its title or text).")]
     = None,
+    report_date: Annotated[str | None, typer.Option("--report-date", help="The report's date, YYYY-MM-DD: relative "
+                                                    "periods (去年, 未来五年, 目前) are read from it (default: a date "
+                                                    "in the report's header, else none — those periods stay open).")]
+    = None,
     max_mb: Annotated[float, typer.Option(help="Refuse reports larger than this many MB.")] = 50.0,
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
@@ -45,15 +50,20 @@ def extract_command(
     check_choice("--format", fmt, ("table", "json", "csv"))
     if from_review and not load:
         fail("--from-review loads a review file: add --load")
+    try:
+        day = date.fromisoformat(report_date) if report_date else None
+    except ValueError:
+        fail(f"--report-date {report_date!r}: give a date, YYYY-MM-DD")
     ex = extract_file(report, max_bytes=int(max_mb * 1024 * 1024),
-                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year,
+                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year, report_date=day,
                       fx=fx_table(store_path))  # money in 美元 converts as a load would convert it
     sid = source_id or source_id_for(ex.document)
     cands = ex.accepted(min_confidence) if accepted_only else ex.candidates
     if fmt == "json":
         for c in cands:
             d = c.to_json()
-            d["accepted"] = c.confidence >= min_confidence and bool(c.indicator) and bool(c.period)
+            d["accepted"] = c.confidence >= min_confidence
+            d["loadable"] = d["accepted"] and bool(c.indicator) and bool(c.period)
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
     elif fmt == "csv":
         from ..ingest import to_rows
@@ -100,7 +110,8 @@ def _table(ex: Extraction, cands: list[Candidate], min_confidence: float) -> Non
         return [f"{c.start}–{c.end}", c.indicator or "?", c.period, value, c.unit_as_printed, c.qualifier,
                 fixed(c.confidence, 2), where + normalise(c.quote)[-60:].replace("\n", " ")]
 
-    print_table(f"{ex.document.name}: {len(ex.candidates)} candidates, {len(ex.accepted(min_confidence))} accepted, "
+    print_table(f"{ex.document.name}: {len(ex.candidates)} candidates, {len(ex.accepted(min_confidence))} accepted "
+                f"({len(ex.loadable(min_confidence))} with an indicator and a period, which --load loads), "
                 f"{len(ex.tables)} tables, {len(ex.ambiguities)} ambiguities",
                 ("offsets", "indicator", "period", "value", "unit", "qualifier", "conf", "quote"),
                 (row(c) for c in cands), wrap=("quote",))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from sectorscope.ingest.extract import Document, load_lexicon
+from sectorscope.ingest.extract.periods import ReportDate
 from sectorscope.ingest.extract.prose import find_figures, report_year
 from sectorscope.model.catalog import load_catalog
 
@@ -15,7 +16,7 @@ def read():
     def run(text: str, year: int = 2025):
         doc = Document.from_text(text)
         return [(c.indicator, c.period, c.printed, c.printed_high, c.unit_as_printed, c.qualifier)
-                for c in find_figures(doc, lexicon, catalog, default_year=year)]
+                for c in find_figures(doc, lexicon, catalog, report=ReportDate(year=year))]
     return run
 
 
@@ -38,16 +39,17 @@ def test_bounds_and_qualifiers(read):
 
 
 def test_symbols_and_suffix_bounds(read):
+    # no period in the text: left open, not the report's year
     assert read("库存周转天数<30天,交货周期≥14.6周,相关企业300家以上。") == [
-        ("inventory_days", "2025", 30.0, None, "天", "at_most"),
-        ("lead_time", "2025", 14.6, None, "周", "at_least"),
-        ("company_count", "2025", 300.0, None, "家", "at_least"),
+        ("inventory_days", "", 30.0, None, "天", "at_most"),
+        ("lead_time", "", 14.6, None, "周", "at_least"),
+        ("company_count", "", 300.0, None, "家", "at_least"),
     ]
 
 
 def test_ranges(read):
     got = read("良品率徘徊在70%–75%。")
-    assert got == [("yield_rate", "2025", 70.0, 75.0, "%", "range")]
+    assert got == [("yield_rate", "", 70.0, 75.0, "%", "range")]
     months = read("风险投资普遍偏好12–18个月可退出的项目。")
     assert [(g[2], g[3], g[4], g[5]) for g in months] == [(12.0, 18.0, "个月", "range")]
 
@@ -61,7 +63,7 @@ def test_mixed_numerals_and_growth(read):
 
 
 def test_chinese_numerals(read):
-    assert read("国内掌握TSV技术的企业不足五家。") == [("company_count", "2025", 5.0, None, "家", "at_most")]
+    assert read("国内掌握TSV技术的企业不足五家。") == [("company_count", "", 5.0, None, "家", "at_most")]
 
 
 def test_cagr_with_its_period(read):
@@ -102,7 +104,8 @@ def test_traditional_source_offsets_point_at_the_printed_figure():
 
 def test_report_year_from_title_or_text():
     assert report_year(Document.from_text("2025年及未来5年中国缩微机械市场报告\n正文2019年…")) == 2025
-    assert report_year(Document.from_text("MEMS产业\n2019年规模…2019年…2018年…")) == 2019
+    # the page's most frequent year is not the report's: no year in the title, none invented
+    assert report_year(Document.from_text("MEMS产业\n2019年规模…2019年…2018年…")) is None
 
 
 def test_modifier_makes_a_generic_share_domestic(read):

@@ -144,7 +144,7 @@ def load_extraction(store: Store, extraction: Extraction, *, source_id: str | No
 
     doc = extraction.document
     sid = source_id or source_id_for(doc)
-    frame = to_rows(extraction, sid, candidates=extraction.accepted(min_confidence))
+    frame = to_rows(extraction, sid, candidates=extraction.loadable(min_confidence))
     rows = frame.drop(columns=[c for c in frame.columns if c not in _LONG]).assign(**{ROW_COLUMN: range(2, len(frame) + 2)})
     return _write(store, rows, doc, file=f"{doc.name} (extracted)", source_id=sid, title=title, catalog=catalog,
                   label=label or f"extract {Path(doc.name).name}", note=note, loaded_at=loaded_at)

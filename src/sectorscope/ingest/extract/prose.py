@@ -20,11 +20,21 @@ from dataclasses import dataclass, field
 from ...model import Catalog, parse_number
 from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
+from .discourse import Flow
 from .document import Document
 from .figure_indicator import choose_indicator, index_term, indicator_after, refers_back, window_start
 from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS, WORD_FIGURE_RE, WORD_FIGURES
 from .lexicon import Lexicon, TermHit
-from .periods import PERIOD_RE, Period, is_year_token, period_for, periods_in, report_year
+from .periods import (
+    PERIOD_RE,
+    Period,
+    ReportDate,
+    is_year_token,
+    period_for,
+    period_year,
+    periods_in,
+    report_year,
+)
 from .tables.dimension_layout import LayoutTable, layout_tables
 
 __all__ = ["FIGURE_RE", "PERIOD_RE", "find_figures", "report_year", "sentences"]
@@ -41,7 +51,7 @@ class _Reader:
     doc: Document
     lexicon: Lexicon
     catalog: Catalog
-    year0: int | None
+    report: ReportDate
     skip: list[tuple[int, int]]
     hits: list[TermHit]
     layouts: list[LayoutTable]
@@ -55,6 +65,10 @@ class _Reader:
     @property
     def text(self) -> str:
         return self.doc.text
+
+    @property
+    def year0(self) -> int | None:
+        return self.report.year
 
     def skipped(self, pos: int, end: int | None = None) -> bool:
         """Is [pos, end) (or pos) inside a table span? Spans are merged and sorted: one bisect."""
@@ -246,12 +260,12 @@ def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int 
     kinds = {v for h in cues for v in h.values}
     if "target" in kinds:
         return "target"
-    if year0 and year > year0:
+    if year and year0 and year > year0:
         return "forecast"
-    if year0 and year < year0:
+    if year and year0 and year < year0:
         return "actual"
     if "forecast" in kinds:
-        return "forecast" if year0 is None or year > year0 else "estimate"
+        return "forecast" if year0 is None or not year or year > year0 else "estimate"
     return "estimate"
 
 
@@ -275,15 +289,15 @@ def _quote(text: str, ws: int, term: TermHit | None, fe: int, e: int) -> tuple[i
 
 
 def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], change_word: str | None,
-               previous: _Previous | None) -> tuple[Candidate, _Previous | None]:
+               previous: _Previous | None, context: Period | None) -> tuple[Candidate, _Previous | None]:
     """The figure's Candidate (indicator, period, status, dimensions, confidence, quote, table row), and the
     figure the next one may refer back to."""
     text, doc, m, fs, fe, unit = r.text, r.doc, fig.m, fig.fs, fig.fe, fig.unit
     indicator, term, form, inherited, ws = _indicator(r, s, e, fig, periods, change_word, previous)
     if indicator:
         previous = (indicator, unit, fe)
-    period, explicit = period_for(text, periods, s, fs, fe, form, r.year0, fig.why)
-    year = int(period[-4:]) if period[-4:].isdigit() else (r.year0 or 0)
+    period, how = period_for(text, periods, s, fs, fe, form, context, fig.why)
+    year = period_year(period) or 0
     status = _status(r.lexicon, text, s, fs, year, r.year0)
     dims = _dimensions(r.lexicon, text, ws, fs)
     conf = 0.1
@@ -291,8 +305,7 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         conf += 0.35 if inherited else 0.45 + (0.1 if term and term.start >= clause_start(text, s, fs) else 0.0)
     if unit:
         conf += 0.2
-    if explicit:
-        conf += 0.15
+    conf += {"sentence": 0.15, "context": 0.1}.get(how, 0.0)
     qs, qe = doc.span(*_quote(text, ws, term, fe, e))
     os_, oe = doc.span(fs, fe)
     if fig.chinese:
@@ -317,10 +330,12 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
     ), previous
 
 
-def _sentence_figures(r: _Reader, s: int, e: int) -> list[Candidate]:
+def _sentence_figures(r: _Reader, s: int, e: int, flow: Flow) -> list[Candidate]:
     """The figures of one sentence, left to right; a figure never starts inside the one before."""
     text = r.text
-    periods = periods_in(text, s, e)
+    context = flow.period
+    periods = periods_in(text, s, e, period_year(context.text) if context else None, r.report)
+    flow.leave(periods, e)
     figures = [(m, False) for m in FIGURE_RE.finditer(text, s, e)]
     figures += [(m, True) for m in CN_FIGURE_RE.finditer(text, s, e)]
     words = {m.start(): m for m in WORD_FIGURE_RE.finditer(text, s, e)}
@@ -349,19 +364,24 @@ def _sentence_figures(r: _Reader, s: int, e: int) -> list[Candidate]:
             continue
         _qualify(r.lexicon, text, s, fig)
         change_word = _sign(r.lexicon, text, s, fig, periods)
-        cand, previous = _candidate(r, s, e, fig, periods, change_word, previous)
+        cand, previous = _candidate(r, s, e, fig, periods, change_word, previous, context)
         out.append(cand)
     return out
 
 
 def find_figures(doc: Document, lexicon: Lexicon, catalog: Catalog, *,
-                 skip: Sequence[tuple[int, int]] = (), default_year: int | None = None) -> list[Candidate]:
-    """Every figure in the prose of `doc` (outside the `skip` spans, which tables occupy)."""
+                 skip: Sequence[tuple[int, int]] = (), report: ReportDate | None = None) -> list[Candidate]:
+    """Every figure in the prose of `doc` (outside the `skip` spans, which tables occupy); `report` dates
+    the relative periods (去年, 未来五年) and the status of a figure (forecast after the report's year)."""
     text = doc.text
-    r = _Reader(doc, lexicon, catalog, default_year or report_year(doc), _merge(sorted(skip)),
+    r = _Reader(doc, lexicon, catalog, report or ReportDate(), _merge(sorted(skip)),
                 lexicon.indicator_hits(text), layout_tables(text, lexicon))
     out: list[Candidate] = []
-    for s, e in sentences(text):
+    flow = Flow(text)
+    for s, e in flow.passages(sentences(text)):
+        flow.enter(s)
         if not r.skipped(s, e):
-            out += _sentence_figures(r, s, e)
+            out += _sentence_figures(r, s, e, flow)
+        else:
+            flow.leave(periods_in(text, s, e, None, r.report), e)
     return out
