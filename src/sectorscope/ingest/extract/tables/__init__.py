@@ -18,10 +18,22 @@ from __future__ import annotations
 from ..document import Document
 from ..lexicon import Lexicon
 from .flattened import read_flattened
+from .grid import Grid, emit_grid
+from .pipe import pipe_grids
 from .rank_layout import read_rank_layout
 from .result import Table, TableResult
 
 __all__ = ["Table", "TableResult", "find_tables"]
+
+
+def _grids(text: str) -> list[Grid]:
+    """The tables whose cells the layout shows (pipes), first found first; one overlapping an earlier one
+    is dropped."""
+    out: list[Grid] = []
+    for g in sorted(pipe_grids(text), key=lambda g: g.start):
+        if not any(o.start < g.end and g.start < o.end for o in out):
+            out.append(g)
+    return out
 
 
 def find_tables(doc: Document, lexicon: Lexicon) -> TableResult:
@@ -30,6 +42,9 @@ def find_tables(doc: Document, lexicon: Lexicon) -> TableResult:
     res = TableResult()
     read_flattened(doc, lexicon, res)
     read_rank_layout(doc, lexicon, res)
+    for grid in _grids(doc.text):
+        if not any(a < grid.end and grid.start < b for a, b in res.spans):
+            emit_grid(doc, lexicon, grid, res)
     res.tables.sort(key=lambda t: t.start)
     res.spans.sort()
     return res
