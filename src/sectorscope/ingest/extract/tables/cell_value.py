@@ -57,6 +57,8 @@ def read_cell(text: str) -> CellValue | None:
     unit = (m.group("unit") or "").strip()
     if unit and not is_unit(unit):
         return None
+    if unit in ("年", "年度") and re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+        return None  # 2024年: a date
     sign = -1.0 if m.group("sign") in ("-", "−") else 1.0
     try:
         printed = sign * parse_number(m.group("num"))

@@ -46,9 +46,24 @@ def _cells(line: Line) -> list[GridCell]:
     return cells
 
 
+def _bars(line: str) -> int:
+    return sum(line.count(b) for b in _BARS)
+
+
 def _is_row(line: str) -> bool:
-    return sum(line.count(b) for b in _BARS) >= 2 or (
-        sum(line.count(b) for b in _BARS) == 1 and line.rstrip()[-1:] in _BARS and len(line.strip()) > 1)
+    return _bars(line) >= 1 and len(line.strip()) > 1 and not _is_rule(line)
+
+
+def _tablelike(block: list[Line]) -> bool:
+    """Two rows or more, and more than one bar a line or a rule line — or, when each line has one bar
+    between two fields, three lines or more (a header and two rows): prose rarely prints a bar, never
+    line after line."""
+    rows = [ln for _, ln in block if _is_row(ln)]
+    if len(rows) < 2:
+        return False
+    if any(_bars(ln) >= 2 for ln in rows) or any(_is_rule(ln) for _, ln in block):
+        return True
+    return len(rows) >= 3
 
 
 def _block(lines: list[Line], i: int) -> int:
@@ -88,7 +103,7 @@ def _headerlike(row: GridRow) -> bool:
     (years count as names: a year header), not values."""
     for c in row.cells[1:]:
         v = read_cell(c.text)
-        if v is not None and not (v.unit == "" and re.fullmatch(r"(19|20)\d\d[EFA]?", c.text)):
+        if v is not None and not re.match(r"(?:19|20)\d\d(?!\d)", c.text):
             return False
     return True
 
@@ -103,7 +118,7 @@ def pipe_grids(text: str) -> list[Grid]:
             i += 1
             continue
         j = _block(lines, i)
-        if sum(1 for _, ln in lines[i:j] if _is_row(ln)) >= 2:
+        if _tablelike(lines[i:j]):
             g = _grid(text, lines, i, j)
             if g is not None:
                 out.append(g)
