@@ -9,9 +9,14 @@ lost when the report became text) would read as prose as one absurd number. Thre
   ambiguous is reported as an Ambiguity and never guessed;
 - `rank_layout`: whitespace tables numbered by rank (`序号 公司名称 …`), read line by line;
 - `dimension_layout`: line-layout tables whose rows are named by dimension values; the prose reader reads
-  their figures and takes each one's row from it.
+  their figures and takes each one's row from it;
+- `pipe`, `aligned`, `cell_lines`: tables whose cells the layout still shows — pipe/Markdown and box-drawing
+  rows, columns aligned by two spaces or tabs, an HTML table pasted one cell per line. They only find the
+  cells; `grid` gives each numeric cell its column, row, unit, indicator and period.
 
-`find_tables` runs the first two and returns their cells and the spans the prose reader must skip.
+`find_tables` runs the flattened and rank readers, then the layout readers on what those left, and returns
+their cells and the spans the prose reader must skip (less the text cells that hold figures: those stay
+the prose reader's).
 """
 from __future__ import annotations
 
