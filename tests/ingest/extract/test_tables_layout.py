@@ -1,0 +1,72 @@
+"""Whitespace-aligned tables (tables/aligned.py) and tables pasted one cell per line (tables/cell_lines.py),
+read through find_tables; and the prose around them left alone. Every table here is synthetic."""
+from __future__ import annotations
+
+import pytest
+
+from sectorscope.ingest.extract import Document
+from sectorscope.ingest.extract.lexicon import load_lexicon
+from sectorscope.ingest.extract.tables import find_tables
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def _cells(text: str, lexicon):
+    res = find_tables(Document.from_text(text), lexicon)
+    return res, {(c.cell.row, c.cell.column): c for c in res.cells}
+
+
+def test_aligned_table_with_spaces_and_tabs(lexicon):
+    text = ("2024年主要企业经营数据\n企业      营业收入(亿元)    同比增长    毛利率\n甲科技股份    12.5    8.2%    31.0%\n"
+            "乙电子    -    -3.4%    22.5%\n丙微电子\t1,086.3\t12.0%\t40.1%\n正文继续,这里  有双空格。\n")
+    res, cells = _cells(text, lexicon)
+    assert len(res.tables) == 1 and res.tables[0].name == "2024年主要企业经营数据"
+    c = cells[("丙微电子", "营业收入(亿元)")]
+    assert (c.printed, c.unit_as_printed, c.period, c.indicator, c.dimensions) == (
+        1086.3, "亿元", "2024", "revenue", {"company": "丙微电子"})
+    g = cells[("乙电子", "同比增长")]
+    assert (g.printed, g.unit_as_printed, g.indicator) == (-3.4, "%", "revenue_growth")
+    assert ("乙电子", "营业收入(亿元)") not in cells
+    assert all(c.confidence >= 0.7 for c in cells.values())
+    assert res.spans[-1][1] <= text.index("正文继续")
+
+
+def test_aligned_year_columns_with_blank_key_header(lexicon):
+    text = "单位:万台\n            2022年    2023年    2024年\n出货量      1,020     1,180     1,305\n销量        998       1,150     1,290\n"
+    _, cells = _cells(text, lexicon)
+    c = cells[("销量", "2023年")]
+    assert (c.printed, c.unit_as_printed, c.period, c.indicator) == (1150, "万台", "2023", "sales_volume")
+
+
+def test_prose_with_double_spaces_is_no_table(lexicon):
+    text = "2024年市场规模达到120亿元,  同比增长8%。\n其中  消费电子占比  45%。\n汽车电子  占比30%  增长较快。\n"
+    res, _ = _cells(text, lexicon)
+    assert not res.tables and not res.spans
+
+
+def test_cell_per_line_table(lexicon):
+    text = ("表2 2023年各应用领域出货量\n应用领域\n出货量(万台)\n同比增长\n消费电子\n1,250\n12.5%\n汽车电子\n380.5\n"
+            "-3.2%\n工业控制\n—\n8.0%\n数据来源:某机构\n")
+    res, cells = _cells(text, lexicon)
+    assert len(res.tables) == 1
+    c = cells[("汽车电子", "同比增长")]
+    assert (c.printed, c.unit_as_printed, c.period, c.indicator, c.dimensions) == (
+        -3.2, "%", "2023", "sales_volume_growth", {"application": "汽车电子"})
+    assert cells[("消费电子", "出货量(万台)")].printed == 1250
+    assert ("工业控制", "出货量(万台)") not in cells
+
+
+def test_cell_per_line_year_rows(lexicon):
+    text = "年份\n市场规模(亿元)\n增速\n2022\n120.5\n10.2%\n2023\n133.1\n10.5%\n"
+    _, cells = _cells(text, lexicon)
+    assert (cells[("2023", "市场规模(亿元)")].period, cells[("2023", "增速")].indicator) == ("2023", "market_size_growth")
+
+
+def test_cell_per_line_left_alone_when_the_count_is_open(lexicon):
+    # one number a row: a list of figures, not a table whose columns can be counted
+    text = "核心数据\n要点\n市场规模\n120亿元\n出货量\n35万台\n"
+    res, _ = _cells(text, lexicon)
+    assert not res.tables
