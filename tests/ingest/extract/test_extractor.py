@@ -142,8 +142,8 @@ def test_lexicon_mistakes_name_file_and_entry():
 
 def test_an_analyst_extends_the_lexicon_without_code(tmp_path):
     doc = Document.from_text("2025年行业装机渗透指标达到41.5%。")
-    # read, and accepted, but not loadable: no indicator for the analyst's word yet
-    assert [(c.indicator, c.printed) for c in extract(doc).accepted()] == [("", 41.5)]
+    # read, but not loadable: no indicator for the analyst's word yet
+    assert [(c.indicator, c.printed) for c in extract(doc).candidates] == [("", 41.5)]
     assert not extract(doc).loadable()
     (tmp_path / "mine.yaml").write_text("indicators:\n  - code: adoption_rate\n    zh: [装机渗透指标]\n", encoding="utf-8")
     got = extract(doc, lexicon=load_lexicon(tmp_path)).loadable()

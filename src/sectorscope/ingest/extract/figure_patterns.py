@@ -34,6 +34,8 @@ def _unit_alternatives() -> list[str]:
         for p in ("", "万", "亿", "千", "百万"):
             for c in counters:
                 out.add(f"{p}{m}/{c}")
+    # 块, 只, 支, 部 alone are too often not units (一块, 部门); after 万 or 亿 they are counts (91.3亿块)
+    out |= {p + c for p in ("万", "亿", "千万", "百万") for c in ("块", "只", "支", "部")}
     out |= {"个百分点", "百分点", "%", "‰", "倍", "个月", "°C"}
     return sorted(out, key=len, reverse=True)
 
