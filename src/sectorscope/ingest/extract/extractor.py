@@ -88,10 +88,11 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
         if not c.dimensions["subject"]:
             c.dimensions["subject"] = subject
         _canonicalise(c, catalog, fx)
+        c.page = doc.page_of(c.start)
     candidates.sort(key=lambda c: (c.start, c.end))
     return Extraction(doc, candidates, tables.ambiguities, tables.tables, subject, year)
 
 
 def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs: Any) -> Extraction:
-    """`extract` of a report file (UTF-8, GB18030/GBK or Big5 text)."""
+    """`extract` of a report file: PDF, DOCX, HTML or text (UTF-8, GB18030/GBK or Big5)."""
     return extract(read_report(path, max_bytes=max_bytes), **kwargs)
