@@ -17,6 +17,7 @@ quotes point into it.
 """
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import unicodedata
@@ -101,6 +102,9 @@ def _table_pages(path: Path, candidates: list[int]) -> dict[int, str]:
     import pdfplumber
 
     found: dict[int, str] = {}
+    quiet = logging.getLogger("pdfminer")  # its warnings on a damaged stream: poppler has read the text
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         with pdfplumber.open(path) as pdf:
             for i in ruled:
@@ -109,6 +113,8 @@ def _table_pages(path: Path, candidates: list[int]) -> dict[int, str]:
                     found[i] = text
     except Exception:  # pdfminer raises anything on a damaged file; poppler's text stands
         return found
+    finally:
+        quiet.setLevel(level)
     return found
 
 
