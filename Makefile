@@ -4,8 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 # Debian packages: Pango for WeasyPrint's PDFs, the Noto CJK font for Chinese in charts and PDFs,
-# poppler-utils (pdftotext, pdftoppm, pdffonts) for the tests that read the PDFs back, Chromium for the
-# dashboard's browser tests (Playwright drives Debian's build; no browser is downloaded), and Debian's JRE
+# poppler-utils (pdftotext, which `sectorscope extract` reads PDF reports with; pdftoppm and pdffonts for the
+# tests that read the PDFs back), Chromium for the dashboard's browser tests (Playwright drives Debian's build;
+# no browser is downloaded), and Debian's JRE
 # (17 on bookworm) for the record sets' Spark path (pyspark runs Spark in local mode inside it).
 SYSTEM_PKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk poppler-utils chromium default-jre-headless
 

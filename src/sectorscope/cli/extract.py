@@ -18,7 +18,7 @@ __all__ = ["extract_command"]
 
 
 def extract_command(
-    report: Annotated[Path, typer.Argument(help="The report as a text file (UTF-8, GB18030/GBK or Big5).")],
+    report: Annotated[Path, typer.Argument(help="The report: PDF, DOCX, HTML or text (UTF-8, GB18030/GBK or Big5).")],
     fmt: FormatOpt = "table",
     review: Annotated[Path | None, typer.Option("--review", help="Write a review file (.csv or .xlsx) to correct "
                                                 "and load.")] = None,

@@ -43,7 +43,7 @@ def test_encodings_are_detected(tmp_path, encoding):
     (b"", "is empty"),
     (b"   \n\t  ", "only whitespace"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
-    (b"%PDF-1.7\n\x00\x01\x02binary", "not text"),
+    (b"%PDF-1.7\n\x00\x01\x02binary", "not a readable PDF"),  # read by its content, whatever its name
     (bytes(range(128, 256)) * 50, "neither UTF-8"),
 ])
 def test_bad_input_is_refused_with_the_file_named(tmp_path, data, message):

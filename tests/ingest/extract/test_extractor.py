@@ -72,7 +72,7 @@ def test_cli_refuses_binary_with_a_clear_error(tmp_path):
     p.write_bytes(b"%PDF-1.7\n\x00\x00\x01")
     res = CliRunner().invoke(app, ["extract", str(p)])
     assert res.exit_code == 2  # bad input: the same code in every command
-    assert "not text" in res.stderr and str(p) in res.stderr
+    assert "not a readable PDF" in res.stderr and str(p) in res.stderr
 
 
 def test_load_accepted_then_reviewed(tmp_path):

@@ -44,6 +44,7 @@ class Candidate:
     why: list[str] = field(default_factory=list)
     cell: TableCell | None = None
     kind: str = "prose"               # prose | table
+    page: int | None = None           # 1-based page of `start` in a PDF; None where a document has no pages
 
     def to_json(self) -> dict:
         d = asdict(self)

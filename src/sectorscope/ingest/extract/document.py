@@ -8,6 +8,7 @@ full-width digits. Offsets into the original are what an analyst (and `quote_sta
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import unicodedata
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import InputError
+from ...errors import InputError, Reason
 from ...model import ARTEFACT, simplify_text
 
-__all__ = ["MAX_REPORT_BYTES", "Document", "decode_report", "read_report"]
+__all__ = ["MAX_REPORT_BYTES", "Document", "decode_report", "read_report", "read_text"]
 
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 """A report larger than this is refused (override with `max_bytes`): the seeds are 30–90 KB, a 50 MB
@@ -51,10 +52,13 @@ class Document:
     text: str
     offsets: np.ndarray
     encoding: str = "utf-8"
+    format: str = "text"                                  # text | pdf | docx | html: what the file was
+    pages: list[int] = field(default_factory=list)        # PDF: original offset where each page starts
     _lines: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_text(cls, original: str, name: str = "<text>", encoding: str = "utf-8") -> Document:
+    def from_text(cls, original: str, name: str = "<text>", encoding: str = "utf-8", *, format: str = "text",
+                  pages: list[int] | None = None) -> Document:
         chars: list[str] = []
         index: list[np.ndarray] = []
         pos = 0
@@ -89,7 +93,8 @@ class Document:
         text = simplify_text(folded_text)
         if len(text) != len(folded_text):  # OpenCC changed a length somewhere: map line by line
             text, offsets = _simplify_by_line(folded_text, offsets)
-        return cls(name=name, original=original, text=text, offsets=offsets, encoding=encoding)
+        return cls(name=name, original=original, text=text, offsets=offsets, encoding=encoding, format=format,
+                   pages=list(pages or []))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the normalised span text[start:end]."""
@@ -108,6 +113,12 @@ class Document:
         if not self._lines:
             self._lines = [m.end() for m in re.finditer("\n", self.original)]
         return int(np.searchsorted(np.asarray(self._lines), original_offset, side="right")) + 1
+
+    def page_of(self, original_offset: int) -> int | None:
+        """1-based page of an original offset, or None for a document without pages (text, DOCX, HTML)."""
+        if not self.pages:
+            return None
+        return max(1, bisect.bisect_right(self.pages, original_offset))
 
 
 def _simplify_by_line(text: str, offsets: np.ndarray) -> tuple[str, np.ndarray]:
@@ -151,8 +162,8 @@ def decode_report(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
                 raise InputError(f"starts with a {enc} byte-order mark but is not {enc} text "
                                  f"(bad byte at offset {exc.start})", file=name) from None
     if _looks_binary(data):
-        raise InputError("is not text (binary bytes such as NUL): give the report as a .txt file; convert "
-                         "a PDF or Word file to text first", file=name)
+        raise InputError("is not text (binary bytes such as NUL) and not a PDF, DOCX or HTML file: give the "
+                         "report in one of those formats (an image or a spreadsheet is not read)", file=name)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -192,8 +203,10 @@ def _chinese_score(text: str) -> float:
 
 
 def read_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Document:
-    """Read a report file into a Document; InputError naming the file when it is empty, too large, binary
-    or in no encoding we can read."""
+    """Read a report file — PDF, DOCX, HTML or text, told apart by its content — into a Document;
+    InputError naming the file when it is empty, too large, corrupt or in no format or encoding we read.
+
+    Why the size check comes first, for every format: a 200 MB upload is refused before any parser sees it."""
     p = Path(path)
     name = str(p)
     if not p.is_file():
@@ -203,8 +216,16 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Docum
         raise InputError("is empty: there is nothing to extract", file=name)
     if size > max_bytes:
         raise InputError(f"is {size / 2**20:.1f} MB, above the {max_bytes / 2**20:.0f} MB limit for one report; "
-                         "split it, or raise the limit (--max-mb) if it really is one report", file=name)
-    text, enc = decode_report(p.read_bytes(), name)
+                         "split it, or raise the limit (--max-mb) if it really is one report", file=name,
+                         reason=Reason.TOO_LARGE)
+    from .formats import read_document  # the format readers import their parsers on first use
+
+    return read_document(p, name)
+
+
+def read_text(data: bytes, name: str) -> Document:
+    """A plain-text report: decoded, refused when it holds only whitespace."""
+    text, enc = decode_report(data, name)
     if not text.strip():
         raise InputError("holds only whitespace: there is nothing to extract", file=name)
     return Document.from_text(text, name=name, encoding=enc)

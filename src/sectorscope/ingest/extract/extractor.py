@@ -111,6 +111,7 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
         if not c.dimensions["subject"]:
             c.dimensions["subject"] = subject
         _canonicalise(c, catalog, fx, report)
+        c.page = doc.page_of(c.start)
     model = load_model() if calibrated else None
     if model is not None:
         for c in candidates:
@@ -122,5 +123,5 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
 
 
 def extract_file(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES, **kwargs: Any) -> Extraction:
-    """`extract` of a report file (UTF-8, GB18030/GBK or Big5 text)."""
+    """`extract` of a report file: PDF, DOCX, HTML or text (UTF-8, GB18030/GBK or Big5)."""
     return extract(read_report(path, max_bytes=max_bytes), **kwargs)
