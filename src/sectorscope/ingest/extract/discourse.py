@@ -92,7 +92,7 @@ class Flow:
     def leave(self, periods: list[Period], end: int) -> None:
         """A sentence ends at `end`: its last period of its own is what the passage carries on."""
         self._advance(bisect.bisect_right(self.line_starts, max(end - 1, 0)) - 1)
-        own = [p for p in periods if not p.base and not p.span]
+        own = [p for p in periods if not p.base and not p.span and not p.local]
         if not own:
             return
         last = own[-1]

@@ -39,7 +39,8 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # Year-less forms: a part of a year (its year from the sentence, the discourse or the report's date) and
 # words relative to the report's date.
 _BARE_RE = re.compile(
-    rf"(?<![\d年Q])(?:{_PART.replace('?P<', '?P<b_')})"
+    rf"(?<![\dQ])(?:{_PART.replace('?P<', '?P<b_')})"
+    r"|(?P<yoy>去年同期|上年同期|上一年同期)"
     r"|(?P<rel>去年|上年度?|上一年|前一年|今年|本年度?|当年|明年|次年|后年|前年)(?!同期|末|底|以来)"
     r"|(?P<rel_end>去年|上年|今年|本年|当年)(?:末|底)"
     r"|(?P<ahead>未来|今后|此后)(?P<n_ahead>[一二两三四五六七八九十]|\d{1,2})\s*年"
@@ -96,6 +97,7 @@ class Period:
     span: tuple[int, int] | None = None
     explicit: bool = True            # written with its year, not resolved from context or the report's date
     why: list[str] = field(default_factory=list)
+    local: bool = False              # binds only the figures of its own clause (去年同期)
 
 
 def _month_label(y: int, m1: int, m2: int | None) -> str | None:
@@ -178,6 +180,11 @@ def period_year(label: str) -> int | None:
     return int(last) if last.isdigit() else None
 
 
+def _shift(label: str, years: int) -> str:
+    """The period `years` years later (2022-01/2022-06 → 2021-01/2021-06 for −1)."""
+    return re.sub(r"(?<!\d)(\d{4})(?!\d)", lambda m: str(int(m.group(1)) + years), label)
+
+
 def _n(s: str) -> int:
     return int(s) if s.isdigit() else _CN_NUM.get(s, 0)
 
@@ -197,6 +204,15 @@ def _bare(m: re.Match[str], text: str, s: int, out: list[Period], ctx_year: int 
         if ry is None:
             return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': the report's date is unknown"])
         return Period(m.start(), m.end(), str(ry), ry, False, None, False, [f"'{m.group(0)}' → {ry}, the report's year"])
+    if g.get("yoy"):
+        # 去年同期 as a figure's own period (营收(去年同期)31.82亿元): the period spoken of, a year earlier; after
+        # 较 or 比 it is the base of a comparison instead (较上年同期增长), which `periods_in` marks
+        ref = next((p.text for p in reversed(out) if p.explicit and p.text and not p.base), None)
+        label = _shift(ref, -1) if ref else (str(ctx_year - 1) if ctx_year else None)
+        if not label:
+            return None
+        return Period(m.start(), m.end(), label, period_year(label) or 0, False, None, False,
+                      [f"'{m.group(0)}' → {label}, a year before {ref or ctx_year}"], local=True)
     if g.get("plan"):
         first = _PLAN[str(g["plan"])]
         if g.get("plan_end"):
@@ -342,7 +358,8 @@ def period_for(text: str, periods: list[Period], s: int, fs: int, fe: int, form:
     if own_all and not own_all[-1].text:  # 目前 with no date for the report: no year may be carried past it
         why.extend(own_all[-1].why)
         return "", "open"
-    before = [p for p in periods if p.end <= fs and not p.span and p.text]
+    before = [p for p in periods if p.end <= fs and not p.span and p.text
+              and not (p.local and CLAUSE_END.search(text, p.end, fs))]
     after = [p for p in periods if p.start >= fe and not p.span and p.text]
     own = [p for p in before if not p.base]
     # 从2020年的38%: a base year binds the figure right after it ("的", "的平均")

@@ -288,6 +288,26 @@ def _quote(text: str, ws: int, term: TermHit | None, fe: int, e: int) -> tuple[i
     return a, b
 
 
+_PHRASE_FILLER = "达为至到了已仍在约占是超过近逾不足以上左右突破将有望预计实现共计合计累计分别"
+_PHRASE_LEAD = re.compile(r"^(?:其中|而|和|及|以及|同时|此外|另外|并且|并|且|但|其|该|全年|共)+")
+
+
+def _phrase(text: str, s: int, ws: int, term: TermHit | None, fs: int, periods: list[Period]) -> str:
+    """The words the figure measures: its indicator term as printed, else the end of its clause before it,
+    without periods, fillers (达, 约, 超过 …) and connectives (其中, 而 …)."""
+    if term is not None:
+        return term.term
+    a = clause_start(text, s, fs)
+    for p in periods:
+        if a <= p.end <= fs:
+            a = max(a, p.end)
+    words = text[a:fs].strip(" \t\n,，、:：;；()（）-—")
+    while words and words[-1] in _PHRASE_FILLER:
+        words = words[:-1]
+    words = _PHRASE_LEAD.sub("", words).strip(" ,，、:：的")
+    return words[-24:]
+
+
 def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], change_word: str | None,
                previous: _Previous | None, context: Period | None) -> tuple[Candidate, _Previous | None]:
     """The figure's Candidate (indicator, period, status, dimensions, confidence, quote, table row), and the
@@ -327,6 +347,7 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[max(s, fs - 200):min(e, fe + 200)].strip(),
         qualifier=fig.qualifier, period=period, indicator=indicator, dimensions=dims, status=status,
         confidence=round(min(conf, 1.0), 2), why=fig.why, kind=kind, cell=cell,
+        phrase=_phrase(text, s, ws, term, fs, periods),
     ), previous
 
 
