@@ -208,11 +208,11 @@ def _bare(m: re.Match[str], text: str, s: int, out: list[Period], ctx_year: int 
         # 去年同期 as a figure's own period (营收(去年同期)31.82亿元): the period spoken of, a year earlier; after
         # 较 or 比 it is the base of a comparison instead (较上年同期增长), which `periods_in` marks
         ref = next((p.text for p in reversed(out) if p.explicit and p.text and not p.base), None)
-        label = _shift(ref, -1) if ref else (str(ctx_year - 1) if ctx_year else None)
-        if not label:
+        earlier = _shift(ref, -1) if ref else (str(ctx_year - 1) if ctx_year else "")
+        if not earlier:
             return None
-        return Period(m.start(), m.end(), label, period_year(label) or 0, False, None, False,
-                      [f"'{m.group(0)}' → {label}, a year before {ref or ctx_year}"], local=True)
+        return Period(m.start(), m.end(), earlier, period_year(earlier) or 0, False, None, False,
+                      [f"'{m.group(0)}' → {earlier}, a year before {ref or ctx_year}"], local=True)
     if g.get("plan"):
         first = _PLAN[str(g["plan"])]
         if g.get("plan_end"):
