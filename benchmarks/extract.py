@@ -12,7 +12,9 @@ that are not the seeds, every figure labelled by hand, split by document into de
 PROTOCOL.md), as issue #20 measures it: recall of labelled figures among accepted candidates with value,
 unit and period right (an open period is right when the label's is open too), precision of accepted
 candidates, and, among the accepted that match a label, indicator right (where the label names one) and
-region right (where the label names one); the regex peer's recall and precision on value and unit.
+region right (where the label names one); the regex peer's recall and precision on value and unit, and
+those of a second peer where it is installed: JioNLP's money extraction (`pip install jionlp`, in the
+`bench` extras; money only — it has no extractor for other quantities), scored the same way.
 
     python benchmarks/extract.py [--repeat 3] [--scale-mb 8] [--misses out.csv] [--min-confidence 0.7]
 
@@ -21,7 +23,10 @@ Writes the table to stdout and to benchmarks/out/extract.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import functools
+import io
 import itertools
 import math
 import re
@@ -151,6 +156,54 @@ def peer(doc: Document) -> list:
     return [_PeerCand(m, doc) for m in _PEER.finditer(doc.text)]
 
 
+# ---- the second peer, where it is installed: JioNLP's money extraction ----------------------------------
+class _JioCand:
+    """One entity of `jionlp.ner.extract_money` as a candidate. JioNLP normalises the amount to the
+    currency's base unit ('487亿美元' → num '48700000000.00', case '美元'; a range '5000-8000元' → num
+    ['5000.00', '8000.00']), so the value is printed as that number with the currency as its unit: the
+    label's 487 亿美元 and JioNLP's 48700000000 美元 are the same value in the canonical scale."""
+
+    def __init__(self, entity: dict, doc: Document) -> None:
+        self.start, self.end = doc.span(*entity["offset"])
+        num = entity["detail"]["num"]
+        low, high = (num[0], num[-1]) if isinstance(num, list) else (num, None)
+        self.printed = _float(low)
+        self.printed_high = _float(high) if high is not None else None
+        self.unit_as_printed = entity["detail"]["case"]
+        self.indicator = ""
+        self.period = ""
+
+
+def _float(s: str) -> float:
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return math.nan  # a value we cannot read still counts as a candidate (a wrong one)
+
+
+@functools.cache
+def _jionlp_money():
+    """`jionlp.ner.extract_money`, or None when JioNLP is not installed. Imported here, not at the top: it
+    is an optional peer (the `bench` extras). JioNLP and jiojio print a banner on import; it is kept out of
+    the table on stdout."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import jionlp
+    except ImportError:
+        return None
+    return jionlp.ner.extract_money
+
+
+def jionlp_peer(doc: Document) -> list | None:
+    """JioNLP's money entities in the normalised text (the regex peer's input too), spans mapped to the
+    original text; None when JioNLP is not installed. Its defaults: with_parsing, no ret_all, no jiojio
+    word-boundary check."""
+    extract_money = _jionlp_money()
+    if extract_money is None:
+        return None
+    return [_JioCand(e, doc) for e in extract_money(doc.text)]
+
+
 # ---- the held-out corpus ---------------------------------------------------------------------------------
 def _canonical(value: float, unit: str) -> tuple[str, float] | None:
     """A value in its unit's canonical scale (50 亿元 → money 5e9), trying each kind a unit may be read as."""
@@ -227,7 +280,10 @@ def corpus_section(args, lexicon, catalog) -> list[str]:
         by_doc[r["doc_id"]].append(r)
     head = ["| split | document | labelled | accepted | recall (value+unit+period) | precision | indicator right | "
             "region right | recall if every candidate were accepted | regex peer recall (value+unit) | "
-            "regex peer precision |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "regex peer precision | JioNLP recall (value+unit) | JioNLP precision |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    jio_installed = _jionlp_money() is not None
+    money: dict[str, dict[str, int]] = {}
     rows_out: list[str] = []
     for split in ("dev", "test"):
         tot = defaultdict(int)
@@ -246,9 +302,15 @@ def corpus_section(args, lexicon, catalog) -> list[str]:
             reg_ok = sum(1 for ci, ri in reg if same_region(acc[ci].dimensions, rows[ri]["region"]))
             pc = peer(doc)
             p_hit = corpus_match(pc, rows, need_period=False)
-            for k, v in (("labels", len(rows)), ("acc", len(acc)), ("hit", len(hit)), ("upper", len(every)), ("ind", len(ind)),
-                         ("ind_ok", ind_ok), ("reg", len(reg)), ("reg_ok", reg_ok), ("peer", len(pc)),
-                         ("p_hit", len(p_hit))):
+            jc = jionlp_peer(doc) or []
+            j_hit = corpus_match(jc, rows, need_period=False)
+            is_money = [(_label_value(r) or ("",))[0] == "money" for r in rows]
+            doc_tot = {"labels": len(rows), "acc": len(acc), "hit": len(hit), "upper": len(every), "ind": len(ind),
+                       "ind_ok": ind_ok, "reg": len(reg), "reg_ok": reg_ok, "peer": len(pc), "p_hit": len(p_hit),
+                       "jio": len(jc), "j_hit": len(j_hit), "money": sum(is_money),
+                       "p_money": sum(is_money[ri] for ri in p_hit.values()),
+                       "j_money": sum(is_money[ri] for ri in j_hit.values())}
+            for k, v in doc_tot.items():
                 tot[k] += v
             if args.misses_corpus is not None:
                 got = set(hit.values())
@@ -262,11 +324,16 @@ def corpus_section(args, lexicon, catalog) -> list[str]:
                         args.misses_corpus.append({"split": split, "doc": d["doc_id"], "type": "wrong",
                                                    "at": c.start, "text": c.value_as_printed + c.unit_as_printed,
                                                    "period": c.period, "indicator": c.indicator, "phrase": ""})
-            rows_out.append(_corpus_row(split, d["doc_id"], tot_doc={"labels": len(rows), "acc": len(acc),
-                                        "hit": len(hit), "upper": len(every), "ind": len(ind), "ind_ok": ind_ok, "reg": len(reg),
-                                        "reg_ok": reg_ok, "peer": len(pc), "p_hit": len(p_hit)}))
-        rows_out.append(_corpus_row(f"**{split}**", "all", tot_doc=tot))
-    return head + rows_out
+            rows_out.append(_corpus_row(split, d["doc_id"], tot_doc=doc_tot, jio=jio_installed))
+        rows_out.append(_corpus_row(f"**{split}**", "all", tot_doc=tot, jio=jio_installed))
+        money[split] = tot
+    notes = [""]
+    for split, t in money.items():
+        jio = (f"JioNLP finds {t['j_money']} ({_pct(t['j_money'], t['money'])})" if jio_installed
+               else "JioNLP is not installed")
+        notes.append(f"- {split}: {t['money']} of {t['labels']} labels are money (亿元, 亿美元 …); {jio}, "
+                     f"the regex peer {t['p_money']} ({_pct(t['p_money'], t['money'])}).")
+    return head + rows_out + notes
 
 
 _BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
@@ -286,12 +353,14 @@ def _pct(a: int, b: int) -> str:
     return f"{a / b:.1%}" if b else "–"
 
 
-def _corpus_row(split: str, name: str, *, tot_doc: dict) -> str:
+def _corpus_row(split: str, name: str, *, tot_doc: dict, jio: bool) -> str:
     t = tot_doc
+    jio_cells = (f"{_pct(t['j_hit'], t['labels'])} | {_pct(t['j_hit'], t['jio'])}" if jio
+                 else "not installed | not installed")
     return (f"| {split} | {name} | {t['labels']} | {t['acc']} | {_pct(t['hit'], t['labels'])} | "
             f"{_pct(t['hit'], t['acc'])} | {_pct(t['ind_ok'], t['ind'])} | {_pct(t['reg_ok'], t['reg'])} | "
             f"{_pct(t['upper'], t['labels'])} | "
-            f"{_pct(t['p_hit'], t['labels'])} | {_pct(t['p_hit'], t['peer'])} |")
+            f"{_pct(t['p_hit'], t['labels'])} | {_pct(t['p_hit'], t['peer'])} | {jio_cells} |")
 
 
 def report_pdf(path: Path, pages: int = 30) -> int:
@@ -445,7 +514,11 @@ def run(args) -> int:
            "equal in the canonical scale, and the period too (the same months: 2025Q1 is 2025-01/2025-03; open "
            "equals open). Indicator and region right: among the matched, where the label names one (region: "
            "the candidate's region or country, 省/市/地区 aside). "
-           "The regex peer is scored on value and unit only.", "", *corpus, "",
+           "The regex peer is scored on value and unit only, and so is JioNLP's money extraction (`jionlp.ner."
+           "extract_money` with its defaults, on the same normalised text; its amount in the currency's base unit, "
+           "the currency as the unit; money only, so its recall counts every label, money or not: the lines "
+           "below the table give the money labels alone). Currency is not compared: 元 and 美元 are both money "
+           "in the canonical scale, for every row.", "", *corpus, "",
            "### Calibration: how often a candidate at each confidence is right", "",
            "Every candidate (accepted or not), by its confidence; right = value, unit and period equal a label's "
            "at the same place. The model is fitted on dev (benchmarks/train_acceptance.py): the test rows are "
