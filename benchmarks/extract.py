@@ -41,7 +41,7 @@ from sectorscope.ingest.load import default_dataset_dir
 from sectorscope.model.catalog import load_catalog
 from sectorscope.model.numbers import parse_number
 from sectorscope.model.observation import parse_period
-from sectorscope.model.units import parse_unit
+from sectorscope.model.units import UNIT_KINDS, parse_unit
 
 OUT = Path(__file__).resolve().parent / "out"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "extract"
@@ -206,12 +206,13 @@ def jionlp_peer(doc: Document) -> list | None:
 
 # ---- the held-out corpus ---------------------------------------------------------------------------------
 def _canonical(value: float, unit: str) -> tuple[str, float] | None:
-    """A value in its unit's canonical scale (50 亿元 → money 5e9), trying each kind a unit may be read as."""
+    """A value in its unit's canonical scale (50 亿元 → money 5e9), trying the unit alone, then each kind it
+    may be read as (个 is a count of devices, items or organisations: each side is read the same way)."""
     unit = unit.translate(_TRAD).replace(" ", "")
-    for kind in (None, "money", "count", "percent", "ratio"):
+    for kind in (None, *UNIT_KINDS):
         s = _scaled(value, unit, kind)
         if s is not None:
-            return s
+            return ("count" if s[0].startswith("count_") else s[0]), s[1]
     return None
 
 
