@@ -229,6 +229,15 @@ def _same_value(a: tuple[str, float] | None, b: tuple[str, float] | None) -> boo
     return a is not None and b is not None and a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-12)
 
 
+def report_day(text: str) -> date | None:
+    """A document's report date as documents.csv gives it (YYYY-MM-DD, YYYY-MM or YYYY: a partial date reads
+    as its first day, which is all a relative period needs: its year)."""
+    if not text:
+        return None
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], *(parts[1:] + [1, 1])[:2])
+
+
 def same_period(a: str, b: str) -> bool:
     """Equal periods: the same months (2025Q1 is 2025-01/2025-03); open equals open."""
     if not a or not b:
@@ -291,7 +300,7 @@ def corpus_section(args, lexicon, catalog) -> list[str]:
         for d in [d for d in docs if d["split"] == split]:
             rows = by_doc[d["doc_id"]]
             doc = read_report(CORPUS / "docs" / f"{d['doc_id']}.txt")
-            day = date.fromisoformat(d["report_date"]) if d["report_date"] else None
+            day = report_day(d["report_date"])
             ex = extract(doc, lexicon=lexicon, catalog=catalog, report_date=day)
             acc = ex.accepted(args.min_confidence)
             hit = corpus_match(acc, rows)

@@ -24,7 +24,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from extract import CORPUS, _near, corpus_match, curated, match
+from extract import CORPUS, _near, corpus_match, curated, match, report_day
 
 from sectorscope.ingest.extract import extract, load_lexicon, read_report
 from sectorscope.ingest.extract.acceptance import FEATURES, features
@@ -46,7 +46,7 @@ def examples(split: str = "dev") -> tuple[np.ndarray, np.ndarray, list[str]]:
     xs, ys = [], []
     for d in docs:
         doc = read_report(CORPUS / "docs" / f"{d['doc_id']}.txt")
-        day = date.fromisoformat(d["report_date"]) if d["report_date"] else None
+        day = report_day(d["report_date"])
         ex = extract(doc, lexicon=lexicon, catalog=catalog, report_date=day, calibrated=False)
         hit = corpus_match(ex.candidates, labels[d["doc_id"]])
         for i, c in enumerate(ex.candidates):

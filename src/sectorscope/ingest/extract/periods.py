@@ -258,8 +258,17 @@ def periods_in(text: str, s: int, e: int, ctx_year: int | None = None,
     report = report or ReportDate()
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
+    for m in _TO_DATE.finditer(text, s, e):
+        # 截至2025-06-30 / 截止日期:2025-06-30: the year to that date (a balance is read as of its month-end,
+        # a flow from January: the form reports print their year-to-date figures in)
+        y, mo = int(m["y"]), int(m["m"])
+        if not 1 <= mo <= 12:
+            continue
+        label = str(y) if mo == 12 else (f"{y}-01" if mo == 1 else _month_label(y, 1, mo) or str(y))
+        out.append(Period(m.start(), m.end(), label, y, False, None, True, [f"'{m.group(0)}' → {label}, the year to that date"]))
+        taken.append((m.start(), m.end()))
     for m in PERIOD_RE.finditer(text, s, e):
-        if m.start() > 0 and text[m.start() - 1].isdigit():
+        if m.start() > 0 and text[m.start() - 1].isdigit() or any(a <= m.start() < b for a, b in taken):
             continue
         if m.end() < len(text) and text[m.end() - 1].isdigit() and text[m.end()].isdigit():
             continue
@@ -306,6 +315,8 @@ def is_year_token(text: str, start: int, end: int, num: str) -> bool:
     return not after or after[0] in "年–—-~～至到/)(（）Q、,，" or after[0].isspace() or (after[0].isalpha() and not after[0].isascii())
 
 
+_TO_DATE = re.compile(rf"(?:截止日期|截至日期|截止|截至)\s*[:：]?\s*(?P<y>{_YEAR})\s*(?:年|-|/|\.)\s*(?P<m>\d{{1,2}})"
+                      r"(?:\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?|\s*月(?:末|底)?)")
 _PUBLISHED = re.compile(r"\s*\d{0,2}\s*日?\s*(?:发布|公布|印发|出台|披露|发表|颁布|出版)")
 _AVERAGE = re.compile(r"年均|年平均|平均每年|平均年|复合")
 

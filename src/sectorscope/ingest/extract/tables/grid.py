@@ -18,6 +18,7 @@ from .cell_meaning import indicator_of, status_of
 from .cell_value import CellValue, is_empty_mark, read_cell
 from .columns import Column, header_base, make_column
 from .grid_period import cell_period
+from .cell_value import SCALES
 from .grid_units import implied_unit, unit_in
 from .result import Table, TableResult
 from .text_scan import YEAR
@@ -154,6 +155,10 @@ def _candidate(doc: Document, lexicon: Lexicon, grid: Grid, table: Table, cols: 
     period, pwhy, sure = cell_period(doc.text, grid.start, header, [c.header for c in cols[:ci]], label,
                                      year_rows, grid.caption)
     unit, uwhy = cv.unit, "unit printed in the cell"
+    if unit in SCALES:
+        base = unit_in(header) or unit_in(grid.note) or unit_in(grid.caption)
+        if base and not base.startswith(SCALES):
+            unit, uwhy = unit + base, f"scale {cv.unit} printed in the cell, unit {base} from the header or note"
     if not unit:
         unit, uwhy = unit_in(header), "unit from the column header"
     if not unit and not year_rows:
