@@ -235,7 +235,7 @@ def report_day(text: str) -> date | None:
     if not text:
         return None
     parts = [int(p) for p in text.split("-")]
-    return date(parts[0], *(parts[1:] + [1, 1])[:2])
+    return date(parts[0], *[*parts[1:], 1, 1][:2])
 
 
 def same_period(a: str, b: str) -> bool:

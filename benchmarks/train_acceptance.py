@@ -16,7 +16,6 @@ import argparse
 import csv
 import sys
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 import numpy as np

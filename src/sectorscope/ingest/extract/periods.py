@@ -268,7 +268,7 @@ def periods_in(text: str, s: int, e: int, ctx_year: int | None = None,
         out.append(Period(m.start(), m.end(), label, y, False, None, True, [f"'{m.group(0)}' → {label}, the year to that date"]))
         taken.append((m.start(), m.end()))
     for m in PERIOD_RE.finditer(text, s, e):
-        if m.start() > 0 and text[m.start() - 1].isdigit() or any(a <= m.start() < b for a, b in taken):
+        if (m.start() > 0 and text[m.start() - 1].isdigit()) or any(a <= m.start() < b for a, b in taken):
             continue
         if m.end() < len(text) and text[m.end() - 1].isdigit() and text[m.end()].isdigit():
             continue

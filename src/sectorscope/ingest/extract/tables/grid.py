@@ -15,10 +15,9 @@ from ..candidate import Candidate, TableCell
 from ..document import Document
 from ..lexicon import Lexicon
 from .cell_meaning import indicator_of, status_of
-from .cell_value import CellValue, is_empty_mark, read_cell
+from .cell_value import SCALES, CellValue, is_empty_mark, read_cell
 from .columns import Column, header_base, make_column
 from .grid_period import cell_period
-from .cell_value import SCALES
 from .grid_units import implied_unit, unit_in
 from .result import Table, TableResult
 from .text_scan import YEAR
