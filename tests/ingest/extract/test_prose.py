@@ -149,3 +149,8 @@ def test_figures_written_as_words(read):
         ("2024", 50.0, "%", "at_least"), ("2024", 50.0, "%", "about"), ("2024", 50.0, "%", "at_least"),
         ("2024", 2.0, "倍", "exact"), ("2024", -50.0, "%", "exact")]
     assert [i for i, *_ in got][:2] == ["domestic_share", "import_dependence"]
+
+
+def test_a_second_number_in_another_unit_is_a_second_figure(read):
+    got = read("2024年韩国设备支出增长3%至205亿美元。")
+    assert [(g[2], g[3], g[4]) for g in got] == [(3.0, None, "%"), (205.0, None, "亿美元")]

@@ -47,6 +47,7 @@ _BARE_RE = re.compile(
     r"|(?P<back>近|过去|最近|前)(?P<n_back>[一二两三四五六七八九十]|\d{1,2})\s*年"
     r"|(?P<plan>十[一二三四五六])五(?:规划)?(?P<plan_end>末|期末)?"
     r"|(?P<now>目前|当前|现阶段|截至目前|迄今|截止目前|如今|现在)"
+    r"|(?P<rp_each>报告期各期|各报告期|报告期内各期|各期)"
     r"|(?P<rp_end>(?:本)?报告期末|本期末)|(?P<rp>本报告期|报告期内|本期)"
 )
 _BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "自", "较之")
@@ -195,10 +196,14 @@ def _bare(m: re.Match[str], text: str, s: int, out: list[Period], ctx_year: int 
     a relative word from the report's date (当年 and 次年 from the discourse's year)."""
     g = m.groupdict()
     here = [p.year for p in out if p.explicit and not p.span and p.end <= m.start()]
+    if g.get("rp_each"):  # 报告期各期,…分别为 A、B 和 C: one figure a period, none of them named
+        return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': each of periods the text does not name"])
     if g.get("rp") or g.get("rp_end"):
         label = report.period_end if g.get("rp_end") else report.period
+        if not label:  # the report period is not known: the figure's period is not either
+            return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': the report period is unknown"])
         return Period(m.start(), m.end(), label, int(label[:4]), False, None, False,
-                      [f"'{m.group(0)}' → the report period {label}"]) if label else None
+                      [f"'{m.group(0)}' → the report period {label}"])
     if g.get("now"):
         ry = report.dated_year
         if ry is None:
