@@ -254,9 +254,11 @@ _REGION_SUFFIX = re.compile(r"(?:省|市|地区|自治区|特别行政区)$")
 
 def same_region(candidate: dict, label: str) -> bool:
     """The label's region (全球, 江苏省, 华北地区, 美国) against the candidate's region or country dimension,
-    administrative suffixes aside (the store names 江苏, 华北)."""
-    want = _REGION_SUFFIX.sub("", label)
-    return want in {_REGION_SUFFIX.sub("", candidate.get("region", "")), candidate.get("country", "")}
+    administrative suffixes aside (the store names 江苏, 华北) and 中国 before a part of it (中国台湾 is 台湾)."""
+    def norm(name: str) -> str:
+        return _REGION_SUFFIX.sub("", name).removeprefix("中国") or name  # 中国台湾 is 台湾; 中国 stays 中国
+
+    return norm(label) in {norm(candidate.get("region", "")), norm(candidate.get("country", ""))}
 
 
 def corpus_match(cands: list, rows: list[dict], *, need_period: bool = True) -> dict[int, int]:

@@ -154,3 +154,22 @@ def test_figures_written_as_words(read):
 def test_a_second_number_in_another_unit_is_a_second_figure(read):
     got = read("2024年韩国设备支出增长3%至205亿美元。")
     assert [(g[2], g[3], g[4]) for g in got] == [(3.0, None, "%"), (205.0, None, "亿美元")]
+
+
+def test_whose_figure_it_is(read_dims):
+    # the region named earlier in the sentence or list item, not the one a share is of (占全球)
+    assert read_dims("韩国:受HBM需求拉动,设备支出增长3%至205亿美元。") == [("3", "韩国"), ("205", "韩国")]
+    assert read_dims("2000年中国产量约39亿台,占全球总产量的60%。") == [("39", "中国"), ("60", "中国")]
+    assert read_dims("北美:设备投资增长14%至137亿美元。") == [("14", "北美"), ("137", "北美")]
+
+
+@pytest.fixture(scope="module")
+def read_dims():
+    catalog, lexicon = load_catalog(), load_lexicon()
+
+    def run(text: str) -> list[tuple[str, str]]:
+        out = []
+        for c in find_figures(Document.from_text(text), lexicon, catalog):
+            out.append((c.value_as_printed, c.dimensions.get("country") or c.dimensions.get("region", "")))
+        return out
+    return run

@@ -91,3 +91,12 @@ def test_prose_with_single_spaces_is_not_a_table(lexicon):
     text = "MEMS 市场 规模 增长\n全球 出货量 达到 300 亿颗\n中国 占比 超过 40 %\n"
     res, _ = _cells(text, lexicon)
     assert res.tables == []
+
+
+def test_a_row_marked_as_a_region_or_product_sets_that_dimension(lexicon):
+    text = ("项目名 营业收入(元) 毛利率(%)\n激光器(产品) 3.52亿 28.40\n光学元件(产品) 2031.75万 19.05\n"
+            "境内(地区) 4.01亿 25.12\n境外(地区) 2581.87万 53.27\n")
+    _, cells = _cells(text, lexicon)
+    assert cells[("激光器(产品)", "营业收入(元)")].dimensions == {"product": "激光器"}
+    assert cells[("境内(地区)", "毛利率(%)")].dimensions == {"region": "中国"}  # the lexicon's name for 境内
+    assert cells[("境外(地区)", "毛利率(%)")].dimensions == {"region": "境外"}

@@ -269,10 +269,21 @@ def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int 
     return "estimate"
 
 
-def _dimensions(lexicon: Lexicon, text: str, s: int, fs: int) -> dict[str, str]:
+_DENOMINATOR = re.compile(r"(?:占|于|超过|高于|低于|领先)$")  # 占全球的32%: 全球 is what the share is of
+
+
+def _dimensions(lexicon: Lexicon, text: str, s: int, ws: int, fs: int) -> dict[str, str]:
+    """The figure's dimensions: the nearest mention of each before it — a region or country anywhere earlier in
+    its sentence or list item (韩国:…设备支出增长3%), the others within its clause; a region right after 占
+    (占全球市场的32%) names what a share is of, not whose figure it is."""
     dims: dict[str, str] = {}
     for h in lexicon.dimension_hits(text, s, fs):
         for dim, value in h.values:
+            if dim in ("region", "country"):
+                if _DENOMINATOR.search(text, max(s, h.start - 2), h.start):
+                    continue
+            elif h.start < ws:
+                continue
             dims[dim] = value  # the nearest (last) mention before the figure wins
     return dims
 
@@ -319,7 +330,7 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
     period, how = period_for(text, periods, s, fs, fe, form, context, fig.why)
     year = period_year(period) or 0
     status = _status(r.lexicon, text, s, fs, year, r.year0)
-    dims = _dimensions(r.lexicon, text, ws, fs)
+    dims = _dimensions(r.lexicon, text, s, ws, fs)
     conf = 0.1
     if indicator:
         conf += 0.35 if inherited else 0.45 + (0.1 if term and term.start >= clause_start(text, s, fs) else 0.0)

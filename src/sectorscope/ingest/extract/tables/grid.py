@@ -88,12 +88,24 @@ def _key_column(names: list[str], rows: list[GridRow]) -> int:
     return 0
 
 
+_KIND_MARK = re.compile(r"[(（](地区|区域|产品|行业|业务|客户)[)）]\s*$")
+_KIND_DIM = {"地区": "region", "区域": "region", "产品": "product", "行业": "application", "业务": "product",
+             "客户": "company"}
+
+
 def _row_dims(lexicon: Lexicon, dim: str | None, label: str) -> tuple[dict[str, str], str]:
     """The dimension a row's name sets, and why: the key header's dimension, else the lexicon's dimension
     of a term in the name, else none when the name is a total or names an indicator, else the name kept as
     the product so that different rows never share one key."""
     if not label or any(label.startswith(t) for t in _TOTAL):
         return {}, "row is a total or unnamed: no dimension"
+    kind = _KIND_MARK.search(label)
+    if kind:  # 境外(地区), 光学镜头(产品): the row says what it names (stock terminals' 主营构成 tables)
+        d, name = _KIND_DIM[kind.group(1)], label[:kind.start()].strip()
+        # the lexicon's name for it where a term is the whole name (境内 → 中国)
+        whole = [v for h in lexicon.dimension_hits(name) if h.start == 0 and h.end == len(name)
+                 for dd, v in h.values if dd == d]
+        return {d: whole[0] if whole else name}, f"row name is a {d} (marked {kind.group(0)})"
     if dim and dim != "period":
         return {dim: label}, f"row name is the {dim} (key column header)"
     if _PLACE.fullmatch(label):
