@@ -61,8 +61,8 @@ def fit() -> dict:
         "trained_on": f"benchmarks/corpus/extract dev documents {', '.join(ids)}: {len(y)} candidates, "
                       f"{int(y.sum())} right (value, unit and period equal a label's)",
         "regularisation_C": C,
-        "intercept": round(float(model.intercept_[0]), 4),
-        "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
+        "intercept": round(float(model.intercept_[0]), 3),
+        "weights": {name: round(float(w), 3) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
     }
 
 

@@ -173,3 +173,13 @@ def read_dims():
             out.append((c.value_as_printed, c.dimensions.get("country") or c.dimensions.get("region", "")))
         return out
     return run
+
+
+def test_a_growth_or_cagr_word_alone_is_of_the_quantity_before_it(read):
+    got = read("2025年加速度计市场价值为35.4亿美元,预计到2030年将达到49.4亿美元,期间复合年增长率为6.9%。")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("market_size", "2025", 35.4), ("market_size", "2030", 49.4), ("market_size_cagr", "2025/2030", 6.9)]
+
+
+def test_a_market_size_in_units_is_units_sold(read):
+    assert [(g[0], g[2], g[4]) for g in read("2018年MEMS市场规模为31.21亿颗。")] == [("sales_volume", 31.21, "亿颗")]

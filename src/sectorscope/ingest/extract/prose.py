@@ -22,9 +22,9 @@ from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .discourse import Flow
 from .document import Document
-from .figure_indicator import choose_indicator, index_term, indicator_after, refers_back, window_start
+from .figure_indicator import choose_indicator, fits_unit, index_term, indicator_after, refers_back, window_start
 from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS, WORD_FIGURE_RE, WORD_FIGURES
-from .lexicon import Lexicon, TermHit
+from .lexicon import IndicatorTerm, Lexicon, TermHit
 from .periods import (
     PERIOD_RE,
     Period,
@@ -40,7 +40,8 @@ from .tables.dimension_layout import LayoutTable, layout_tables
 __all__ = ["FIGURE_RE", "PERIOD_RE", "find_figures", "report_year", "sentences"]
 
 _DEFICIT_AFTER = re.compile(r"[的贸易]*逆差")  # 2.1亿美元的贸易逆差: the figure is a deficit
-_Previous = tuple[str, str, int]  # the last figure given an indicator in the sentence: (indicator, unit, end)
+# the last figure given an indicator in the sentence: (indicator, unit, end, the entry of its term if any)
+_Previous = tuple[str, str, int, IndicatorTerm | None]
 
 
 @dataclass
@@ -252,6 +253,16 @@ def _indicator(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         # 远低于美国(41.3%)和日本(36.8%); 而日本和德国该比例分别达68%和73%: the indicator of the figure before
         indicator, inherited = previous[0], True
         fig.why.append(f"same indicator as the figure before ({indicator})")
+    if not indicator and previous and previous[3] is not None and unit in ("%", "‰"):
+        # 市场价值为35.4亿美元,…期间复合年增长率为6.9%: a growth or CAGR word with no term of its own is the
+        # growth or CAGR of the quantity the sentence was speaking of
+        cs = clause_start(text, s, fs)
+        for f in ("cagr", "growth"):
+            code = previous[3].form(f)
+            if code and r.lexicon.form_hits(f, text, cs, fs) and fits_unit(r.catalog, code, unit):
+                indicator, inherited, form = code, True, f
+                fig.why.append(f"{f} of the quantity before it ({previous[0]})")
+                break
     return indicator, term, form, inherited, ws
 
 
@@ -325,8 +336,12 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
     figure the next one may refer back to."""
     text, doc, m, fs, fe, unit = r.text, r.doc, fig.m, fig.fs, fig.fe, fig.unit
     indicator, term, form, inherited, ws = _indicator(r, s, e, fig, periods, change_word, previous)
-    if indicator:
-        previous = (indicator, unit, fe)
+    if indicator and not inherited:
+        entry = next((v for v in term.values if v.code == indicator or indicator in dict(v.forms).values()),
+                     term.values[0]) if term is not None else None
+        previous = (indicator, unit, fe, entry)
+    elif indicator and previous is not None:
+        previous = (indicator, unit, fe, previous[3])
     period, how = period_for(text, periods, s, fs, fe, form, context, fig.why)
     year = period_year(period) or 0
     status = _status(r.lexicon, text, s, fs, year, r.year0)
