@@ -22,7 +22,14 @@ from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .discourse import Flow
 from .document import Document
-from .figure_indicator import choose_indicator, fits_unit, index_term, indicator_after, refers_back, window_start
+from .figure_indicator import (
+    choose_indicator,
+    fits_unit,
+    index_term,
+    indicator_after,
+    refers_back,
+    window_start,
+)
 from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS, WORD_FIGURE_RE, WORD_FIGURES
 from .lexicon import IndicatorTerm, Lexicon, TermHit
 from .periods import (
