@@ -50,3 +50,11 @@ def test_a_broken_span_is_reported_with_file_row_and_field(tmp_path):
     problems = combine.check_labels([bad], {row["doc_id"]}, "labels/X.csv")
     assert any(p.startswith("labels/X.csv, row 2, text:") for p in problems)
     assert "labels/X.csv, row 2, qualifier: 'roughly' is not one of" in "\n".join(problems)
+
+
+def test_the_shipped_acceptance_model_is_what_the_dev_documents_fit():
+    """acceptance.yaml is reproducible: fitting it again on the dev documents gives the same file (a change to
+    the readers that changes their evidence must come with a refit: `python benchmarks/train_acceptance.py`)."""
+    script = CORPUS.parents[1] / "train_acceptance.py"
+    proc = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -61,3 +61,13 @@ def test_a_cagr_between_the_two_years_before_it(periods):
 def test_a_wrapped_paragraph_is_one_passage(periods):
     text = "2023年,中国MEMS市场规模达到1200亿元,\n其中智能传感器贡献240亿元。"
     assert periods(text) == [("1200", "2023"), ("240", "2023")]
+
+
+def test_a_bullet_mark_on_its_own_line_starts_an_item(periods):
+    text = "2024年设备市场结构性变革显著:\n-\n前端设备:EUV出货量突破62台\n-\n先进封装:需求激增70%"
+    assert periods(text) == [("62", "2024"), ("70", "2024")]
+
+
+def test_each_period_of_a_report_is_no_period_to_carry(periods):
+    text = "镜头是公司在2014年布局的产品线。报告期各期,镜头产品分别实现收入0.39亿元、0.70亿元和0.97亿元。"
+    assert periods(text) == [("0.39", ""), ("0.70", ""), ("0.97", "")]

@@ -69,3 +69,18 @@ def test_every_month_form_is_a_period_the_store_takes(y, m1, m2):
         for label in labels(text):
             p = parse_period(label)  # raises if the store would refuse it
             assert period_year(label) == p.year == y
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("截止日期:2025-06-30", ["2025-01/2025-06"]),
+    ("截至2024年9月末,公司", ["2024-01/2024-09"]),
+    ("截至2024年12月31日", ["2024"]),
+    ("截至2024年3月31日", ["2024Q1"]),
+])
+def test_a_date_figures_run_to_is_the_year_to_that_date(text, want):
+    assert labels(text) == want
+
+
+def test_last_years_same_period_binds_its_own_clause_only():
+    assert labels("2022年上半年营收,去年同期营收") == ["2022-01/2022-06", "2021-01/2021-06"]
+    assert labels("较上年同期增长") == []  # a base with nothing to be a year before

@@ -149,3 +149,37 @@ def test_figures_written_as_words(read):
         ("2024", 50.0, "%", "at_least"), ("2024", 50.0, "%", "about"), ("2024", 50.0, "%", "at_least"),
         ("2024", 2.0, "倍", "exact"), ("2024", -50.0, "%", "exact")]
     assert [i for i, *_ in got][:2] == ["domestic_share", "import_dependence"]
+
+
+def test_a_second_number_in_another_unit_is_a_second_figure(read):
+    got = read("2024年韩国设备支出增长3%至205亿美元。")
+    assert [(g[2], g[3], g[4]) for g in got] == [(3.0, None, "%"), (205.0, None, "亿美元")]
+
+
+def test_whose_figure_it_is(read_dims):
+    # the region named earlier in the sentence or list item, not the one a share is of (占全球)
+    assert read_dims("韩国:受HBM需求拉动,设备支出增长3%至205亿美元。") == [("3", "韩国"), ("205", "韩国")]
+    assert read_dims("2000年中国产量约39亿台,占全球总产量的60%。") == [("39", "中国"), ("60", "中国")]
+    assert read_dims("北美:设备投资增长14%至137亿美元。") == [("14", "北美"), ("137", "北美")]
+
+
+@pytest.fixture(scope="module")
+def read_dims():
+    catalog, lexicon = load_catalog(), load_lexicon()
+
+    def run(text: str) -> list[tuple[str, str]]:
+        out = []
+        for c in find_figures(Document.from_text(text), lexicon, catalog):
+            out.append((c.value_as_printed, c.dimensions.get("country") or c.dimensions.get("region", "")))
+        return out
+    return run
+
+
+def test_a_growth_or_cagr_word_alone_is_of_the_quantity_before_it(read):
+    got = read("2025年加速度计市场价值为35.4亿美元,预计到2030年将达到49.4亿美元,期间复合年增长率为6.9%。")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("market_size", "2025", 35.4), ("market_size", "2030", 49.4), ("market_size_cagr", "2025/2030", 6.9)]
+
+
+def test_a_market_size_in_units_is_units_sold(read):
+    assert [(g[0], g[2], g[4]) for g in read("2018年MEMS市场规模为31.21亿颗。")] == [("sales_volume", 31.21, "亿颗")]

@@ -70,3 +70,33 @@ def test_cell_per_line_left_alone_when_the_count_is_open(lexicon):
     text = "核心数据\n要点\n市场规模\n120亿元\n出货量\n35万台\n"
     res, _ = _cells(text, lexicon)
     assert not res.tables
+
+
+def test_single_space_table_with_scales_in_its_cells(lexicon):
+    # a stock terminal's page: one space between cells, 万/亿 printed in the cell and 元 in the header, rule
+    # lines between row groups, the date the figures run to right above
+    text = ("【主营构成分析】\n截止日期:2023-09-30\n项目名 营业收入(元) 收入比例(%) 毛利率(%)\n"
+            "─────────────────────\n激光器(产品) 3.52亿 61.20 28.40\n光学元件(产品) 2031.75万 35.33 19.05\n"
+            "─────────────────────\n境内(地区) 4.01亿 69.70 25.12\n")
+    res, cells = _cells(text, lexicon)
+    assert len(res.tables) == 1
+    c = cells[("光学元件(产品)", "营业收入(元)")]
+    assert (c.printed, c.unit_as_printed, c.period, c.indicator) == (2031.75, "万元", "2023-01/2023-09", "revenue")
+    assert cells[("激光器(产品)", "营业收入(元)")].unit_as_printed == "亿元"
+    assert cells[("境内(地区)", "毛利率(%)")].printed == 25.12  # the rows after a rule line are the same table
+    assert len(cells) == 9
+
+
+def test_prose_with_single_spaces_is_not_a_table(lexicon):
+    text = "MEMS 市场 规模 增长\n全球 出货量 达到 300 亿颗\n中国 占比 超过 40 %\n"
+    res, _ = _cells(text, lexicon)
+    assert res.tables == []
+
+
+def test_a_row_marked_as_a_region_or_product_sets_that_dimension(lexicon):
+    text = ("项目名 营业收入(元) 毛利率(%)\n激光器(产品) 3.52亿 28.40\n光学元件(产品) 2031.75万 19.05\n"
+            "境内(地区) 4.01亿 25.12\n境外(地区) 2581.87万 53.27\n")
+    _, cells = _cells(text, lexicon)
+    assert cells[("激光器(产品)", "营业收入(元)")].dimensions == {"product": "激光器"}
+    assert cells[("境内(地区)", "毛利率(%)")].dimensions == {"region": "中国"}  # the lexicon's name for 境内
+    assert cells[("境外(地区)", "毛利率(%)")].dimensions == {"region": "境外"}

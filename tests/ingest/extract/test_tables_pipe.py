@@ -74,8 +74,8 @@ def test_named_rows_take_a_dimension_and_never_collide(lexicon):
     _, cells = _cells(text, lexicon)
     c = cells[("华北", "产量(万片)")]
     assert (c.printed, c.unit_as_printed, c.dimensions, c.indicator) == (120, "万片", {"region": "华北"}, "output")
-    # no period in the table: the nearest year before it is proposed, below acceptance
-    assert c.period == "2024" and c.confidence < 0.7
+    # the line introducing the table (2024年各地区产量如下。) is its caption, and dates it
+    assert c.period == "2024" and c.cell is not None and c.cell.table == "2024年各地区产量"
     keys = {(c.indicator, tuple(sorted(c.dimensions.items()))) for c in cells.values()}
     assert len(keys) == len(cells)
 

@@ -45,6 +45,8 @@ class Candidate:
     cell: TableCell | None = None
     kind: str = "prose"               # prose | table
     page: int | None = None           # 1-based page of `start` in a PDF; None where a document has no pages
+    phrase: str = ""                  # the words the figure measures, as printed (销售量, 出口, 营业收入): kept
+    #                                   for the analyst when no indicator fits, so it can be mapped in review
 
     def to_json(self) -> dict:
         d = asdict(self)

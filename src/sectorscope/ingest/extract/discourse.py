@@ -21,6 +21,7 @@ from .periods import Period
 __all__ = ["Flow"]
 
 _BULLET = re.compile(r"\s*(?:[-–•·●▪■◆◇○*※>]|[①-⑳]|\(?\d{1,2}[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}[、.])\s*")
+_MARK = re.compile(r"[-–•·●▪■◆◇○*※]")
 _SENTENCE_END = re.compile(r"[。!?！？;；]\s*$")
 _HEADING_MAX = 40
 
@@ -44,7 +45,9 @@ class Flow:
         for line in self.text.splitlines(keepends=True):
             self.line_starts.append(pos)
             kind = _kind(line)
-            if kind in ("text", "heading") and self.kinds and self.kinds[-1] in ("text", "item", "cont") \
+            if self.kinds and self.kinds[-1] == "mark" and kind in ("text", "heading"):
+                kind = "item"  # "-" on a line of its own, the item's words on the next (pages pasted as text)
+            elif kind in ("text", "heading") and self.kinds and self.kinds[-1] in ("text", "item", "cont") \
                     and not _SENTENCE_END.search(prev.strip()) and not re.search(r"[:：]\s*$", prev):
                 kind = "cont"  # a paragraph wrapped over lines (a PDF's text layer): the same passage
             self.kinds.append(kind)
@@ -53,7 +56,8 @@ class Flow:
     def passages(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Sentence spans cut again where a line starts a new passage (a heading, an item, a paragraph), so a
         list's items and a heading are read apart even when no 。 ends them; a wrapped line is not cut."""
-        cuts = [a for a, k in zip(self.line_starts, self.kinds, strict=True) if k not in ("cont", "blank") and a > 0]
+        cuts = [a for a, k in zip(self.line_starts, self.kinds, strict=True)
+                if k not in ("cont", "blank", "mark") and a > 0]
         out: list[tuple[int, int]] = []
         for s, e in spans:
             i = bisect.bisect_right(cuts, s)
@@ -92,7 +96,7 @@ class Flow:
     def leave(self, periods: list[Period], end: int) -> None:
         """A sentence ends at `end`: its last period of its own is what the passage carries on."""
         self._advance(bisect.bisect_right(self.line_starts, max(end - 1, 0)) - 1)
-        own = [p for p in periods if not p.base and not p.span]
+        own = [p for p in periods if not p.base and not p.span and not p.local]
         if not own:
             return
         last = own[-1]
@@ -111,6 +115,8 @@ def _kind(line: str) -> str:
     s = line.strip()
     if not s:
         return "blank"
+    if _MARK.fullmatch(s):
+        return "mark"
     if _BULLET.match(line) and len(s) > 2:
         return "item"
     if len(s) <= _HEADING_MAX and not _SENTENCE_END.search(s) and not re.search(r"[,，]", s):

@@ -112,6 +112,8 @@ def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog |
             c.dimensions["subject"] = subject
         _canonicalise(c, catalog, fx, report)
         c.page = doc.page_of(c.start)
+        if not c.phrase and c.cell is not None:
+            c.phrase = c.cell.column  # a cell measures what its column header names
     model = load_model() if calibrated else None
     if model is not None:
         for c in candidates:

@@ -45,7 +45,9 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SEP = r"\s*(?:–|—|-|~|～|至|到)\s*"
 FIGURE_RE = re.compile(
     rf"(?P<pm>±)?(?P<sign>[+\-−])?(?P<num>{_NUM})(?P<more>余|多)?\s?(?P<u1>{_UNIT})?"
-    rf"(?:(?P<sep>{_SEP})(?P<sign2>[+\-−])?(?P<num2>{_NUM})\s?(?P<u2>{_UNIT})?)?"
+    # a second number makes a range only in the first one's unit when it has one: 增长3%至205亿美元 is a growth
+    # and a level, not 3–205
+    rf"(?:(?P<sep>{_SEP})(?P<sign2>[+\-−])?(?P<num2>{_NUM})(?(u1)(?=\s?(?P=u1)))\s?(?P<u2>{_UNIT})?)?"
 )
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_UNITS = ("家", "项", "所", "条", "倍", "款", "种", "次", "周", "个月", "个百分点", "座", "套", "台")

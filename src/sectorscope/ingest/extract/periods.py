@@ -39,13 +39,15 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # Year-less forms: a part of a year (its year from the sentence, the discourse or the report's date) and
 # words relative to the report's date.
 _BARE_RE = re.compile(
-    rf"(?<![\d年Q])(?:{_PART.replace('?P<', '?P<b_')})"
+    rf"(?<![\dQ])(?:{_PART.replace('?P<', '?P<b_')})"
+    r"|(?P<yoy>去年同期|上年同期|上一年同期)"
     r"|(?P<rel>去年|上年度?|上一年|前一年|今年|本年度?|当年|明年|次年|后年|前年)(?!同期|末|底|以来)"
     r"|(?P<rel_end>去年|上年|今年|本年|当年)(?:末|底)"
     r"|(?P<ahead>未来|今后|此后)(?P<n_ahead>[一二两三四五六七八九十]|\d{1,2})\s*年"
     r"|(?P<back>近|过去|最近|前)(?P<n_back>[一二两三四五六七八九十]|\d{1,2})\s*年"
     r"|(?P<plan>十[一二三四五六])五(?:规划)?(?P<plan_end>末|期末)?"
     r"|(?P<now>目前|当前|现阶段|截至目前|迄今|截止目前|如今|现在)"
+    r"|(?P<rp_each>报告期各期|各报告期|报告期内各期|各期)"
     r"|(?P<rp_end>(?:本)?报告期末|本期末)|(?P<rp>本报告期|报告期内|本期)"
 )
 _BASE_MARK = ("较", "比", "相比", "相较", "对比", "与", "从", "由", "自", "较之")
@@ -96,6 +98,7 @@ class Period:
     span: tuple[int, int] | None = None
     explicit: bool = True            # written with its year, not resolved from context or the report's date
     why: list[str] = field(default_factory=list)
+    local: bool = False              # binds only the figures of its own clause (去年同期)
 
 
 def _month_label(y: int, m1: int, m2: int | None) -> str | None:
@@ -178,6 +181,11 @@ def period_year(label: str) -> int | None:
     return int(last) if last.isdigit() else None
 
 
+def _shift(label: str, years: int) -> str:
+    """The period `years` years later (2022-01/2022-06 → 2021-01/2021-06 for −1)."""
+    return re.sub(r"(?<!\d)(\d{4})(?!\d)", lambda m: str(int(m.group(1)) + years), label)
+
+
 def _n(s: str) -> int:
     return int(s) if s.isdigit() else _CN_NUM.get(s, 0)
 
@@ -188,15 +196,28 @@ def _bare(m: re.Match[str], text: str, s: int, out: list[Period], ctx_year: int 
     a relative word from the report's date (当年 and 次年 from the discourse's year)."""
     g = m.groupdict()
     here = [p.year for p in out if p.explicit and not p.span and p.end <= m.start()]
+    if g.get("rp_each"):  # 报告期各期,…分别为 A、B 和 C: one figure a period, none of them named
+        return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': each of periods the text does not name"])
     if g.get("rp") or g.get("rp_end"):
         label = report.period_end if g.get("rp_end") else report.period
+        if not label:  # the report period is not known: the figure's period is not either
+            return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': the report period is unknown"])
         return Period(m.start(), m.end(), label, int(label[:4]), False, None, False,
-                      [f"'{m.group(0)}' → the report period {label}"]) if label else None
+                      [f"'{m.group(0)}' → the report period {label}"])
     if g.get("now"):
         ry = report.dated_year
         if ry is None:
             return Period(m.start(), m.end(), "", 0, False, None, False, [f"'{m.group(0)}': the report's date is unknown"])
         return Period(m.start(), m.end(), str(ry), ry, False, None, False, [f"'{m.group(0)}' → {ry}, the report's year"])
+    if g.get("yoy"):
+        # 去年同期 as a figure's own period (营收(去年同期)31.82亿元): the period spoken of, a year earlier; after
+        # 较 or 比 it is the base of a comparison instead (较上年同期增长), which `periods_in` marks
+        ref = next((p.text for p in reversed(out) if p.explicit and p.text and not p.base), None)
+        earlier = _shift(ref, -1) if ref else (str(ctx_year - 1) if ctx_year else "")
+        if not earlier:
+            return None
+        return Period(m.start(), m.end(), earlier, period_year(earlier) or 0, False, None, False,
+                      [f"'{m.group(0)}' → {earlier}, a year before {ref or ctx_year}"], local=True)
     if g.get("plan"):
         first = _PLAN[str(g["plan"])]
         if g.get("plan_end"):
@@ -242,8 +263,17 @@ def periods_in(text: str, s: int, e: int, ctx_year: int | None = None,
     report = report or ReportDate()
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
+    for m in _TO_DATE.finditer(text, s, e):
+        # 截至2025-06-30 / 截止日期:2025-06-30: the year to that date (a balance is read as of its month-end,
+        # a flow from January: the form reports print their year-to-date figures in)
+        y, mo = int(m["y"]), int(m["m"])
+        if not 1 <= mo <= 12:
+            continue
+        label = str(y) if mo == 12 else (f"{y}-01" if mo == 1 else _month_label(y, 1, mo) or str(y))
+        out.append(Period(m.start(), m.end(), label, y, False, None, True, [f"'{m.group(0)}' → {label}, the year to that date"]))
+        taken.append((m.start(), m.end()))
     for m in PERIOD_RE.finditer(text, s, e):
-        if m.start() > 0 and text[m.start() - 1].isdigit():
+        if (m.start() > 0 and text[m.start() - 1].isdigit()) or any(a <= m.start() < b for a, b in taken):
             continue
         if m.end() < len(text) and text[m.end() - 1].isdigit() and text[m.end()].isdigit():
             continue
@@ -290,6 +320,8 @@ def is_year_token(text: str, start: int, end: int, num: str) -> bool:
     return not after or after[0] in "年–—-~～至到/)(（）Q、,，" or after[0].isspace() or (after[0].isalpha() and not after[0].isascii())
 
 
+_TO_DATE = re.compile(rf"(?:截止日期|截至日期|截止|截至)\s*[:：]?\s*(?P<y>{_YEAR})\s*(?:年|-|/|\.)\s*(?P<m>\d{{1,2}})"
+                      r"(?:\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?|\s*月(?:末|底)?)")
 _PUBLISHED = re.compile(r"\s*\d{0,2}\s*日?\s*(?:发布|公布|印发|出台|披露|发表|颁布|出版)")
 _AVERAGE = re.compile(r"年均|年平均|平均每年|平均年|复合")
 
@@ -342,7 +374,8 @@ def period_for(text: str, periods: list[Period], s: int, fs: int, fe: int, form:
     if own_all and not own_all[-1].text:  # 目前 with no date for the report: no year may be carried past it
         why.extend(own_all[-1].why)
         return "", "open"
-    before = [p for p in periods if p.end <= fs and not p.span and p.text]
+    before = [p for p in periods if p.end <= fs and not p.span and p.text
+              and not (p.local and CLAUSE_END.search(text, p.end, fs))]
     after = [p for p in periods if p.start >= fe and not p.span and p.text]
     own = [p for p in before if not p.base]
     # 从2020年的38%: a base year binds the figure right after it ("的", "的平均")

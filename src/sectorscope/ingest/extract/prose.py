@@ -22,9 +22,16 @@ from .candidate import Candidate, TableCell
 from .clauses import CLAUSE_END, clause_start, sentences
 from .discourse import Flow
 from .document import Document
-from .figure_indicator import choose_indicator, index_term, indicator_after, refers_back, window_start
+from .figure_indicator import (
+    choose_indicator,
+    fits_unit,
+    index_term,
+    indicator_after,
+    refers_back,
+    window_start,
+)
 from .figure_patterns import CN_DIGITS, CN_FIGURE_RE, FIGURE_RE, TENTHS, WORD_FIGURE_RE, WORD_FIGURES
-from .lexicon import Lexicon, TermHit
+from .lexicon import IndicatorTerm, Lexicon, TermHit
 from .periods import (
     PERIOD_RE,
     Period,
@@ -40,7 +47,8 @@ from .tables.dimension_layout import LayoutTable, layout_tables
 __all__ = ["FIGURE_RE", "PERIOD_RE", "find_figures", "report_year", "sentences"]
 
 _DEFICIT_AFTER = re.compile(r"[的贸易]*逆差")  # 2.1亿美元的贸易逆差: the figure is a deficit
-_Previous = tuple[str, str, int]  # the last figure given an indicator in the sentence: (indicator, unit, end)
+# the last figure given an indicator in the sentence: (indicator, unit, end, the entry of its term if any)
+_Previous = tuple[str, str, int, IndicatorTerm | None]
 
 
 @dataclass
@@ -252,6 +260,16 @@ def _indicator(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         # 远低于美国(41.3%)和日本(36.8%); 而日本和德国该比例分别达68%和73%: the indicator of the figure before
         indicator, inherited = previous[0], True
         fig.why.append(f"same indicator as the figure before ({indicator})")
+    if not indicator and previous and previous[3] is not None and unit in ("%", "‰"):
+        # 市场价值为35.4亿美元,…期间复合年增长率为6.9%: a growth or CAGR word with no term of its own is the
+        # growth or CAGR of the quantity the sentence was speaking of
+        cs = clause_start(text, s, fs)
+        for f in ("cagr", "growth"):
+            code = previous[3].form(f)
+            if code and r.lexicon.form_hits(f, text, cs, fs) and fits_unit(r.catalog, code, unit):
+                indicator, inherited, form = code, True, f
+                fig.why.append(f"{f} of the quantity before it ({previous[0]})")
+                break
     return indicator, term, form, inherited, ws
 
 
@@ -269,10 +287,21 @@ def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int 
     return "estimate"
 
 
-def _dimensions(lexicon: Lexicon, text: str, s: int, fs: int) -> dict[str, str]:
+_DENOMINATOR = re.compile(r"(?:占|于|超过|高于|低于|领先)$")  # 占全球的32%: 全球 is what the share is of
+
+
+def _dimensions(lexicon: Lexicon, text: str, s: int, ws: int, fs: int) -> dict[str, str]:
+    """The figure's dimensions: the nearest mention of each before it — a region or country anywhere earlier in
+    its sentence or list item (韩国:…设备支出增长3%), the others within its clause; a region right after 占
+    (占全球市场的32%) names what a share is of, not whose figure it is."""
     dims: dict[str, str] = {}
     for h in lexicon.dimension_hits(text, s, fs):
         for dim, value in h.values:
+            if dim in ("region", "country"):
+                if _DENOMINATOR.search(text, max(s, h.start - 2), h.start):
+                    continue
+            elif h.start < ws:
+                continue
             dims[dim] = value  # the nearest (last) mention before the figure wins
     return dims
 
@@ -288,18 +317,42 @@ def _quote(text: str, ws: int, term: TermHit | None, fe: int, e: int) -> tuple[i
     return a, b
 
 
+_PHRASE_FILLER = "达为至到了已仍在约占是超过近逾不足以上左右突破将有望预计实现共计合计累计分别"
+_PHRASE_LEAD = re.compile(r"^(?:其中|而|和|及|以及|同时|此外|另外|并且|并|且|但|其|该|全年|共)+")
+
+
+def _phrase(text: str, s: int, ws: int, term: TermHit | None, fs: int, periods: list[Period]) -> str:
+    """The words the figure measures: its indicator term as printed, else the end of its clause before it,
+    without periods, fillers (达, 约, 超过 …) and connectives (其中, 而 …)."""
+    if term is not None:
+        return term.term
+    a = clause_start(text, s, fs)
+    for p in periods:
+        if a <= p.end <= fs:
+            a = max(a, p.end)
+    words = text[a:fs].strip(" \t\n,，、:：;；()（）-—")
+    while words and words[-1] in _PHRASE_FILLER:
+        words = words[:-1]
+    words = _PHRASE_LEAD.sub("", words).strip(" ,，、:：的")
+    return words[-24:]
+
+
 def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], change_word: str | None,
                previous: _Previous | None, context: Period | None) -> tuple[Candidate, _Previous | None]:
     """The figure's Candidate (indicator, period, status, dimensions, confidence, quote, table row), and the
     figure the next one may refer back to."""
     text, doc, m, fs, fe, unit = r.text, r.doc, fig.m, fig.fs, fig.fe, fig.unit
     indicator, term, form, inherited, ws = _indicator(r, s, e, fig, periods, change_word, previous)
-    if indicator:
-        previous = (indicator, unit, fe)
+    if indicator and not inherited:
+        entry = next((v for v in term.values if v.code == indicator or indicator in dict(v.forms).values()),
+                     term.values[0]) if term is not None else None
+        previous = (indicator, unit, fe, entry)
+    elif indicator and previous is not None:
+        previous = (indicator, unit, fe, previous[3])
     period, how = period_for(text, periods, s, fs, fe, form, context, fig.why)
     year = period_year(period) or 0
     status = _status(r.lexicon, text, s, fs, year, r.year0)
-    dims = _dimensions(r.lexicon, text, ws, fs)
+    dims = _dimensions(r.lexicon, text, s, ws, fs)
     conf = 0.1
     if indicator:
         conf += 0.35 if inherited else 0.45 + (0.1 if term and term.start >= clause_start(text, s, fs) else 0.0)
@@ -327,6 +380,7 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         quote=doc.original[qs:qe], quote_start=qs, quote_end=qe, sentence=text[max(s, fs - 200):min(e, fe + 200)].strip(),
         qualifier=fig.qualifier, period=period, indicator=indicator, dimensions=dims, status=status,
         confidence=round(min(conf, 1.0), 2), why=fig.why, kind=kind, cell=cell,
+        phrase=_phrase(text, s, ws, term, fs, periods),
     ), previous
 
 

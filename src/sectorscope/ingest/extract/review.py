@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = ["REVIEW_COLUMNS", "location_of", "read_review", "to_rows", "write_review"]
 
-REVIEW_COLUMNS = ("accept", "confidence", "kind", "why", "table", "row_header", "column_header", "sentence",
-                  "start", "end", "page")
+REVIEW_COLUMNS = ("accept", "confidence", "kind", "phrase", "why", "table", "row_header", "column_header",
+                  "sentence", "start", "end", "page")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _YES = {"yes", "y", "1", "true", "是", "x", "✓"}
 _NO = {"no", "n", "0", "false", "否", ""}
@@ -63,7 +63,7 @@ def to_rows(extraction: Extraction, source_id: str, *, min_confidence: float = A
             "quote": c.quote, "quote_start": str(c.quote_start), "quote_end": str(c.quote_end),
             "value_text": c.value_as_printed if c.value_as_printed != _num(c.printed) else "",
             "location": location_of(c), "basis": "", "note": "",
-            "confidence": f"{c.confidence:.2f}", "kind": c.kind, "why": "; ".join(c.why),
+            "confidence": f"{c.confidence:.2f}", "kind": c.kind, "phrase": c.phrase, "why": "; ".join(c.why),
             "table": c.cell.table if c.cell else "", "row_header": c.cell.row if c.cell else "",
             "column_header": c.cell.column if c.cell else "", "sentence": c.sentence,
             "start": str(c.start), "end": str(c.end), "page": "" if c.page is None else str(c.page),

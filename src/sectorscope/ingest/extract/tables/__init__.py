@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..lexicon import Lexicon
-from .aligned import aligned_grids
+from .aligned import aligned_grids, spaced_grids
 from .cell_lines import cell_line_grids
 from .flattened import read_flattened
 from .grid import Grid, emit_grid
@@ -37,7 +37,7 @@ def _grids(text: str) -> list[Grid]:
     """The tables whose cells the layout shows (pipes, aligned columns, one cell a line), first found first; one overlapping
     an earlier one is dropped."""
     out: list[Grid] = []
-    for g in sorted([*pipe_grids(text), *aligned_grids(text), *cell_line_grids(text)], key=lambda g: g.start):
+    for g in sorted([*pipe_grids(text), *aligned_grids(text), *spaced_grids(text), *cell_line_grids(text)], key=lambda g: g.start):
         if not any(o.start < g.end and g.start < o.end for o in out):
             out.append(g)
     return out

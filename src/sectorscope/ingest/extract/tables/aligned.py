@@ -13,7 +13,7 @@ from .cell_value import read_cell
 from .grid import Grid, GridCell, GridRow
 from .layout_lines import Line, caption_before, lines_of, note_near
 
-__all__ = ["aligned_grids"]
+__all__ = ["aligned_grids", "spaced_grids"]
 
 _FIELD = re.compile(r"[^\t ]+(?: [^\t ]+)*")   # a field: words joined by single spaces
 
@@ -28,7 +28,8 @@ def _aligned(text: str) -> bool:
 
 
 def _is_value(cell: GridCell) -> bool:
-    return read_cell(cell.text) is not None and not re.match(r"(?:19|20)\d\d(?!\d)", cell.text)
+    # a year (2024, 2024年) names a column or a row; 2045.48万 is a value
+    return read_cell(cell.text) is not None and not re.fullmatch(r"(?:19|20)\d\d(?:年度?)?", cell.text.strip())
 
 
 def _grid(lines: list[Line], i: int, j: int) -> Grid | None:
@@ -61,6 +62,58 @@ def aligned_grids(text: str) -> list[Grid]:
         g = _grid(lines, i, j) if j - i >= 3 and width >= 2 else None
         if g is not None:
             out.append(g)
+            i = j
+        else:
+            i += 1
+    return out
+
+
+# Single-space tables (stock-terminal F10 pages, pasted terminal output): `项目名 营业收入(元) 收入比例(%)` over
+# `智慧监控(产品) 1.68亿 67.36`. A single space parts words in prose too, so a block is a table only when its
+# header has three names or more and at least two rows split into exactly as many fields, every field after
+# the row's name a value; rule lines (─── or ---) between rows are passed over.
+_TOKEN = re.compile(r"\S+")
+_RULE = re.compile(r"^\s*[─━═\-=_]{5,}\s*$")
+
+
+def _tokens(line: Line) -> list[GridCell]:
+    start, text = line
+    return [GridCell(start + m.start(), start + m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _spaced_row(line: Line, width: int) -> GridRow | None:
+    cells = _tokens(line)
+    if len(cells) != width or _is_value(cells[0]) or not all(_is_value(c) for c in cells[1:]):
+        return None
+    return GridRow(line[0], line[0] + len(line[1]), cells)
+
+
+def spaced_grids(text: str) -> list[Grid]:
+    """Every single-space table of the normalised text (a header of three names or more, two rows or more)."""
+    lines = lines_of(text)
+    out: list[Grid] = []
+    i = 0
+    while i < len(lines):
+        head = _tokens(lines[i])
+        width = len(head)
+        if width < 3 or any(_is_value(c) for c in head) or len(lines[i][1]) > 200:
+            i += 1
+            continue
+        rows: list[GridRow] = []
+        j = i + 1
+        while j < len(lines):
+            if _RULE.match(lines[j][1]):
+                j += 1
+                continue
+            row = _spaced_row(lines[j], width)
+            if row is None:
+                break
+            rows.append(row)
+            j += 1
+        if len(rows) >= 2:
+            header = GridRow(lines[i][0], lines[i][0] + len(lines[i][1]), head)
+            out.append(Grid("single-space table", header.start, rows[-1].end, [header], rows,
+                            caption_before(lines, i), note_near(lines, i, j), confidence=0.8))
             i = j
         else:
             i += 1

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from ....model import parse_number
 from .columns import is_unit
 
-__all__ = ["CellValue", "is_empty_mark", "read_cell"]
+__all__ = ["SCALES", "CellValue", "is_empty_mark", "read_cell"]
+
+SCALES = ("万亿", "千万", "百万", "万", "亿", "千")
+"""A scale printed alone in a cell (`1.68亿` under 营业收入(元)): the unit is the header's, at that scale."""
 
 _EMPTY = {"", "-", "—", "——", "–", "--", "---", "/", "n/a", "na", "n.a.", "nan", "null", "none", "无", "暂无", "…",
           "...", "x", "*"}
@@ -55,7 +58,7 @@ def read_cell(text: str) -> CellValue | None:
     if not m:
         return None
     unit = (m.group("unit") or "").strip()
-    if unit and not is_unit(unit):
+    if unit and unit not in SCALES and not is_unit(unit):
         return None
     if unit in ("年", "年度") and re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
         return None  # 2024年: a date

@@ -15,7 +15,7 @@ from ..candidate import Candidate, TableCell
 from ..document import Document
 from ..lexicon import Lexicon
 from .cell_meaning import indicator_of, status_of
-from .cell_value import CellValue, is_empty_mark, read_cell
+from .cell_value import SCALES, CellValue, is_empty_mark, read_cell
 from .columns import Column, header_base, make_column
 from .grid_period import cell_period
 from .grid_units import implied_unit, unit_in
@@ -88,12 +88,24 @@ def _key_column(names: list[str], rows: list[GridRow]) -> int:
     return 0
 
 
+_KIND_MARK = re.compile(r"[(（](地区|区域|产品|行业|业务|客户)[)）]\s*$")
+_KIND_DIM = {"地区": "region", "区域": "region", "产品": "product", "行业": "application", "业务": "product",
+             "客户": "company"}
+
+
 def _row_dims(lexicon: Lexicon, dim: str | None, label: str) -> tuple[dict[str, str], str]:
     """The dimension a row's name sets, and why: the key header's dimension, else the lexicon's dimension
     of a term in the name, else none when the name is a total or names an indicator, else the name kept as
     the product so that different rows never share one key."""
     if not label or any(label.startswith(t) for t in _TOTAL):
         return {}, "row is a total or unnamed: no dimension"
+    kind = _KIND_MARK.search(label)
+    if kind:  # 境外(地区), 光学镜头(产品): the row says what it names (stock terminals' 主营构成 tables)
+        d, name = _KIND_DIM[kind.group(1)], label[:kind.start()].strip()
+        # the lexicon's name for it where a term is the whole name (境内 → 中国)
+        whole = [v for h in lexicon.dimension_hits(name) if h.start == 0 and h.end == len(name)
+                 for dd, v in h.values if dd == d]
+        return {d: whole[0] if whole else name}, f"row name is a {d} (marked {kind.group(0)})"
     if dim and dim != "period":
         return {dim: label}, f"row name is the {dim} (key column header)"
     if _PLACE.fullmatch(label):
@@ -154,6 +166,10 @@ def _candidate(doc: Document, lexicon: Lexicon, grid: Grid, table: Table, cols: 
     period, pwhy, sure = cell_period(doc.text, grid.start, header, [c.header for c in cols[:ci]], label,
                                      year_rows, grid.caption)
     unit, uwhy = cv.unit, "unit printed in the cell"
+    if unit in SCALES:
+        base = unit_in(header) or unit_in(grid.note) or unit_in(grid.caption)
+        if base and not base.startswith(SCALES):
+            unit, uwhy = unit + base, f"scale {cv.unit} printed in the cell, unit {base} from the header or note"
     if not unit:
         unit, uwhy = unit_in(header), "unit from the column header"
     if not unit and not year_rows:

@@ -1,6 +1,6 @@
 """The period of one cell of a found table: its column header's, else (months without a year, `10月产量`)
 the header's months read with the caption's year, else the row name's (a year row), else a sibling header's
-to its left, else the caption's, else the nearest year before the table — the last a guess, said so.
+to its left, else the caption's; else open — the nearest year before the table would be a guess.
 
 Why through `periods.periods_in`: the period forms (years, quarters, month ranges) are read in one place; a
 header is handed to it as printed, so every form it learns to read flows into the tables.
@@ -76,7 +76,6 @@ def cell_period(text: str, start: int, header: str, left_headers: list[str], lab
     if p:
         return p, "period from the table caption" + (", whose months are not read: check it" if _coarse(
             caption, p) else ""), not _coarse(caption, p)
-    y = context_year(text, start)
-    if y:
-        return y, "period from the nearest year before the table (the table names none): check it", False
-    return "", "no period", False
+    # the nearest year before the table would be a guess (a 2024 annual report's segment table may well be of
+    # 2024, or of every year the report covers): the table names none, so its period stays open
+    return "", "no period in the table's header, rows or caption: left open", True

@@ -23,14 +23,25 @@ def lines_of(text: str) -> list[Line]:
             text[m.start() - 1] == "\n"]
 
 
+_INTRO = re.compile(r"(?:如下|见下表|如下表所示|如表所示|统计如下)?\s*[。:：]$|(?:如下|见下表)$")
+
+
+_AS_OF = re.compile(r"^\s*(?:截止日期|截至日期|截止|截至|报告期)\s*[:：]?\s*(?:19|20)\d\d[^\n]{0,20}$")
+
+
 def caption_before(lines: list[Line], i: int) -> str:
     """The caption of a table whose first line is lines[i]: a `表N` line within two lines above, else a
-    short line right above that reads as a title (no sentence punctuation), else ''."""
+    line right above that introduces it (…如下:, ending in a colon), else a short line right above that reads
+    as a title (no sentence punctuation), else ''."""
     for k in (i - 1, i - 2):
         if k >= 0 and _CAPTION.match(lines[k][1]):
             return lines[k][1].strip()
     if i > 0:
         p = lines[i - 1][1].strip()
+        if len(p) <= 60 and _INTRO.search(p):  # 2024年各地区产量如下: the line introducing the table names it
+            return _INTRO.sub("", p)
+        if _AS_OF.match(p):  # 截止日期:2025-06-30 right above a table: the date its figures run to
+            return p
         if p and len(p) <= 30 and not LABEL_BAD.search(p) and not _NOTE.match(p) and not p.startswith("数据来源"):
             return p
     return ""
