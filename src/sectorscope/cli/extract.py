@@ -41,6 +41,8 @@ def extract_command(
                                                     "periods (去年, 未来五年, 目前) are read from it (default: a date "
                                                     "in the report's header, else none — those periods stay open).")]
     = None,
+    subject: Annotated[str | None, typer.Option(help="The market the report is about, for figures that do not "
+                                               "name one (default: from its title, else its most named).")] = None,
     max_mb: Annotated[float, typer.Option(help="Refuse reports larger than this many MB.")] = 50.0,
 ) -> None:
     """Extract candidate observations (figures and table cells, each with its quoted span) from a report."""
@@ -55,7 +57,7 @@ def extract_command(
     except ValueError:
         fail(f"--report-date {report_date!r}: give a date, YYYY-MM-DD")
     ex = extract_file(report, max_bytes=int(max_mb * 1024 * 1024),
-                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year, report_date=day,
+                      lexicon=load_lexicon(lexicon_dir) if lexicon_dir else None, year=year, report_date=day, subject=subject,
                       fx=fx_table(store_path))  # money in 美元 converts as a load would convert it
     sid = source_id or source_id_for(ex.document)
     cands = ex.accepted(min_confidence) if accepted_only else ex.candidates

@@ -186,3 +186,19 @@ def test_cli_converts_foreign_money_at_the_years_rate(tmp_path, monkeypatch):
     (row,) = [json.loads(line) for line in res.stdout.splitlines() if "48.7" in line]
     assert (row["unit_as_printed"], row["period"], row["unit"]) == ("亿美元", "2023", "元")
     assert row["value"] == pytest.approx(48.7e8 * usd[2023], rel=1e-12)
+
+
+def test_cli_report_date_resolves_relative_periods_and_subject_fills_the_market(tmp_path, monkeypatch):
+    p = tmp_path / "news.txt"
+    p.write_text("行业快讯\n去年国内企业出货量达到3.2亿颗,预计未来五年复合增长率为12.5%。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["extract", str(p), "--format", "json", "--report-date", "2025-03-01",
+                                   "--subject", "MEMS"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["value_as_printed"], r["period"], r["dimensions"]["subject"]) for r in rows] == [
+        ("3.2", "2024", "MEMS"), ("12.5", "2025/2030", "MEMS")]
+    undated = CliRunner().invoke(app, ["extract", str(p), "--format", "json"])
+    assert [json.loads(line)["period"] for line in undated.stdout.splitlines()] == ["", ""]  # nothing invented
+    bad = CliRunner().invoke(app, ["extract", str(p), "--report-date", "2025-13-01"])
+    assert bad.exit_code != 0 and "--report-date" in bad.output

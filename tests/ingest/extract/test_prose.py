@@ -183,3 +183,10 @@ def test_a_growth_or_cagr_word_alone_is_of_the_quantity_before_it(read):
 
 def test_a_market_size_in_units_is_units_sold(read):
     assert [(g[0], g[2], g[4]) for g in read("2018年MEMS市场规模为31.21亿颗。")] == [("sales_volume", 31.21, "亿颗")]
+
+
+def test_respectively_pairs_each_figure_with_its_term(read):
+    # the case: a sales-volume CAGR is not a market-size CAGR
+    got = read("2018年至2027年销售额及销售量的复合增长率分别为6.39%和7.65%。")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("market_size_cagr", "2018/2027", 6.39), ("sales_volume_cagr", "2018/2027", 7.65)]

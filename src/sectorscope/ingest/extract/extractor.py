@@ -90,18 +90,19 @@ def _canonicalise(c: Candidate, catalog: Catalog, fx: FxTable | None, report: Re
 
 def extract(doc: Document, *, lexicon: Lexicon | None = None, catalog: Catalog | None = None,
             fx: FxTable | None = None, year: int | None = None, report_date: date | None = None,
-            calibrated: bool = True) -> Extraction:
+            subject: str | None = None, calibrated: bool = True) -> Extraction:
     """Candidate observations of one report, with every table rebuilt and every ambiguity listed. The
     report's date (`report_date`, else one printed in its header) and year (`year`, else the date's, else
     its title's) resolve relative periods (去年, 未来五年) and say which years are forecasts. With
     `calibrated` (the default) each confidence is the acceptance model's (`acceptance`); without, the
-    readers' own score (what the model is trained on)."""
+    readers' own score (what the model is trained on). `subject` names the market the report is about when
+    its title and text do not (else the subject term of its first line, else its most frequent one)."""
     catalog = catalog or load_catalog()
     lexicon = lexicon or load_lexicon()
     report = report_date_of(doc, report_date)
     if year:
         report.year, report.how = year, "given"
-    subject = _subject(doc, lexicon)
+    subject = subject or _subject(doc, lexicon)
     tables = find_tables(doc, lexicon)
     prose = find_figures(doc, lexicon, catalog, skip=tables.spans, report=report)
     candidates = [*tables.cells, *prose]

@@ -60,11 +60,14 @@ def choose_indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[T
     form (growth, CAGR, change) the words between term and figure give it."""
 
     cagr = unit in ("%", "‰") and bool(lexicon.form_hits("cagr", text, ws, fs))
+    paired = _respective(text, hits, ends, ws, fs)
     i = bisect.bisect_right(ends, fs)
     while i > 0:
         i -= 1
         h = hits[i]
-        if h.start < ws:
+        if paired is not None:
+            h, i = paired, 0  # 销售额及销售量的复合增长率分别为6.39%和7.65%: the k-th term for the k-th figure
+        elif h.start < ws:
             break
         between = text[h.end : fs]
         if is_change:
@@ -85,6 +88,31 @@ def choose_indicator(text: str, lexicon: Lexicon, catalog: Catalog, hits: list[T
                 code = modified
             return code, h, form
     return "", None, None
+
+
+_RESPECTIVELY = re.compile(r"分别")
+_JOINED = re.compile(r"\s*(?:及|和|与|、|以及|,|，)\s*")
+
+
+def _respective(text: str, hits: list[TermHit], ends: list[int], ws: int, fs: int) -> TermHit | None:
+    """When terms joined by 及/和/、 are followed by 分别 and then figures, the term this figure pairs with (the
+    k-th term for the k-th figure after 分别), else None."""
+    last = None
+    for m in _RESPECTIVELY.finditer(text, ws, fs):
+        last = m
+    if last is None:
+        return None
+    lo, hi = bisect.bisect_left(ends, ws + 1), bisect.bisect_right(ends, last.start())
+    before = [h for h in hits[lo:hi] if h.start >= ws]
+    group: list[TermHit] = []
+    for h in reversed(before):
+        if group and not _JOINED.fullmatch(text[h.end:group[0].start]):
+            break
+        group.insert(0, h)
+    if len(group) < 2:
+        return None
+    k = len(re.findall(r"\d+(?:\.\d+)?", text[last.end():fs]))
+    return group[k] if k < len(group) else None
 
 
 def fits_unit(catalog: Catalog, code: str, unit: str) -> bool:

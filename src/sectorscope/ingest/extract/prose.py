@@ -65,10 +65,25 @@ class _Reader:
     layouts: list[LayoutTable]
     skip_starts: list[int] = field(init=False)
     hit_ends: list[int] = field(init=False)
+    dims: list[TermHit] = field(init=False)       # dimension terms and status cues of the whole text, found
+    status: list[TermHit] = field(init=False)     # once (a search per figure was the reader's hot spot)
 
     def __post_init__(self) -> None:
         self.skip_starts = [a for a, _ in self.skip]
         self.hit_ends = [h.end for h in self.hits]
+        self.dims = self.lexicon.dimension_hits(self.doc.text)
+        self.status = self.lexicon.status_hits(self.doc.text)
+
+    @staticmethod
+    def within(hits: list[TermHit], s: int, e: int) -> list[TermHit]:
+        """The hits lying wholly in text[s:e] (hits are sorted by start)."""
+        i = bisect.bisect_left(hits, s, key=lambda h: h.start)
+        out = []
+        while i < len(hits) and hits[i].start < e:
+            if hits[i].end <= e:
+                out.append(hits[i])
+            i += 1
+        return out
 
     @property
     def text(self) -> str:
@@ -273,8 +288,8 @@ def _indicator(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
     return indicator, term, form, inherited, ws
 
 
-def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int | None) -> str:
-    cues = list(lexicon.status_hits(text, s, fs))
+def _status(r: _Reader, s: int, fs: int, year: int, year0: int | None) -> str:
+    cues = r.within(r.status, s, fs)
     kinds = {v for h in cues for v in h.values}
     if "target" in kinds:
         return "target"
@@ -290,12 +305,13 @@ def _status(lexicon: Lexicon, text: str, s: int, fs: int, year: int, year0: int 
 _DENOMINATOR = re.compile(r"(?:占|于|超过|高于|低于|领先)$")  # 占全球的32%: 全球 is what the share is of
 
 
-def _dimensions(lexicon: Lexicon, text: str, s: int, ws: int, fs: int) -> dict[str, str]:
+def _dimensions(r: _Reader, s: int, ws: int, fs: int) -> dict[str, str]:
     """The figure's dimensions: the nearest mention of each before it — a region or country anywhere earlier in
     its sentence or list item (韩国:…设备支出增长3%), the others within its clause; a region right after 占
     (占全球市场的32%) names what a share is of, not whose figure it is."""
     dims: dict[str, str] = {}
-    for h in lexicon.dimension_hits(text, s, fs):
+    text = r.text
+    for h in r.within(r.dims, s, fs):
         for dim, value in h.values:
             if dim in ("region", "country"):
                 if _DENOMINATOR.search(text, max(s, h.start - 2), h.start):
@@ -351,8 +367,8 @@ def _candidate(r: _Reader, s: int, e: int, fig: _Figure, periods: list[Period], 
         previous = (indicator, unit, fe, previous[3])
     period, how = period_for(text, periods, s, fs, fe, form, context, fig.why)
     year = period_year(period) or 0
-    status = _status(r.lexicon, text, s, fs, year, r.year0)
-    dims = _dimensions(r.lexicon, text, s, ws, fs)
+    status = _status(r, s, fs, year, r.year0)
+    dims = _dimensions(r, s, ws, fs)
     conf = 0.1
     if indicator:
         conf += 0.35 if inherited else 0.45 + (0.1 if term and term.start >= clause_start(text, s, fs) else 0.0)
