@@ -84,3 +84,12 @@ def test_a_date_figures_run_to_is_the_year_to_that_date(text, want):
 def test_last_years_same_period_binds_its_own_clause_only():
     assert labels("2022年上半年营收,去年同期营收") == ["2022-01/2022-06", "2021-01/2021-06"]
     assert labels("较上年同期增长") == []  # a base with nothing to be a year before
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("2025H1 占总收入7.47%", ["2025-01/2025-06"]),
+    ("2025年H2", ["2025-07/2025-12"]),
+    ("2024Q3营收", ["2024Q3"]),
+])
+def test_halves_and_quarters_written_against_the_year(text, want):
+    assert labels(text) == want

@@ -190,3 +190,8 @@ def test_respectively_pairs_each_figure_with_its_term(read):
     got = read("2018年至2027年销售额及销售量的复合增长率分别为6.39%和7.65%。")
     assert [(g[0], g[1], g[2]) for g in got] == [
         ("market_size_cagr", "2018/2027", 6.39), ("sales_volume_cagr", "2018/2027", 7.65)]
+
+
+def test_a_space_between_a_fall_and_its_figure(read):
+    got = read("2022 年上半年,我国共进口集成电路 2797 亿块,同比减少 10.4%。")
+    assert [(g[1], g[2], g[4]) for g in got] == [("2022-01/2022-06", 2797.0, "亿块"), ("2022-01/2022-06", -10.4, "%")]

@@ -30,10 +30,10 @@ __all__ = ["PERIOD_RE", "Period", "ReportDate", "is_year_token", "period_for", "
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _SEP = r"(?:–|—|-|~|～|至|到)"
 _MONTHS = rf"(?P<m1>\d{{1,2}})\s*(?:月份?)?\s*{_SEP}\s*(?P<m2>\d{{1,2}})\s*月(?:份)?"
-_PART = (rf"(?:(?P<q>Q[1-4])|第?(?P<qc>[一二三四1-4])季度|(?P<half>上半年|下半年|前三季度?|半年度|全年)"
+_PART = (rf"(?:(?P<q>Q[1-4])|(?P<h>H[12])(?![0-9A-Za-z])|第?(?P<qc>[一二三四1-4])季度|(?P<half>上半年|下半年|前三季度?|半年度|全年)"
          rf"|{_MONTHS}|(?P<m>\d{{1,2}})\s*月(?P<mend>末|底)?(?:份)?)")
 PERIOD_RE = re.compile(
-    rf"(?P<y>{_YEAR})(?:\s*年?\s*{_SEP}\s*(?P<y2>{_YEAR}))?\s*(?:年|\b)(?:度)?(?:\s*{_PART})?"
+    rf"(?P<y>{_YEAR})(?:\s*年?\s*{_SEP}\s*(?P<y2>{_YEAR}))?\s*(?:年|\b|(?=[QH][1-4]))(?:度)?(?:\s*{_PART})?"
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Year-less forms: a part of a year (its year from the sentence, the discourse or the report's date) and
@@ -115,6 +115,8 @@ def _part_label(y: int, g: dict[str, str | None], p: str = "") -> str | None:
     """The label of a part of year `y` (a quarter, a half, a month or a span of months), or None."""
     if g.get(p + "q"):
         return f"{y}{g[p + 'q']}"
+    if g.get(p + "h"):  # 2025H1: the first half
+        return _month_label(y, 1, 6) if g[p + "h"] == "H1" else _month_label(y, 7, 12)
     if g.get(p + "qc"):
         return f"{y}Q{_Q[str(g[p + 'qc'])]}"
     half = g.get(p + "half")

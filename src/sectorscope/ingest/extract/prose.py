@@ -238,7 +238,7 @@ def _sign(lexicon: Lexicon, text: str, s: int, fig: _Figure, periods: list[Perio
         lo = max(s, fs - len(w) - 3)
         window = text[lo:fs]
         idx = window.rfind(w)
-        if idx >= 0 and not window[idx + len(w):].strip("了达为约超过近") and not w.endswith(("至", "到")):
+        if idx >= 0 and not window[idx + len(w):].strip("了达为约超过近 \u3000\t") and not w.endswith(("至", "到")):
             change_word = w
             break
     deficit = "逆差" in text[clause_start(text, s, fs):fs] or _DEFICIT_AFTER.match(text, fe, fe + 6) is not None
