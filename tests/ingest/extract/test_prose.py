@@ -195,3 +195,30 @@ def test_respectively_pairs_each_figure_with_its_term(read):
 def test_a_space_between_a_fall_and_its_figure(read):
     got = read("2022 年上半年,我国共进口集成电路 2797 亿块,同比减少 10.4%。")
     assert [(g[1], g[2], g[4]) for g in got] == [("2022-01/2022-06", 2797.0, "亿块"), ("2022-01/2022-06", -10.4, "%")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # company announcements: revenue, its growth, margin, R&D as a share of revenue
+    ("报告期内公司实现营业总收入18.6亿元,营业收入增速为12.4%,销售毛利率为41.2%,研发费用占营业收入的比例为8.5%。",
+     [("revenue", 18.6), ("revenue_growth", 12.4), ("gross_margin", 41.2), ("rd_intensity", 8.5)]),
+    ("2024年公司主营收入9.3亿元,资本开支为2.5亿元,研发开支为0.68亿元。",
+     [("revenue", 9.3), ("investment_amount", 2.5), ("rd_spending", 0.68)]),
+    # market research: market size, its growth and CAGR, a region's share of the world market
+    ("2024年该行业市场总规模约为350亿元,市场规模同比增速为9.1%,2024—2030年市场规模年复合增长率预计为11%。",
+     [("market_size", 350.0), ("market_size_growth", 9.1), ("market_size_cagr", 11.0)]),
+    ("该地区传感器出口占国际市场约15%的份额。", [("global_share", 15.0)]),
+    ("到2024年,工业应用将占压力传感器市场规模的27%。", [("market_share", 27.0)]),
+    # statistics bulletins: output, export delivery value, trade unit values
+    ("2024年全国工业机器人产出35.6万套,传感器出口交货值为420亿元,出口金额同比增长率为6.5%。",
+     [("output", 35.6), ("exports_value", 420.0), ("exports_value_growth", 6.5)]),
+    ("2024年该产品进口单价为12.5美元/个,出口均价为8.2美元/个,进口均价同比下降5%。",
+     [("import_unit_value", 12.5), ("export_unit_value", 8.2), ("price_change", -5.0)]),
+    # supply: deliveries, utilisation, planned capacity, prices
+    ("2024年公司设备交付量为1.8万台,销量增长率为35%,行业平均稼动率为82%,规划产能达120万台。",
+     [("sales_volume", 1.8), ("sales_volume_growth", 35.0), ("capacity_utilisation", 82.0), ("capacity", 120.0)]),
+    ("2024年产品成交均价为3200元/台,成交均价同比下降4.2%,国内企业总数为1200家。",
+     [("unit_price", 3200.0), ("price_change", -4.2), ("company_count", 1200.0)]),
+], ids=["announcement", "capex-rd", "market-size", "world-share", "share-of-market-size", "statistics", "trade-prices",
+        "supply", "prices-companies"])
+def test_general_report_wording_reaches_its_indicator(read, text, expected):
+    assert [(g[0], g[2]) for g in read(text)] == expected
