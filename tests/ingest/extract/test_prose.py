@@ -222,3 +222,8 @@ def test_a_space_between_a_fall_and_its_figure(read):
         "supply", "prices-companies"])
 def test_general_report_wording_reaches_its_indicator(read, text, expected):
     assert [(g[0], g[2]) for g in read(text)] == expected
+
+
+def test_vehicles_are_counted(read):
+    got = read("2024年新能源汽车销量达到1286.6万辆,同比增长35.5%。")
+    assert [(g[0], g[2], g[4]) for g in got] == [("sales_volume", 1286.6, "万辆"), ("sales_volume_growth", 35.5, "%")]
