@@ -3,6 +3,7 @@ reader (the csv module) for any text, well-formed or not; the scratch copy hashe
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -99,16 +100,17 @@ def test_the_hash_is_of_the_original_bytes_and_the_scratch_copy_is_removed(tmp_p
     path = tmp_path / "gb.csv"
     data = "indicator,subject,value\r\nmarket_size,成像仪,1\r\n".encode("gb18030")
     path.write_bytes(data)
-    before = set(Path(tempfile.gettempdir()).glob("sectorscope-read-*"))
+    mine = f"sectorscope-read-{os.getpid()}-*"  # this process's scratch files: other processes share the folder
+    before = set(Path(tempfile.gettempdir()).glob(mine))
     with recording_reads() as log:
         frame = read_table(path)
     assert log.take(path) == hashlib.sha256(data).hexdigest()
     assert frame[["indicator", "subject", "value"]].values.tolist() == [["market_size", "成像仪", "1"]]
-    assert set(Path(tempfile.gettempdir()).glob("sectorscope-read-*")) == before
+    assert set(Path(tempfile.gettempdir()).glob(mine)) == before
     path.write_bytes(b"a,b\n1\n")  # refused: still removed
     with pytest.raises(ValidationError):
         read_table(path)
-    assert set(Path(tempfile.gettempdir()).glob("sectorscope-read-*")) == before
+    assert set(Path(tempfile.gettempdir()).glob(mine)) == before
 
 
 def test_text_columns_are_arrow_strings_and_rows_int64(tmp_path, on_duckdb):
