@@ -202,3 +202,13 @@ def test_cli_report_date_resolves_relative_periods_and_subject_fills_the_market(
     assert [json.loads(line)["period"] for line in undated.stdout.splitlines()] == ["", ""]  # nothing invented
     bad = CliRunner().invoke(app, ["extract", str(p), "--report-date", "2025-13-01"])
     assert bad.exit_code != 0 and "--report-date" in bad.output
+
+
+def test_the_longest_term_wins_where_terms_overlap_and_case_does_not_matter():
+    from sectorscope.ingest.extract.lexicon import _Matcher
+
+    m = _Matcher({"市场": ["a"], "市场规模": ["b"], "市场规模同比增长率": ["c"], "CAGR": ["d"]})
+    text = "市场规模同比增长 市场规模同比增长率 cagr İ市场"
+    assert [(h.term, h.start, h.values) for h in m.find(text)] == [
+        ("市场规模", 0, ("b",)), ("市场规模同比增长率", 9, ("c",)), ("cagr", 19, ("d",)), ("市场", 25, ("a",))]
+    assert [h.term for h in m.find(text, 9, 13)] == ["市场规模"]  # within a range, offsets into the whole text

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -44,48 +43,45 @@ class TermHit:
     values: tuple  # IndicatorTerm entries, or (dimension, value) pairs, or cue names
 
 
-def _trie_pattern(terms: set[str]) -> str:
-    """One regex for many literal terms, shaped as a trie (`市场(?:规模(?:同比增长率)?|份额)`): Python's
-    engine tries a flat alternation's branches one by one at every position, which made the 800-term
-    lexicon the extractor's hot spot; a trie branches on the next character, and its greedy optional
-    tails keep the longest term at a position."""
-    trie: dict = {}
-    for t in terms:
-        node = trie
-        for ch in t:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
+def _lower(text: str) -> str:
+    """`text` lower-cased character for character (the few characters whose lower case is longer, such as İ,
+    are kept as they are, so offsets into the result are offsets into `text`)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 class _Matcher:
-    """All terms of one kind compiled into one regex, longest first, so `市场规模同比增长率` wins over `市场规模`."""
+    """All terms of one kind in one Aho–Corasick automaton (pyahocorasick), matched case-insensitively,
+    leftmost and longest first, so `市场规模同比增长率` wins over `市场规模` where both start.
+
+    Why an automaton: matching ~1,000 terms was the extractor's hot spot. A regular expression shaped as a
+    trie was the previous answer; the automaton finds the same matches (checked on the seeds and the
+    held-out corpus, every matcher) about seven times faster, in C."""
 
     def __init__(self, table: dict[str, list]) -> None:
+        import ahocorasick
+
         self.table = {k: tuple(v) for k, v in table.items()}
         self._lower = {k.lower(): k for k in table}
-        self.regex = re.compile(_trie_pattern({k.lower() for k in self.table}), re.IGNORECASE) if self.table else None
+        self._automaton: ahocorasick.Automaton | None = None
+        if self._lower:
+            self._automaton = ahocorasick.Automaton()
+            for low in self._lower:
+                self._automaton.add_word(low, low)
+            self._automaton.make_automaton()
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
-        if self.regex is None:
+        if self._automaton is None:
             return []
         end = len(text) if end is None else end
         out = []
-        for m in self.regex.finditer(text, start, end):
-            key = m.group(0)
-            values = self.table.get(key) or self.table[self._lower[key.lower()]]
-            out.append(TermHit(key, m.start(), m.end(), values))
+        for last, low in self._automaton.iter_long(_lower(text[start:end])):
+            s = start + last - len(low) + 1
+            key = text[s : start + last + 1]
+            values = self.table.get(key) or self.table[self._lower[low]]
+            out.append(TermHit(key, s, start + last + 1, values))
         return out
 
 
