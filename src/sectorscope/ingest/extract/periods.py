@@ -266,8 +266,8 @@ def periods_in(text: str, s: int, e: int, ctx_year: int | None = None,
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
     for m in _TO_DATE.finditer(text, s, e):
-        # 截至2025-06-30 / 截止日期:2025-06-30: the year to that date (a balance is read as of its month-end,
-        # a flow from January: the form reports print their year-to-date figures in)
+        # 截至2025-06-30 / 截止日期:2025-06-30: the year to that date, the form reports print flows in (a balance
+        # at that date is of its month-end; the reader does not tell the two apart, and an analyst may)
         y, mo = int(m["y"]), int(m["m"])
         if not 1 <= mo <= 12:
             continue
