@@ -13,19 +13,19 @@ same place (an open period right when the label's is open too) — what an analy
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import yaml
 
+from ...errors import UnitError
+from ...model import UNIT_KINDS, parse_unit
 from .candidate import Candidate
 
 __all__ = ["FEATURES", "AcceptanceModel", "features", "load_model"]
 
-_COUNT_UNITS = re.compile(r"(?:万|亿|千|百)?(?:台|颗|片|套|只|个|家|件|辆|人|项|所|条|块|架|部|枚|支|座)$")
-_MONEY = re.compile(r"(?:元|美元|欧元|日元|港元|英镑)(?:/.*)?$")
+_COUNTS = tuple(k for k in UNIT_KINDS if k.startswith("count_"))
 
 FEATURES = (
     "reader_score",       # the reader's own score (indicator, unit and period evidence summed)
@@ -56,13 +56,32 @@ def _period_how(c: Candidate) -> str:
     return "sentence"
 
 
+def _unit_kind(c: Candidate) -> str:
+    """The kind of the candidate's unit as the unit parser reads it: the kind its indicator fixed, else the
+    unit's own, else a count when the unit is one of several counts (个 counts devices, items and firms)."""
+    if c.unit_kind:
+        return c.unit_kind
+    unit = c.unit_as_printed.strip()
+    try:
+        return parse_unit(unit).kind
+    except UnitError:
+        pass
+    for kind in _COUNTS:
+        try:
+            return parse_unit(unit, kind).kind
+        except UnitError:
+            continue
+    return ""
+
+
 def features(c: Candidate) -> dict[str, float]:
     """The evidence one candidate carries, as the model reads it."""
     unit = c.unit_as_printed.strip()
     how = _period_how(c)
-    percent = unit in ("%", "‰", "个百分点", "百分点")
-    money = bool(_MONEY.search(unit))
-    count = bool(_COUNT_UNITS.search(unit)) and not money
+    kind = _unit_kind(c)
+    percent = kind in ("percent", "percentage_point")
+    money = kind in ("money", "price")
+    count = kind.startswith("count_")
     why = " ".join(c.why)
     return {
         "reader_score": c.confidence,
